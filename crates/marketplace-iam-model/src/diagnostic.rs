@@ -1,0 +1,246 @@
+//! Errors in a policies file, collected and rendered the way rustc renders its own.
+
+use std::fmt;
+use std::ops::Range;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// One problem found in a policies file.
+///
+/// A diagnostic has a headline ([`message`](Self::message)), usually a byte range of the source it points at
+/// ([`span`](Self::span)) with a short label, and a `help:` line where the fix is obvious.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    message: String,
+    span: Option<Range<usize>>,
+    label: Option<String>,
+    help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic pointing at `span`, a byte range of the source.
+    pub fn spanned(message: impl Into<String>, span: Range<usize>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            span: Some(span),
+            label: None,
+            help: None,
+        }
+    }
+
+    /// A diagnostic about the file as a whole (it has no position).
+    pub fn whole_file(message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            span: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    /// Adds the short text shown under the caret.
+    #[must_use]
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a `help:` line that says how to fix the problem.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The headline, without the `error: ` prefix.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The byte range of the source the diagnostic points at, if it points anywhere.
+    pub fn span(&self) -> Option<Range<usize>> {
+        self.span.clone()
+    }
+
+    /// The `help:` text, if any.
+    pub fn help(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+}
+
+/// Every problem found in one policies file, with the file's name and text so each can be shown in context.
+///
+/// `Display` renders them all, rustc-style:
+///
+/// ```text
+/// error: action `aws-marketplace:BatchMeterUsag` is not in the AWS catalog of the aws-marketplace prefix
+///  --> policies.toml:12:8
+///    |
+/// 12 | name = "aws-marketplace:BatchMeterUsag"
+///    |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ not an aws-marketplace action
+///    |
+///    = help: did you mean `aws-marketplace:BatchMeterUsage`?
+/// ```
+///
+/// # Examples
+///
+/// ```
+/// let err = marketplace_iam_model::parse("policies.toml", "schema_version = 7\n").unwrap_err();
+/// assert!(!err.is_empty());
+/// let first = err.iter().next().unwrap();
+/// assert_eq!(err.line_col(first), Some((1, 18)));
+/// assert!(err.to_string().contains("--> policies.toml:1:18"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Diagnostics {
+    path: String,
+    source: String,
+    list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub(crate) fn new(path: impl Into<String>, source: impl Into<String>) -> Self {
+        Diagnostics {
+            path: path.into(),
+            source: source.into(),
+            list: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
+        self.list.push(diagnostic);
+    }
+
+    /// `true` when no problem was found (a returned `Diagnostics` is never empty).
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Puts the diagnostics in source order (whole-file ones first) and drops exact repeats.
+    pub(crate) fn sort(&mut self) {
+        self.list
+            .sort_by_key(|d| d.span.as_ref().map(|s| (s.start, s.end)));
+        self.list.dedup();
+    }
+
+    /// How many problems were found.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// The problems, in source order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &Diagnostic> {
+        self.list.iter()
+    }
+
+    /// The name of the file, as it appears after `-->`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The 1-based line and column (in characters) where `diagnostic` points, if it points anywhere.
+    pub fn line_col(&self, diagnostic: &Diagnostic) -> Option<(usize, usize)> {
+        let start = diagnostic.span.as_ref()?.start.min(self.source.len());
+        let before = self.source.get(..start)?;
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        Some((line, col))
+    }
+
+    /// Renders one diagnostic, rustc-style, without colour.
+    pub fn render(&self, diagnostic: &Diagnostic) -> String {
+        Renderer::plain().render(&[self.group(diagnostic)])
+    }
+
+    fn group<'a>(&'a self, d: &'a Diagnostic) -> Group<'a> {
+        let title = Level::ERROR.primary_title(d.message.as_str());
+        let mut group = match &d.span {
+            Some(span) => {
+                let span = clamp(span.clone(), &self.source);
+                let mut annotation = AnnotationKind::Primary.span(span);
+                if let Some(label) = &d.label {
+                    annotation = annotation.label(label.as_str());
+                }
+                title.element(
+                    Snippet::source(self.source.as_str())
+                        .path(self.path.as_str())
+                        .annotation(annotation),
+                )
+            }
+            None => title.element(annotate_snippets::Origin::path(self.path.as_str())),
+        };
+        if let Some(help) = &d.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        group
+    }
+}
+
+/// Keeps a span inside the source and on character boundaries, so rendering never panics.
+fn clamp(span: Range<usize>, source: &str) -> Range<usize> {
+    let fit = |mut i: usize| {
+        i = i.min(source.len());
+        while !source.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (fit(span.start), fit(span.end));
+    start..end.max(start)
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.list {
+            writeln!(f, "{}\n", self.render(d))?;
+        }
+        let n = self.list.len();
+        write!(
+            f,
+            "error: could not load `{}` due to {} previous error{}",
+            self.path,
+            n,
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_rustc_style_with_location_caret_and_help() {
+        let mut d = Diagnostics::new("policies.toml", "a = 1\nname = \"x\"\n");
+        d.push(
+            Diagnostic::spanned("bad name", 13..16)
+                .with_label("here")
+                .with_help("write it differently"),
+        );
+        let text = d.to_string();
+        assert!(text.starts_with("error: bad name\n"), "{text}");
+        assert!(text.contains("--> policies.toml:2:8"), "{text}");
+        assert!(text.contains("2 | name = \"x\""), "{text}");
+        assert!(text.contains("^^^ here"), "{text}");
+        assert!(text.contains("= help: write it differently"), "{text}");
+        assert!(text.ends_with("due to 1 previous error"), "{text}");
+    }
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let mut d = Diagnostics::new("p.toml", "é = 1\n  x");
+        d.push(Diagnostic::spanned("x", 9..10));
+        let first = d.iter().next().unwrap();
+        assert_eq!(d.line_col(first), Some((2, 3)));
+    }
+
+    #[test]
+    fn out_of_range_spans_do_not_panic() {
+        let mut d = Diagnostics::new("p.toml", "é");
+        d.push(Diagnostic::spanned("x", 1..99));
+        assert!(d.to_string().contains("error: x"));
+    }
+}

@@ -1,0 +1,132 @@
+//! The engine of marketplace-iam: reads `policies.toml`, validates it, and renders the IAM policy documents and the
+//! page published from it.
+//!
+//! This is a plain library. The `marketplace-iam-macros` proc macro, `cargo xtask gen-docs` and the CLI are thin
+//! callers of it, so the JSON a seller service bakes in at compile time and the JSON published in `docs/policies/`
+//! come from the same function, [`render_policy`] (through [`Document::json`]).
+//!
+//! # Phases
+//!
+//! 1. **Parse** the TOML (every syntax error is reported, with its position).
+//! 2. **Read** each table against its schema: missing fields, wrong types, unknown keys and duplicate list entries
+//!    are all collected.
+//! 3. **Check** across tables: references resolve, ids are unique and can become Rust names, action names are exact
+//!    names from the AWS catalog ([`catalog`]) with no wildcard, no product or pricing model is empty.
+//! 4. **Build** the typed [`Policies`] only when nothing was found.
+//!
+//! # Examples
+//!
+//! ```
+//! let policies = marketplace_iam_model::load("../../policies.toml")?;
+//! for doc in policies.documents() {
+//!     println!("docs/policies/{}:\n{}", doc.file_name(), doc.json());
+//! }
+//! # Ok::<(), marketplace_iam_model::LoadError>(())
+//! ```
+//!
+//! A broken file reports every problem at once:
+//!
+//! ```
+//! let text = r#"
+//! schema_version = 1
+//! colour = "blue"
+//! [page]
+//! title = "t"
+//! anchor = "a"
+//! intro = ["x"]
+//! [[actions]]
+//! id = "MeterUsage"
+//! name = "aws-marketplace:MeterUsag"
+//! service = "metering"
+//! access_level = "Write"
+//! purpose = "p"
+//! api_reference = "https://docs.aws.amazon.com/"
+//! [[products]]
+//! id = "ami"
+//! name = "AMI"
+//! title = "t"
+//! anchor = "a"
+//! actions = ["MeterUsage", "MeterUsage"]
+//! "#;
+//! let err = marketplace_iam_model::parse("policies.toml", text).unwrap_err();
+//! assert_eq!(err.len(), 3);
+//! let report = err.to_string();
+//! assert!(report.contains("unknown key `colour`"));
+//! assert!(report.contains("did you mean `aws-marketplace:MeterUsage`?"));
+//! assert!(report.contains("`MeterUsage` is listed twice"));
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod catalog;
+mod diagnostic;
+mod ident;
+mod load;
+mod model;
+mod page;
+mod reader;
+mod render;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use ident::{screaming_snake, upper_camel};
+pub use load::{SCHEMA_VERSION, parse, parse_bytes};
+pub use model::{
+    Action, ActionIndex, Document, Page, Policies, PricingModel, Product, Requirement, Service,
+    Source,
+};
+pub use page::render_page;
+pub use render::render_policy;
+
+/// Why [`load`] failed.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The file could not be read.
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The file was read, and has problems; all of them are in here.
+    Invalid(Diagnostics),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Read { path, source } => {
+                write!(f, "error: could not read `{}`: {source}", path.display())
+            }
+            LoadError::Invalid(d) => d.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LoadError::Read { source, .. } => Some(source),
+            LoadError::Invalid(d) => Some(d),
+        }
+    }
+}
+
+/// Reads and validates a policies file; messages name it by `path` as given.
+///
+/// # Examples
+///
+/// ```
+/// let err = marketplace_iam_model::load("no/such/policies.toml").unwrap_err();
+/// assert!(err.to_string().starts_with("error: could not read `no/such/policies.toml`"));
+/// ```
+pub fn load(path: impl AsRef<Path>) -> Result<Policies, LoadError> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse_bytes(&path.display().to_string(), &bytes).map_err(LoadError::Invalid)
+}

@@ -1,0 +1,262 @@
+//! The typed, validated contents of policies.toml.
+
+use std::fmt;
+
+use crate::catalog::AccessLevel;
+use crate::ident;
+use crate::render;
+
+/// Everything policies.toml declares, validated: every reference resolves, every name is an exact catalog action,
+/// every id can become a Rust name, and no generated name collides with another.
+///
+/// Obtain one with [`crate::parse`] or [`crate::load`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policies {
+    /// The schema version of the file (see [`crate::SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// The text of the published page.
+    pub page: Page,
+    /// The declared actions, in file order.
+    pub actions: Vec<Action>,
+    /// The product types, in file order.
+    pub products: Vec<Product>,
+}
+
+/// The published page's own text (the parts not about one product).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The page's title.
+    pub title: String,
+    /// The HTML anchor of the title, kept from the AWS page so links into it still work.
+    pub anchor: String,
+    /// Paragraphs (Markdown) before the product sections.
+    pub intro: Vec<String>,
+    /// Paragraphs (Markdown) after the product sections.
+    pub closing: Vec<String>,
+    /// Where the facts come from: `(title, url)` pairs.
+    pub sources: Vec<Source>,
+}
+
+/// A public document the data is taken from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Its title.
+    pub title: String,
+    /// Its address.
+    pub url: String,
+}
+
+/// Which AWS Marketplace API serves an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// AWS Marketplace Metering Service.
+    Metering,
+    /// AWS Marketplace Entitlement Service.
+    Entitlement,
+}
+
+impl Service {
+    /// The id used in policies.toml: `metering` or `entitlement`.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Service::Metering => "metering",
+            Service::Entitlement => "entitlement",
+        }
+    }
+
+    /// The name AWS's catalog gives the service.
+    pub const fn catalog_name(self) -> &'static str {
+        match self {
+            Service::Metering => "AWS Marketplace Metering Service",
+            Service::Entitlement => "AWS Marketplace Entitlement Service",
+        }
+    }
+}
+
+impl fmt::Display for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.catalog_name())
+    }
+}
+
+/// One IAM action a product may need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    /// The id other entries use to refer to it; also its Rust type name (`BatchMeterUsage`).
+    pub id: String,
+    /// The exact IAM action name (`aws-marketplace:BatchMeterUsage`).
+    pub name: String,
+    /// The API that serves it.
+    pub service: Service,
+    /// Its access level (checked against the catalog).
+    pub access_level: AccessLevel,
+    /// One line on what a seller's integration uses it for.
+    pub purpose: String,
+    /// The API reference of the operation.
+    pub api_reference: String,
+}
+
+impl Action {
+    /// The name of its `&'static str` constant in the generated API (`BATCH_METER_USAGE`).
+    pub fn const_name(&self) -> String {
+        ident::screaming_snake(&self.id)
+    }
+}
+
+/// An index into [`Policies::actions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActionIndex(pub usize);
+
+/// A product type (SaaS, AMI, container) and the pricing models it offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    /// Lowercase id (`saas`): the published file is `docs/policies/<id>.json`.
+    pub id: String,
+    /// Display name (`SaaS`).
+    pub name: String,
+    /// Section title on the page.
+    pub title: String,
+    /// HTML anchor of the section, kept from the AWS page.
+    pub anchor: String,
+    /// The actions of the product's published policy, in the order the policy lists them.
+    pub actions: Vec<ActionIndex>,
+    /// Notes shown under the policy (Markdown paragraphs).
+    pub notes: Vec<String>,
+    /// Its pricing models, in file order.
+    pub pricing_models: Vec<PricingModel>,
+}
+
+impl Product {
+    /// Its Rust type name (`Saas`).
+    pub fn type_name(&self) -> String {
+        ident::upper_camel(&self.id)
+    }
+}
+
+/// A pricing model of a product and what it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricingModel {
+    /// Lowercase id, unique within the product (`subscriptions`).
+    pub id: String,
+    /// Display name (`Subscriptions`).
+    pub name: String,
+    /// What the model is and which calls it makes.
+    pub description: String,
+    /// The AWS page that says which calls this model makes.
+    pub source: String,
+    /// The least-privilege action set, or why there is none.
+    pub requirement: Requirement,
+}
+
+impl PricingModel {
+    /// Its actions; empty when the model makes no call.
+    pub fn actions(&self) -> &[ActionIndex] {
+        match &self.requirement {
+            Requirement::Actions(a) => a,
+            Requirement::NoPolicy { .. } => &[],
+        }
+    }
+
+    /// Its Rust type name, product first (`SaasSubscriptions`).
+    pub fn type_name(&self, product: &Product) -> String {
+        product.type_name() + &ident::upper_camel(&self.id)
+    }
+}
+
+/// What a pricing model needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Requirement {
+    /// These actions, and no others (never empty).
+    Actions(Vec<ActionIndex>),
+    /// No action at all: the model makes no metering or entitlement call.
+    NoPolicy {
+        /// Why, in a sentence for the page.
+        reason: String,
+    },
+}
+
+/// One published policy document: a product's, or a pricing model's.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    /// The product.
+    pub product: &'a Product,
+    /// The pricing model, or `None` for the product's own policy.
+    pub pricing_model: Option<&'a PricingModel>,
+    policies: &'a Policies,
+}
+
+impl<'a> Document<'a> {
+    /// The file name under `docs/policies/`: `saas.json` or `saas-subscriptions.json`.
+    pub fn file_name(&self) -> String {
+        match self.pricing_model {
+            None => format!("{}.json", self.product.id),
+            Some(m) => format!("{}-{}.json", self.product.id, m.id),
+        }
+    }
+
+    /// The actions the document grants, in order.
+    pub fn actions(&self) -> impl Iterator<Item = &'a Action> + 'a {
+        let indices = match self.pricing_model {
+            None => &self.product.actions[..],
+            Some(m) => m.actions(),
+        };
+        let policies = self.policies;
+        indices.iter().map(move |&i| policies.action(i))
+    }
+
+    /// The canonical IAM policy JSON (see [`crate::render_policy`]).
+    pub fn json(&self) -> String {
+        let names: Vec<&str> = self.actions().map(|a| a.name.as_str()).collect();
+        render::render_policy(&names)
+    }
+}
+
+impl Policies {
+    /// The action at `index`.
+    ///
+    /// # Panics
+    ///
+    /// If `index` does not come from this `Policies`.
+    pub fn action(&self, index: ActionIndex) -> &Action {
+        &self.actions[index.0]
+    }
+
+    /// The action with this id.
+    pub fn action_by_id(&self, id: &str) -> Option<&Action> {
+        self.actions.iter().find(|a| a.id == id)
+    }
+
+    /// The product with this id.
+    pub fn product(&self, id: &str) -> Option<&Product> {
+        self.products.iter().find(|p| p.id == id)
+    }
+
+    /// Every document to publish: each product's policy followed by those of its pricing models that need one.
+    ///
+    /// ```
+    /// let policies = marketplace_iam_model::load("../../policies.toml").unwrap();
+    /// let names: Vec<String> = policies.documents().iter().map(|d| d.file_name()).collect();
+    /// assert!(names.contains(&"saas.json".to_string()));
+    /// assert!(names.contains(&"saas-subscriptions.json".to_string()));
+    /// ```
+    pub fn documents(&self) -> Vec<Document<'_>> {
+        let mut out = Vec::new();
+        for product in &self.products {
+            out.push(Document {
+                product,
+                pricing_model: None,
+                policies: self,
+            });
+            for model in &product.pricing_models {
+                if let Requirement::Actions(_) = model.requirement {
+                    out.push(Document {
+                        product,
+                        pricing_model: Some(model),
+                        policies: self,
+                    });
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,332 @@
+//! A typed, error-collecting walk over a parsed TOML table.
+//!
+//! Deserializing with serde stops at the first error. A maintainer who made three mistakes should see three errors,
+//! so the schema is read by hand over `toml`'s spanned tables: every missing field, wrong type, unknown key and
+//! duplicate list entry is recorded, and reading goes on.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// A string from the file with the byte range it came from.
+pub(crate) type Str = Spanned<String>;
+
+/// A string list from the file, with the range of the whole list.
+pub(crate) struct StrList {
+    pub items: Vec<Str>,
+    pub span: Range<usize>,
+}
+
+/// One TOML table being read against a fixed set of keys.
+pub(crate) struct Table<'t, 'i> {
+    table: &'t DeTable<'i>,
+    span: Range<usize>,
+    /// How messages name this table, e.g. "action `MeterUsage`" or "the `[page]` table".
+    what: String,
+    /// Known keys suggested for misspelt ones: their absence is already explained, so it is not reported again.
+    suggested: Vec<String>,
+}
+
+impl<'t, 'i> Table<'t, 'i> {
+    /// Starts reading `table`; reports every key not in `known` right away.
+    pub fn new(
+        diags: &mut Diagnostics,
+        table: &'t DeTable<'i>,
+        span: Range<usize>,
+        what: impl Into<String>,
+        known: &[&str],
+    ) -> Self {
+        let what = what.into();
+        let mut suggested = Vec::new();
+        for key in table.keys() {
+            let name: &str = key.get_ref();
+            if known.contains(&name) {
+                continue;
+            }
+            let mut d = Diagnostic::spanned(format!("unknown key `{name}` in {what}"), key.span())
+                .with_label("unknown key");
+            let closest = known
+                .iter()
+                .map(|k| (strsim::jaro_winkler(k, name), k))
+                .filter(|(score, _)| *score >= 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            d = match closest {
+                Some((_, k)) if !table.contains_key(*k) => {
+                    suggested.push(k.to_string());
+                    d.with_help(format!("did you mean `{k}`?"))
+                }
+                _ => d.with_help(format!("the keys of {what} are: {}", backticked(known))),
+            };
+            diags.push(d);
+        }
+        Table {
+            table,
+            span,
+            what,
+            suggested,
+        }
+    }
+
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+
+    pub fn what(&self) -> &str {
+        &self.what
+    }
+
+    /// Renames the table in later messages (once its id is known).
+    pub fn set_what(&mut self, what: String) {
+        self.what = what;
+    }
+
+    fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+        self.table.get(key)
+    }
+
+    fn missing(&self, diags: &mut Diagnostics, key: &str, example: &str) {
+        if self.suggested.iter().any(|k| k == key) {
+            return;
+        }
+        diags.push(
+            Diagnostic::spanned(
+                format!("missing `{key}` in {}", self.what),
+                self.header_span(),
+            )
+            .with_label(format!("`{key}` is required here"))
+            .with_help(format!("add `{key} = {example}`")),
+        );
+    }
+
+    /// Where to point for a missing key: the table's first line (its header), not its whole body.
+    fn header_span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+
+    fn wrong_type(
+        &self,
+        diags: &mut Diagnostics,
+        key: &str,
+        expected: &str,
+        found: &Spanned<DeValue<'_>>,
+    ) {
+        diags.push(
+            Diagnostic::spanned(
+                format!(
+                    "`{key}` in {} must be {expected}, found {}",
+                    self.what,
+                    found.get_ref().type_str()
+                ),
+                found.span(),
+            )
+            .with_label(format!("expected {expected}")),
+        );
+    }
+
+    /// A required, non-empty string.
+    pub fn string(&self, diags: &mut Diagnostics, key: &str, example: &str) -> Option<Str> {
+        let s = self.optional_string(diags, key);
+        if s.is_none() && self.get(key).is_none() {
+            self.missing(diags, key, example);
+        }
+        s
+    }
+
+    /// A string that may be left out; when present it must be a non-empty string.
+    pub fn optional_string(&self, diags: &mut Diagnostics, key: &str) -> Option<Str> {
+        let value = self.get(key)?;
+        let Some(s) = value.get_ref().as_str() else {
+            self.wrong_type(diags, key, "a string", value);
+            return None;
+        };
+        if s.trim().is_empty() {
+            diags.push(
+                Diagnostic::spanned(format!("`{key}` in {} is empty", self.what), value.span())
+                    .with_label("empty string")
+                    .with_help(format!(
+                        "write the {key}, or remove the key if it is optional"
+                    )),
+            );
+            return None;
+        }
+        Some(Spanned::new(value.span(), s.to_owned()))
+    }
+
+    /// A required integer that fits in `u32`.
+    pub fn u32(&self, diags: &mut Diagnostics, key: &str, example: &str) -> Option<Spanned<u32>> {
+        let Some(value) = self.get(key) else {
+            self.missing(diags, key, example);
+            return None;
+        };
+        let parsed = value
+            .get_ref()
+            .as_integer()
+            .and_then(|i| u32::from_str_radix(i.as_str(), i.radix()).ok());
+        match parsed {
+            Some(n) => Some(Spanned::new(value.span(), n)),
+            None => {
+                self.wrong_type(diags, key, "a whole number", value);
+                None
+            }
+        }
+    }
+
+    /// A list of non-empty strings. Reports every entry of the wrong type and every duplicate.
+    /// `None` when the key is absent (reported if `required`) or not an array.
+    pub fn strings(
+        &self,
+        diags: &mut Diagnostics,
+        key: &str,
+        required: Option<&str>,
+    ) -> Option<StrList> {
+        let Some(value) = self.get(key) else {
+            if let Some(example) = required {
+                self.missing(diags, key, example);
+            }
+            return None;
+        };
+        let Some(array) = value.get_ref().as_array() else {
+            self.wrong_type(diags, key, "an array of strings", value);
+            return None;
+        };
+        let mut items: Vec<Str> = Vec::with_capacity(array.len());
+        for item in array {
+            match item.get_ref().as_str() {
+                Some(s) if !s.trim().is_empty() => {
+                    if items.iter().any(|seen| seen.get_ref() == s) {
+                        diags.push(
+                            Diagnostic::spanned(
+                                format!(
+                                    "`{}` is listed twice in `{key}` of {}",
+                                    shorten(s),
+                                    self.what
+                                ),
+                                item.span(),
+                            )
+                            .with_label("duplicate entry")
+                            .with_help("remove this entry"),
+                        );
+                    } else {
+                        items.push(Spanned::new(item.span(), s.to_owned()));
+                    }
+                }
+                Some(_) => diags.push(
+                    Diagnostic::spanned(
+                        format!("empty string in `{key}` of {}", self.what),
+                        item.span(),
+                    )
+                    .with_label("empty string")
+                    .with_help("remove this entry"),
+                ),
+                None => diags.push(
+                    Diagnostic::spanned(
+                        format!(
+                            "every entry of `{key}` in {} must be a string, found {}",
+                            self.what,
+                            item.get_ref().type_str()
+                        ),
+                        item.span(),
+                    )
+                    .with_label("expected a string"),
+                ),
+            }
+        }
+        Some(StrList {
+            items,
+            span: value.span(),
+        })
+    }
+
+    /// A required sub-table.
+    pub fn table(
+        &self,
+        diags: &mut Diagnostics,
+        key: &str,
+        what: &str,
+        known: &[&str],
+    ) -> Option<Table<'t, 'i>> {
+        let Some(value) = self.get(key) else {
+            if self.suggested.iter().any(|k| k == key) {
+                return None;
+            }
+            diags.push(
+                Diagnostic::spanned(format!("missing the `[{key}]` table"), self.header_span())
+                    .with_help(format!(
+                        "add a `[{key}]` table with the keys {}",
+                        backticked(known)
+                    )),
+            );
+            return None;
+        };
+        match value.get_ref().as_table() {
+            Some(t) => Some(Table::new(diags, t, value.span(), what, known)),
+            None => {
+                self.wrong_type(diags, key, "a table", value);
+                None
+            }
+        }
+    }
+
+    /// An array of tables (`[[key]]`); `None` when absent (reported if `required`) or not an array of tables.
+    /// `what(n)` names the n-th table (from 1) in messages until its id is known.
+    pub fn tables(
+        &self,
+        diags: &mut Diagnostics,
+        key: &str,
+        required: bool,
+        what: impl Fn(usize) -> String,
+        known: &[&str],
+    ) -> Option<(Vec<Table<'t, 'i>>, Range<usize>)> {
+        let Some(value) = self.get(key) else {
+            if required && !self.suggested.iter().any(|k| k == key) {
+                diags.push(
+                    Diagnostic::spanned(
+                        format!("missing `{key}` in {}", self.what),
+                        self.header_span(),
+                    )
+                    .with_help(format!("add at least one `[[{key}]]` table")),
+                );
+            }
+            return None;
+        };
+        let Some(array) = value.get_ref().as_array() else {
+            self.wrong_type(
+                diags,
+                key,
+                &format!("an array of tables (`[[{key}]]`)"),
+                value,
+            );
+            return None;
+        };
+        let mut out = Vec::with_capacity(array.len());
+        for (i, item) in array.iter().enumerate() {
+            match item.get_ref().as_table() {
+                Some(t) => out.push(Table::new(diags, t, item.span(), what(i + 1), known)),
+                None => self.wrong_type(diags, key, "an array of tables", item),
+            }
+        }
+        Some((out, value.span()))
+    }
+}
+
+/// `a`, `b`, `c`
+pub(crate) fn backticked(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Long strings are cut in headlines; the caret shows them whole.
+fn shorten(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        s.chars().take(MAX).collect::<String>() + "…"
+    }
+}

@@ -1,0 +1,460 @@
+//! One test per validation rule: each mistake is reported with its message, position and help.
+
+use marketplace_iam_model::{Diagnostics, parse};
+
+/// A small valid file; tests break one thing at a time.
+const BASE: &str = r#"schema_version = 1
+
+[page]
+title = "Permissions"
+anchor = "top"
+intro = ["Intro."]
+
+[[actions]]
+id = "MeterUsage"
+name = "aws-marketplace:MeterUsage"
+service = "metering"
+access_level = "Write"
+purpose = "Meters."
+api_reference = "https://docs.aws.amazon.com/meter"
+
+[[actions]]
+id = "GetEntitlements"
+name = "aws-marketplace:GetEntitlements"
+service = "entitlement"
+access_level = "Read"
+purpose = "Reads entitlements."
+api_reference = "https://docs.aws.amazon.com/entitle"
+
+[[products]]
+id = "ami"
+name = "AMI"
+title = "AMI products"
+anchor = "ami"
+actions = ["MeterUsage"]
+
+[[products.pricing_models]]
+id = "custom-metering"
+name = "Custom metering"
+description = "Meters."
+source = "https://docs.aws.amazon.com/ami"
+actions = ["MeterUsage"]
+
+[[products.pricing_models]]
+id = "hourly"
+name = "Hourly"
+description = "No call."
+source = "https://docs.aws.amazon.com/ami"
+no_policy = "No call is made."
+"#;
+
+/// Applies `edits` (each `from` must occur in BASE) and returns the diagnostics.
+fn errors(edits: &[(&str, &str)]) -> Diagnostics {
+    let mut text = BASE.to_owned();
+    for (from, to) in edits {
+        assert!(
+            text.contains(from),
+            "test bug: {from:?} not in the base file"
+        );
+        text = text.replacen(from, to, 1);
+    }
+    parse("policies.toml", &text).expect_err("the edited file must be rejected")
+}
+
+/// The only diagnostic: (message, line, column, help).
+fn only(edits: &[(&str, &str)]) -> (String, usize, usize, Option<String>) {
+    let d = errors(edits);
+    assert_eq!(d.len(), 1, "expected exactly one error, got:\n{d}");
+    let first = d.iter().next().unwrap();
+    let (line, col) = d.line_col(first).expect("located");
+    (
+        first.message().to_owned(),
+        line,
+        col,
+        first.help().map(str::to_owned),
+    )
+}
+
+#[test]
+fn base_file_is_valid() {
+    let p = parse("policies.toml", BASE).unwrap();
+    assert_eq!(
+        p.documents().len(),
+        2,
+        "the product and its one pricing model that makes calls"
+    );
+}
+
+#[test]
+fn toml_syntax_errors_are_all_reported_with_position() {
+    let d = errors(&[
+        ("[page]", "[page"),
+        ("purpose = \"Reads entitlements.\"", "purpose = = 1"),
+    ]);
+    assert!(d.len() >= 2, "{d}");
+    let text = d.to_string();
+    assert!(
+        text.contains("error: invalid TOML: unclosed table"),
+        "{text}"
+    );
+    assert!(text.contains("--> policies.toml:3:6"), "{text}");
+    assert!(text.contains("--> policies.toml:21:11"), "{text}");
+}
+
+#[test]
+fn unknown_key_suggests_the_closest_known_key() {
+    let (msg, line, col, help) = only(&[("access_level = \"Write\"", "acess_level = \"Write\"")]);
+    assert_eq!(msg, "unknown key `acess_level` in action #1");
+    assert_eq!((line, col), (12, 1));
+    // The misspelt key leaves `access_level` missing too; that is not reported a second time.
+    assert_eq!(help.as_deref(), Some("did you mean `access_level`?"));
+}
+
+#[test]
+fn unknown_key_without_a_near_miss_lists_the_keys() {
+    let (msg, _, _, help) = only(&[(
+        "intro = [\"Intro.\"]",
+        "intro = [\"Intro.\"]\ncolour = \"blue\"",
+    )]);
+    assert_eq!(msg, "unknown key `colour` in the `[page]` table");
+    assert!(help.unwrap().contains("`title`, `anchor`, `intro`"));
+}
+
+#[test]
+fn missing_field_points_at_the_table_header() {
+    let (msg, line, col, help) = only(&[("purpose = \"Meters.\"\n", "")]);
+    assert_eq!(msg, "missing `purpose` in action `MeterUsage`");
+    assert_eq!((line, col), (8, 1));
+    assert_eq!(help.as_deref(), Some("add `purpose = \"...\"`"));
+}
+
+#[test]
+fn wrong_type_names_what_was_expected_and_found() {
+    let (msg, line, col, _) = only(&[("title = \"Permissions\"", "title = 3")]);
+    assert_eq!(
+        msg,
+        "`title` in the `[page]` table must be a string, found integer"
+    );
+    assert_eq!((line, col), (4, 9));
+}
+
+#[test]
+fn unsupported_schema_version() {
+    let (msg, line, col, help) = only(&[("schema_version = 1", "schema_version = 2")]);
+    assert_eq!(msg, "unsupported schema_version 2");
+    assert_eq!((line, col), (1, 18));
+    assert!(help.unwrap().contains("reads schema_version = 1"));
+}
+
+#[test]
+fn missing_schema_version() {
+    let (msg, ..) = only(&[("schema_version = 1", "")]);
+    assert_eq!(msg, "missing `schema_version` in policies.toml");
+}
+
+#[test]
+fn action_referenced_but_not_declared() {
+    let (msg, line, col, help) = only(&[(
+        "actions = [\"MeterUsage\"]\n\n[[products.pricing_models]]",
+        "actions = [\"MeterUsag\"]\n\n[[products.pricing_models]]",
+    )]);
+    assert_eq!(msg, "action `MeterUsag` is not declared");
+    assert_eq!((line, col), (29, 12));
+    assert_eq!(help.as_deref(), Some("did you mean `MeterUsage`?"));
+}
+
+#[test]
+fn full_iam_name_where_an_id_is_expected_gets_the_id_suggested() {
+    let (msg, _, _, help) = only(&[(
+        "actions = [\"MeterUsage\"]\n\n[[products.pricing_models]]",
+        "actions = [\"aws-marketplace:MeterUsage\"]\n\n[[products.pricing_models]]",
+    )]);
+    assert_eq!(msg, "action `aws-marketplace:MeterUsage` is not declared");
+    assert_eq!(
+        help.as_deref(),
+        Some("refer to actions by their id: `MeterUsage`")
+    );
+}
+
+#[test]
+fn duplicate_in_a_list() {
+    let (msg, line, col, _) = only(&[(
+        "actions = [\"MeterUsage\"]\n\n[[products.pricing_models]]",
+        "actions = [\"MeterUsage\", \"MeterUsage\"]\n\n[[products.pricing_models]]",
+    )]);
+    assert_eq!(
+        msg,
+        "`MeterUsage` is listed twice in `actions` of product `ami`"
+    );
+    assert_eq!((line, col), (29, 26));
+}
+
+#[test]
+fn duplicate_in_a_text_list() {
+    let (msg, ..) = only(&[("intro = [\"Intro.\"]", "intro = [\"Intro.\", \"Intro.\"]")]);
+    assert_eq!(
+        msg,
+        "`Intro.` is listed twice in `intro` of the `[page]` table"
+    );
+}
+
+#[test]
+fn duplicate_action_id() {
+    let (msg, line, ..) = only(&[("id = \"GetEntitlements\"", "id = \"MeterUsage\"")]);
+    assert!(msg == "duplicate action id `MeterUsage`", "{msg}");
+    assert_eq!(line, 17);
+}
+
+#[test]
+fn duplicate_action_name() {
+    let d = errors(&[(
+        "name = \"aws-marketplace:GetEntitlements\"\nservice = \"entitlement\"\naccess_level = \"Read\"",
+        "name = \"aws-marketplace:MeterUsage\"\nservice = \"metering\"\naccess_level = \"Write\"",
+    )]);
+    assert_eq!(d.len(), 1, "{d}");
+    assert!(
+        d.to_string()
+            .contains("action `aws-marketplace:MeterUsage` is declared twice"),
+        "{d}"
+    );
+    assert!(d.to_string().contains("already declared on line 10"), "{d}");
+}
+
+#[test]
+fn duplicate_product_and_pricing_model_ids() {
+    let (msg, ..) = only(&[("id = \"hourly\"", "id = \"custom-metering\"")]);
+    assert_eq!(msg, "duplicate pricing model id `custom-metering`");
+    let extra = "\n[[products]]\nid = \"ami\"\nname = \"AMI 2\"\ntitle = \"t\"\nanchor = \"b\"\nactions = [\"MeterUsage\"]\n";
+    let text = format!("{BASE}{extra}");
+    let d = parse("policies.toml", &text).unwrap_err();
+    assert!(d.to_string().contains("duplicate product id `ami`"), "{d}");
+}
+
+#[test]
+fn ids_that_cannot_become_rust_names() {
+    let (msg, _, _, help) = only(&[
+        ("id = \"MeterUsage\"", "id = \"meter_usage\""),
+        (
+            "[\"MeterUsage\"]\n\n[[products.pricing_models]]",
+            "[\"meter_usage\"]\n\n[[products.pricing_models]]",
+        ),
+        (
+            "actions = [\"MeterUsage\"]\n\n[[products.pricing_models]]\nid = \"hourly\"",
+            "actions = [\"meter_usage\"]\n\n[[products.pricing_models]]\nid = \"hourly\"",
+        ),
+    ]);
+    assert_eq!(
+        msg,
+        "action id `meter_usage` cannot become a Rust type name"
+    );
+    assert!(help.unwrap().contains("UpperCamelCase"));
+    let (msg, ..) = only(&[("id = \"ami\"", "id = \"AMI\"")]);
+    assert_eq!(msg, "product id `AMI` cannot become a Rust type name");
+    let (msg, ..) = only(&[("id = \"hourly\"", "id = \"2hourly\"")]);
+    assert_eq!(
+        msg,
+        "pricing model id `2hourly` cannot become a Rust type name"
+    );
+}
+
+#[test]
+fn generated_rust_names_must_not_collide() {
+    // Product `ami` + model `custom-metering` → `AmiCustomMetering`; a product `ami-custom` + model `metering`
+    // would generate the same type.
+    let extra = "\n[[products]]\nid = \"ami-custom\"\nname = \"X\"\ntitle = \"t\"\nanchor = \"b\"\nactions = [\"MeterUsage\"]\n\
+                 [[products.pricing_models]]\nid = \"metering\"\nname = \"M\"\ndescription = \"d\"\n\
+                 source = \"https://docs.aws.amazon.com/x\"\nactions = [\"MeterUsage\"]\n";
+    let d = parse("policies.toml", &format!("{BASE}{extra}")).unwrap_err();
+    assert_eq!(d.len(), 1, "{d}");
+    assert!(d.to_string().contains("would become the Rust type `AmiCustomMetering`, which pricing model `custom-metering` of product `ami` uses"), "{d}");
+    let (msg, ..) = only(&[("id = \"ami\"", "id = \"action\"")]);
+    assert_eq!(
+        msg,
+        "product `action` would become the Rust type `Action`, which the generated API itself uses"
+    );
+}
+
+#[test]
+fn action_not_in_the_catalog_suggests_the_closest_name() {
+    let (msg, line, col, help) = only(&[(
+        "name = \"aws-marketplace:MeterUsage\"",
+        "name = \"aws-marketplace:MeterUsge\"",
+    )]);
+    assert_eq!(
+        msg,
+        "action `aws-marketplace:MeterUsge` is not in the AWS catalog of the `aws-marketplace` prefix"
+    );
+    assert_eq!((line, col), (10, 8));
+    assert_eq!(
+        help.as_deref(),
+        Some("did you mean `aws-marketplace:MeterUsage`?")
+    );
+}
+
+#[test]
+fn action_in_the_wrong_letter_case_gets_the_catalog_spelling() {
+    let (_, _, _, help) = only(&[(
+        "name = \"aws-marketplace:MeterUsage\"",
+        "name = \"aws-marketplace:meterusage\"",
+    )]);
+    assert_eq!(
+        help.as_deref(),
+        Some("write it as the catalog does: `aws-marketplace:MeterUsage`")
+    );
+}
+
+#[test]
+fn action_outside_the_prefix() {
+    let (_, _, _, help) = only(&[(
+        "name = \"aws-marketplace:MeterUsage\"",
+        "name = \"s3:GetObject\"",
+    )]);
+    assert_eq!(
+        help.as_deref(),
+        Some("write `aws-marketplace:` followed by the action name")
+    );
+}
+
+#[test]
+fn wildcards_are_refused() {
+    for wild in [
+        "aws-marketplace:*",
+        "aws-marketplace:Meter*",
+        "aws-marketplace:MeterUsag?",
+        "*",
+    ] {
+        let (msg, ..) = only(&[(
+            "name = \"aws-marketplace:MeterUsage\"",
+            &format!("name = \"{wild}\""),
+        )]);
+        assert_eq!(msg, format!("wildcard in action `{wild}`"));
+    }
+}
+
+#[test]
+fn catalog_facts_are_checked() {
+    let (msg, _, _, help) = only(&[("access_level = \"Read\"", "access_level = \"Write\"")]);
+    assert_eq!(
+        msg,
+        "the AWS catalog gives `aws-marketplace:GetEntitlements` the access level Read, not Write"
+    );
+    assert_eq!(help.as_deref(), Some("write `access_level = \"Read\"`"));
+    let (msg, ..) = only(&[("service = \"entitlement\"", "service = \"metering\"")]);
+    assert_eq!(
+        msg,
+        "`aws-marketplace:GetEntitlements` belongs to AWS Marketplace Entitlement Service, not to AWS Marketplace Metering Service"
+    );
+    let (msg, ..) = only(&[("service = \"entitlement\"", "service = \"billing\"")]);
+    assert_eq!(msg, "unknown service `billing`");
+    let (msg, ..) = only(&[("access_level = \"Read\"", "access_level = \"read\"")]);
+    assert_eq!(msg, "unknown access level `read`");
+}
+
+#[test]
+fn a_non_metering_action_is_refused_by_its_service() {
+    let d = errors(&[(
+        "name = \"aws-marketplace:GetEntitlements\"",
+        "name = \"aws-marketplace:DescribeEntity\"",
+    )]);
+    assert!(
+        d.to_string()
+            .contains("`aws-marketplace:DescribeEntity` belongs to AWS Marketplace Catalog"),
+        "{d}"
+    );
+}
+
+#[test]
+fn empty_product() {
+    let (msg, line, col, _) = only(&[(
+        "actions = [\"MeterUsage\"]\n\n[[products.pricing_models]]",
+        "actions = []\n\n[[products.pricing_models]]",
+    )]);
+    assert_eq!(msg, "product `ami` grants no action");
+    assert_eq!((line, col), (29, 11));
+}
+
+#[test]
+fn empty_pricing_model_and_its_alternatives() {
+    let (msg, _, _, help) = only(&[(
+        "description = \"Meters.\"\nsource = \"https://docs.aws.amazon.com/ami\"\nactions = [\"MeterUsage\"]",
+        "description = \"Meters.\"\nsource = \"https://docs.aws.amazon.com/ami\"\nactions = []",
+    )]);
+    assert_eq!(msg, "pricing model `custom-metering` grants no action");
+    assert!(help.unwrap().contains("no_policy"));
+    let (msg, ..) = only(&[("no_policy = \"No call is made.\"", "")]);
+    assert_eq!(
+        msg,
+        "pricing model `hourly` says neither `actions` nor `no_policy`"
+    );
+    let (msg, ..) = only(&[(
+        "no_policy = \"No call is made.\"",
+        "no_policy = \"x\"\nactions = [\"MeterUsage\"]",
+    )]);
+    assert_eq!(
+        msg,
+        "pricing model `hourly` has both `actions` and `no_policy`"
+    );
+}
+
+#[test]
+fn empty_strings_and_bad_urls() {
+    let (msg, ..) = only(&[("purpose = \"Meters.\"", "purpose = \"  \"")]);
+    assert_eq!(msg, "`purpose` in action `MeterUsage` is empty");
+    let (msg, ..) = only(&[(
+        "api_reference = \"https://docs.aws.amazon.com/meter\"",
+        "api_reference = \"http://x\"",
+    )]);
+    assert_eq!(msg, "`api_reference` must be an https:// address");
+}
+
+#[test]
+fn three_independent_mistakes_are_all_reported_in_file_order() {
+    let d = errors(&[
+        ("intro = [\"Intro.\"]", "intro = [\"Intro.\"]\ncolor = 1"),
+        (
+            "name = \"aws-marketplace:GetEntitlements\"",
+            "name = \"aws-marketplace:GetEntitlement\"",
+        ),
+        ("id = \"hourly\"", "id = \"Hourly\""),
+    ]);
+    assert_eq!(d.len(), 3, "{d}");
+    let lines: Vec<usize> = d.iter().map(|x| d.line_col(x).unwrap().0).collect();
+    assert_eq!(lines, [7, 19, 40]);
+    let text = d.to_string();
+    assert!(
+        text.ends_with("error: could not load `policies.toml` due to 3 previous errors"),
+        "{text}"
+    );
+    assert_eq!(text.matches("\nerror: ").count() + 1, 4, "{text}");
+    assert_eq!(text.matches(" --> policies.toml:").count(), 3, "{text}");
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let d = marketplace_iam_model::parse_bytes(
+        "policies.toml",
+        b"schema_version = 1\ntitle = \"\xff\"\n",
+    )
+    .unwrap_err();
+    let first = d.iter().next().unwrap();
+    assert_eq!(first.message(), "the file is not valid UTF-8");
+    assert_eq!(d.line_col(first), Some((2, 10)));
+}
+
+#[test]
+fn garbage_never_panics() {
+    for text in [
+        "",
+        "=",
+        "[[[",
+        "a = [",
+        "schema_version = 99999999999999999999",
+        "schema_version = -1",
+        "schema_version = 1\nactions = 3\nproducts = [1]\npage = []",
+        "schema_version = 1\n[[products]]\n[[products.pricing_models]]\n",
+    ] {
+        let d = parse("p.toml", text).unwrap_err();
+        assert!(!d.is_empty());
+        let _ = d.to_string();
+    }
+}
