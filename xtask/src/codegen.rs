@@ -1,0 +1,261 @@
+//! Generation of every file derived from policies.toml and the catalog data, and the freshness check.
+
+use std::collections::BTreeSet;
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use marketplace_iam_model::{Policies, load, render_page};
+
+/// The directory of the published policy documents, relative to the workspace root.
+pub const POLICIES_DIR: &str = "docs/policies";
+/// The published page.
+pub const PAGE: &str = "docs/permissions.md";
+/// The project's copy of the AWS catalog of the aws-marketplace prefix.
+pub const CATALOG_JSON: &str = "crates/marketplace-iam-model/data/aws-marketplace-actions.json";
+/// The catalog table generated from it.
+pub const CATALOG_RS: &str = "crates/marketplace-iam-model/src/catalog/data.rs";
+
+const FIX: &str = "cargo xtask gen-docs";
+
+/// Write the files, or only compare them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+}
+
+/// What happened to each generated file.
+#[derive(Debug, Default)]
+pub struct Report {
+    mode: Option<Mode>,
+    unchanged: usize,
+    /// Files written (write mode) or out of date (check mode).
+    changed: Vec<String>,
+    /// Files under docs/policies/ that nothing generates any more: removed, or reported in check mode.
+    orphans: Vec<String>,
+}
+
+impl Report {
+    /// `false` when `--check` found stale files.
+    pub fn is_ok(&self) -> bool {
+        self.mode == Some(Mode::Write) || (self.changed.is_empty() && self.orphans.is_empty())
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total = self.unchanged + self.changed.len();
+        match self.mode {
+            Some(Mode::Check) if !self.is_ok() => {
+                for file in &self.changed {
+                    writeln!(
+                        f,
+                        "error: {file} is stale: it differs from what policies.toml generates"
+                    )?;
+                }
+                for file in &self.orphans {
+                    writeln!(f, "error: {file} is no longer generated from policies.toml")?;
+                }
+                writeln!(f, "help: run `{FIX}` and commit the result")
+            }
+            Some(Mode::Check) => {
+                writeln!(f, "gen-docs: all {total} generated files are up to date")
+            }
+            _ => {
+                for file in &self.changed {
+                    writeln!(f, "wrote {file}")?;
+                }
+                for file in &self.orphans {
+                    writeln!(f, "removed {file} (no longer generated)")?;
+                }
+                if self.changed.is_empty() && self.orphans.is_empty() {
+                    writeln!(
+                        f,
+                        "gen-docs: nothing changed ({total} generated files up to date)"
+                    )
+                } else {
+                    writeln!(
+                        f,
+                        "gen-docs: {} written, {} removed, {} unchanged",
+                        self.changed.len(),
+                        self.orphans.len(),
+                        self.unchanged
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace root")
+        .to_owned()
+}
+
+/// Every generated file: its path relative to `root`, and its contents.
+pub fn generated_files(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut files = vec![(CATALOG_RS.to_owned(), catalog_table(root)?)];
+    let policies: Policies = load(root.join("policies.toml")).map_err(|e| e.to_string())?;
+    for doc in policies.documents() {
+        files.push((format!("{POLICIES_DIR}/{}", doc.file_name()), doc.json()));
+    }
+    files.push((PAGE.to_owned(), render_page(&policies, "policies")));
+    Ok(files)
+}
+
+/// Regenerates (or, in check mode, compares) every generated file under `root`.
+pub fn run(root: &Path, mode: Mode) -> Result<Report, String> {
+    let files = generated_files(root)?;
+    let mut report = Report {
+        mode: Some(mode),
+        ..Report::default()
+    };
+    for (rel, contents) in &files {
+        let path = root.join(rel);
+        if std::fs::read(&path).ok().as_deref() == Some(contents.as_bytes()) {
+            report.unchanged += 1;
+            continue;
+        }
+        report.changed.push(rel.clone());
+        if mode == Mode::Write {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("error: could not create {}: {e}", dir.display()))?;
+            }
+            std::fs::write(&path, contents)
+                .map_err(|e| format!("error: could not write {rel}: {e}"))?;
+        }
+    }
+    let wanted: BTreeSet<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
+    if let Ok(entries) = std::fs::read_dir(root.join(POLICIES_DIR)) {
+        let mut orphans: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| format!("{POLICIES_DIR}/{}", e.file_name().to_string_lossy()))
+            .filter(|rel| rel.ends_with(".json") && !wanted.contains(rel.as_str()))
+            .collect();
+        orphans.sort();
+        if mode == Mode::Write {
+            for rel in &orphans {
+                std::fs::remove_file(root.join(rel))
+                    .map_err(|e| format!("error: could not remove {rel}: {e}"))?;
+            }
+        }
+        report.orphans = orphans;
+    }
+    Ok(report)
+}
+
+/// The engine's catalog table, generated from the project's copy of the AWS catalog data.
+fn catalog_table(root: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(root.join(CATALOG_JSON))
+        .map_err(|e| format!("error: could not read {CATALOG_JSON}: {e}"))?;
+    let data: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("error: {CATALOG_JSON} is not valid JSON: {e}"))?;
+    let field = |a: &serde_json::Value, key: &str, i: usize| -> Result<String, String> {
+        a[key]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("error: {CATALOG_JSON}: actions[{i}].{key} must be a string"))
+    };
+    let list = |a: &serde_json::Value, key: &str, i: usize| -> Result<String, String> {
+        let items = a[key]
+            .as_array()
+            .ok_or_else(|| format!("error: {CATALOG_JSON}: actions[{i}].{key} must be an array"))?;
+        let mut out = Vec::new();
+        for (j, item) in items.iter().enumerate() {
+            let s = item.as_str().ok_or_else(|| {
+                format!("error: {CATALOG_JSON}: actions[{i}].{key}[{j}] must be a string")
+            })?;
+            out.push(format!("{s:?}"));
+        }
+        Ok(format!("&[{}]", out.join(", ")))
+    };
+    let actions = data["actions"]
+        .as_array()
+        .ok_or_else(|| format!("error: {CATALOG_JSON}: `actions` must be an array"))?;
+    let mut rows = Vec::new();
+    for (i, a) in actions.iter().enumerate() {
+        let level = field(a, "access_level", i)?;
+        let variant = match level.as_str() {
+            "List" => "List",
+            "Read" => "Read",
+            "Write" => "Write",
+            "Permissions management" => "PermissionsManagement",
+            "Tagging" => "Tagging",
+            other => {
+                return Err(format!(
+                    "error: {CATALOG_JSON}: actions[{i}].access_level: unknown level `{other}`"
+                ));
+            }
+        };
+        let name = field(a, "action", i)?;
+        let mut row = String::new();
+        let _ = writeln!(row, "    CatalogAction {{");
+        let _ = writeln!(row, "        name: {name:?},");
+        let _ = writeln!(row, "        service: {:?},", field(a, "sub_service", i)?);
+        let _ = writeln!(row, "        access_level: AccessLevel::{variant},");
+        let _ = writeln!(
+            row,
+            "        resource_types: {},",
+            list(a, "resource_types", i)?
+        );
+        let _ = writeln!(
+            row,
+            "        condition_keys: {},",
+            list(a, "condition_keys", i)?
+        );
+        let _ = writeln!(
+            row,
+            "        description: {:?},",
+            field(a, "description", i)?
+        );
+        let _ = writeln!(
+            row,
+            "        documentation: {:?},",
+            field(a, "api_documentation_link", i)?
+        );
+        let _ = writeln!(row, "    }},");
+        rows.push((name, row));
+    }
+    rows.sort();
+    if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(format!(
+            "error: {CATALOG_JSON}: `{}` is listed twice",
+            w[0].0
+        ));
+    }
+    let mut out = format!(
+        "// @generated by `{FIX}` from data/aws-marketplace-actions.json. Do not edit by hand.\n\n\
+         use super::{{AccessLevel, CatalogAction}};\n\n\
+         pub(super) static ACTIONS: &[CatalogAction] = &[\n"
+    );
+    for (_, row) in rows {
+        out.push_str(&row);
+    }
+    out.push_str("];\n");
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo test --workspace` fails while a generated file is stale, like `cargo xtask gen-docs --check`.
+    #[test]
+    fn generated_files_are_fresh() {
+        let report = run(&workspace_root(), Mode::Check).unwrap_or_else(|e| panic!("{e}"));
+        assert!(report.is_ok(), "\n{report}");
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let root = workspace_root();
+        assert_eq!(
+            generated_files(&root).unwrap(),
+            generated_files(&root).unwrap()
+        );
+    }
+}
