@@ -2,6 +2,7 @@
 
 use super::{AccessLevel, CatalogAction};
 
+#[rustfmt::skip]
 pub(super) static ACTIONS: &[CatalogAction] = &[
     CatalogAction {
         name: "aws-marketplace:AcceptAgreementApprovalRequest",
