@@ -18,14 +18,14 @@ use crate::reader::{Str, StrList, Table, backticked};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Names the generated Rust API uses for itself; no id may turn into one of them.
-const RESERVED_TYPE_NAMES: &[&str] = &[
+pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
     "Action",
     "ProductType",
     "PricingModel",
     "Grants",
-    "Product",
     "Policy",
-    "ParseActionError",
+    "IamAction",
+    "ParseError",
     "Self",
 ];
 
@@ -222,7 +222,7 @@ fn read_page(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Option<Page> {
 }
 
 fn read_actions(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Vec<RawAction> {
-    let Some((tables, _)) = root.tables(
+    let Some((tables, span)) = root.tables(
         diags,
         "actions",
         true,
@@ -231,6 +231,13 @@ fn read_actions(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Vec<RawAction>
     ) else {
         return Vec::new();
     };
+    if tables.is_empty() {
+        diags.push(
+            Diagnostic::spanned("no action is declared", span)
+                .with_label("empty")
+                .with_help("declare each action in an `[[actions]]` table"),
+        );
+    }
     tables
         .into_iter()
         .map(|mut t| {
@@ -251,7 +258,7 @@ fn read_actions(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Vec<RawAction>
 }
 
 fn read_products(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Vec<RawProduct> {
-    let Some((tables, _)) = root.tables(
+    let Some((tables, span)) = root.tables(
         diags,
         "products",
         true,
@@ -260,6 +267,13 @@ fn read_products(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Vec<RawProduc
     ) else {
         return Vec::new();
     };
+    if tables.is_empty() {
+        diags.push(
+            Diagnostic::spanned("no product is declared", span)
+                .with_label("empty")
+                .with_help("declare each product type in a `[[products]]` table"),
+        );
+    }
     let mut out = Vec::new();
     for mut t in tables {
         let id = t.string(diags, "id", "\"saas\"");
@@ -752,4 +766,73 @@ fn build_product(p: RawProduct, index: &HashMap<String, ActionIndex>) -> Option<
         notes: p.notes.map(texts).unwrap_or_default(),
         pricing_models,
     })
+}
+
+/// The Rust names a file declares, read leniently from a file that may not be valid.
+///
+/// When policies.toml has errors, the proc macro reports them and still emits placeholder items under these names,
+/// so the user sees the real errors rather than a cascade of "cannot find type `Saas`" errors in their own code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Salvaged {
+    /// Type names of the actions (`BatchMeterUsage`).
+    pub actions: Vec<String>,
+    /// Type names of the products (`Saas`), each with the type names of its pricing models (`SaasSubscriptions`).
+    pub products: Vec<(String, Vec<String>)>,
+}
+
+/// Reads whatever ids can be read from `text`, ignoring every error (see [`Salvaged`]).
+///
+/// # Examples
+///
+/// ```
+/// let s = marketplace_iam_model::salvage("[[actions]]\nid = \"MeterUsage\"\nname = 3\n[[products]]\nid = \"ami\"\n");
+/// assert_eq!(s.actions, ["MeterUsage"]);
+/// assert_eq!(s.products, [("Ami".to_string(), vec![])]);
+/// ```
+pub fn salvage(text: &str) -> Salvaged {
+    fn tables<'a, 'i>(v: Option<&'a Spanned<toml::de::DeValue<'i>>>) -> Vec<&'a DeTable<'i>> {
+        v.and_then(|v| v.get_ref().as_array())
+            .map(|a| a.iter().filter_map(|t| t.get_ref().as_table()).collect())
+            .unwrap_or_default()
+    }
+    let mut out = Salvaged::default();
+    let (root, _) = DeTable::parse_recoverable(text);
+    let root = root.get_ref();
+    let id_of = |t: &DeTable<'_>| {
+        t.get("id")
+            .and_then(|v| v.get_ref().as_str().map(str::to_owned))
+    };
+    let mut taken: Vec<String> = RESERVED_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
+    let mut fresh = |name: &String| {
+        let new = !taken.contains(name);
+        if new {
+            taken.push(name.clone());
+        }
+        new
+    };
+    for a in tables(root.get("actions")) {
+        if let Some(id) = id_of(a).filter(|id| ident::is_action_id(id) && fresh(id)) {
+            out.actions.push(id);
+        }
+    }
+    for p in tables(root.get("products")) {
+        let Some(pid) = id_of(p).filter(|id| ident::is_kebab_id(id)) else {
+            continue;
+        };
+        let name = ident::upper_camel(&pid);
+        if !fresh(&name) {
+            continue;
+        }
+        let mut models = Vec::new();
+        for m in tables(p.get("pricing_models")) {
+            if let Some(mid) = id_of(m).filter(|id| ident::is_kebab_id(id)) {
+                let model = name.clone() + &ident::upper_camel(&mid);
+                if fresh(&model) {
+                    models.push(model);
+                }
+            }
+        }
+        out.products.push((name, models));
+    }
+    out
 }

@@ -458,3 +458,29 @@ fn garbage_never_panics() {
         let _ = d.to_string();
     }
 }
+
+#[test]
+fn a_file_without_actions_or_products_is_refused() {
+    let text = "schema_version = 1\nactions = []\nproducts = []\n[page]\ntitle = \"t\"\nanchor = \"a\"\nintro = [\"i\"]\n";
+    let d = parse("policies.toml", text).unwrap_err();
+    let messages: Vec<&str> = d.iter().map(|x| x.message()).collect();
+    assert_eq!(
+        messages,
+        ["no action is declared", "no product is declared"]
+    );
+}
+
+#[test]
+fn salvage_reads_names_from_a_broken_file() {
+    let text = BASE.replace("access_level = \"Read\"", "access_level = 3");
+    assert!(parse("policies.toml", &text).is_err());
+    let s = marketplace_iam_model::salvage(&text);
+    assert_eq!(s.actions, ["MeterUsage", "GetEntitlements"]);
+    assert_eq!(
+        s.products,
+        [(
+            "Ami".to_owned(),
+            vec!["AmiCustomMetering".to_owned(), "AmiHourly".to_owned()]
+        )]
+    );
+}
