@@ -1,0 +1,114 @@
+//! The IAM permissions an AWS Marketplace seller integration needs, as typed constants checked at compile time.
+//!
+//! Everything in this crate that restates data is generated at compile time from the project's `policies.toml` by
+//! [`policies!`]: the IAM actions ([`Action`] and one `&'static str` constant each), the product types
+//! ([`ProductType`]) and their pricing models ([`PricingModel`]) with the exact policy JSON that is published for
+//! each, a marker type per action, product type and pricing model, and the [`Grants`] trait implemented exactly where
+//! `policies.toml` grants an action.
+//!
+//! # Quick start
+//!
+//! Bound each function that makes an AWS Marketplace call by the grant it needs. A service built for a product
+//! type whose policy lacks the action does not compile, instead of failing with AccessDenied in production.
+//!
+//! ```
+//! use marketplace_iam::{BatchMeterUsage, Grants, Policy, ResolveCustomer, Saas, SaasSubscriptions};
+//!
+//! /// Sends usage records; only products whose policy grants BatchMeterUsage may call it.
+//! fn meter_usage<P: Grants<BatchMeterUsage>>(records: &[(&str, u32)]) -> String {
+//!     // ... call the AWS SDK's BatchMeterUsage here ...
+//!     format!("{} records under the {} policy", records.len(), P::NAME)
+//! }
+//!
+//! /// Resolves a registration token; SaaS only.
+//! fn resolve_customer<P: Grants<ResolveCustomer>>(token: &str) -> usize {
+//!     token.len()
+//! }
+//!
+//! assert_eq!(meter_usage::<Saas>(&[("customer", 3)]), "1 records under the SaaS policy");
+//! assert_eq!(meter_usage::<SaasSubscriptions>(&[]), "0 records under the SaaS Subscriptions policy");
+//! resolve_customer::<SaasSubscriptions>("token");
+//!
+//! // The policy to attach to the integration's role, byte for byte the published docs/policies/saas-subscriptions.json:
+//! let json = SaasSubscriptions::POLICY_JSON.unwrap();
+//! assert!(json.contains(marketplace_iam::BATCH_METER_USAGE));
+//! ```
+//!
+//! The same call for an AMI product, whose policy grants only MeterUsage, is a compile error:
+//!
+//! ```compile_fail
+//! use marketplace_iam::{Ami, BatchMeterUsage, Grants};
+//! fn meter_usage<P: Grants<BatchMeterUsage>>() {}
+//! meter_usage::<Ami>(); // error: `Ami` is not granted `BatchMeterUsage`: its policy in policies.toml does not list that action
+//! ```
+//!
+//! [`require!`] states the same at the top of a module, pointing the error at the action the product lacks:
+//!
+//! ```
+//! marketplace_iam::require!(marketplace_iam::SaasContracts: marketplace_iam::ResolveCustomer, marketplace_iam::GetEntitlements);
+//! ```
+//!
+//! # Values at run time
+//!
+//! ```
+//! use marketplace_iam::{Action, PricingModel, ProductType};
+//!
+//! // IAM matches action names ignoring case; so does parsing.
+//! let action: Action = "aws-marketplace:meterusage".parse()?;
+//! assert_eq!(action, Action::MeterUsage);
+//!
+//! let product: ProductType = "container".parse()?;
+//! assert!(product.grants(Action::RegisterUsage));
+//! for model in product.pricing_models() {
+//!     println!("{model}: {:?}", model.actions());
+//! }
+//! // AMI products with hourly or annual pricing make no call and need no policy.
+//! let hourly: PricingModel = "ami/hourly-annual".parse()?;
+//! assert_eq!(hourly.policy_json(), None);
+//! assert!(hourly.no_policy_reason().is_some());
+//! # Ok::<(), marketplace_iam::ParseError>(())
+//! ```
+//!
+//! # Your own policies.toml
+//!
+//! A seller who extends the data (their own product, say) invokes [`policies!`] in their own crate with
+//! `policies!(path = "policies.toml")`; the path is relative to that crate's `Cargo.toml`, and the crate rebuilds
+//! when the file changes. Every mistake in the file is a compile error located `policies.toml:line:col`.
+
+#![forbid(unsafe_code)]
+
+/// Expands a policies.toml into the typed API this crate exposes (see the crate documentation).
+///
+/// This crate invokes it once on the project's policies.toml; call it yourself only to generate the same API from
+/// your own file: `marketplace_iam::policies!(path = "policies.toml");`.
+pub use marketplace_iam_macros::policies;
+
+policies!();
+
+/// Asserts at compile time that a product type or pricing model's policy grants every listed action.
+///
+/// ```
+/// use marketplace_iam::{require, Saas, BatchMeterUsage, GetEntitlements};
+/// require!(Saas: BatchMeterUsage, GetEntitlements);
+/// ```
+///
+/// When an action is missing, the error names the policy and the action, and points at the action:
+///
+/// ```compile_fail
+/// use marketplace_iam::{require, Ami, BatchMeterUsage};
+/// require!(Ami: BatchMeterUsage); // error: `Ami` is not granted `BatchMeterUsage` ...
+/// ```
+#[macro_export]
+macro_rules! require {
+    ($($tokens:tt)*) => {
+        $crate::__private::require! { $crate; $($tokens)* }
+    };
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use marketplace_iam_macros::__require as require;
+
+    /// Compiles only where `P: Grants<A>` holds; `require!` calls it.
+    pub const fn granted<P: crate::Grants<A>, A: crate::IamAction>() {}
+}
