@@ -1,0 +1,74 @@
+//! Editing policies.toml shows up in the next build on stable Rust: the expansion includes the file with
+//! `include_bytes!`, so cargo tracks it like a source file.
+//!
+//! The test builds a small crate outside the workspace that invokes the macro on its own policies.toml, edits the
+//! file, builds again and checks that the binary's output changed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn cargo(dir: &Path, target: &Path, args: &[&str]) -> (String, String) {
+    let out = Command::new(env!("CARGO"))
+        .args(args)
+        .args(["--offline", "--quiet"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "cargo {args:?} failed:\n{stderr}");
+    (stdout, stderr)
+}
+
+#[test]
+fn editing_policies_toml_rebuilds_the_crate_that_expands_it() {
+    let root = marketplace_iam_tests::root();
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let dir = tmp.join("rebuild-probe");
+    let target = tmp.join("rebuild-probe-target");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let macros = root.join("crates/marketplace-iam-macros");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"rebuild-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\nmarketplace-iam-macros = {{ path = {:?} }}\n\n[workspace]\n",
+            macros.display().to_string()
+        ),
+    )
+    .unwrap();
+    // The workspace's lock file pins the same versions, so the build needs no network.
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    std::fs::write(
+        dir.join("src/main.rs"),
+        "marketplace_iam_macros::policies!(path = \"policies.toml\");\n\
+         fn main() {\n    print!(\"{:?}\", ProductType::Ami.actions());\n}\n",
+    )
+    .unwrap();
+    let original = std::fs::read_to_string(root.join("policies.toml")).unwrap();
+    std::fs::write(dir.join("policies.toml"), &original).unwrap();
+
+    let (before, _) = cargo(&dir, &target, &["run"]);
+    assert_eq!(before, "[MeterUsage]");
+
+    // Grant the AMI product RegisterUsage instead; nothing else changes.
+    let edited = original.replacen(
+        "actions = [\"MeterUsage\"]\nnotes",
+        "actions = [\"RegisterUsage\"]\nnotes",
+        1,
+    );
+    assert_ne!(edited, original);
+    std::fs::write(dir.join("policies.toml"), &edited).unwrap();
+    let (after, _) = cargo(&dir, &target, &["run"]);
+    assert_eq!(
+        after, "[RegisterUsage]",
+        "the edit to policies.toml did not reach the build"
+    );
+
+    // Restore for the next run of this test.
+    std::fs::write(dir.join("policies.toml"), &original).unwrap();
+    let (restored, _) = cargo(&dir, &target, &["run"]);
+    assert_eq!(restored, "[MeterUsage]");
+}

@@ -1,0 +1,22 @@
+// rule missing field
+marketplace_iam::policies!(source = r#"
+schema_version = 1
+[page]
+title = "Permissions"
+anchor = "top"
+intro = ["Intro."]
+[[actions]]
+id = "MeterUsage"
+name = "aws-marketplace:MeterUsage"
+service = "metering"
+access_level = "Write"
+api_reference = "https://docs.aws.amazon.com/meter"
+[[products]]
+id = "ami"
+name = "AMI"
+title = "AMI products"
+anchor = "ami"
+actions = ["MeterUsage"]
+"#);
+
+fn main() {}
