@@ -72,7 +72,7 @@ use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use ident::{screaming_snake, upper_camel};
-pub use load::{SCHEMA_VERSION, Salvaged, parse, parse_bytes, salvage};
+pub use load::{SCHEMA_VERSION, Salvaged, parse, parse_bytes, parse_with_catalog, salvage};
 pub use model::{
     Action, ActionIndex, Document, Page, Policies, PricingModel, Product, Requirement, Service,
     Source,

@@ -90,6 +90,69 @@ pub struct CatalogAction {
     pub documentation: &'static str,
 }
 
+/// A catalog of IAM actions to validate names against: AWS's (the default) or one given by the caller.
+///
+/// ```
+/// use marketplace_iam_model::catalog::{AccessLevel, Catalog, CatalogAction};
+///
+/// let aws = Catalog::aws();
+/// assert!(aws.lookup("aws-marketplace:ResolveCustomer").is_some());
+///
+/// // A synthetic catalog, e.g. for a benchmark with thousands of actions.
+/// let custom = Catalog::from_actions(vec![CatalogAction {
+///     name: "aws-marketplace:Synthetic1",
+///     service: "AWS Marketplace Metering Service",
+///     access_level: AccessLevel::Write,
+///     resource_types: &[],
+///     condition_keys: &[],
+///     description: "",
+///     documentation: "",
+/// }]);
+/// assert_eq!(custom.all().len(), 1);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    actions: std::borrow::Cow<'static, [CatalogAction]>,
+}
+
+impl Catalog {
+    /// AWS's catalog of the `aws-marketplace` prefix (the project's copy).
+    pub fn aws() -> Self {
+        Catalog {
+            actions: std::borrow::Cow::Borrowed(data::ACTIONS),
+        }
+    }
+
+    /// A catalog of the given actions (sorted and deduplicated by name here).
+    pub fn from_actions(mut actions: Vec<CatalogAction>) -> Self {
+        actions.sort_by(|a, b| a.name.cmp(b.name));
+        actions.dedup_by(|a, b| a.name == b.name);
+        Catalog {
+            actions: std::borrow::Cow::Owned(actions),
+        }
+    }
+
+    /// Every action, sorted by name.
+    pub fn all(&self) -> &[CatalogAction] {
+        &self.actions
+    }
+
+    /// The action with exactly this name, as the catalog spells it.
+    pub fn lookup(&self, name: &str) -> Option<&CatalogAction> {
+        lookup_in(&self.actions, name)
+    }
+
+    /// The action with this name in any letter case, the way IAM matches action names.
+    pub fn lookup_ignore_case(&self, name: &str) -> Option<&CatalogAction> {
+        lookup_ignore_case_in(&self.actions, name)
+    }
+
+    /// The action whose name is closest to `name`, if one is close enough to be a likely typo.
+    pub fn closest(&self, name: &str) -> Option<&CatalogAction> {
+        closest_in(&self.actions, name)
+    }
+}
+
 /// Every action of the `aws-marketplace` prefix, sorted by name.
 pub fn all() -> &'static [CatalogAction] {
     data::ACTIONS
@@ -97,10 +160,7 @@ pub fn all() -> &'static [CatalogAction] {
 
 /// The action with exactly this name (`aws-marketplace:MeterUsage`), as the catalog spells it.
 pub fn lookup(name: &str) -> Option<&'static CatalogAction> {
-    data::ACTIONS
-        .binary_search_by(|a| a.name.cmp(name))
-        .ok()
-        .map(|i| &data::ACTIONS[i])
+    lookup_in(data::ACTIONS, name)
 }
 
 /// The action with this name in any letter case, the way IAM matches action names.
@@ -113,9 +173,7 @@ pub fn lookup(name: &str) -> Option<&'static CatalogAction> {
 /// );
 /// ```
 pub fn lookup_ignore_case(name: &str) -> Option<&'static CatalogAction> {
-    data::ACTIONS
-        .iter()
-        .find(|a| a.name.eq_ignore_ascii_case(name))
+    lookup_ignore_case_in(data::ACTIONS, name)
 }
 
 /// The catalog action whose name is closest to `name`, if one is close enough to be a likely typo.
@@ -126,8 +184,26 @@ pub fn lookup_ignore_case(name: &str) -> Option<&'static CatalogAction> {
 /// assert!(catalog::closest("s3:GetObject").is_none());
 /// ```
 pub fn closest(name: &str) -> Option<&'static CatalogAction> {
+    closest_in(data::ACTIONS, name)
+}
+
+fn lookup_in<'a>(actions: &'a [CatalogAction], name: &str) -> Option<&'a CatalogAction> {
+    actions
+        .binary_search_by(|a| a.name.cmp(name))
+        .ok()
+        .map(|i| &actions[i])
+}
+
+fn lookup_ignore_case_in<'a>(
+    actions: &'a [CatalogAction],
+    name: &str,
+) -> Option<&'a CatalogAction> {
+    actions.iter().find(|a| a.name.eq_ignore_ascii_case(name))
+}
+
+fn closest_in<'a>(actions: &'a [CatalogAction], name: &str) -> Option<&'a CatalogAction> {
     let wanted = name.to_ascii_lowercase();
-    data::ACTIONS
+    actions
         .iter()
         .map(|a| {
             (
