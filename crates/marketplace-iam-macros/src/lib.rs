@@ -8,6 +8,7 @@
 //! Most users never call it: they depend on `marketplace-iam`, which invokes it on the project's policies.toml.
 //! A seller who keeps their own policies.toml invokes it themselves, see [`policies!`].
 
+mod codegen;
 mod expand;
 
 use proc_macro::TokenStream;
