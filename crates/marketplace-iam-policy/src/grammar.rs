@@ -1,0 +1,840 @@
+//! The IAM JSON policy grammar, read strictly: what IAM would refuse to attach is an error here too, located by
+//! file, line, column and JSON path.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::condition::{BaseOperator, Operator};
+
+/// A parsed IAM policy document (identity policy, permissions boundary or service control policy).
+///
+/// # Examples
+///
+/// ```
+/// use marketplace_iam_policy::{Effect, Policy};
+///
+/// let policy = Policy::parse(
+///     "role.json",
+///     r#"{"Version": "2012-10-17",
+///         "Statement": {"Effect": "Allow", "Action": "aws-marketplace:MeterUsage", "Resource": "*"}}"#,
+/// )?;
+/// assert_eq!(policy.statements.len(), 1);
+/// assert_eq!(policy.statements[0].effect, Effect::Allow);
+/// # Ok::<(), marketplace_iam_policy::PolicyError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// `Version`, if the document has one. IAM treats a document without it as `2008-10-17`.
+    pub version: Option<Version>,
+    /// `Id`, if any.
+    pub id: Option<String>,
+    /// The statements, in document order (`Statement` as one object is a list of one).
+    pub statements: Vec<Statement>,
+}
+
+/// The policy language version (`Version`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Version {
+    /// `2012-10-17`, the current version: policy variables such as `${aws:username}` are substituted.
+    V2012_10_17,
+    /// `2008-10-17`, the old version: `${...}` is literal text.
+    V2008_10_17,
+}
+
+impl Version {
+    /// The version string as written in a policy.
+    ///
+    /// ```
+    /// assert_eq!(marketplace_iam_policy::Version::V2012_10_17.as_str(), "2012-10-17");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Version::V2012_10_17 => "2012-10-17",
+            Version::V2008_10_17 => "2008-10-17",
+        }
+    }
+}
+
+/// One statement of a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// `Sid`, if any.
+    pub sid: Option<String>,
+    /// `Effect`.
+    pub effect: Effect,
+    /// `Principal` or `NotPrincipal`, if any (IAM refuses them in identity policies, boundaries and SCPs; the
+    /// report warns and evaluates the rest of the statement).
+    pub principal: Option<Principal>,
+    /// `Action` or `NotAction`.
+    pub actions: Actions,
+    /// `Resource` or `NotResource` (`None` when the statement has neither, which only resource-based policies do).
+    pub resources: Option<Resources>,
+    /// `Condition`, flattened to one entry per operator and key, in document order; empty when there is none.
+    pub conditions: Vec<Condition>,
+}
+
+/// `Effect`: exactly `Allow` or `Deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Effect {
+    /// `"Allow"`.
+    Allow,
+    /// `"Deny"`.
+    Deny,
+}
+
+impl fmt::Display for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        })
+    }
+}
+
+/// `Action` or `NotAction`: action name patterns (`service:Name`, `*` and `?` wildcards, any letter case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actions {
+    /// `Action`: the statement applies to these actions.
+    Action(Vec<String>),
+    /// `NotAction`: the statement applies to every action except these.
+    NotAction(Vec<String>),
+}
+
+/// `Resource` or `NotResource`: ARN patterns or `*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resources {
+    /// `Resource`: the statement applies to these resources.
+    Resource(Vec<String>),
+    /// `NotResource`: the statement applies to every resource except these.
+    NotResource(Vec<String>),
+}
+
+/// `Principal` or `NotPrincipal`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// `Principal`.
+    Principal(PrincipalValue),
+    /// `NotPrincipal`.
+    NotPrincipal(PrincipalValue),
+}
+
+/// The value of `Principal` / `NotPrincipal`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrincipalValue {
+    /// `"*"`: anyone.
+    Any,
+    /// `{"AWS": [...], "Service": [...], ...}`: principal type and identifiers, in document order.
+    Typed(Vec<(String, Vec<String>)>),
+}
+
+/// One condition: an operator, a condition key and the policy's values for it.
+///
+/// A `Condition` block `{"StringEquals": {"aws:SourceVpc": "vpc-1", "aws:PrincipalTag/team": ["a", "b"]}}` is two
+/// of these. Numbers and booleans written as JSON numbers or booleans are kept as their JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// The operator, e.g. `ForAnyValue:StringLikeIfExists`.
+    pub operator: Operator,
+    /// The condition key as written (IAM matches keys in any letter case).
+    pub key: String,
+    /// The values (one or more).
+    pub values: Vec<String>,
+}
+
+/// Why a policy document could not be read: where, and what is wrong.
+///
+/// Displays as `file:line:column: JSON path: message`, e.g.
+/// `policy.json:14:27: Statement[2].Effect: expected "Allow" or "Deny", found "allow"`. The position is where the
+/// JSON reader noticed the problem: the end of the offending value, or the end of the object for a missing or
+/// conflicting element.
+///
+/// ```
+/// let err = marketplace_iam_policy::Policy::parse("p.json", r#"{"Statement": []}"#).unwrap_err();
+/// assert_eq!(err.to_string(), "p.json:1:16: Statement: IAM rejects an empty array here");
+/// assert_eq!((err.line, err.column), (1, 16));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    /// The file name, as given to [`Policy::parse`].
+    pub file: String,
+    /// 1-based line (0 when the position is unknown).
+    pub line: usize,
+    /// 1-based column, in characters (0 when the position is unknown).
+    pub column: usize,
+    /// The JSON path of the offending element, e.g. `Statement[2].Effect`; empty for the document itself.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+impl Policy {
+    /// Parses a policy document; `file` names it in errors.
+    ///
+    /// ```
+    /// let err = marketplace_iam_policy::Policy::parse(
+    ///     "role.json",
+    ///     "{\"Statement\": [{\"Effect\": \"allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}",
+    /// )
+    /// .unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     r#"role.json:1:33: Statement[0].Effect: expected "Allow" or "Deny", found "allow""#
+    /// );
+    /// ```
+    pub fn parse(file: &str, text: &str) -> Result<Policy, PolicyError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut de = serde_json::Deserializer::from_str(text);
+        let result: Result<ObjectOnly<RawPolicy>, _> = serde_path_to_error::deserialize(&mut de);
+        let raw = match result.map(|o| o.0) {
+            Ok(raw) => raw,
+            Err(err) => {
+                let path = render_path(err.path());
+                return Err(from_json_error(file, path, err.inner()));
+            }
+        };
+        de.end()
+            .map_err(|e| from_json_error(file, String::new(), &e))?;
+        Ok(Policy {
+            version: raw.version,
+            id: raw.id,
+            statements: raw.statement.0,
+        })
+    }
+
+    /// Parses a policy document from bytes, refusing text that is not UTF-8 (with its position).
+    ///
+    /// ```
+    /// let err = marketplace_iam_policy::Policy::parse_bytes("p.json", b"{\n  \"Id\": \"\xff\"}").unwrap_err();
+    /// assert_eq!(err.to_string(), "p.json:2:10: the file is not UTF-8 text");
+    /// ```
+    pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Policy, PolicyError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Policy::parse(file, text),
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                // The prefix is valid UTF-8 by construction.
+                let prefix = std::str::from_utf8(valid).unwrap_or_default();
+                let line = prefix.matches('\n').count() + 1;
+                let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                Err(PolicyError {
+                    file: file.to_owned(),
+                    line,
+                    column,
+                    path: String::new(),
+                    message: "the file is not UTF-8 text".to_owned(),
+                })
+            }
+        }
+    }
+}
+
+fn render_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    // A syntax error inside an object ends the path with an unknown segment: the object is the useful part.
+    let segments: Vec<&Segment> = path.iter().collect();
+    let known = segments
+        .iter()
+        .rposition(|s| !matches!(s, Segment::Unknown))
+        .map_or(0, |i| i + 1);
+    for segment in &segments[..known] {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('?');
+            }
+        }
+    }
+    out
+}
+
+fn from_json_error(file: &str, path: String, err: &serde_json::Error) -> PolicyError {
+    let (line, column) = (err.line(), err.column());
+    let mut message = err.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    if let Some(stripped) = message.strip_suffix(&suffix) {
+        message = stripped.to_owned();
+    }
+    if matches!(
+        err.classify(),
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+    ) {
+        message = format!("invalid JSON: {message}");
+    }
+    PolicyError {
+        file: file.to_owned(),
+        // serde_json counts the characters read on the line; before the first one it says 0.
+        line: line.max(1),
+        column: column.max(1),
+        path,
+        message,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The raw shapes, read with serde. Every check that needs the JSON position happens while reading.
+
+const EMPTY_ARRAY: &str = "IAM rejects an empty array here";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    #[serde(rename = "Version", default, deserialize_with = "present")]
+    version: Option<Version>,
+    #[serde(rename = "Id", default, deserialize_with = "present")]
+    id: Option<String>,
+    #[serde(rename = "Statement")]
+    statement: OneOrMany<Statement>,
+}
+
+/// A struct read only from a JSON object (serde would also read a struct from an array of its fields).
+struct ObjectOnly<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOnly<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = ObjectOnly<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(ObjectOnly)
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+/// An optional element that, when present, must not be `null` (IAM refuses `null` everywhere).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "2012-10-17" => Ok(Version::V2012_10_17),
+            "2008-10-17" => Ok(Version::V2008_10_17),
+            other => Err(de::Error::custom(format!(
+                "expected \"2012-10-17\" or \"2008-10-17\", found {other:?}"
+            ))),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Effect {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Effect;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("\"Allow\" or \"Deny\"")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Effect, E> {
+                match s {
+                    "Allow" => Ok(Effect::Allow),
+                    "Deny" => Ok(Effect::Deny),
+                    other => Err(E::custom(format!(
+                        "expected \"Allow\" or \"Deny\", found {other:?}"
+                    ))),
+                }
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// `Statement`: one object or a non-empty array of them.
+struct OneOrMany<T>(Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a statement object or an array of them")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|t| OneOrMany(vec![t]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(t) = seq.next_element()? {
+                    out.push(t);
+                }
+                if out.is_empty() {
+                    return Err(de::Error::custom(EMPTY_ARRAY));
+                }
+                Ok(OneOrMany(out))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatement {
+    #[serde(rename = "Sid", default, deserialize_with = "present")]
+    sid: Option<String>,
+    #[serde(rename = "Effect")]
+    effect: Effect,
+    #[serde(rename = "Principal", default, deserialize_with = "present")]
+    principal: Option<PrincipalValue>,
+    #[serde(rename = "NotPrincipal", default, deserialize_with = "present")]
+    not_principal: Option<PrincipalValue>,
+    #[serde(rename = "Action", default, deserialize_with = "present")]
+    action: Option<List<ActionName>>,
+    #[serde(rename = "NotAction", default, deserialize_with = "present")]
+    not_action: Option<List<ActionName>>,
+    #[serde(rename = "Resource", default, deserialize_with = "present")]
+    resource: Option<List<ResourceName>>,
+    #[serde(rename = "NotResource", default, deserialize_with = "present")]
+    not_resource: Option<List<ResourceName>>,
+    #[serde(rename = "Condition", default, deserialize_with = "present")]
+    condition: Option<ConditionBlock>,
+}
+
+impl<'de> Deserialize<'de> for Statement {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = ObjectOnly::<RawStatement>::deserialize(d)?.0;
+        let actions = match (raw.action, raw.not_action) {
+            (Some(a), None) => Actions::Action(a.into_strings()),
+            (None, Some(a)) => Actions::NotAction(a.into_strings()),
+            (Some(_), Some(_)) => {
+                return Err(de::Error::custom(
+                    "a statement has either `Action` or `NotAction`, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(de::Error::custom(
+                    "a statement needs `Action` or `NotAction`",
+                ));
+            }
+        };
+        let resources = match (raw.resource, raw.not_resource) {
+            (Some(r), None) => Some(Resources::Resource(r.into_strings())),
+            (None, Some(r)) => Some(Resources::NotResource(r.into_strings())),
+            (Some(_), Some(_)) => {
+                return Err(de::Error::custom(
+                    "a statement has either `Resource` or `NotResource`, not both",
+                ));
+            }
+            (None, None) => None,
+        };
+        let principal = match (raw.principal, raw.not_principal) {
+            (Some(p), None) => Some(Principal::Principal(p)),
+            (None, Some(p)) => Some(Principal::NotPrincipal(p)),
+            (Some(_), Some(_)) => {
+                return Err(de::Error::custom(
+                    "a statement has either `Principal` or `NotPrincipal`, not both",
+                ));
+            }
+            (None, None) => None,
+        };
+        Ok(Statement {
+            sid: raw.sid,
+            effect: raw.effect,
+            principal,
+            actions,
+            resources,
+            conditions: raw.condition.map(|c| c.0).unwrap_or_default(),
+        })
+    }
+}
+
+/// A string list element: checked as it is read, so its error carries its position and path.
+trait Item: Sized {
+    const WHAT: &'static str;
+    fn check(s: &str) -> Result<Self, String>;
+}
+
+struct ActionName(String);
+
+impl Item for ActionName {
+    const WHAT: &'static str = "an action name";
+    fn check(s: &str) -> Result<Self, String> {
+        if s == "*" {
+            return Ok(ActionName(s.to_owned()));
+        }
+        match s.split_once(':') {
+            Some((service, name))
+                if !service.is_empty()
+                    && !name.is_empty()
+                    && !name.contains(':')
+                    && !s.contains(char::is_whitespace) =>
+            {
+                Ok(ActionName(s.to_owned()))
+            }
+            _ => Err(format!(
+                "{s:?} is not an action name: IAM expects `service:Action` (e.g. \"aws-marketplace:MeterUsage\") or \"*\""
+            )),
+        }
+    }
+}
+
+struct ResourceName(String);
+
+impl Item for ResourceName {
+    const WHAT: &'static str = "a resource ARN or \"*\"";
+    fn check(s: &str) -> Result<Self, String> {
+        if s == "*" || s.starts_with("arn:") {
+            Ok(ResourceName(s.to_owned()))
+        } else {
+            Err(format!(
+                "{s:?} is not an ARN: IAM expects \"arn:...\" or \"*\""
+            ))
+        }
+    }
+}
+
+struct PrincipalId(String);
+
+impl Item for PrincipalId {
+    const WHAT: &'static str = "a principal identifier";
+    fn check(s: &str) -> Result<Self, String> {
+        if s.is_empty() {
+            Err("an empty principal identifier".to_owned())
+        } else {
+            Ok(PrincipalId(s.to_owned()))
+        }
+    }
+}
+
+/// A string, or a non-empty array of strings.
+struct List<T>(Vec<T>);
+
+impl List<ActionName> {
+    fn into_strings(self) -> Vec<String> {
+        self.0.into_iter().map(|a| a.0).collect()
+    }
+}
+
+impl List<ResourceName> {
+    fn into_strings(self) -> Vec<String> {
+        self.0.into_iter().map(|a| a.0).collect()
+    }
+}
+
+struct ItemSeed<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Item> DeserializeSeed<'de> for ItemSeed<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<T: Item> Visitor<'_> for V<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{} (a string)", T::WHAT)
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<T, E> {
+                T::check(s).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
+}
+
+impl<'de, T: Item> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Item> Visitor<'de> for V<T> {
+            type Value = List<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{} (a string) or an array of them", T::WHAT)
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<List<T>, E> {
+                T::check(s).map(|t| List(vec![t])).map_err(E::custom)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(t) = seq.next_element_seed(ItemSeed(std::marker::PhantomData))? {
+                    out.push(t);
+                }
+                if out.is_empty() {
+                    return Err(de::Error::custom(EMPTY_ARRAY));
+                }
+                Ok(List(out))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+impl<'de> Deserialize<'de> for PrincipalValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PrincipalValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "\"*\" or an object such as {\"AWS\": \"arn:aws:iam::123456789012:root\"}",
+                )
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<PrincipalValue, E> {
+                if s == "*" {
+                    Ok(PrincipalValue::Any)
+                } else {
+                    Err(E::custom(format!(
+                        "expected \"*\" or an object such as {{\"AWS\": ...}}, found {s:?}"
+                    )))
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PrincipalValue, A::Error> {
+                let mut out: Vec<(String, Vec<String>)> = Vec::new();
+                while let Some(kind) = map.next_key::<String>()? {
+                    let problem = if !["AWS", "Service", "Federated", "CanonicalUser"]
+                        .contains(&kind.as_str())
+                    {
+                        Some(format!(
+                            "unknown principal type `{kind}`, expected one of `AWS`, `Service`, `Federated`, `CanonicalUser`"
+                        ))
+                    } else if out.iter().any(|(k, _)| *k == kind) {
+                        Some(format!("duplicate key `{kind}`"))
+                    } else {
+                        None
+                    };
+                    let ids = map.next_value_seed(Checked::<List<PrincipalId>>::new(problem))?;
+                    out.push((kind, ids.0.into_iter().map(|p| p.0).collect()));
+                }
+                if out.is_empty() {
+                    return Err(de::Error::custom("an empty principal object"));
+                }
+                Ok(PrincipalValue::Typed(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Reads a map value, or fails at it (so the error's path ends with the map key) when its key was wrong.
+struct Checked<T> {
+    problem: Option<String>,
+    marker: std::marker::PhantomData<T>,
+}
+
+impl<T> Checked<T> {
+    fn new(problem: Option<String>) -> Self {
+        Checked {
+            problem,
+            marker: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Checked<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        match self.problem {
+            Some(problem) => Err(de::Error::custom(problem)),
+            None => T::deserialize(d),
+        }
+    }
+}
+
+/// `Condition`: operator → key → value(s).
+struct ConditionBlock(Vec<Condition>);
+
+impl<'de> Deserialize<'de> for ConditionBlock {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ConditionBlock;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of condition operators, such as {\"StringEquals\": {\"aws:SourceVpc\": \"vpc-1a2b3c4d\"}}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ConditionBlock, A::Error> {
+                let mut out = Vec::new();
+                let mut seen: Vec<String> = Vec::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    let parsed = if seen.contains(&name) {
+                        Err(format!("duplicate condition operator `{name}`"))
+                    } else {
+                        name.parse::<Operator>()
+                    };
+                    seen.push(name);
+                    let seed = OperatorSeed { operator: parsed };
+                    let (operator, entries) = map.next_value_seed(seed)?;
+                    out.extend(entries.into_iter().map(|(key, values)| Condition {
+                        operator,
+                        key,
+                        values,
+                    }));
+                }
+                Ok(ConditionBlock(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+struct OperatorSeed {
+    operator: Result<Operator, String>,
+}
+
+impl<'de> DeserializeSeed<'de> for OperatorSeed {
+    type Value = (Operator, Vec<(String, Vec<String>)>);
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let operator = self.operator.map_err(de::Error::custom)?;
+        struct V(Operator);
+        impl<'de> Visitor<'de> for V {
+            type Value = Vec<(String, Vec<String>)>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of condition keys and values, such as {\"aws:SourceVpc\": \"vpc-1a2b3c4d\"}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out: Vec<(String, Vec<String>)> = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let problem = if out.iter().any(|(k, _)| k.eq_ignore_ascii_case(&key)) {
+                        Some(format!(
+                            "duplicate condition key `{key}` (IAM matches condition keys in any letter case)"
+                        ))
+                    } else {
+                        check_condition_key(&key).err()
+                    };
+                    let values = map.next_value_seed(ValuesSeed {
+                        operator: self.0,
+                        problem,
+                    })?;
+                    out.push((key, values));
+                }
+                if out.is_empty() {
+                    return Err(de::Error::custom(format!(
+                        "`{}` has no condition key",
+                        self.0
+                    )));
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V(operator))
+            .map(|entries| (operator, entries))
+    }
+}
+
+fn check_condition_key(key: &str) -> Result<(), String> {
+    match key.split_once(':') {
+        Some((prefix, rest)) if !prefix.is_empty() && !rest.is_empty() => Ok(()),
+        _ => Err(format!(
+            "condition key `{key}` has no service prefix: IAM expects `service:key` (e.g. `aws:SourceIp`)"
+        )),
+    }
+}
+
+struct ValuesSeed {
+    operator: Operator,
+    problem: Option<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValuesSeed {
+    type Value = Vec<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
+        if let Some(problem) = self.problem {
+            return Err(de::Error::custom(problem));
+        }
+        struct V(Operator);
+        impl<'de> Visitor<'de> for V {
+            type Value = Vec<String>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a condition value (string, number or boolean) or an array of them")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Vec<String>, E> {
+                ValueV(self.0).visit_str(s).map(|v| vec![v])
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Vec<String>, E> {
+                ValueV(self.0).visit_bool(b).map(|v| vec![v])
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Vec<String>, E> {
+                ValueV(self.0).visit_i64(n).map(|v| vec![v])
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Vec<String>, E> {
+                ValueV(self.0).visit_u64(n).map(|v| vec![v])
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Vec<String>, E> {
+                ValueV(self.0).visit_f64(n).map(|v| vec![v])
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = seq.next_element_seed(ValueSeed(self.0))? {
+                    out.push(v);
+                }
+                if out.is_empty() {
+                    return Err(de::Error::custom(EMPTY_ARRAY));
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(V(self.operator))
+    }
+}
+
+struct ValueSeed(Operator);
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(ValueV(self.0))
+    }
+}
+
+/// One condition value, checked against what its operator compares.
+struct ValueV(Operator);
+
+impl ValueV {
+    fn checked<E: de::Error>(&self, text: String) -> Result<String, E> {
+        crate::condition::check_policy_value(self.0.base, &text).map_err(E::custom)?;
+        Ok(text)
+    }
+}
+
+impl Visitor<'_> for ValueV {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a condition value (string, number or boolean)")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
+        self.checked(s.to_owned())
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<String, E> {
+        self.checked(b.to_string())
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<String, E> {
+        self.checked(n.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<String, E> {
+        self.checked(n.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<String, E> {
+        if self.0.base == BaseOperator::Null {
+            return Err(E::custom("`Null` expects true or false"));
+        }
+        self.checked(n.to_string())
+    }
+}

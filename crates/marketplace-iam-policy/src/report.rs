@@ -1,0 +1,502 @@
+//! The answer to "Why AccessDenied?": per required action a decision and what it rests on, the other
+//! `aws-marketplace` actions the principal is granted, and warnings.
+
+use std::fmt;
+
+use marketplace_iam_model::Policies;
+use marketplace_iam_model::catalog::{self, AccessLevel};
+use serde::Serialize;
+
+use crate::condition::Context;
+use crate::eval::{
+    ConditionRef, Decision, PolicyKind, PolicySet, Scope, StatementRef, covers_action,
+    covers_resource, scope_of,
+};
+use crate::grammar::{Actions, Effect, Principal, Resources, Version};
+use crate::matching::action_matches;
+
+/// The overall answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every required action is allowed, unconditionally.
+    Allowed,
+    /// At least one required action is denied or depends on a condition.
+    NotAllowed,
+}
+
+/// The report for a principal and a list of required actions. Serializes to
+/// `{"verdict", "actions", "over_grants", "warnings"}` (see the crate documentation for each element's shape).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// `allowed` when every required action is allowed unconditionally.
+    pub verdict: Verdict,
+    /// One entry per required action, in the order asked.
+    pub actions: Vec<ActionReport>,
+    /// Other `aws-marketplace` actions of the catalog the principal is allowed (or conditionally allowed), sorted
+    /// by name.
+    pub over_grants: Vec<OverGrant>,
+    /// Things worth a look that do not change the decisions.
+    pub warnings: Vec<Warning>,
+}
+
+/// The decision for one required action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionReport {
+    /// The action, as the catalog spells it.
+    pub action: String,
+    /// The decision.
+    pub decision: Decision,
+    /// What the decision rests on (see [`crate::Evaluation::statements`]).
+    pub statements: Vec<StatementRef>,
+    /// The conditions involved (see [`crate::Evaluation::conditions`]).
+    pub conditions: Vec<ConditionRef>,
+}
+
+/// An `aws-marketplace` action the principal can use but the integration does not need.
+///
+/// JSON: `{"action": "aws-marketplace:StartChangeSet", "access_level": "Write", "decision": "allow",
+/// "statements": [...]}`; `statements` are the identity policy statements that grant it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverGrant {
+    /// The action.
+    pub action: String,
+    /// Its access level in the catalog (`List`, `Read`, `Write`, `Permissions management`, `Tagging`).
+    pub access_level: String,
+    /// `allow`, or `conditional` when it depends on a condition.
+    pub decision: Decision,
+    /// The identity policy statements that allow it.
+    pub statements: Vec<StatementRef>,
+}
+
+/// A warning: a statement that is probably not what its author meant, or an input the check had to assume about.
+///
+/// JSON: `{"code": "allow_not_action", "policy": "role.json", "index": 1, "sid": null, "message": "..."}`;
+/// `policy`, `index` and `sid` are `null` when the warning is not about one statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// A stable identifier of the kind of warning, e.g. `allow_not_action` (see [`WarningCode`]).
+    pub code: WarningCode,
+    /// The policy it is about.
+    pub policy: Option<String>,
+    /// The statement's position.
+    pub index: Option<usize>,
+    /// The statement's `Sid`.
+    pub sid: Option<String>,
+    /// What to look at, in a sentence.
+    pub message: String,
+}
+
+/// The kinds of [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningCode {
+    /// `Allow` with `NotAction`: grants every action of every service except the listed ones.
+    AllowNotAction,
+    /// `Allow` with `NotResource`: grants on every resource except the listed ones.
+    AllowNotResource,
+    /// `Allow` of every action of every service (`"Action": "*"`).
+    AllActions,
+    /// A statement would grant a required action, but its `Resource` names only ARNs, and the action has no
+    /// resource types: it does not apply.
+    ArnOnlyResource,
+    /// An `aws-marketplace:` pattern that names no action of the catalog (a typo?).
+    UnknownAction,
+    /// `Principal`/`NotPrincipal` in a policy of a kind that IAM refuses them in.
+    Principal,
+    /// A statement without `Resource` or `NotResource`, which IAM refuses in these kinds of policy.
+    MissingResource,
+    /// Policy variables (`${...}`) in a policy without `"Version": "2012-10-17"`: they are literal text.
+    VariablesNotSubstituted,
+    /// A context was given, and a condition key of a statement about a required action is not in it: it was
+    /// treated as absent from the request.
+    ContextKeyAbsent,
+}
+
+/// Why the required actions could not be determined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequirementError(pub String);
+
+impl fmt::Display for RequirementError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RequirementError {}
+
+/// The actions a product (`saas`) or a pricing model of it (`saas/subscriptions`) needs, from policies.toml.
+///
+/// ```
+/// let policies = marketplace_iam_model::load("../../policies.toml").unwrap();
+/// let saas = marketplace_iam_policy::required_for(&policies, "saas/contracts").unwrap();
+/// assert_eq!(saas, ["aws-marketplace:ResolveCustomer", "aws-marketplace:GetEntitlements"]);
+/// let err = marketplace_iam_policy::required_for(&policies, "saas/yearly").unwrap_err();
+/// assert!(err.to_string().starts_with("product `saas` has no pricing model `yearly`"));
+/// ```
+pub fn required_for(policies: &Policies, spec: &str) -> Result<Vec<String>, RequirementError> {
+    let (product_id, model_id) = match spec.split_once('/') {
+        Some((p, m)) => (p, Some(m)),
+        None => (spec, None),
+    };
+    let Some(product) = policies.product(product_id) else {
+        let known: Vec<&str> = policies.products.iter().map(|p| p.id.as_str()).collect();
+        return Err(RequirementError(format!(
+            "unknown product `{product_id}`; known products: {}",
+            known.join(", ")
+        )));
+    };
+    let indices = match model_id {
+        None => &product.actions[..],
+        Some(m) => match product.pricing_models.iter().find(|pm| pm.id == m) {
+            Some(pm) => pm.actions(),
+            None => {
+                let known: Vec<String> = product
+                    .pricing_models
+                    .iter()
+                    .map(|pm| format!("{}/{}", product.id, pm.id))
+                    .collect();
+                return Err(RequirementError(format!(
+                    "product `{product_id}` has no pricing model `{m}`; known: {}",
+                    known.join(", ")
+                )));
+            }
+        },
+    };
+    Ok(indices
+        .iter()
+        .map(|&i| policies.action(i).name.clone())
+        .collect())
+}
+
+/// Checks action names given by hand against the catalog, in any letter case, and spells them as the catalog does.
+///
+/// ```
+/// let names = marketplace_iam_policy::catalog_actions(&["aws-marketplace:meterusage"]).unwrap();
+/// assert_eq!(names, ["aws-marketplace:MeterUsage"]);
+/// let err = marketplace_iam_policy::catalog_actions(&["aws-marketplace:MeterUsag"]).unwrap_err();
+/// assert!(err.to_string().contains("did you mean `aws-marketplace:MeterUsage`?"));
+/// ```
+pub fn catalog_actions<S: AsRef<str>>(names: &[S]) -> Result<Vec<String>, RequirementError> {
+    names
+        .iter()
+        .map(|n| {
+            let n = n.as_ref();
+            match catalog::lookup_ignore_case(n) {
+                Some(a) => Ok(a.name.to_owned()),
+                None => {
+                    let mut message =
+                        format!("`{n}` is not an action of the `aws-marketplace` catalog");
+                    if let Some(c) = catalog::closest(n) {
+                        message.push_str(&format!("; did you mean `{}`?", c.name));
+                    }
+                    Err(RequirementError(message))
+                }
+            }
+        })
+        .collect()
+}
+
+/// Checks that the principal described by `set` may call every `required` action, and what else it may do.
+///
+/// `context` is the request context to decide conditions with; `None` leaves every condition open (the affected
+/// actions are `conditional`).
+///
+/// ```
+/// use marketplace_iam_policy::{check, Decision, PolicyFile, PolicySet, Verdict};
+///
+/// let role = PolicyFile::parse("role.json", r#"{"Version": "2012-10-17", "Statement": [
+///     {"Effect": "Allow", "Action": "aws-marketplace:*", "Resource": "*"}]}"#)?;
+/// let report = check(&PolicySet::new(vec![role]), &["aws-marketplace:MeterUsage".to_string()], None);
+/// assert_eq!(report.verdict, Verdict::Allowed);
+/// assert_eq!(report.actions[0].decision, Decision::Allow);
+/// assert!(report.over_grants.len() >= 60);
+/// assert!(report.over_grants.iter().any(|g| g.action == "aws-marketplace:StartChangeSet"));
+/// assert!(report.to_string().contains("over-grants"));
+/// # Ok::<(), marketplace_iam_policy::PolicyError>(())
+/// ```
+pub fn check(set: &PolicySet, required: &[String], context: Option<&Context>) -> Report {
+    let actions: Vec<ActionReport> = required
+        .iter()
+        .map(|action| {
+            let e = set.evaluate(action, context);
+            ActionReport {
+                action: action.clone(),
+                decision: e.decision,
+                statements: e.statements,
+                conditions: e.conditions,
+            }
+        })
+        .collect();
+    let verdict = if actions.iter().all(|a| a.decision == Decision::Allow) {
+        Verdict::Allowed
+    } else {
+        Verdict::NotAllowed
+    };
+
+    let mut over_grants = Vec::new();
+    for a in catalog::all() {
+        if required.iter().any(|r| r.eq_ignore_ascii_case(a.name)) {
+            continue;
+        }
+        let e = set.evaluate(a.name, context);
+        if matches!(e.decision, Decision::Allow | Decision::Conditional) {
+            let statements: Vec<StatementRef> = e
+                .statements
+                .into_iter()
+                .filter(|s| s.kind == PolicyKind::Identity && s.effect == Effect::Allow)
+                .collect();
+            over_grants.push(OverGrant {
+                action: a.name.to_owned(),
+                access_level: a.access_level.as_str().to_owned(),
+                decision: e.decision,
+                statements,
+            });
+        }
+    }
+
+    Report {
+        verdict,
+        actions,
+        over_grants,
+        warnings: warnings(set, required, context),
+    }
+}
+
+fn warnings(set: &PolicySet, required: &[String], context: Option<&Context>) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (file, kind) in set.policies() {
+        let policy = &file.policy;
+        for (index, s) in policy.statements.iter().enumerate() {
+            let mut warn = |code, message: String| {
+                out.push(Warning {
+                    code,
+                    policy: Some(file.name.clone()),
+                    index: Some(index),
+                    sid: s.sid.clone(),
+                    message,
+                });
+            };
+            let allow = s.effect == Effect::Allow;
+            match &s.actions {
+                Actions::NotAction(_) if allow => warn(
+                    WarningCode::AllowNotAction,
+                    "`Allow` with `NotAction` allows every action of every AWS service except the listed ones; list the actions to allow with `Action` instead".to_owned(),
+                ),
+                Actions::Action(patterns)
+                    if allow && kind == PolicyKind::Identity && patterns.iter().any(|p| action_matches(p, "any-service:AnyAction") && action_matches(p, "aws-marketplace:MeterUsage")) =>
+                {
+                    warn(
+                        WarningCode::AllActions,
+                        "allows every action of every AWS service".to_owned(),
+                    )
+                }
+                _ => {}
+            }
+            let (Actions::Action(patterns) | Actions::NotAction(patterns)) = &s.actions;
+            {
+                for p in patterns {
+                    let marketplace = p
+                        .split_once(':')
+                        .is_some_and(|(svc, _)| svc.eq_ignore_ascii_case(catalog::PREFIX));
+                    if marketplace && !catalog::all().iter().any(|a| action_matches(p, a.name)) {
+                        let mut message =
+                            format!("`{p}` names no action of the `aws-marketplace` catalog");
+                        if let Some(c) = catalog::closest(p) {
+                            message.push_str(&format!("; did you mean `{}`?", c.name));
+                        }
+                        warn(WarningCode::UnknownAction, message);
+                    }
+                }
+            }
+            if allow && matches!(s.resources, Some(Resources::NotResource(_))) {
+                warn(
+                    WarningCode::AllowNotResource,
+                    "`Allow` with `NotResource` allows on every resource except the listed ones, including `*`".to_owned(),
+                );
+            }
+            if let Some(p) = &s.principal {
+                let element = match p {
+                    Principal::Principal(_) => "Principal",
+                    Principal::NotPrincipal(_) => "NotPrincipal",
+                };
+                warn(
+                    WarningCode::Principal,
+                    format!(
+                        "IAM refuses `{element}` in an {kind}; AWS would not accept this document as one (the statement is evaluated without it)"
+                    ),
+                );
+            }
+            if s.resources.is_none() {
+                warn(
+                    WarningCode::MissingResource,
+                    format!(
+                        "the statement has neither `Resource` nor `NotResource`, which IAM refuses in an {kind} (it is evaluated as applying to every resource)"
+                    ),
+                );
+            }
+            if policy.version != Some(Version::V2012_10_17)
+                && s.conditions
+                    .iter()
+                    .any(|c| c.values.iter().any(|v| v.contains("${")))
+            {
+                warn(
+                    WarningCode::VariablesNotSubstituted,
+                    "policy variables (`${...}`) are only substituted with `\"Version\": \"2012-10-17\"`; here they are literal text".to_owned(),
+                );
+            }
+            for action in required {
+                if covers_action(s, action)
+                    && scope_of(action) == Scope::Star
+                    && !covers_resource(s, Scope::Star)
+                    && matches!(s.resources, Some(Resources::Resource(_)))
+                {
+                    warn(
+                        WarningCode::ArnOnlyResource,
+                        format!(
+                            "the statement names `{action}` but its `Resource` lists only ARNs; the action has no resource types, so only `\"Resource\": \"*\"` grants it"
+                        ),
+                    );
+                }
+            }
+            if let Some(context) = context {
+                let relevant = required.iter().any(|a| covers_action(s, a));
+                for c in s.conditions.iter().filter(|_| relevant) {
+                    if context.get(&c.key).is_none() {
+                        warn(
+                            WarningCode::ContextKeyAbsent,
+                            format!(
+                                "condition key `{}` is not in the given context and was treated as absent from the request",
+                                c.key
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+impl Report {
+    /// Whether every required action is allowed unconditionally.
+    pub fn is_allowed(&self) -> bool {
+        self.verdict == Verdict::Allowed
+    }
+
+    /// The report as pretty-printed JSON (the shape documented on [`Report`]).
+    pub fn to_json(&self) -> String {
+        // Serializing these plain structs cannot fail (string keys, no maps with other keys, no floats).
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let not_ok = self
+            .actions
+            .iter()
+            .filter(|a| a.decision != Decision::Allow)
+            .count();
+        match self.verdict {
+            Verdict::Allowed => writeln!(
+                f,
+                "allowed: all {} required actions are allowed",
+                self.actions.len()
+            )?,
+            Verdict::NotAllowed => writeln!(
+                f,
+                "NOT allowed: {not_ok} of {} required actions {} not allowed unconditionally",
+                self.actions.len(),
+                if not_ok == 1 { "is" } else { "are" }
+            )?,
+        }
+        for a in &self.actions {
+            writeln!(f)?;
+            let label = match a.decision {
+                Decision::Allow => "allow",
+                Decision::ImplicitDeny => "DENIED (implicit)",
+                Decision::ExplicitDeny => "DENIED (explicit)",
+                Decision::Conditional => "CONDITIONAL",
+            };
+            writeln!(f, "{label:<18} {}", a.action)?;
+            match a.decision {
+                Decision::Allow => {
+                    for s in &a.statements {
+                        writeln!(f, "{:<18}   allowed by {}", "", s.location())?;
+                    }
+                }
+                Decision::ExplicitDeny => {
+                    for s in &a.statements {
+                        writeln!(f, "{:<18}   denied by {}", "", s.location())?;
+                    }
+                }
+                Decision::ImplicitDeny => {
+                    for s in &a.statements {
+                        let add = s
+                            .add
+                            .as_ref()
+                            .and_then(|m| serde_json::to_string(m).ok())
+                            .unwrap_or_default();
+                        writeln!(f, "{:<18}   no Allow in {}; add: {add}", "", s.location())?;
+                    }
+                }
+                Decision::Conditional => {
+                    for s in &a.statements {
+                        let verb = match s.effect {
+                            Effect::Allow => "may allow",
+                            Effect::Deny => "may deny",
+                        };
+                        writeln!(f, "{:<18}   {verb}: {}", "", s.location())?;
+                    }
+                }
+            }
+            for c in &a.conditions {
+                writeln!(
+                    f,
+                    "{:<18}   condition {} {} {:?} ({} Statement[{}])",
+                    "", c.operator, c.key, c.values, c.policy, c.index
+                )?;
+            }
+        }
+        if !self.over_grants.is_empty() {
+            writeln!(f)?;
+            let mut counts = Vec::new();
+            for level in AccessLevel::ALL {
+                let n = self
+                    .over_grants
+                    .iter()
+                    .filter(|g| g.access_level == level.as_str())
+                    .count();
+                if n > 0 {
+                    counts.push(format!("{n} {level}"));
+                }
+            }
+            writeln!(
+                f,
+                "over-grants: {} other aws-marketplace actions are allowed ({})",
+                self.over_grants.len(),
+                counts.join(", ")
+            )?;
+            for g in &self.over_grants {
+                let cond = if g.decision == Decision::Conditional {
+                    " (conditional)"
+                } else {
+                    ""
+                };
+                writeln!(f, "  {:<24} {}{cond}", g.access_level, g.action)?;
+            }
+        }
+        if !self.warnings.is_empty() {
+            writeln!(f)?;
+            writeln!(f, "warnings:")?;
+            for w in &self.warnings {
+                match (&w.policy, w.index) {
+                    (Some(p), Some(i)) => writeln!(f, "  {p} Statement[{i}]: {}", w.message)?,
+                    _ => writeln!(f, "  {}", w.message)?,
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,277 @@
+//! The report: its JSON shape (which other tools parse), its text, over-grants and warnings, and the project's own
+//! published policies checked against policies.toml.
+
+use marketplace_iam_policy::{
+    Context, Decision, PolicyFile, PolicySet, Verdict, WarningCode, check, required_for,
+};
+
+fn file(name: &str, text: &str) -> PolicyFile {
+    PolicyFile::parse(name, text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn policies() -> marketplace_iam_model::Policies {
+    marketplace_iam_model::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies.toml"))
+        .unwrap()
+}
+
+/// Every published document grants exactly what its product or pricing model needs: allowed, no over-grant,
+/// no warning.
+#[test]
+fn every_published_policy_passes_its_own_check_with_nothing_more() {
+    let policies = policies();
+    let docs = policies.documents();
+    assert!(docs.len() >= 8);
+    for doc in docs {
+        let spec = match doc.pricing_model {
+            None => doc.product.id.clone(),
+            Some(m) => format!("{}/{}", doc.product.id, m.id),
+        };
+        let path = format!(
+            "{}/../../docs/policies/{}",
+            env!("CARGO_MANIFEST_DIR"),
+            doc.file_name()
+        );
+        let set = PolicySet::new(vec![PolicyFile::read(&path).unwrap()]);
+        let required = required_for(&policies, &spec).unwrap();
+        let report = check(&set, &required, None);
+        assert_eq!(report.verdict, Verdict::Allowed, "{spec}:\n{report}");
+        assert!(report.over_grants.is_empty(), "{spec}:\n{report}");
+        assert!(report.warnings.is_empty(), "{spec}:\n{report}");
+    }
+}
+
+#[test]
+fn a_smaller_model_reports_the_rest_of_the_product_policy_as_over_grants() {
+    let policies = policies();
+    let documents = policies.documents();
+    let saas = documents
+        .iter()
+        .find(|d| d.file_name() == "saas.json")
+        .unwrap();
+    let saas = file("saas.json", &saas.json());
+    let required = required_for(&policies, "saas/subscriptions").unwrap();
+    let report = check(&PolicySet::new(vec![saas]), &required, None);
+    assert!(report.is_allowed());
+    let extra: Vec<&str> = report
+        .over_grants
+        .iter()
+        .map(|g| g.action.as_str())
+        .collect();
+    assert_eq!(extra, ["aws-marketplace:GetEntitlements"]);
+    assert_eq!(report.over_grants[0].access_level, "Read");
+}
+
+#[test]
+fn wildcard_grant_lists_every_other_action_with_its_access_level() {
+    let set = PolicySet::new(vec![file(
+        "role.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "aws-marketplace:*", "Resource": "*"}]}"#,
+    )]);
+    let required = required_for(&policies(), "ami/custom-metering").unwrap();
+    let report = check(&set, &required, None);
+    assert!(report.is_allowed());
+    let catalog = marketplace_iam_model::catalog::all();
+    assert_eq!(report.over_grants.len(), catalog.len() - 1);
+    let write = report
+        .over_grants
+        .iter()
+        .filter(|g| g.access_level == "Write")
+        .count();
+    assert!(write >= 30, "{write} Write actions");
+    assert!(
+        report
+            .over_grants
+            .iter()
+            .all(|g| g.decision == Decision::Allow && g.statements.len() == 1)
+    );
+    // Actions with resource types count too: "*" covers every resource.
+    assert!(
+        report
+            .over_grants
+            .iter()
+            .any(|g| g.action == "aws-marketplace:StartChangeSet")
+    );
+    assert!(
+        report
+            .over_grants
+            .iter()
+            .any(|g| g.action == "aws-marketplace:DescribeEntity")
+    );
+}
+
+#[test]
+fn an_arn_scoped_grant_over_grants_only_actions_with_resource_types() {
+    let set = PolicySet::new(vec![file(
+        "role.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "aws-marketplace:*",
+            "Resource": "arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/Entity/*"}]}"#,
+    )]);
+    let report = check(&set, &["aws-marketplace:MeterUsage".to_owned()], None);
+    assert_eq!(report.actions[0].decision, Decision::ImplicitDeny);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.code == WarningCode::ArnOnlyResource)
+    );
+    assert!(!report.over_grants.is_empty());
+    for g in &report.over_grants {
+        let a = marketplace_iam_model::catalog::lookup(&g.action).unwrap();
+        assert!(
+            !a.resource_types.is_empty(),
+            "{} has no resource types",
+            g.action
+        );
+    }
+}
+
+const ROLE: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Metering",
+      "Effect": "Allow",
+      "Action": ["aws-marketplace:ResolveCustomer", "aws-marketplace:Batch*"],
+      "Resource": "*",
+      "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
+    },
+    {
+      "Effect": "Allow",
+      "NotAction": ["iam:*", "organizations:*", "aws-marketplace:*"],
+      "Resource": "*"
+    },
+    {
+      "Sid": "Typo",
+      "Effect": "Allow",
+      "Action": "aws-marketplace:GetEntitlement",
+      "Resource": "*"
+    },
+    {
+      "Sid": "Reads",
+      "Effect": "Allow",
+      "Action": ["aws-marketplace:Describe*", "aws-marketplace:GetEntitlements"],
+      "Resource": "arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/*"
+    }
+  ]
+}"#;
+
+const SCP: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+    {
+      "Sid": "HomeRegion",
+      "Effect": "Deny",
+      "Action": "aws-marketplace:BatchMeterUsage",
+      "Resource": "*",
+      "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}}
+    }
+  ]
+}"#;
+
+const BOUNDARY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Action": ["aws-marketplace:ResolveCustomer", "aws-marketplace:BatchMeterUsage", "aws-marketplace:GetEntitlements", "aws-marketplace:Describe*"], "Resource": "*"}]
+}"#;
+
+fn mixed() -> PolicySet {
+    PolicySet::new(vec![file("role.json", ROLE)])
+        .with_boundary(file("boundary.json", BOUNDARY))
+        .with_scp(file("scp.json", SCP))
+}
+
+#[test]
+fn json_shape_is_pinned() {
+    let required = required_for(&policies(), "saas").unwrap();
+    let report = check(&mixed(), &required, None);
+    assert_eq!(report.verdict, Verdict::NotAllowed);
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["actions", "over_grants", "verdict", "warnings"]);
+    assert!(
+        report
+            .to_json()
+            .starts_with("{\n  \"verdict\": \"not_allowed\",\n  \"actions\": [")
+    );
+    insta::assert_snapshot!("mixed_json", report.to_json());
+}
+
+#[test]
+fn text_is_pinned() {
+    let required = required_for(&policies(), "saas").unwrap();
+    insta::assert_snapshot!(
+        "mixed_text_open",
+        check(&mixed(), &required, None).to_string()
+    );
+    let ctx: Context = [("aws:SourceIp", "10.20.30.40")].into_iter().collect();
+    insta::assert_snapshot!(
+        "mixed_text_decided",
+        check(&mixed(), &required, Some(&ctx)).to_string()
+    );
+}
+
+#[test]
+fn without_a_context_conditions_stay_open_and_with_one_they_are_decided() {
+    let required = required_for(&policies(), "saas").unwrap();
+    let open = check(&mixed(), &required, None);
+    let decisions: Vec<Decision> = open.actions.iter().map(|a| a.decision).collect();
+    assert_eq!(
+        decisions,
+        [
+            Decision::Conditional,
+            Decision::Conditional,
+            Decision::ImplicitDeny
+        ]
+    );
+    let keys: Vec<&str> = open.actions[1]
+        .conditions
+        .iter()
+        .map(|c| c.key.as_str())
+        .collect();
+    assert_eq!(keys, ["aws:SourceIp", "aws:RequestedRegion"]);
+    let codes: Vec<WarningCode> = open.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(
+        codes,
+        [
+            WarningCode::AllowNotAction,
+            WarningCode::UnknownAction,
+            WarningCode::ArnOnlyResource
+        ]
+    );
+
+    let inside: Context = [("aws:SourceIp", "10.20.30.40")].into_iter().collect();
+    let report = check(&mixed(), &required, Some(&inside));
+    let decisions: Vec<Decision> = report.actions.iter().map(|a| a.decision).collect();
+    // The region is not in the context: absent, so the SCP's StringNotEquals Deny applies.
+    assert_eq!(
+        decisions,
+        [
+            Decision::Allow,
+            Decision::ExplicitDeny,
+            Decision::ImplicitDeny
+        ]
+    );
+    assert_eq!(
+        report.actions[1].statements[0].sid.as_deref(),
+        Some("HomeRegion")
+    );
+    assert_eq!(
+        report.actions[1].statements[0].policy.as_deref(),
+        Some("scp.json")
+    );
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.code == WarningCode::ContextKeyAbsent)
+    );
+
+    let home: Context = [
+        ("aws:SourceIp", "10.20.30.40"),
+        ("aws:RequestedRegion", "us-east-1"),
+    ]
+    .into_iter()
+    .collect();
+    let report = check(&mixed(), &required, Some(&home));
+    assert_eq!(report.actions[1].decision, Decision::Allow);
+}
