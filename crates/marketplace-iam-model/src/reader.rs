@@ -193,10 +193,11 @@ impl<'t, 'i> Table<'t, 'i> {
             return None;
         };
         let mut items: Vec<Str> = Vec::with_capacity(array.len());
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(array.len());
         for item in array {
             match item.get_ref().as_str() {
                 Some(s) if !s.trim().is_empty() => {
-                    if items.iter().any(|seen| seen.get_ref() == s) {
+                    if !seen.insert(s) {
                         diags.push(
                             Diagnostic::spanned(
                                 format!(
