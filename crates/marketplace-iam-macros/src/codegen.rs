@@ -235,30 +235,19 @@ pub(crate) fn generate(plan: &Plan) -> TokenStream {
             )
         }),
     );
-    let variant_docs = plan.actions.iter().map(|a| {
-        let text = format!(
-            "`{}` ({}, {} access): {}",
-            a.name, a.service, a.access_level, a.purpose
-        );
-        quote!(#[doc = #text])
+    // One row per action for the `macro_rules!` below: the proc macro emits eight tokens per action and rustc builds
+    // the variants, constants, tables and marker types from them.
+    let action_rows = plan.actions.iter().zip(&a_consts).map(|(a, c)| {
+        let example = ex(&|| {
+            format!(
+                "\n\n# Examples\n\n```\nassert_eq!(marketplace_iam::{c}, \"{}\");\n```",
+                a.name
+            )
+        });
+        let ident = format_ident!("{}", a.ident);
+        let (name, purpose, service, level) = (&a.name, &a.purpose, &a.service, &a.access_level);
+        quote!(#ident #c #name #purpose #service #level #example;)
     });
-    let const_items = plan.actions.iter().zip(&a_consts).map(|(a, c)| {
-        let name = &a.name;
-        let d = docs(
-            plan,
-            &format!("The IAM action name `{}`.", a.name),
-            &ex(&|| format!("assert_eq!(marketplace_iam::{c}, \"{}\");", a.name)),
-        );
-        quote!(#d pub const #c: &str = #name;)
-    });
-    let a_names: Vec<&str> = plan.actions.iter().map(|a| a.name.as_str()).collect();
-    let a_ids: Vec<&str> = plan.actions.iter().map(|a| a.ident.as_str()).collect();
-    let a_purposes: Vec<&str> = plan.actions.iter().map(|a| a.purpose.as_str()).collect();
-    let a_levels: Vec<&str> = plan
-        .actions
-        .iter()
-        .map(|a| a.access_level.as_str())
-        .collect();
     let doc_all_actions = docs(
         plan,
         "Every action, in the order policies.toml declares them.",
@@ -338,7 +327,7 @@ pub(crate) fn generate(plan: &Plan) -> TokenStream {
     let p_json: Vec<&str> = plan.products.iter().map(|p| p.json.as_str()).collect();
     let p_actions = plan.products.iter().map(|p| {
         let a = p.actions.iter().map(|&i| &a_idents[i]);
-        quote!(&[#(Action::#a),*])
+        quote!(action_list_from_policies_toml!(#(#a)*))
     });
     let p_models = plan.products.iter().map(|p| {
         let m = p.models.iter().map(|&i| &m_idents[i]);
@@ -459,7 +448,7 @@ pub(crate) fn generate(plan: &Plan) -> TokenStream {
     let m_product: Vec<_> = plan.models.iter().map(|m| &p_idents[m.product]).collect();
     let m_actions = plan.models.iter().map(|m| {
         let a = m.actions.iter().map(|&i| &a_idents[i]);
-        quote!(&[#(Action::#a),*])
+        quote!(action_list_from_policies_toml!(#(#a)*))
     });
     let opt = |s: &Option<String>| match s {
         Some(s) => quote!(::core::option::Option::Some(#s)),
@@ -547,20 +536,6 @@ pub(crate) fn generate(plan: &Plan) -> TokenStream {
     );
 
     // ---- markers and grants
-    let action_markers = plan.actions.iter().zip(&a_idents).map(|(a, ident)| {
-        let text = format!(
-            "Marker type of the action `{}`, for bounds such as `P: Grants<{}>`.",
-            a.name, a.ident
-        );
-        quote! {
-            #[doc = #text]
-            #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-            pub struct #ident;
-            impl IamAction for #ident {
-                const ACTION: Action = Action::#ident;
-            }
-        }
-    });
     let policy_markers = plan
         .products
         .iter()
@@ -608,7 +583,7 @@ pub(crate) fn generate(plan: &Plan) -> TokenStream {
         }))
         .map(|(item, ident, granted)| {
             let grants = if plan.valid {
-                quote!(#(impl Grants<#granted> for #ident {})*)
+                quote!(grants_from_policies_toml!(#ident: #(#granted)*);)
             } else {
                 TokenStream::new()
             };
@@ -683,43 +658,79 @@ pub(crate) fn generate(plan: &Plan) -> TokenStream {
     );
 
     quote! {
-        #action_doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum Action {
-            #(#variant_docs #a_idents,)*
-            #hidden_placeholder
+        macro_rules! actions_from_policies_toml {
+            ($($variant:ident $konst:ident $name:literal $purpose:literal $service:literal $level:literal $example:literal;)*) => {
+                #action_doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                #[non_exhaustive]
+                pub enum Action {
+                    $(
+                        #[doc = ::core::concat!("`", $name, "` (", $service, ", ", $level, " access): ", $purpose)]
+                        $variant,
+                    )*
+                    #hidden_placeholder
+                }
+
+                $(
+                    #[doc = ::core::concat!("The IAM action name `", $name, "`.", $example)]
+                    pub const $konst: &str = $name;
+                )*
+
+                impl Action {
+                    #doc_all_actions
+                    pub const ALL: &'static [Action] = &[$(Action::$variant),*];
+
+                    #doc_as_str
+                    pub const fn as_str(self) -> &'static str {
+                        const NAMES: &[&str] = &[$($name,)* #placeholder_str];
+                        NAMES[self as usize]
+                    }
+
+                    #doc_id
+                    pub const fn id(self) -> &'static str {
+                        const IDS: &[&str] = &[$(::core::stringify!($variant),)* #placeholder_str];
+                        IDS[self as usize]
+                    }
+
+                    #doc_purpose
+                    pub const fn purpose(self) -> &'static str {
+                        const PURPOSES: &[&str] = &[$($purpose,)* #placeholder_str];
+                        PURPOSES[self as usize]
+                    }
+
+                    #doc_level
+                    pub const fn access_level(self) -> &'static str {
+                        const LEVELS: &[&str] = &[$($level,)* #placeholder_str];
+                        LEVELS[self as usize]
+                    }
+                }
+
+                $(
+                    #[doc = ::core::concat!(
+                        "Marker type of the action `", $name, "`, for bounds such as `P: Grants<",
+                        ::core::stringify!($variant), ">`."
+                    )]
+                    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+                    pub struct $variant;
+
+                    impl IamAction for $variant {
+                        const ACTION: Action = Action::$variant;
+                    }
+                )*
+            };
+        }
+        actions_from_policies_toml! { #(#action_rows)* }
+
+        macro_rules! action_list_from_policies_toml {
+            ($($action:ident)*) => {
+                &[$(Action::$action),*]
+            };
         }
 
-        #(#const_items)*
-
-        impl Action {
-            #doc_all_actions
-            pub const ALL: &'static [Action] = &[#(Action::#a_idents),*];
-
-            #doc_as_str
-            pub const fn as_str(self) -> &'static str {
-                const NAMES: &[&str] = &[#(#a_names,)* #placeholder_str];
-                NAMES[self as usize]
-            }
-
-            #doc_id
-            pub const fn id(self) -> &'static str {
-                const IDS: &[&str] = &[#(#a_ids,)* #placeholder_str];
-                IDS[self as usize]
-            }
-
-            #doc_purpose
-            pub const fn purpose(self) -> &'static str {
-                const PURPOSES: &[&str] = &[#(#a_purposes,)* #placeholder_str];
-                PURPOSES[self as usize]
-            }
-
-            #doc_level
-            pub const fn access_level(self) -> &'static str {
-                const LEVELS: &[&str] = &[#(#a_levels,)* #placeholder_str];
-                LEVELS[self as usize]
-            }
+        macro_rules! grants_from_policies_toml {
+            ($policy:ident: $($action:ident)*) => {
+                $(impl Grants<$action> for $policy {})*
+            };
         }
 
         impl ::core::fmt::Display for Action {
@@ -927,7 +938,6 @@ pub(crate) fn generate(plan: &Plan) -> TokenStream {
         )]
         pub trait Grants<A: IamAction>: Policy {}
 
-        #(#action_markers)*
         #(#policy_markers)*
         #blanket
     }
