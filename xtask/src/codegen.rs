@@ -4,10 +4,16 @@ use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use marketplace_iam_model::{Policies, load, render_page};
+use marketplace_iam_model::{Policies, iac, load, render_page};
 
 /// The directory of the published policy documents, relative to the workspace root.
 pub const POLICIES_DIR: &str = "docs/policies";
+/// The published trust policies, CloudFormation templates and Terraform configurations.
+pub const TRUST_DIR: &str = "docs/trust-policies";
+pub const CLOUDFORMATION_DIR: &str = "docs/cloudformation";
+pub const TERRAFORM_DIR: &str = "docs/terraform";
+/// The directories whose every file is generated: a file there that nothing generates is stale.
+const GENERATED_DIRS: [&str; 4] = [POLICIES_DIR, TRUST_DIR, CLOUDFORMATION_DIR, TERRAFORM_DIR];
 /// The published page.
 pub const PAGE: &str = "docs/permissions.md";
 /// The project's copy of the AWS catalog of the aws-marketplace prefix.
@@ -102,6 +108,23 @@ pub fn generated_files(root: &Path) -> Result<Vec<(String, String)>, String> {
     for doc in policies.documents() {
         files.push((format!("{POLICIES_DIR}/{}", doc.file_name()), doc.json()));
     }
+    for target in &policies.targets {
+        files.push((
+            format!("{TRUST_DIR}/{}.json", target.id),
+            target.trust.render(),
+        ));
+    }
+    for d in policies.deployments() {
+        let stem = d.stem();
+        files.push((
+            format!("{CLOUDFORMATION_DIR}/{stem}.json"),
+            iac::cloudformation(&d),
+        ));
+        files.push((
+            format!("{TERRAFORM_DIR}/{stem}.tf.json"),
+            iac::terraform(&d),
+        ));
+    }
     files.push((PAGE.to_owned(), render_page(&policies, "policies")));
     Ok(files)
 }
@@ -130,21 +153,26 @@ pub fn run(root: &Path, mode: Mode) -> Result<Report, String> {
         }
     }
     let wanted: BTreeSet<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
-    if let Ok(entries) = std::fs::read_dir(root.join(POLICIES_DIR)) {
-        let mut orphans: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| format!("{POLICIES_DIR}/{}", e.file_name().to_string_lossy()))
-            .filter(|rel| rel.ends_with(".json") && !wanted.contains(rel.as_str()))
-            .collect();
-        orphans.sort();
-        if mode == Mode::Write {
-            for rel in &orphans {
-                std::fs::remove_file(root.join(rel))
-                    .map_err(|e| format!("error: could not remove {rel}: {e}"))?;
-            }
-        }
-        report.orphans = orphans;
+    let mut orphans = Vec::new();
+    for dir in GENERATED_DIRS {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        orphans.extend(
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| format!("{dir}/{}", e.file_name().to_string_lossy()))
+                .filter(|rel| !wanted.contains(rel.as_str())),
+        );
     }
+    orphans.sort();
+    if mode == Mode::Write {
+        for rel in &orphans {
+            std::fs::remove_file(root.join(rel))
+                .map_err(|e| format!("error: could not remove {rel}: {e}"))?;
+        }
+    }
+    report.orphans = orphans;
     Ok(report)
 }
 

@@ -16,11 +16,24 @@ pub(crate) struct Plan {
     actions: Vec<ActionPlan>,
     products: Vec<ProductPlan>,
     models: Vec<ModelPlan>,
+    targets: Vec<TargetPlan>,
     /// `false` for placeholder items emitted after an error.
     valid: bool,
     /// Whether to put runnable examples in the docs (only for the `marketplace-iam` crate itself, where the paths in
     /// the examples are right).
     examples: bool,
+}
+
+struct TargetPlan {
+    ident: String,
+    id: String,
+    name: String,
+    signer: String,
+    trust: String,
+    parameters: Vec<&'static str>,
+    instance_profile: bool,
+    /// Indices of the products it serves.
+    serves: Vec<usize>,
 }
 
 struct ActionPlan {
@@ -67,6 +80,7 @@ pub(crate) fn skeleton(salvaged: Salvaged) -> Plan {
             .collect(),
         products: Vec::new(),
         models: Vec::new(),
+        targets: Vec::new(),
         valid: false,
         examples: false,
     };
@@ -156,6 +170,24 @@ pub(crate) fn plan(p: &Policies, examples: bool) -> Plan {
                 purpose: a.purpose.clone(),
                 service: a.service.catalog_name().to_owned(),
                 access_level: a.access_level.as_str().to_owned(),
+            })
+            .collect(),
+        targets: p
+            .targets
+            .iter()
+            .map(|t| TargetPlan {
+                ident: t.type_name(),
+                id: t.id.clone(),
+                name: t.name.clone(),
+                signer: t.signer.clone(),
+                trust: t.trust.render(),
+                parameters: t.trust.parameters().iter().map(|p| p.name()).collect(),
+                instance_profile: t.instance_profile,
+                serves: t
+                    .serves
+                    .iter()
+                    .filter_map(|id| p.products.iter().position(|x| &x.id == id))
+                    .collect(),
             })
             .collect(),
         products,
@@ -657,6 +689,7 @@ pub(crate) fn generate(plan: &Plan) -> TokenStream {
         }),
     );
 
+    let targets = generate_targets(plan, &p_idents);
     quote! {
         macro_rules! actions_from_policies_toml {
             ($($variant:ident $konst:ident $name:literal $purpose:literal $service:literal $level:literal $example:literal;)*) => {
@@ -940,5 +973,199 @@ pub(crate) fn generate(plan: &Plan) -> TokenStream {
 
         #(#policy_markers)*
         #blanket
+        #targets
+    }
+}
+
+/// `DeploymentTarget`: where a product runs, which role signs its calls, and that role's trust policy template.
+/// Few items, so plain `match`es.
+fn generate_targets(plan: &Plan, p_idents: &[proc_macro2::Ident]) -> TokenStream {
+    let idents: Vec<_> = plan
+        .targets
+        .iter()
+        .map(|t| format_ident!("{}", t.ident))
+        .collect();
+    let ids: Vec<&str> = plan.targets.iter().map(|t| t.id.as_str()).collect();
+    let names: Vec<&str> = plan.targets.iter().map(|t| t.name.as_str()).collect();
+    let signers: Vec<&str> = plan.targets.iter().map(|t| t.signer.as_str()).collect();
+    let trusts: Vec<&str> = plan.targets.iter().map(|t| t.trust.as_str()).collect();
+    let params = plan.targets.iter().map(|t| {
+        let p = &t.parameters;
+        quote!(&[#(#p),*])
+    });
+    let profiles: Vec<bool> = plan.targets.iter().map(|t| t.instance_profile).collect();
+    let serves = plan.targets.iter().map(|t| {
+        let products = t.serves.iter().map(|&i| &p_idents[i]);
+        quote!(&[#(ProductType::#products),*])
+    });
+    let variant_docs = plan.targets.iter().map(|t| {
+        let text = format!("{} (`{}`): {}", t.name, t.id, t.signer);
+        quote!(#[doc = #text])
+    });
+    let t0 = plan.targets.first();
+    let ex = |f: &dyn Fn(&TargetPlan) -> String| match t0 {
+        Some(t) if plan.examples => f(t),
+        _ => String::new(),
+    };
+    let doc_enum = docs(
+        plan,
+        "Where a product's software runs, which IAM role signs its metering calls there, and that role's trust policy.",
+        &ex(&|t| {
+            format!(
+                "use marketplace_iam::DeploymentTarget;
+
+                 let target: DeploymentTarget = \"{}\".parse().unwrap();
+                 assert_eq!(target, DeploymentTarget::{});
+                 assert!(target.trust_policy_template().contains(\"sts:AssumeRole\"));",
+                t.id, t.ident
+            )
+        }),
+    );
+    let doc_all = docs(
+        plan,
+        "Every target, in the order policies.toml declares them.",
+        &ex(&|_| {
+            format!(
+                "assert_eq!(marketplace_iam::DeploymentTarget::ALL.len(), {});",
+                plan.targets.len()
+            )
+        }),
+    );
+    let doc_id = docs(
+        plan,
+        "The target's id (`ecs`).",
+        &ex(&|t| {
+            format!(
+                "assert_eq!(marketplace_iam::DeploymentTarget::{}.id(), \"{}\");",
+                t.ident, t.id
+            )
+        }),
+    );
+    let doc_name = docs(
+        plan,
+        "Display name.",
+        &ex(&|t| {
+            format!(
+                "assert_eq!(marketplace_iam::DeploymentTarget::{}.name(), \"{}\");",
+                t.ident, t.name
+            )
+        }),
+    );
+    let doc_signer = docs(
+        plan,
+        "Which role signs the metering calls on this target, in a sentence.",
+        &ex(&|t| {
+            format!(
+                "assert!(!marketplace_iam::DeploymentTarget::{}.signer().is_empty());",
+                t.ident
+            )
+        }),
+    );
+    let doc_trust = docs(
+        plan,
+        "The role's trust policy, byte for byte `docs/trust-policies/<id>.json`, with `${Parameter}` placeholders.",
+        &ex(&|t| {
+            format!(
+                "assert!(marketplace_iam::DeploymentTarget::{}.trust_policy_template().ends_with(\"}}\\n\"));",
+                t.ident
+            )
+        }),
+    );
+    let doc_params = docs(
+        plan,
+        "The parameters the trust policy needs (`AccountId`, ...), in order of first use.",
+        &ex(&|t| {
+            format!(
+                "let _ = marketplace_iam::DeploymentTarget::{}.parameters();",
+                t.ident
+            )
+        }),
+    );
+    let doc_profile = docs(
+        plan,
+        "Whether the role is used through an EC2 instance profile.",
+        &ex(&|t| {
+            format!(
+                "let _ = marketplace_iam::DeploymentTarget::{}.instance_profile();",
+                t.ident
+            )
+        }),
+    );
+    let doc_serves = docs(
+        plan,
+        "The product types whose software runs on this target.",
+        &ex(&|t| {
+            format!(
+                "assert!(!marketplace_iam::DeploymentTarget::{}.serves().is_empty());",
+                t.ident
+            )
+        }),
+    );
+    quote! {
+        #doc_enum
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum DeploymentTarget {
+            #(#variant_docs #idents,)*
+        }
+
+        impl DeploymentTarget {
+            #doc_all
+            pub const ALL: &'static [DeploymentTarget] = &[#(DeploymentTarget::#idents),*];
+
+            #doc_id
+            pub const fn id(self) -> &'static str {
+                match self { #(DeploymentTarget::#idents => #ids,)* }
+            }
+
+            #doc_name
+            pub const fn name(self) -> &'static str {
+                match self { #(DeploymentTarget::#idents => #names,)* }
+            }
+
+            #doc_signer
+            pub const fn signer(self) -> &'static str {
+                match self { #(DeploymentTarget::#idents => #signers,)* }
+            }
+
+            #doc_trust
+            pub const fn trust_policy_template(self) -> &'static str {
+                match self { #(DeploymentTarget::#idents => #trusts,)* }
+            }
+
+            #doc_params
+            pub const fn parameters(self) -> &'static [&'static str] {
+                match self { #(DeploymentTarget::#idents => #params,)* }
+            }
+
+            #doc_profile
+            pub const fn instance_profile(self) -> bool {
+                match self { #(DeploymentTarget::#idents => #profiles,)* }
+            }
+
+            #doc_serves
+            pub const fn serves(self) -> &'static [ProductType] {
+                match self { #(DeploymentTarget::#idents => #serves,)* }
+            }
+        }
+
+        /// Shows the target's id (`ecs`), which [`FromStr`](::core::str::FromStr) reads back.
+        impl ::core::fmt::Display for DeploymentTarget {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+
+        /// Parses a target id (`ecs`), ignoring letter case.
+        impl ::core::str::FromStr for DeploymentTarget {
+            type Err = ParseError;
+            fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {
+                DeploymentTarget::ALL
+                    .iter()
+                    .copied()
+                    .find(|t| t.id().eq_ignore_ascii_case(s))
+                    .ok_or(ParseError { kind: "deployment target", input: ::std::string::String::from(s) })
+            }
+        }
     }
 }

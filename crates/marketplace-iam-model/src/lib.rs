@@ -60,12 +60,15 @@
 
 pub mod catalog;
 mod diagnostic;
+#[cfg(feature = "iac")]
+pub mod iac;
 mod ident;
 mod load;
 mod model;
 mod page;
 mod reader;
 mod render;
+mod targets;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -79,6 +82,7 @@ pub use model::{
 };
 pub use page::render_page;
 pub use render::render_policy;
+pub use targets::{Parameter, PrincipalKind, Target, Trust, TrustCondition};
 
 /// Why [`load`] failed.
 #[derive(Debug)]

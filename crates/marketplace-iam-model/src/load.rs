@@ -26,10 +26,15 @@ pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
     "Policy",
     "IamAction",
     "ParseError",
+    "DeploymentTarget",
+    "Role",
+    "RoleBuilder",
+    "RoleError",
+    "Parameter",
     "Self",
 ];
 
-const ROOT_KEYS: &[&str] = &["schema_version", "page", "actions", "products"];
+const ROOT_KEYS: &[&str] = &["schema_version", "page", "actions", "products", "targets"];
 const PAGE_KEYS: &[&str] = &["title", "anchor", "intro", "closing", "sources"];
 const SOURCE_KEYS: &[&str] = &["title", "url"];
 const ACTION_KEYS: &[&str] = &[
@@ -173,6 +178,11 @@ fn parse_into(diags: &mut Diagnostics, text: &str, catalog: &Catalog) -> Option<
     let actions = read_actions(diags, &root);
     let products = read_products(diags, &root);
 
+    let product_ids: Vec<&str> = products
+        .iter()
+        .filter_map(|p| p.id.as_ref().map(|id| id.get_ref().as_str()))
+        .collect();
+    let targets = crate::targets::read_targets(diags, &root, &product_ids);
     let index = check_actions(diags, &actions, catalog);
     check_products(diags, &products, &index);
     check_type_names(diags, &actions, &products);
@@ -187,6 +197,7 @@ fn parse_into(diags: &mut Diagnostics, text: &str, catalog: &Catalog) -> Option<
             .into_iter()
             .map(build_action)
             .collect::<Option<_>>()?,
+        targets: targets.into_iter().collect::<Option<_>>()?,
         products: products
             .into_iter()
             .map(|p| build_product(p, &index))

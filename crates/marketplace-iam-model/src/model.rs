@@ -20,6 +20,8 @@ pub struct Policies {
     pub actions: Vec<Action>,
     /// The product types, in file order.
     pub products: Vec<Product>,
+    /// Where products run and which role signs their calls, in file order.
+    pub targets: Vec<crate::Target>,
 }
 
 /// The published page's own text (the parts not about one product).
@@ -229,6 +231,21 @@ impl Policies {
     /// The product with this id.
     pub fn product(&self, id: &str) -> Option<&Product> {
         self.products.iter().find(|p| p.id == id)
+    }
+
+    /// The target with this id.
+    pub fn target(&self, id: &str) -> Option<&crate::Target> {
+        self.targets.iter().find(|t| t.id == id)
+    }
+
+    /// The targets that serve `product`.
+    pub fn targets_of<'a>(
+        &'a self,
+        product: &'a Product,
+    ) -> impl Iterator<Item = &'a crate::Target> + 'a {
+        self.targets
+            .iter()
+            .filter(move |t| t.serves.contains(&product.id))
     }
 
     /// Every document to publish: each product's policy followed by those of its pricing models that need one.

@@ -104,6 +104,56 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
         }
     }
 
+    if !policies.targets.is_empty() {
+        let _ = writeln!(w, "## Deployable roles<a name=\"deployable-roles\"></a>\n");
+        let _ = writeln!(
+            w,
+            "Where the software runs decides which IAM role signs its calls. For each target below there is a trust \
+             policy, and for each policy document of the products it serves a CloudFormation template \
+             (`cloudformation/<policy>-<target>.json`) and a Terraform configuration \
+             (`terraform/<policy>-<target>.tf.json`) that create the role with exactly that policy.\n"
+        );
+        for t in &policies.targets {
+            let _ = writeln!(w, "### {}<a name=\"target-{}\"></a>\n", t.name, t.id);
+            let _ = writeln!(w, "**Who signs the call.** {}\n", t.signer);
+            let _ = writeln!(w, "**How to attach the policy.** {}\n", t.attach);
+            let names: Vec<String> = t
+                .serves
+                .iter()
+                .filter_map(|id| policies.product(id))
+                .map(|p| p.name.clone())
+                .collect();
+            let _ = writeln!(w, "Serves: {} products.\n", names.join(", "));
+            let _ = writeln!(
+                w,
+                "Trust policy ([`trust-policies/{0}.json`](trust-policies/{0}.json)):\n\n```json\n{1}```\n",
+                t.id,
+                t.trust.render()
+            );
+            let parameters = t.trust.parameters();
+            if !parameters.is_empty() {
+                let _ = writeln!(w, "Parameters:\n");
+                crate::targets::describe_parameters(w, &parameters);
+                let _ = writeln!(w);
+            }
+            for n in &t.notes {
+                let _ = writeln!(w, "{n}\n");
+            }
+            let mut files = Vec::new();
+            for doc in policies
+                .documents()
+                .iter()
+                .filter(|d| t.serves.contains(&d.product.id))
+            {
+                let stem = format!("{}-{}", doc.file_name().trim_end_matches(".json"), t.id);
+                files.push(format!(
+                    "[`{stem}`](cloudformation/{stem}.json) ([Terraform](terraform/{stem}.tf.json))"
+                ));
+            }
+            let _ = writeln!(w, "Templates: {}.\n", files.join(", "));
+        }
+    }
+
     let _ = writeln!(w, "## Actions<a name=\"actions\"></a>\n");
     let _ = writeln!(w, "| Action | Service | Access level | Purpose |");
     let _ = writeln!(w, "|---|---|---|---|");

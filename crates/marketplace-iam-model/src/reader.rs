@@ -155,6 +155,18 @@ impl<'t, 'i> Table<'t, 'i> {
         Some(Spanned::new(value.span(), s.to_owned()))
     }
 
+    /// An optional boolean.
+    pub fn bool(&self, diags: &mut Diagnostics, key: &str) -> Option<bool> {
+        let value = self.get(key)?;
+        match value.get_ref().as_bool() {
+            Some(b) => Some(b),
+            None => {
+                self.wrong_type(diags, key, "`true` or `false`", value);
+                None
+            }
+        }
+    }
+
     /// A required integer that fits in `u32`.
     pub fn u32(&self, diags: &mut Diagnostics, key: &str, example: &str) -> Option<Spanned<u32>> {
         let Some(value) = self.get(key) else {

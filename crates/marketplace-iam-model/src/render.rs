@@ -47,7 +47,7 @@ pub fn render_policy(actions: &[&str]) -> String {
 }
 
 /// Appends `s` as a JSON string literal (RFC 8259 escaping).
-fn push_json_string(out: &mut String, s: &str) {
+pub(crate) fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

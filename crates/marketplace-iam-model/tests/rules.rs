@@ -484,3 +484,100 @@ fn salvage_reads_names_from_a_broken_file() {
         )]
     );
 }
+
+const TARGET: &str = r#"
+[[targets]]
+id = "ecs"
+name = "Amazon ECS"
+signer = "The task role."
+attach = "Name it as the task role."
+serves = ["ami"]
+
+[targets.trust]
+principal_kind = "Service"
+principal = "ecs-tasks.amazonaws.com"
+action = "sts:AssumeRole"
+
+[[targets.trust.conditions]]
+operator = "StringEquals"
+key = "aws:SourceAccount"
+value = "${AccountId}"
+"#;
+
+fn target_errors(edits: &[(&str, &str)]) -> Vec<String> {
+    let mut text = format!("{BASE}{TARGET}");
+    for (from, to) in edits {
+        assert!(text.contains(from), "test bug: {from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    match parse("policies.toml", &text) {
+        Ok(_) => Vec::new(),
+        Err(d) => d.iter().map(|x| x.message().to_owned()).collect(),
+    }
+}
+
+#[test]
+fn a_valid_target_is_read_with_its_parameters() {
+    assert_eq!(target_errors(&[]), Vec::<String>::new());
+    let p = parse("policies.toml", &format!("{BASE}{TARGET}")).unwrap();
+    assert_eq!(
+        p.targets[0].trust.parameters(),
+        [marketplace_iam_model::Parameter::AccountId]
+    );
+}
+
+#[test]
+fn trust_policy_rules() {
+    assert_eq!(
+        target_errors(&[(
+            "principal = \"ecs-tasks.amazonaws.com\"",
+            "principal = \"*\""
+        )]),
+        ["wildcard principal in a trust policy"]
+    );
+    assert_eq!(
+        target_errors(&[(
+            "principal_kind = \"Service\"\nprincipal = \"ecs-tasks.amazonaws.com\"",
+            "principal_kind = \"AWS\"\nprincipal = \"${TrustedRoleArn}\""
+        )]),
+        ["a cross-account trust policy without an `sts:ExternalId` condition"]
+    );
+    assert_eq!(
+        target_errors(&[("value = \"${AccountId}\"", "value = \"${Account}\"")]),
+        ["unknown parameter `${Account}`"]
+    );
+    assert_eq!(
+        target_errors(&[("value = \"${AccountId}\"", "value = \"${AccountId\"")]),
+        ["unclosed `${` in a placeholder"]
+    );
+    assert_eq!(
+        target_errors(&[("serves = [\"ami\"]", "serves = [\"amy\"]")]),
+        ["product `amy` is not declared"]
+    );
+    assert_eq!(
+        target_errors(&[("serves = [\"ami\"]", "serves = []")]),
+        ["target `ecs` serves no product"]
+    );
+    assert_eq!(
+        target_errors(&[("action = \"sts:AssumeRole\"", "action = \"sts:*\"")]),
+        ["unsupported trust action `sts:*`"]
+    );
+    assert_eq!(
+        target_errors(&[(
+            "operator = \"StringEquals\"",
+            "operator = \"StringNotEquals\""
+        )]),
+        ["unsupported condition operator `StringNotEquals`"]
+    );
+    assert_eq!(
+        target_errors(&[(
+            "principal_kind = \"Service\"",
+            "principal_kind = \"Anyone\""
+        )]),
+        ["unknown principal kind `Anyone`"]
+    );
+    assert_eq!(
+        target_errors(&[("id = \"ecs\"", "id = \"ECS\"")]),
+        ["target id `ECS` cannot become a Rust type name"]
+    );
+}

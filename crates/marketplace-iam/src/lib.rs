@@ -69,6 +69,12 @@
 //! # Ok::<(), marketplace_iam::ParseError>(())
 //! ```
 //!
+//! # Deployable roles (feature `roles`)
+//!
+//! [`DeploymentTarget`] says where a product's software runs, which role signs its calls there and that role's trust
+//! policy. With the `roles` feature, `RoleBuilder` turns a product type or pricing model, a target and validated
+//! parameters into the role's trust and permissions policies.
+//!
 //! # Your own policies.toml
 //!
 //! A seller who extends the data (their own product, say) invokes [`policies!`] in their own crate with
@@ -84,6 +90,11 @@
 pub use marketplace_iam_macros::policies;
 
 policies!();
+
+#[cfg(feature = "roles")]
+mod role;
+#[cfg(feature = "roles")]
+pub use role::{PolicyChoice, Role, RoleBuilder, RoleError};
 
 /// Asserts at compile time that a product type or pricing model's policy grants every listed action.
 ///

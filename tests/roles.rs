@@ -1,0 +1,223 @@
+//! Deployable roles: the published trust policies, templates and the role builder agree with policies.toml, and
+//! pass the checks a security review of trust policies asks for.
+
+use marketplace_iam::{
+    DeploymentTarget, PolicyChoice, PricingModel, ProductType, RoleBuilder, RoleError,
+};
+use marketplace_iam_tests::{read, root};
+use serde_json::Value;
+
+const EXAMPLES: &[(&str, &str)] = &[
+    ("AccountId", "111122223333"),
+    (
+        "OidcProvider",
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+    ),
+    ("Namespace", "metering"),
+    ("ServiceAccount", "metering-agent"),
+    (
+        "TrustedRoleArn",
+        "arn:aws:iam::444455556666:role/saas-application",
+    ),
+    ("ExternalId", "tenant-7f3a9c"),
+];
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn principals(statement: &Value) -> Vec<String> {
+    statement["Principal"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|v| match v {
+            Value::Array(a) => a.iter().map(|x| x.as_str().unwrap().to_owned()).collect(),
+            other => vec![other.as_str().unwrap().to_owned()],
+        })
+        .collect()
+}
+
+#[test]
+fn published_trust_policies_are_the_baked_templates() {
+    for &t in DeploymentTarget::ALL {
+        assert_eq!(
+            read(&format!("docs/trust-policies/{t}.json")),
+            t.trust_policy_template(),
+            "{t}"
+        );
+    }
+}
+
+#[test]
+fn no_trust_policy_has_a_wildcard_principal_and_cross_account_ones_require_an_external_id() {
+    let mut cross_account = 0;
+    for entry in std::fs::read_dir(root().join("docs/trust-policies")).unwrap() {
+        let path = entry.unwrap().path();
+        let doc = json(&std::fs::read_to_string(&path).unwrap());
+        for st in doc["Statement"].as_array().unwrap() {
+            for p in principals(st) {
+                assert!(
+                    !p.contains('*'),
+                    "{}: wildcard principal {p}",
+                    path.display()
+                );
+            }
+            assert!(
+                st.get("Resource").is_none(),
+                "trust policies have no Resource"
+            );
+            if st["Principal"].get("AWS").is_some() {
+                cross_account += 1;
+                assert!(
+                    st["Condition"]["StringEquals"]["sts:ExternalId"].is_string(),
+                    "{}: cross-account trust without sts:ExternalId",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert_eq!(cross_account, 1, "the SaaS cross-account role");
+}
+
+#[test]
+fn the_eks_role_is_for_one_service_account_and_ecs_roles_for_one_account() {
+    let eks = json(DeploymentTarget::Eks.trust_policy_template());
+    let st = &eks["Statement"][0];
+    assert_eq!(st["Action"], "sts:AssumeRoleWithWebIdentity");
+    let cond = st["Condition"]["StringEquals"].as_object().unwrap();
+    assert_eq!(
+        cond["${OidcProvider}:sub"],
+        "system:serviceaccount:${Namespace}:${ServiceAccount}"
+    );
+    assert_eq!(cond["${OidcProvider}:aud"], "sts.amazonaws.com");
+    let ecs = json(DeploymentTarget::Ecs.trust_policy_template());
+    assert_eq!(
+        ecs["Statement"][0]["Principal"]["Service"],
+        "ecs-tasks.amazonaws.com"
+    );
+    assert_eq!(
+        ecs["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"],
+        "${AccountId}"
+    );
+    assert!(DeploymentTarget::Ec2.instance_profile());
+    assert!(!DeploymentTarget::Ecs.instance_profile());
+}
+
+#[test]
+fn every_served_policy_builds_a_role_on_each_of_its_targets_and_has_templates() {
+    let choices = ProductType::ALL
+        .iter()
+        .map(|&p| PolicyChoice::Product(p))
+        .chain(
+            PricingModel::ALL
+                .iter()
+                .filter(|m| m.policy_json().is_some())
+                .map(|&m| PolicyChoice::PricingModel(m)),
+        );
+    let mut built = 0;
+    for choice in choices {
+        for &target in DeploymentTarget::ALL
+            .iter()
+            .filter(|t| t.serves().contains(&choice.product()))
+        {
+            let mut builder = RoleBuilder::new(choice, target).unwrap();
+            for name in target.parameters() {
+                let value = EXAMPLES.iter().find(|(n, _)| n == name).unwrap().1;
+                builder = builder.parameter(name, value);
+            }
+            let role = builder
+                .build()
+                .unwrap_or_else(|e| panic!("{choice} on {target}: {e}"));
+            assert!(!role.trust_policy.contains("${"), "{}", role.trust_policy);
+            json(&role.trust_policy);
+            assert_eq!(Some(role.permissions_policy), choice.policy_json());
+            let stem = format!("{}-{target}", choice.to_string().replace('/', "-"));
+            let cfn = json(&read(&format!("docs/cloudformation/{stem}.json")));
+            assert_eq!(cfn["Resources"]["MeteringRole"]["Type"], "AWS::IAM::Role");
+            assert_eq!(
+                cfn["Resources"]["MeteringPolicy"]["Properties"]["PolicyDocument"],
+                json(role.permissions_policy)
+            );
+            assert_eq!(
+                cfn["Resources"].get("MeteringInstanceProfile").is_some(),
+                role.instance_profile
+            );
+            let tf = json(&read(&format!("docs/terraform/{stem}.tf.json")));
+            assert_eq!(
+                tf["resource"]["aws_iam_policy"]["metering"]["policy"],
+                role.permissions_policy
+            );
+            built += 1;
+        }
+    }
+    // SaaS: 4 policies × cross-account; AMI: 2 × EC2; container: 3 × (ECS, EKS, AgentCore).
+    assert_eq!(built, 4 + 2 + 9);
+    let published = std::fs::read_dir(root().join("docs/cloudformation"))
+        .unwrap()
+        .count();
+    assert_eq!(published, built);
+}
+
+#[test]
+fn the_role_builder_refuses_what_would_not_work() {
+    use marketplace_iam::{Ami, AmiHourlyAnnual, Saas};
+    let not_served = RoleBuilder::for_policy::<Ami>(DeploymentTarget::Ecs).unwrap_err();
+    assert_eq!(
+        not_served.to_string(),
+        "the ecs target does not run AMI products; their targets are: ec2"
+    );
+    assert!(matches!(
+        RoleBuilder::for_policy::<AmiHourlyAnnual>(DeploymentTarget::Ec2),
+        Err(RoleError::NoPolicy { .. })
+    ));
+    let saas = || RoleBuilder::for_policy::<Saas>(DeploymentTarget::CrossAccount).unwrap();
+    let err = saas()
+        .parameter("TrustedRoleArn", "arn:aws:iam::444455556666:role/app")
+        .parameter("ExternalId", "x")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "ExternalId must be 2 to 1224 characters long, got 1"
+    );
+    let err = saas()
+        .parameter("TrustedRoleArn", "*")
+        .parameter("ExternalId", "tenant-1")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("TrustedRoleArn must be a role ARN"),
+        "{err}"
+    );
+    let err = saas()
+        .parameter("TrustedRoleArn", "arn:aws:iam::444455556666:role/app")
+        .parameter("ExternalId", "tenant-1")
+        .parameter("AccountId", "111122223333")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unexpected parameter AccountId: this target takes TrustedRoleArn, ExternalId"
+    );
+    let err = RoleBuilder::for_policy::<marketplace_iam::Container>(DeploymentTarget::Ecs)
+        .unwrap()
+        .parameter("AccountId", "1111-2222-3333")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "AccountId must be exactly 12 digits, got 14 characters"
+    );
+    // A value cannot smuggle JSON into the trust policy.
+    let err = saas()
+        .parameter("TrustedRoleArn", "arn:aws:iam::444455556666:role/app")
+        .parameter("ExternalId", "a\",\"Effect\":\"Deny")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with("ExternalId may only contain"),
+        "{err}"
+    );
+}
