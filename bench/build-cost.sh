@@ -64,28 +64,29 @@ fn extra() {
 }'
 
 now() { date +%s.%N; }
-cold_build() { # dir -> seconds
-  local dir="$work/$1" start end
+cold_build() { # dir -> "wall cpu" seconds (cpu = user + sys of cargo and everything it ran)
+  local dir="$work/$1" t
   rm -rf "$dir/target"
-  start=$(now)
-  (cd "$dir" && cargo build --offline --quiet)
-  end=$(now)
-  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+  t=$( { TIMEFORMAT='%R %U %S'; time (cd "$dir" && cargo build --offline --quiet) ; } 2>&1 | tail -n 1)
+  awk '{ print $1, $2 + $3 }' <<<"$t"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # Fetch everything first so no round pays for downloads.
 (cd "$work/with-api" && cargo fetch --quiet) && (cd "$work/baseline" && cargo fetch --quiet)
 
-base_times=(); api_times=()
+base_wall=(); api_wall=(); base_cpu=(); api_cpu=()
 for i in $(seq "$rounds"); do
-  b=$(cold_build baseline); a=$(cold_build with-api)
-  base_times+=("$b"); api_times+=("$a")
-  printf 'round %d: baseline %.2f s, with-api %.2f s\n' "$i" "$b" "$a"
+  read -r bw bc <<<"$(cold_build baseline)"
+  read -r aw ac <<<"$(cold_build with-api)"
+  base_wall+=("$bw"); api_wall+=("$aw"); base_cpu+=("$bc"); api_cpu+=("$ac")
+  printf 'round %d: baseline %.2f s wall %.2f s cpu, with-api %.2f s wall %.2f s cpu\n' "$i" "$bw" "$bc" "$aw" "$ac"
 done
-mb=$(printf '%s\n' "${base_times[@]}" | median)
-ma=$(printf '%s\n' "${api_times[@]}" | median)
-printf 'median cold build: baseline %.2f s, with-api %.2f s, ratio %.3f\n' "$mb" "$ma" "$(awk -v a="$ma" -v b="$mb" 'BEGIN { print a / b }')"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+mbw=$(printf '%s\n' "${base_wall[@]}" | median); maw=$(printf '%s\n' "${api_wall[@]}" | median)
+mbc=$(printf '%s\n' "${base_cpu[@]}" | median); mac=$(printf '%s\n' "${api_cpu[@]}" | median)
+printf 'median cold build, wall: baseline %.2f s, with-api %.2f s, ratio %s\n' "$mbw" "$maw" "$(ratio "$maw" "$mbw")"
+printf 'median cold build, cpu:  baseline %.2f s, with-api %.2f s, ratio %s\n' "$mbc" "$mac" "$(ratio "$mac" "$mbc")"
 
 echo
 echo "crates the with-api service compiles that the baseline does not:"

@@ -1,15 +1,17 @@
 //! The generated code, as tokens: the engine's validated model (or, after an error, the names it could salvage) →
 //! Rust items.
 //!
-//! Per-item data goes into static tables indexed by the enum discriminant rather than into one `match` arm per
-//! variant, so that a file with thousands of actions still compiles quickly.
+//! The items are written as Rust source text and handed to the compiler's lexer (`TokenStream::from_str`), which is
+//! faster at expansion and much cheaper to compile than building token trees with `quote!`. Per-action data goes
+//! through `macro_rules!` tables (a few tokens per action; rustc builds the variants, constants, lookup tables and
+//! marker types from them), so that a file with thousands of actions still expands and compiles quickly.
 //!
 //! This module depends only on the engine, `proc-macro2` and `quote`, so the expansion benchmark
 //! (`cargo xtask bench-expand`) compiles it as it is.
 
+use std::fmt::Write as _;
+
 use marketplace_iam_model::{Policies, Requirement, Salvaged, screaming_snake};
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 
 /// What is generated, independent of whether it came from a valid file.
 pub(crate) struct Plan {
@@ -197,65 +199,75 @@ pub(crate) fn plan(p: &Policies, examples: bool) -> Plan {
     }
 }
 
-/// `#[doc = "..."]` lines; an example block is added only when `plan.examples`.
-fn docs(plan: &Plan, text: &str, example: &str) -> TokenStream {
-    let mut full = text.to_owned();
-    if plan.examples && !example.is_empty() {
-        full.push_str("\n\n# Examples\n\n```\n");
-        full.push_str(example);
-        full.push_str("\n```");
-    }
-    quote!(#[doc = #full])
+/// A Rust string literal for `s`.
+fn lit(s: &str) -> String {
+    format!("{s:?}")
 }
 
-/// The items of `plan`.
-pub(crate) fn generate(plan: &Plan) -> TokenStream {
-    let hidden_placeholder = (!plan.valid).then(|| {
-        quote!(
-            #[doc(hidden)]
-            __PoliciesTomlHasErrors,
-        )
-    });
-    let a_idents: Vec<_> = plan
-        .actions
-        .iter()
-        .map(|a| format_ident!("{}", a.ident))
-        .collect();
-    let p_idents: Vec<_> = plan
-        .products
-        .iter()
-        .map(|p| format_ident!("{}", p.ident))
-        .collect();
-    let m_idents: Vec<_> = plan
-        .models
-        .iter()
-        .map(|m| format_ident!("{}", m.ident))
-        .collect();
-    let a_consts: Vec<_> = plan
-        .actions
-        .iter()
-        .map(|a| format_ident!("{}", screaming_snake(&a.ident)))
-        .collect();
-    let placeholder_str = (!plan.valid).then(|| quote!("",));
-    let placeholder_slice = (!plan.valid).then(|| quote!(&[],));
-    let placeholder_none = (!plan.valid).then(|| quote!(::core::option::Option::None,));
-    let hidden_product_placeholder =
-        (!plan.valid).then(|| quote!(ProductType::__PoliciesTomlHasErrors,));
+/// A `#[doc = "..."]` line; the example block is added only when `plan.examples`.
+fn doc(plan: &Plan, text: &str, example: impl FnOnce() -> String) -> String {
+    let mut full = text.to_owned();
+    if plan.examples {
+        let example = example();
+        if !example.is_empty() {
+            full.push_str("\n\n# Examples\n\n```\n");
+            full.push_str(&example);
+            full.push_str("\n```");
+        }
+    }
+    format!("#[doc = {}]\n", lit(&full))
+}
 
-    // Examples use the first item of each kind, so they are real for the data at hand.
+/// `&[Action::A, ...]` through the `action_list_from_policies_toml!` table.
+fn action_list(plan: &Plan, indices: &[usize]) -> String {
+    let mut out = String::from("action_list_from_policies_toml!(");
+    for &i in indices {
+        out.push(' ');
+        out.push_str(&plan.actions[i].ident);
+    }
+    out.push(')');
+    out
+}
+
+fn option_lit(s: &Option<String>) -> String {
+    match s {
+        Some(s) => format!("::core::option::Option::Some({})", lit(s)),
+        None => "::core::option::Option::None".to_owned(),
+    }
+}
+
+/// The generated items, as Rust source.
+pub(crate) fn generate(plan: &Plan) -> String {
+    let mut out = String::with_capacity(4096 + plan.actions.len() * 256);
+    let placeholder_variant = if plan.valid {
+        ""
+    } else {
+        "#[doc(hidden)] __PoliciesTomlHasErrors,"
+    };
+    let placeholder_str = if plan.valid { "" } else { "\"\"," };
+    let placeholder_slice = if plan.valid { "" } else { "&[]," };
+    let placeholder_none = if plan.valid {
+        ""
+    } else {
+        "::core::option::Option::None,"
+    };
+    let placeholder_product = if plan.valid {
+        ""
+    } else {
+        "ProductType::__PoliciesTomlHasErrors,"
+    };
     let a0 = plan.actions.first();
     let p0 = plan.products.first();
     let m0 = plan.models.iter().find(|m| m.json.is_some());
-    let ex = |f: &dyn Fn() -> String| if plan.examples { f() } else { String::new() };
 
-    // ---- Action
-    let action_doc = docs(
+    // ---- actions, through one macro_rules! table
+    let action_doc = doc(
         plan,
         "An IAM action that policies.toml declares: one variant per action.\n\n\
          Variant names are the action ids of policies.toml; each also has a marker type of the same name (for \
          [`Grants`]) and a `&'static str` constant.",
-        &ex(&|| {
-            let a = a0.unwrap();
+        || {
+            let a = a0.expect("a valid file declares an action");
             format!(
                 "use marketplace_iam::Action;\n\n\
                  let action: Action = \"{}\".parse().unwrap();\n\
@@ -265,203 +277,479 @@ pub(crate) fn generate(plan: &Plan) -> TokenStream {
                 a.ident,
                 a.name
             )
-        }),
+        },
     );
-    // One row per action for the `macro_rules!` below: the proc macro emits eight tokens per action and rustc builds
-    // the variants, constants, tables and marker types from them.
-    let action_rows = plan.actions.iter().zip(&a_consts).map(|(a, c)| {
-        let example = ex(&|| {
-            format!(
-                "\n\n# Examples\n\n```\nassert_eq!(marketplace_iam::{c}, \"{}\");\n```",
-                a.name
-            )
-        });
-        let ident = format_ident!("{}", a.ident);
-        let (name, purpose, service, level) = (&a.name, &a.purpose, &a.service, &a.access_level);
-        quote!(#ident #c #name #purpose #service #level #example;)
-    });
-    let doc_all_actions = docs(
+    let all_doc = doc(
         plan,
         "Every action, in the order policies.toml declares them.",
-        &ex(&|| {
+        || {
             format!(
                 "assert_eq!(marketplace_iam::Action::ALL.len(), {});",
                 plan.actions.len()
             )
-        }),
+        },
     );
-    let doc_as_str = docs(
+    let as_str_doc = doc(
         plan,
         "The exact IAM action name, e.g. `aws-marketplace:BatchMeterUsage`.",
-        &ex(&|| {
-            let a = a0.unwrap();
+        || {
+            let a = a0.expect("an action");
             format!(
                 "assert_eq!(marketplace_iam::Action::{}.as_str(), \"{}\");",
                 a.ident, a.name
             )
-        }),
+        },
     );
-    let doc_id = docs(
+    let id_doc = doc(
         plan,
         "The action's id in policies.toml (its name without the `aws-marketplace:` prefix).",
-        &ex(&|| {
-            let a = a0.unwrap();
+        || {
+            let a = a0.expect("an action");
             format!(
-                "assert_eq!(marketplace_iam::Action::{}.id(), \"{}\");",
-                a.ident, a.ident
+                "assert_eq!(marketplace_iam::Action::{0}.id(), \"{0}\");",
+                a.ident
             )
-        }),
+        },
     );
-    let doc_purpose = docs(
+    let purpose_doc = doc(
         plan,
         "What a seller's integration uses the action for, in one line.",
-        &ex(&|| {
-            let a = a0.unwrap();
+        || {
+            let a = a0.expect("an action");
             format!(
                 "assert!(!marketplace_iam::Action::{}.purpose().is_empty());",
                 a.ident
             )
-        }),
+        },
     );
-    let doc_level = docs(
+    let level_doc = doc(
         plan,
         "The action's IAM access level as AWS's catalog gives it (`Read`, `Write`, ...).",
-        &ex(&|| {
-            let a = a0.unwrap();
+        || {
+            let a = a0.expect("an action");
             format!(
                 "assert_eq!(marketplace_iam::Action::{}.access_level(), \"{}\");",
                 a.ident, a.access_level
             )
-        }),
+        },
+    );
+    out.push_str(
+        &r#"macro_rules! actions_from_policies_toml {
+    ($($variant:ident $konst:ident $name:literal $purpose:literal $service:literal $level:literal $example:literal;)*) => {
+        @ACTION_DOC
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Action {
+            $(
+                #[doc = ::core::concat!("`", $name, "` (", $service, ", ", $level, " access): ", $purpose)]
+                $variant,
+            )*
+            @PLACEHOLDER_VARIANT
+        }
+
+        $(
+            #[doc = ::core::concat!("The IAM action name `", $name, "`.", $example)]
+            pub const $konst: &str = $name;
+        )*
+
+        impl Action {
+            @ALL_DOC
+            pub const ALL: &'static [Action] = &[$(Action::$variant),*];
+
+            @AS_STR_DOC
+            pub const fn as_str(self) -> &'static str {
+                const NAMES: &[&str] = &[$($name,)* @PLACEHOLDER_STR];
+                NAMES[self as usize]
+            }
+
+            @ID_DOC
+            pub const fn id(self) -> &'static str {
+                const IDS: &[&str] = &[$(::core::stringify!($variant),)* @PLACEHOLDER_STR];
+                IDS[self as usize]
+            }
+
+            @PURPOSE_DOC
+            pub const fn purpose(self) -> &'static str {
+                const PURPOSES: &[&str] = &[$($purpose,)* @PLACEHOLDER_STR];
+                PURPOSES[self as usize]
+            }
+
+            @LEVEL_DOC
+            pub const fn access_level(self) -> &'static str {
+                const LEVELS: &[&str] = &[$($level,)* @PLACEHOLDER_STR];
+                LEVELS[self as usize]
+            }
+        }
+
+        $(
+            #[doc = ::core::concat!(
+                "Marker type of the action `", $name, "`, for bounds such as `P: Grants<",
+                ::core::stringify!($variant), ">`."
+            )]
+            #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+            pub struct $variant;
+
+            impl IamAction for $variant {
+                const ACTION: Action = Action::$variant;
+            }
+        )*
+    };
+}
+
+macro_rules! action_list_from_policies_toml {
+    ($($action:ident)*) => {
+        &[$(Action::$action),*]
+    };
+}
+
+macro_rules! grants_from_policies_toml {
+    ($policy:ident: $($action:ident)*) => {
+        $(impl Grants<$action> for $policy {})*
+    };
+}
+
+"#
+        .replace("@ACTION_DOC", &action_doc)
+        .replace("@ALL_DOC", &all_doc)
+        .replace("@AS_STR_DOC", &as_str_doc)
+        .replace("@ID_DOC", &id_doc)
+        .replace("@PURPOSE_DOC", &purpose_doc)
+        .replace("@LEVEL_DOC", &level_doc)
+        .replace("@PLACEHOLDER_VARIANT", placeholder_variant)
+        .replace("@PLACEHOLDER_STR", placeholder_str),
+    );
+    out.push_str("actions_from_policies_toml! {\n");
+    for a in &plan.actions {
+        let konst = screaming_snake(&a.ident);
+        let example = if plan.examples {
+            format!(
+                "\n\n# Examples\n\n```\nassert_eq!(marketplace_iam::{konst}, \"{}\");\n```",
+                a.name
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "    {} {} {} {} {} {} {};",
+            a.ident,
+            konst,
+            lit(&a.name),
+            lit(&a.purpose),
+            lit(&a.service),
+            lit(&a.access_level),
+            lit(&example)
+        );
+    }
+    out.push_str("}\n\n");
+
+    out.push_str(
+        r#"impl ::core::fmt::Display for Action {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Parses an IAM action name the way IAM matches them: ignoring letter case.
+impl ::core::str::FromStr for Action {
+    type Err = ParseError;
+    fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {
+        Action::ALL
+            .iter()
+            .copied()
+            .find(|a| a.as_str().eq_ignore_ascii_case(s))
+            .ok_or(ParseError { kind: "IAM action", input: ::std::string::String::from(s) })
+    }
+}
+
+"#,
+    );
+    out.push_str(&doc(
+        plan,
+        "The error of parsing an [`Action`], [`ProductType`], [`PricingModel`] or [`DeploymentTarget`] from a string.",
+        || {
+            "let err = \"aws-marketplace:Nope\".parse::<marketplace_iam::Action>().unwrap_err();\n\
+             assert_eq!(err.to_string(), \"unknown IAM action `aws-marketplace:Nope`\");"
+                .to_owned()
+        },
+    ));
+    out.push_str(
+        r#"#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    kind: &'static str,
+    input: ::std::string::String,
+}
+
+impl ::core::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::write!(f, "unknown {} `{}`", self.kind, self.input)
+    }
+}
+
+impl ::std::error::Error for ParseError {}
+
+"#,
     );
 
-    // ---- products
-    let product_doc = docs(
+    generate_products(
+        plan,
+        &mut out,
+        p0,
+        placeholder_variant,
+        placeholder_str,
+        placeholder_slice,
+    );
+    generate_models(
+        plan,
+        &mut out,
+        m0,
+        placeholder_variant,
+        placeholder_str,
+        placeholder_slice,
+        placeholder_none,
+        placeholder_product,
+    );
+    generate_traits(plan, &mut out, a0, p0);
+    generate_markers(plan, &mut out);
+    generate_targets(plan, &mut out);
+    out
+}
+
+fn generate_products(
+    plan: &Plan,
+    out: &mut String,
+    p0: Option<&ProductPlan>,
+    placeholder_variant: &str,
+    placeholder_str: &str,
+    placeholder_slice: &str,
+) {
+    let p0 = || p0.expect("a valid file declares a product");
+    out.push_str(&doc(
         plan,
         "A product type of policies.toml, with the policy AWS documents for it.",
-        &ex(&|| {
-            let p = p0.unwrap();
+        || {
+            let p = p0();
             format!(
                 "use marketplace_iam::ProductType;\n\n\
-                 let product: ProductType = \"{}\".parse().unwrap();\n\
-                 assert_eq!(product, ProductType::{});\n\
-                 assert!(product.policy_json().contains(\"\\\"Effect\\\": \\\"Allow\\\"\"));",
+             let product: ProductType = \"{}\".parse().unwrap();\n\
+             assert_eq!(product, ProductType::{});\n\
+             assert!(product.policy_json().contains(\"\\\"Effect\\\": \\\"Allow\\\"\"));",
                 p.id, p.ident
             )
-        }),
-    );
-    let p_variant_docs = plan.products.iter().map(|p| {
-        let text = format!("{} products (`{}`).", p.name, p.id);
-        quote!(#[doc = #text])
-    });
-    let p_ids: Vec<&str> = plan.products.iter().map(|p| p.id.as_str()).collect();
-    let p_names: Vec<&str> = plan.products.iter().map(|p| p.name.as_str()).collect();
-    let p_json: Vec<&str> = plan.products.iter().map(|p| p.json.as_str()).collect();
-    let p_actions = plan.products.iter().map(|p| {
-        let a = p.actions.iter().map(|&i| &a_idents[i]);
-        quote!(action_list_from_policies_toml!(#(#a)*))
-    });
-    let p_models = plan.products.iter().map(|p| {
-        let m = p.models.iter().map(|&i| &m_idents[i]);
-        quote!(&[#(PricingModel::#m),*])
-    });
-    let doc_all_products = docs(
+        },
+    ));
+    out.push_str("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\npub enum ProductType {\n");
+    for p in &plan.products {
+        let _ = writeln!(
+            out,
+            "    #[doc = {}]\n    {},",
+            lit(&format!("{} products (`{}`).", p.name, p.id)),
+            p.ident
+        );
+    }
+    let _ = writeln!(out, "    {placeholder_variant}\n}}\n\nimpl ProductType {{");
+    out.push_str(&doc(
         plan,
         "Every product type, in the order policies.toml declares them.",
-        &ex(&|| {
+        || {
             format!(
                 "assert_eq!(marketplace_iam::ProductType::ALL.len(), {});",
                 plan.products.len()
             )
-        }),
+        },
+    ));
+    out.push_str("pub const ALL: &'static [ProductType] = &[");
+    for p in &plan.products {
+        let _ = write!(out, "ProductType::{}, ", p.ident);
+    }
+    out.push_str("];\n");
+    let table = |out: &mut String,
+                 docs: String,
+                 name: &str,
+                 ty: &str,
+                 rows: Vec<String>,
+                 placeholder: &str| {
+        out.push_str(&docs);
+        let _ = write!(
+            out,
+            "pub const fn {name}(self) -> {ty} {{\n    const TABLE: &[{ty}] = &["
+        );
+        for r in rows {
+            out.push_str(&r);
+            out.push_str(", ");
+        }
+        let _ = writeln!(out, "{placeholder}];\n    TABLE[self as usize]\n}}");
+    };
+    table(
+        out,
+        doc(
+            plan,
+            "The product's id (`saas`): its published policy is `docs/policies/<id>.json`.",
+            || {
+                let p = p0();
+                format!(
+                    "assert_eq!(marketplace_iam::ProductType::{}.id(), \"{}\");",
+                    p.ident, p.id
+                )
+            },
+        ),
+        "id",
+        "&'static str",
+        plan.products.iter().map(|p| lit(&p.id)).collect(),
+        placeholder_str,
     );
-    let doc_p_id = docs(
-        plan,
-        "The product's id (`saas`): its published policy is `docs/policies/<id>.json`.",
-        &ex(&|| {
-            let p = p0.unwrap();
-            format!(
-                "assert_eq!(marketplace_iam::ProductType::{}.id(), \"{}\");",
-                p.ident, p.id
-            )
-        }),
-    );
-    let doc_p_name = docs(
-        plan,
-        "The product type's display name (`SaaS`).",
-        &ex(&|| {
-            let p = p0.unwrap();
+    table(
+        out,
+        doc(plan, "The product type's display name (`SaaS`).", || {
+            let p = p0();
             format!(
                 "assert_eq!(marketplace_iam::ProductType::{}.name(), \"{}\");",
                 p.ident, p.name
             )
         }),
+        "name",
+        "&'static str",
+        plan.products.iter().map(|p| lit(&p.name)).collect(),
+        placeholder_str,
     );
-    let doc_p_actions = docs(
-        plan,
-        "The actions of the product's policy, in the order the policy lists them.",
-        &ex(&|| {
-            let p = p0.unwrap();
-            format!(
-                "use marketplace_iam::{{Action, ProductType}};\n\
-             assert_eq!(ProductType::{}.actions(), &[{}]);",
-                p.ident,
-                p.actions
+    table(
+        out,
+        doc(
+            plan,
+            "The actions of the product's policy, in the order the policy lists them.",
+            || {
+                let p = p0();
+                let list: Vec<String> = p
+                    .actions
                     .iter()
                     .map(|&i| format!("Action::{}", plan.actions[i].ident))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }),
+                    .collect();
+                format!(
+                    "use marketplace_iam::{{Action, ProductType}};\nassert_eq!(ProductType::{}.actions(), &[{}]);",
+                    p.ident,
+                    list.join(", ")
+                )
+            },
+        ),
+        "actions",
+        "&'static [Action]",
+        plan.products
+            .iter()
+            .map(|p| action_list(plan, &p.actions))
+            .collect(),
+        placeholder_slice,
     );
-    let doc_p_json = docs(
-        plan,
-        "The product's IAM policy document, byte for byte the published `docs/policies/<id>.json`.",
-        &ex(&|| {
-            let p = p0.unwrap();
-            format!(
-                "let json = marketplace_iam::ProductType::{}.policy_json();\n\
-                 assert!(json.starts_with(\"{{\\n    \\\"Version\\\": \\\"2012-10-17\\\"\"));",
-                p.ident
-            )
-        }),
+    table(
+        out,
+        doc(
+            plan,
+            "The product's IAM policy document, byte for byte the published `docs/policies/<id>.json`.",
+            || {
+                format!(
+                    "let json = marketplace_iam::ProductType::{}.policy_json();\n\
+                     assert!(json.starts_with(\"{{\\n    \\\"Version\\\": \\\"2012-10-17\\\"\"));",
+                    p0().ident
+                )
+            },
+        ),
+        "policy_json",
+        "&'static str",
+        plan.products.iter().map(|p| lit(&p.json)).collect(),
+        placeholder_str,
     );
-    let doc_p_models = docs(
-        plan,
-        "The product's pricing models, in the order policies.toml declares them.",
-        &ex(&|| {
-            let p = p0.unwrap();
-            format!(
-                "use marketplace_iam::{{PricingModel, ProductType}};\n\
-             assert_eq!(ProductType::{}.pricing_models(), &[{}]);",
-                p.ident,
-                p.models
+    table(
+        out,
+        doc(
+            plan,
+            "The product's pricing models, in the order policies.toml declares them.",
+            || {
+                let p = p0();
+                let list: Vec<String> = p
+                    .models
                     .iter()
                     .map(|&i| format!("PricingModel::{}", plan.models[i].ident))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }),
+                    .collect();
+                format!(
+                    "use marketplace_iam::{{PricingModel, ProductType}};\nassert_eq!(ProductType::{}.pricing_models(), &[{}]);",
+                    p.ident,
+                    list.join(", ")
+                )
+            },
+        ),
+        "pricing_models",
+        "&'static [PricingModel]",
+        plan.products
+            .iter()
+            .map(|p| {
+                let list: Vec<String> = p
+                    .models
+                    .iter()
+                    .map(|&i| format!("PricingModel::{}", plan.models[i].ident))
+                    .collect();
+                format!("&[{}]", list.join(", "))
+            })
+            .collect(),
+        placeholder_slice,
     );
-    let doc_grants = docs(
-        plan,
-        "Whether the product's policy grants `action`.",
-        &ex(&|| {
-            let p = p0.unwrap();
-            let a = &plan.actions[p.actions[0]];
-            format!(
-                "use marketplace_iam::{{Action, ProductType}};\nassert!(ProductType::{}.grants(Action::{}));",
-                p.ident, a.ident
-            )
-        }),
-    );
+    out.push_str(&doc(plan, "Whether the product's policy grants `action`.", || {
+        let p = p0();
+        let a = &plan.actions[p.actions[0]];
+        format!("use marketplace_iam::{{Action, ProductType}};\nassert!(ProductType::{}.grants(Action::{}));", p.ident, a.ident)
+    }));
+    out.push_str(
+        r#"pub const fn grants(self, action: Action) -> bool {
+    let actions = self.actions();
+    let mut i = 0;
+    while i < actions.len() {
+        if actions[i] as usize == action as usize {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+}
 
-    // ---- pricing models
-    let model_doc = docs(
+/// Shows the product's id (`saas`), which [`FromStr`](::core::str::FromStr) reads back.
+impl ::core::fmt::Display for ProductType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Parses a product id (`saas`), ignoring letter case.
+impl ::core::str::FromStr for ProductType {
+    type Err = ParseError;
+    fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {
+        ProductType::ALL
+            .iter()
+            .copied()
+            .find(|p| p.id().eq_ignore_ascii_case(s))
+            .ok_or(ParseError { kind: "product type", input: ::std::string::String::from(s) })
+    }
+}
+
+"#,
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn generate_models(
+    plan: &Plan,
+    out: &mut String,
+    m0: Option<&ModelPlan>,
+    placeholder_variant: &str,
+    placeholder_str: &str,
+    placeholder_slice: &str,
+    placeholder_none: &str,
+    placeholder_product: &str,
+) {
+    let m0 = || m0.expect("a valid file declares a pricing model with a policy");
+    out.push_str(&doc(
         plan,
         "A pricing model of a product type, with the least-privilege set of actions it calls.",
-        &ex(&|| {
-            let m = m0.unwrap();
+        || {
+            let m = m0();
             format!(
                 "use marketplace_iam::PricingModel;\n\n\
                  let model: PricingModel = \"{}\".parse().unwrap();\n\
@@ -469,204 +757,242 @@ pub(crate) fn generate(plan: &Plan) -> TokenStream {
                  assert!(model.policy_json().is_some());",
                 m.id, m.ident
             )
-        }),
-    );
-    let m_variant_docs = plan.models.iter().map(|m| {
-        let text = format!("{} (`{}`): {}", m.name, m.id, m.description);
-        quote!(#[doc = #text])
-    });
-    let m_ids: Vec<&str> = plan.models.iter().map(|m| m.id.as_str()).collect();
-    let m_names: Vec<&str> = plan.models.iter().map(|m| m.name.as_str()).collect();
-    let m_product: Vec<_> = plan.models.iter().map(|m| &p_idents[m.product]).collect();
-    let m_actions = plan.models.iter().map(|m| {
-        let a = m.actions.iter().map(|&i| &a_idents[i]);
-        quote!(action_list_from_policies_toml!(#(#a)*))
-    });
-    let opt = |s: &Option<String>| match s {
-        Some(s) => quote!(::core::option::Option::Some(#s)),
-        None => quote!(::core::option::Option::None),
-    };
-    let m_json: Vec<_> = plan.models.iter().map(|m| opt(&m.json)).collect();
-    let m_no_policy: Vec<_> = plan.models.iter().map(|m| opt(&m.no_policy)).collect();
-    let doc_all_models = docs(
+        },
+    ));
+    out.push_str("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\npub enum PricingModel {\n");
+    for m in &plan.models {
+        let _ = writeln!(
+            out,
+            "    #[doc = {}]\n    {},",
+            lit(&format!("{} (`{}`): {}", m.name, m.id, m.description)),
+            m.ident
+        );
+    }
+    let _ = writeln!(out, "    {placeholder_variant}\n}}\n\nimpl PricingModel {{");
+    out.push_str(&doc(
         plan,
         "Every pricing model of every product, in the order policies.toml declares them.",
-        &ex(&|| {
+        || {
             format!(
                 "assert_eq!(marketplace_iam::PricingModel::ALL.len(), {});",
                 plan.models.len()
             )
-        }),
+        },
+    ));
+    out.push_str("pub const ALL: &'static [PricingModel] = &[");
+    for m in &plan.models {
+        let _ = write!(out, "PricingModel::{}, ", m.ident);
+    }
+    out.push_str("];\n");
+    let table = |out: &mut String,
+                 docs: String,
+                 name: &str,
+                 ty: &str,
+                 rows: Vec<String>,
+                 placeholder: &str| {
+        out.push_str(&docs);
+        let _ = write!(
+            out,
+            "pub const fn {name}(self) -> {ty} {{\n    const TABLE: &[{ty}] = &["
+        );
+        for r in rows {
+            out.push_str(&r);
+            out.push_str(", ");
+        }
+        let _ = writeln!(out, "{placeholder}];\n    TABLE[self as usize]\n}}");
+    };
+    table(
+        out,
+        doc(
+            plan,
+            "`<product>/<model>`, e.g. `saas/subscriptions`; its published policy is `docs/policies/<product>-<model>.json`.",
+            || {
+                let m = m0();
+                format!(
+                    "assert_eq!(marketplace_iam::PricingModel::{}.id(), \"{}\");",
+                    m.ident, m.id
+                )
+            },
+        ),
+        "id",
+        "&'static str",
+        plan.models.iter().map(|m| lit(&m.id)).collect(),
+        placeholder_str,
     );
-    let doc_m_id = docs(
-        plan,
-        "`<product>/<model>`, e.g. `saas/subscriptions`; its published policy is `docs/policies/<product>-<model>.json`.",
-        &ex(&|| {
-            let m = m0.unwrap();
-            format!(
-                "assert_eq!(marketplace_iam::PricingModel::{}.id(), \"{}\");",
-                m.ident, m.id
-            )
-        }),
+    table(
+        out,
+        doc(
+            plan,
+            "Display name, product first (`SaaS Subscriptions`).",
+            || {
+                let m = m0();
+                format!(
+                    "assert_eq!(marketplace_iam::PricingModel::{}.name(), \"{}\");",
+                    m.ident, m.name
+                )
+            },
+        ),
+        "name",
+        "&'static str",
+        plan.models.iter().map(|m| lit(&m.name)).collect(),
+        placeholder_str,
     );
-    let doc_m_name = docs(
-        plan,
-        "Display name, product first (`SaaS Subscriptions`).",
-        &ex(&|| {
-            let m = m0.unwrap();
-            format!(
-                "assert_eq!(marketplace_iam::PricingModel::{}.name(), \"{}\");",
-                m.ident, m.name
-            )
-        }),
-    );
-    let doc_m_product = docs(
-        plan,
-        "The product type the model belongs to.",
-        &ex(&|| {
-            let m = m0.unwrap();
+    table(
+        out,
+        doc(plan, "The product type the model belongs to.", || {
+            let m = m0();
             format!(
                 "use marketplace_iam::{{PricingModel, ProductType}};\nassert_eq!(PricingModel::{}.product(), ProductType::{});",
                 m.ident, plan.products[m.product].ident
             )
         }),
+        "product",
+        "ProductType",
+        plan.models
+            .iter()
+            .map(|m| format!("ProductType::{}", plan.products[m.product].ident))
+            .collect(),
+        placeholder_product,
     );
-    let doc_m_actions = docs(
-        plan,
-        "The least-privilege actions the model calls; empty when it makes no call.",
-        &ex(&|| {
-            let m = m0.unwrap();
-            format!(
-                "assert_eq!(marketplace_iam::PricingModel::{}.actions().len(), {});",
-                m.ident,
-                m.actions.len()
-            )
-        }),
+    table(
+        out,
+        doc(
+            plan,
+            "The least-privilege actions the model calls; empty when it makes no call.",
+            || {
+                let m = m0();
+                format!(
+                    "assert_eq!(marketplace_iam::PricingModel::{}.actions().len(), {});",
+                    m.ident,
+                    m.actions.len()
+                )
+            },
+        ),
+        "actions",
+        "&'static [Action]",
+        plan.models
+            .iter()
+            .map(|m| action_list(plan, &m.actions))
+            .collect(),
+        placeholder_slice,
     );
-    let doc_m_json = docs(
-        plan,
-        "The model's IAM policy document, byte for byte the published file; `None` when the model makes no call and \
-         needs no policy (see [`no_policy_reason`](Self::no_policy_reason)).",
-        &ex(&|| {
-            let m = m0.unwrap();
-            format!(
-                "assert!(marketplace_iam::PricingModel::{}.policy_json().is_some());",
-                m.ident
-            )
-        }),
+    table(
+        out,
+        doc(
+            plan,
+            "The model's IAM policy document, byte for byte the published file; `None` when the model makes no call and \
+             needs no policy (see [`no_policy_reason`](Self::no_policy_reason)).",
+            || {
+                format!(
+                    "assert!(marketplace_iam::PricingModel::{}.policy_json().is_some());",
+                    m0().ident
+                )
+            },
+        ),
+        "policy_json",
+        "::core::option::Option<&'static str>",
+        plan.models.iter().map(|m| option_lit(&m.json)).collect(),
+        placeholder_none,
     );
-    let doc_m_reason = docs(
-        plan,
-        "Why the model needs no policy, for the models that make no call.",
-        &ex(&|| {
-            let m = m0.unwrap();
-            format!(
-                "assert_eq!(marketplace_iam::PricingModel::{}.no_policy_reason(), None);",
-                m.ident
-            )
-        }),
+    table(
+        out,
+        doc(
+            plan,
+            "Why the model needs no policy, for the models that make no call.",
+            || {
+                format!(
+                    "assert_eq!(marketplace_iam::PricingModel::{}.no_policy_reason(), None);",
+                    m0().ident
+                )
+            },
+        ),
+        "no_policy_reason",
+        "::core::option::Option<&'static str>",
+        plan.models
+            .iter()
+            .map(|m| option_lit(&m.no_policy))
+            .collect(),
+        placeholder_none,
     );
+    out.push_str(
+        r#"}
 
-    // ---- markers and grants
-    let policy_markers = plan
-        .products
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let ident = &p_idents[i];
-            let json = &p.json;
-            let granted: Vec<_> = p.actions.iter().map(|&a| &a_idents[a]).collect();
-            let text = format!(
-                "Marker type of the {} product type's policy (`docs/policies/{}.json`), for bounds such as `P: Grants<A>`.",
-                p.name, p.id
-            );
-            (quote! {
-                #[doc = #text]
-                #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-                pub struct #ident;
-                impl Policy for #ident {
-                    const NAME: &'static str = #ident::PRODUCT.name();
-                    const PRODUCT: ProductType = ProductType::#ident;
-                    const PRICING_MODEL: ::core::option::Option<PricingModel> = ::core::option::Option::None;
-                    const ACTIONS: &'static [Action] = ProductType::#ident.actions();
-                    const POLICY_JSON: ::core::option::Option<&'static str> = ::core::option::Option::Some(#json);
-                }
-            }, ident.clone(), granted)
-        })
-        .chain(plan.models.iter().enumerate().map(|(i, m)| {
-            let ident = &m_idents[i];
-            let product = &p_idents[m.product];
-            let json = opt(&m.json);
-            let granted: Vec<_> = m.actions.iter().map(|&a| &a_idents[a]).collect();
-            let text = format!("Marker type of the pricing model {} (`{}`), for bounds such as `P: Grants<A>`.", m.name, m.id);
-            (quote! {
-                #[doc = #text]
-                #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-                pub struct #ident;
-                impl Policy for #ident {
-                    const NAME: &'static str = PricingModel::#ident.name();
-                    const PRODUCT: ProductType = ProductType::#product;
-                    const PRICING_MODEL: ::core::option::Option<PricingModel> =
-                        ::core::option::Option::Some(PricingModel::#ident);
-                    const ACTIONS: &'static [Action] = PricingModel::#ident.actions();
-                    const POLICY_JSON: ::core::option::Option<&'static str> = #json;
-                }
-            }, ident.clone(), granted)
-        }))
-        .map(|(item, ident, granted)| {
-            let grants = if plan.valid {
-                quote!(grants_from_policies_toml!(#ident: #(#granted)*);)
-            } else {
-                TokenStream::new()
-            };
-            quote!(#item #grants)
-        });
-    // After an error every grant holds, so bounds in the user's code add no errors to the real one.
-    let blanket = (!plan.valid).then(|| {
-        quote!(
-            impl<P: Policy, A: IamAction> Grants<A> for P {}
-        )
-    });
+/// Shows `<product>/<model>` (`saas/subscriptions`), which [`FromStr`](::core::str::FromStr) reads back.
+impl ::core::fmt::Display for PricingModel {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.id())
+    }
+}
 
-    let doc_iam_action = docs(
-        plan,
-        "Implemented by the marker type of each action (see [`Action`]).",
-        &ex(&|| {
-            let a = a0.unwrap();
-            format!(
-                "use marketplace_iam::{{Action, IamAction, {0}}};\nassert_eq!({0}::ACTION, Action::{0});",
-                a.ident
-            )
-        }),
+/// Parses `<product>/<model>` (`saas/subscriptions`), ignoring letter case.
+impl ::core::str::FromStr for PricingModel {
+    type Err = ParseError;
+    fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {
+        PricingModel::ALL
+            .iter()
+            .copied()
+            .find(|m| m.id().eq_ignore_ascii_case(s))
+            .ok_or(ParseError { kind: "pricing model", input: ::std::string::String::from(s) })
+    }
+}
+
+"#,
     );
-    let doc_policy = docs(
+}
+
+fn generate_traits(
+    plan: &Plan,
+    out: &mut String,
+    a0: Option<&ActionPlan>,
+    p0: Option<&ProductPlan>,
+) {
+    out.push_str(&doc(plan, "Implemented by the marker type of each action (see [`Action`]).", || {
+        let a = a0.expect("an action");
+        format!("use marketplace_iam::{{Action, IamAction, {0}}};\nassert_eq!({0}::ACTION, Action::{0});", a.ident)
+    }));
+    out.push_str(
+        r#"pub trait IamAction: ::core::marker::Copy + ::core::default::Default + 'static {
+    /// The action.
+    const ACTION: Action;
+}
+
+"#,
+    );
+    out.push_str(&doc(
         plan,
         "Implemented by the marker type of each product type and pricing model: what its policy grants.",
-        &ex(&|| {
-            let p = p0.unwrap();
+        || {
+            let p = p0.expect("a product");
             format!(
                 "use marketplace_iam::{{Policy, {0}}};\n\
                  assert_eq!({0}::POLICY_JSON, Some(marketplace_iam::ProductType::{0}.policy_json()));",
                 p.ident
             )
-        }),
+        },
+    ));
+    out.push_str(
+        r#"pub trait Policy: ::core::marker::Copy + ::core::default::Default + 'static {
+    /// Display name.
+    const NAME: &'static str;
+    /// The product type.
+    const PRODUCT: ProductType;
+    /// The pricing model, or `None` for a product type's own policy.
+    const PRICING_MODEL: ::core::option::Option<PricingModel>;
+    /// The actions the policy grants.
+    const ACTIONS: &'static [Action];
+    /// The policy document; `None` for a pricing model that needs no policy.
+    const POLICY_JSON: ::core::option::Option<&'static str>;
+}
+
+"#,
     );
-    let doc_policy_trait_items = [
-        "Display name.",
-        "The product type.",
-        "The pricing model, or `None` for a product type's own policy.",
-        "The actions the policy grants.",
-        "The policy document; `None` for a pricing model that needs no policy.",
-    ];
-    let [d_name, d_product, d_model, d_actions, d_json] =
-        doc_policy_trait_items.map(|t| quote!(#[doc = #t]));
-    let doc_grants_trait = docs(
+    out.push_str(&doc(
         plan,
         "`P: Grants<A>` holds exactly where policies.toml grants action `A` to the product type or pricing model `P`.\n\n\
          Bound a function that makes an AWS Marketplace call by the grant it needs, and a service built for a product \
          whose policy lacks the action does not compile.",
-        &ex(&|| {
-            let p = p0.unwrap();
+        || {
+            let p = p0.expect("a product");
             let a = &plan.actions[p.actions[0]];
             format!(
                 "use marketplace_iam::{{Grants, {a}, {p}}};\n\n\
@@ -677,495 +1003,299 @@ pub(crate) fn generate(plan: &Plan) -> TokenStream {
                 c = screaming_snake(&a.ident),
                 n = a.name
             )
-        }),
+        },
+    ));
+    out.push_str(
+        r#"#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not granted `{A}`: its policy in policies.toml does not list that action",
+    label = "the policy of `{Self}` does not grant `{A}`",
+    note = "a call that needs `{A}` fails with AccessDenied under this policy",
+    note = "use a product type or pricing model whose policy grants `{A}`, or add the action to `{Self}`'s `actions` in policies.toml"
+)]
+pub trait Grants<A: IamAction>: Policy {}
+
+"#,
     );
-    let doc_parse_error = docs(
-        plan,
-        "The error of parsing an [`Action`], [`ProductType`] or [`PricingModel`] from a string.",
-        &ex(&|| {
-            "let err = \"aws-marketplace:Nope\".parse::<marketplace_iam::Action>().unwrap_err();\n\
-         assert_eq!(err.to_string(), \"unknown IAM action `aws-marketplace:Nope`\");"
-                .to_owned()
-        }),
-    );
+}
 
-    let targets = generate_targets(plan, &p_idents);
-    quote! {
-        macro_rules! actions_from_policies_toml {
-            ($($variant:ident $konst:ident $name:literal $purpose:literal $service:literal $level:literal $example:literal;)*) => {
-                #action_doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                #[non_exhaustive]
-                pub enum Action {
-                    $(
-                        #[doc = ::core::concat!("`", $name, "` (", $service, ", ", $level, " access): ", $purpose)]
-                        $variant,
-                    )*
-                    #hidden_placeholder
-                }
-
-                $(
-                    #[doc = ::core::concat!("The IAM action name `", $name, "`.", $example)]
-                    pub const $konst: &str = $name;
-                )*
-
-                impl Action {
-                    #doc_all_actions
-                    pub const ALL: &'static [Action] = &[$(Action::$variant),*];
-
-                    #doc_as_str
-                    pub const fn as_str(self) -> &'static str {
-                        const NAMES: &[&str] = &[$($name,)* #placeholder_str];
-                        NAMES[self as usize]
-                    }
-
-                    #doc_id
-                    pub const fn id(self) -> &'static str {
-                        const IDS: &[&str] = &[$(::core::stringify!($variant),)* #placeholder_str];
-                        IDS[self as usize]
-                    }
-
-                    #doc_purpose
-                    pub const fn purpose(self) -> &'static str {
-                        const PURPOSES: &[&str] = &[$($purpose,)* #placeholder_str];
-                        PURPOSES[self as usize]
-                    }
-
-                    #doc_level
-                    pub const fn access_level(self) -> &'static str {
-                        const LEVELS: &[&str] = &[$($level,)* #placeholder_str];
-                        LEVELS[self as usize]
-                    }
-                }
-
-                $(
-                    #[doc = ::core::concat!(
-                        "Marker type of the action `", $name, "`, for bounds such as `P: Grants<",
-                        ::core::stringify!($variant), ">`."
-                    )]
-                    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-                    pub struct $variant;
-
-                    impl IamAction for $variant {
-                        const ACTION: Action = Action::$variant;
-                    }
-                )*
-            };
-        }
-        actions_from_policies_toml! { #(#action_rows)* }
-
-        macro_rules! action_list_from_policies_toml {
-            ($($action:ident)*) => {
-                &[$(Action::$action),*]
-            };
-        }
-
-        macro_rules! grants_from_policies_toml {
-            ($policy:ident: $($action:ident)*) => {
-                $(impl Grants<$action> for $policy {})*
-            };
-        }
-
-        impl ::core::fmt::Display for Action {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        /// Parses an IAM action name the way IAM matches them: ignoring letter case.
-        impl ::core::str::FromStr for Action {
-            type Err = ParseError;
-            fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {
-                Action::ALL
-                    .iter()
-                    .copied()
-                    .find(|a| a.as_str().eq_ignore_ascii_case(s))
-                    .ok_or(ParseError { kind: "IAM action", input: ::std::string::String::from(s) })
-            }
-        }
-
-        #doc_parse_error
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct ParseError {
-            kind: &'static str,
-            input: ::std::string::String,
-        }
-
-        impl ::core::fmt::Display for ParseError {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::core::write!(f, "unknown {} `{}`", self.kind, self.input)
-            }
-        }
-
-        impl ::std::error::Error for ParseError {}
-
-        #product_doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum ProductType {
-            #(#p_variant_docs #p_idents,)*
-            #hidden_placeholder
-        }
-
-        impl ProductType {
-            #doc_all_products
-            pub const ALL: &'static [ProductType] = &[#(ProductType::#p_idents),*];
-
-            #doc_p_id
-            pub const fn id(self) -> &'static str {
-                const IDS: &[&str] = &[#(#p_ids,)* #placeholder_str];
-                IDS[self as usize]
-            }
-
-            #doc_p_name
-            pub const fn name(self) -> &'static str {
-                const NAMES: &[&str] = &[#(#p_names,)* #placeholder_str];
-                NAMES[self as usize]
-            }
-
-            #doc_p_actions
-            pub const fn actions(self) -> &'static [Action] {
-                const ACTIONS: &[&[Action]] = &[#(#p_actions,)* #placeholder_slice];
-                ACTIONS[self as usize]
-            }
-
-            #doc_p_json
-            pub const fn policy_json(self) -> &'static str {
-                const JSON: &[&str] = &[#(#p_json,)* #placeholder_str];
-                JSON[self as usize]
-            }
-
-            #doc_p_models
-            pub const fn pricing_models(self) -> &'static [PricingModel] {
-                const MODELS: &[&[PricingModel]] = &[#(#p_models,)* #placeholder_slice];
-                MODELS[self as usize]
-            }
-
-            #doc_grants
-            pub const fn grants(self, action: Action) -> bool {
-                let actions = self.actions();
-                let mut i = 0;
-                while i < actions.len() {
-                    if actions[i] as usize == action as usize {
-                        return true;
-                    }
-                    i += 1;
-                }
-                false
-            }
-        }
-
-        /// Shows the product's id (`saas`), which [`FromStr`](::core::str::FromStr) reads back.
-        impl ::core::fmt::Display for ProductType {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.id())
-            }
-        }
-
-        /// Parses a product id (`saas`), ignoring letter case.
-        impl ::core::str::FromStr for ProductType {
-            type Err = ParseError;
-            fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {
-                ProductType::ALL
-                    .iter()
-                    .copied()
-                    .find(|p| p.id().eq_ignore_ascii_case(s))
-                    .ok_or(ParseError { kind: "product type", input: ::std::string::String::from(s) })
-            }
-        }
-
-        #model_doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum PricingModel {
-            #(#m_variant_docs #m_idents,)*
-            #hidden_placeholder
-        }
-
-        impl PricingModel {
-            #doc_all_models
-            pub const ALL: &'static [PricingModel] = &[#(PricingModel::#m_idents),*];
-
-            #doc_m_id
-            pub const fn id(self) -> &'static str {
-                const IDS: &[&str] = &[#(#m_ids,)* #placeholder_str];
-                IDS[self as usize]
-            }
-
-            #doc_m_name
-            pub const fn name(self) -> &'static str {
-                const NAMES: &[&str] = &[#(#m_names,)* #placeholder_str];
-                NAMES[self as usize]
-            }
-
-            #doc_m_product
-            pub const fn product(self) -> ProductType {
-                const PRODUCTS: &[ProductType] = &[#(ProductType::#m_product,)* #hidden_product_placeholder];
-                PRODUCTS[self as usize]
-            }
-
-            #doc_m_actions
-            pub const fn actions(self) -> &'static [Action] {
-                const ACTIONS: &[&[Action]] = &[#(#m_actions,)* #placeholder_slice];
-                ACTIONS[self as usize]
-            }
-
-            #doc_m_json
-            pub const fn policy_json(self) -> ::core::option::Option<&'static str> {
-                const JSON: &[::core::option::Option<&str>] = &[#(#m_json,)* #placeholder_none];
-                JSON[self as usize]
-            }
-
-            #doc_m_reason
-            pub const fn no_policy_reason(self) -> ::core::option::Option<&'static str> {
-                const REASONS: &[::core::option::Option<&str>] = &[#(#m_no_policy,)* #placeholder_none];
-                REASONS[self as usize]
-            }
-        }
-
-        /// Shows `<product>/<model>` (`saas/subscriptions`), which [`FromStr`](::core::str::FromStr) reads back.
-        impl ::core::fmt::Display for PricingModel {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.id())
-            }
-        }
-
-        /// Parses `<product>/<model>` (`saas/subscriptions`), ignoring letter case.
-        impl ::core::str::FromStr for PricingModel {
-            type Err = ParseError;
-            fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {
-                PricingModel::ALL
-                    .iter()
-                    .copied()
-                    .find(|m| m.id().eq_ignore_ascii_case(s))
-                    .ok_or(ParseError { kind: "pricing model", input: ::std::string::String::from(s) })
-            }
-        }
-
-        #doc_iam_action
-        pub trait IamAction: ::core::marker::Copy + ::core::default::Default + 'static {
-            /// The action.
-            const ACTION: Action;
-        }
-
-        #doc_policy
-        pub trait Policy: ::core::marker::Copy + ::core::default::Default + 'static {
-            #d_name
-            const NAME: &'static str;
-            #d_product
-            const PRODUCT: ProductType;
-            #d_model
-            const PRICING_MODEL: ::core::option::Option<PricingModel>;
-            #d_actions
-            const ACTIONS: &'static [Action];
-            #d_json
-            const POLICY_JSON: ::core::option::Option<&'static str>;
-        }
-
-        #doc_grants_trait
-        #[diagnostic::on_unimplemented(
-            message = "`{Self}` is not granted `{A}`: its policy in policies.toml does not list that action",
-            label = "the policy of `{Self}` does not grant `{A}`",
-            note = "a call that needs `{A}` fails with AccessDenied under this policy",
-            note = "use a product type or pricing model whose policy grants `{A}`, or add the action to `{Self}`'s `actions` in policies.toml"
-        )]
-        pub trait Grants<A: IamAction>: Policy {}
-
-        #(#policy_markers)*
-        #blanket
-        #targets
+fn generate_markers(plan: &Plan, out: &mut String) {
+    for p in &plan.products {
+        let text = format!(
+            "Marker type of the {} product type's policy (`docs/policies/{}.json`), for bounds such as `P: Grants<A>`.",
+            p.name, p.id
+        );
+        let _ = write!(
+            out,
+            "#[doc = {doc}]\n#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]\npub struct {i};\n\
+             impl Policy for {i} {{\n\
+                 const NAME: &'static str = ProductType::{i}.name();\n\
+                 const PRODUCT: ProductType = ProductType::{i};\n\
+                 const PRICING_MODEL: ::core::option::Option<PricingModel> = ::core::option::Option::None;\n\
+                 const ACTIONS: &'static [Action] = ProductType::{i}.actions();\n\
+                 const POLICY_JSON: ::core::option::Option<&'static str> = ::core::option::Option::Some(ProductType::{i}.policy_json());\n\
+             }}\n",
+            doc = lit(&text),
+            i = p.ident
+        );
+        grants(plan, out, &p.ident, &p.actions);
     }
+    for m in &plan.models {
+        let text = format!(
+            "Marker type of the pricing model {} (`{}`), for bounds such as `P: Grants<A>`.",
+            m.name, m.id
+        );
+        let _ = write!(
+            out,
+            "#[doc = {doc}]\n#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]\npub struct {i};\n\
+             impl Policy for {i} {{\n\
+                 const NAME: &'static str = PricingModel::{i}.name();\n\
+                 const PRODUCT: ProductType = ProductType::{p};\n\
+                 const PRICING_MODEL: ::core::option::Option<PricingModel> = ::core::option::Option::Some(PricingModel::{i});\n\
+                 const ACTIONS: &'static [Action] = PricingModel::{i}.actions();\n\
+                 const POLICY_JSON: ::core::option::Option<&'static str> = PricingModel::{i}.policy_json();\n\
+             }}\n",
+            doc = lit(&text),
+            i = m.ident,
+            p = plan.products[m.product].ident
+        );
+        grants(plan, out, &m.ident, &m.actions);
+    }
+    if !plan.valid {
+        // After an error every grant holds, so bounds in the user's code add no errors to the real one.
+        out.push_str("impl<P: Policy, A: IamAction> Grants<A> for P {}\n");
+    }
+}
+
+fn grants(plan: &Plan, out: &mut String, policy: &str, actions: &[usize]) {
+    if !plan.valid {
+        return;
+    }
+    let _ = write!(out, "grants_from_policies_toml!({policy}:");
+    for &a in actions {
+        out.push(' ');
+        out.push_str(&plan.actions[a].ident);
+    }
+    out.push_str(");\n");
 }
 
 /// `DeploymentTarget`: where a product runs, which role signs its calls, and that role's trust policy template.
 /// Few items, so plain `match`es.
-fn generate_targets(plan: &Plan, p_idents: &[proc_macro2::Ident]) -> TokenStream {
-    let idents: Vec<_> = plan
-        .targets
-        .iter()
-        .map(|t| format_ident!("{}", t.ident))
-        .collect();
-    let ids: Vec<&str> = plan.targets.iter().map(|t| t.id.as_str()).collect();
-    let names: Vec<&str> = plan.targets.iter().map(|t| t.name.as_str()).collect();
-    let signers: Vec<&str> = plan.targets.iter().map(|t| t.signer.as_str()).collect();
-    let trusts: Vec<&str> = plan.targets.iter().map(|t| t.trust.as_str()).collect();
-    let params = plan.targets.iter().map(|t| {
-        let p = &t.parameters;
-        quote!(&[#(#p),*])
-    });
-    let profiles: Vec<bool> = plan.targets.iter().map(|t| t.instance_profile).collect();
-    let serves = plan.targets.iter().map(|t| {
-        let products = t.serves.iter().map(|&i| &p_idents[i]);
-        quote!(&[#(ProductType::#products),*])
-    });
-    let variant_docs = plan.targets.iter().map(|t| {
-        let text = format!("{} (`{}`): {}", t.name, t.id, t.signer);
-        quote!(#[doc = #text])
-    });
+fn generate_targets(plan: &Plan, out: &mut String) {
     let t0 = plan.targets.first();
-    let ex = |f: &dyn Fn(&TargetPlan) -> String| match t0 {
-        Some(t) if plan.examples => f(t),
-        _ => String::new(),
-    };
-    let doc_enum = docs(
+    fn ex<'a>(
+        t0: Option<&'a TargetPlan>,
+        f: &'a dyn Fn(&TargetPlan) -> String,
+    ) -> impl FnOnce() -> String + 'a {
+        move || t0.map(f).unwrap_or_default()
+    }
+    out.push_str(&doc(
         plan,
         "Where a product's software runs, which IAM role signs its metering calls there, and that role's trust policy.",
-        &ex(&|t| {
+        ex(t0, &|t| {
             format!(
-                "use marketplace_iam::DeploymentTarget;
-
-                 let target: DeploymentTarget = \"{}\".parse().unwrap();
-                 assert_eq!(target, DeploymentTarget::{});
+                "use marketplace_iam::DeploymentTarget;\n\n\
+                 let target: DeploymentTarget = \"{}\".parse().unwrap();\n\
+                 assert_eq!(target, DeploymentTarget::{});\n\
                  assert!(target.trust_policy_template().contains(\"sts:AssumeRole\"));",
                 t.id, t.ident
             )
         }),
-    );
-    let doc_all = docs(
+    ));
+    out.push_str("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\npub enum DeploymentTarget {\n");
+    for t in &plan.targets {
+        let _ = writeln!(
+            out,
+            "    #[doc = {}]\n    {},",
+            lit(&format!("{} (`{}`): {}", t.name, t.id, t.signer)),
+            t.ident
+        );
+    }
+    out.push_str("}\n\nimpl DeploymentTarget {\n");
+    out.push_str(&doc(
         plan,
         "Every target, in the order policies.toml declares them.",
-        &ex(&|_| {
+        ex(t0, &|_| {
             format!(
                 "assert_eq!(marketplace_iam::DeploymentTarget::ALL.len(), {});",
                 plan.targets.len()
             )
         }),
-    );
-    let doc_id = docs(
-        plan,
-        "The target's id (`ecs`).",
-        &ex(&|t| {
-            format!(
-                "assert_eq!(marketplace_iam::DeploymentTarget::{}.id(), \"{}\");",
-                t.ident, t.id
-            )
-        }),
-    );
-    let doc_name = docs(
-        plan,
-        "Display name.",
-        &ex(&|t| {
-            format!(
-                "assert_eq!(marketplace_iam::DeploymentTarget::{}.name(), \"{}\");",
-                t.ident, t.name
-            )
-        }),
-    );
-    let doc_signer = docs(
-        plan,
-        "Which role signs the metering calls on this target, in a sentence.",
-        &ex(&|t| {
-            format!(
-                "assert!(!marketplace_iam::DeploymentTarget::{}.signer().is_empty());",
-                t.ident
-            )
-        }),
-    );
-    let doc_trust = docs(
-        plan,
-        "The role's trust policy, byte for byte `docs/trust-policies/<id>.json`, with `${Parameter}` placeholders.",
-        &ex(&|t| {
-            format!(
-                "assert!(marketplace_iam::DeploymentTarget::{}.trust_policy_template().ends_with(\"}}\\n\"));",
-                t.ident
-            )
-        }),
-    );
-    let doc_params = docs(
-        plan,
-        "The parameters the trust policy needs (`AccountId`, ...), in order of first use.",
-        &ex(&|t| {
-            format!(
-                "let _ = marketplace_iam::DeploymentTarget::{}.parameters();",
-                t.ident
-            )
-        }),
-    );
-    let doc_profile = docs(
-        plan,
-        "Whether the role is used through an EC2 instance profile.",
-        &ex(&|t| {
-            format!(
-                "let _ = marketplace_iam::DeploymentTarget::{}.instance_profile();",
-                t.ident
-            )
-        }),
-    );
-    let doc_serves = docs(
-        plan,
-        "The product types whose software runs on this target.",
-        &ex(&|t| {
-            format!(
-                "assert!(!marketplace_iam::DeploymentTarget::{}.serves().is_empty());",
-                t.ident
-            )
-        }),
-    );
-    quote! {
-        #doc_enum
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum DeploymentTarget {
-            #(#variant_docs #idents,)*
-        }
-
-        impl DeploymentTarget {
-            #doc_all
-            pub const ALL: &'static [DeploymentTarget] = &[#(DeploymentTarget::#idents),*];
-
-            #doc_id
-            pub const fn id(self) -> &'static str {
-                match self { #(DeploymentTarget::#idents => #ids,)* }
-            }
-
-            #doc_name
-            pub const fn name(self) -> &'static str {
-                match self { #(DeploymentTarget::#idents => #names,)* }
-            }
-
-            #doc_signer
-            pub const fn signer(self) -> &'static str {
-                match self { #(DeploymentTarget::#idents => #signers,)* }
-            }
-
-            #doc_trust
-            pub const fn trust_policy_template(self) -> &'static str {
-                match self { #(DeploymentTarget::#idents => #trusts,)* }
-            }
-
-            #doc_params
-            pub const fn parameters(self) -> &'static [&'static str] {
-                match self { #(DeploymentTarget::#idents => #params,)* }
-            }
-
-            #doc_profile
-            pub const fn instance_profile(self) -> bool {
-                match self { #(DeploymentTarget::#idents => #profiles,)* }
-            }
-
-            #doc_serves
-            pub const fn serves(self) -> &'static [ProductType] {
-                match self { #(DeploymentTarget::#idents => #serves,)* }
-            }
-        }
-
-        /// Shows the target's id (`ecs`), which [`FromStr`](::core::str::FromStr) reads back.
-        impl ::core::fmt::Display for DeploymentTarget {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.id())
-            }
-        }
-
-        /// Parses a target id (`ecs`), ignoring letter case.
-        impl ::core::str::FromStr for DeploymentTarget {
-            type Err = ParseError;
-            fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {
-                DeploymentTarget::ALL
-                    .iter()
-                    .copied()
-                    .find(|t| t.id().eq_ignore_ascii_case(s))
-                    .ok_or(ParseError { kind: "deployment target", input: ::std::string::String::from(s) })
-            }
-        }
+    ));
+    out.push_str("pub const ALL: &'static [DeploymentTarget] = &[");
+    for t in &plan.targets {
+        let _ = write!(out, "DeploymentTarget::{}, ", t.ident);
     }
+    out.push_str("];\n");
+    let method = |out: &mut String,
+                  docs: String,
+                  name: &str,
+                  ty: &str,
+                  value: &dyn Fn(&TargetPlan) -> String| {
+        out.push_str(&docs);
+        let _ = write!(
+            out,
+            "pub const fn {name}(self) -> {ty} {{\n    match self {{\n"
+        );
+        for t in &plan.targets {
+            let _ = writeln!(
+                out,
+                "        DeploymentTarget::{} => {},",
+                t.ident,
+                value(t)
+            );
+        }
+        out.push_str("    }\n}\n");
+    };
+    method(
+        out,
+        doc(
+            plan,
+            "The target's id (`ecs`).",
+            ex(t0, &|t| {
+                format!(
+                    "assert_eq!(marketplace_iam::DeploymentTarget::{}.id(), \"{}\");",
+                    t.ident, t.id
+                )
+            }),
+        ),
+        "id",
+        "&'static str",
+        &|t| lit(&t.id),
+    );
+    method(
+        out,
+        doc(
+            plan,
+            "Display name.",
+            ex(t0, &|t| {
+                format!(
+                    "assert_eq!(marketplace_iam::DeploymentTarget::{}.name(), {});",
+                    t.ident,
+                    lit(&t.name)
+                )
+            }),
+        ),
+        "name",
+        "&'static str",
+        &|t| lit(&t.name),
+    );
+    method(
+        out,
+        doc(
+            plan,
+            "Which role signs the metering calls on this target, in a sentence.",
+            ex(t0, &|t| {
+                format!(
+                    "assert!(!marketplace_iam::DeploymentTarget::{}.signer().is_empty());",
+                    t.ident
+                )
+            }),
+        ),
+        "signer",
+        "&'static str",
+        &|t| lit(&t.signer),
+    );
+    method(
+        out,
+        doc(
+            plan,
+            "The role's trust policy, byte for byte `docs/trust-policies/<id>.json`, with `${Parameter}` placeholders.",
+            ex(t0, &|t| {
+                format!(
+                    "assert!(marketplace_iam::DeploymentTarget::{}.trust_policy_template().ends_with(\"}}\\n\"));",
+                    t.ident
+                )
+            }),
+        ),
+        "trust_policy_template",
+        "&'static str",
+        &|t| lit(&t.trust),
+    );
+    method(
+        out,
+        doc(
+            plan,
+            "The parameters the trust policy needs (`AccountId`, ...), in order of first use.",
+            ex(t0, &|t| {
+                format!(
+                    "let _ = marketplace_iam::DeploymentTarget::{}.parameters();",
+                    t.ident
+                )
+            }),
+        ),
+        "parameters",
+        "&'static [&'static str]",
+        &|t| {
+            format!(
+                "&[{}]",
+                t.parameters
+                    .iter()
+                    .map(|p| lit(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+    );
+    method(
+        out,
+        doc(
+            plan,
+            "Whether the role is used through an EC2 instance profile.",
+            ex(t0, &|t| {
+                format!(
+                    "let _ = marketplace_iam::DeploymentTarget::{}.instance_profile();",
+                    t.ident
+                )
+            }),
+        ),
+        "instance_profile",
+        "bool",
+        &|t| t.instance_profile.to_string(),
+    );
+    method(
+        out,
+        doc(
+            plan,
+            "The product types whose software runs on this target.",
+            ex(t0, &|t| {
+                format!(
+                    "assert!(!marketplace_iam::DeploymentTarget::{}.serves().is_empty());",
+                    t.ident
+                )
+            }),
+        ),
+        "serves",
+        "&'static [ProductType]",
+        &|t| {
+            let list: Vec<String> = t
+                .serves
+                .iter()
+                .map(|&i| format!("ProductType::{}", plan.products[i].ident))
+                .collect();
+            format!("&[{}]", list.join(", "))
+        },
+    );
+    out.push_str(
+        r#"}
+
+/// Shows the target's id (`ecs`), which [`FromStr`](::core::str::FromStr) reads back.
+impl ::core::fmt::Display for DeploymentTarget {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Parses a target id (`ecs`), ignoring letter case.
+impl ::core::str::FromStr for DeploymentTarget {
+    type Err = ParseError;
+    fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {
+        DeploymentTarget::ALL
+            .iter()
+            .copied()
+            .find(|t| t.id().eq_ignore_ascii_case(s))
+            .ok_or(ParseError { kind: "deployment target", input: ::std::string::String::from(s) })
+    }
+}
+"#,
+    );
 }

@@ -47,7 +47,7 @@ pub(crate) fn expand(args: Args) -> TokenStream {
     };
     match marketplace_iam_model::parse_bytes(&display, &bytes) {
         Ok(policies) => {
-            let items = codegen::generate(&codegen::plan(&policies, examples));
+            let items = items(&codegen::generate(&codegen::plan(&policies, examples)));
             quote!(#include #items)
         }
         Err(diags) => {
@@ -68,12 +68,25 @@ pub(crate) fn expand(args: Args) -> TokenStream {
     }
 }
 
+/// The generated source as tokens. It is this crate's own output, so a lexer error is a bug here: reported, not
+/// hidden.
+fn items(source: &str) -> TokenStream {
+    source.parse().unwrap_or_else(|e| {
+        let message = format!(
+            "marketplace-iam-macros generated invalid Rust ({e:?}); please report this bug"
+        );
+        quote!(::core::compile_error! { #message })
+    })
+}
+
 /// One `compile_error!` per problem, plus placeholder items named after whatever the file declares.
 fn error_with_skeleton(messages: &[String], span: Span, text: &str) -> TokenStream {
     let errors = messages
         .iter()
         .map(|m| quote_spanned!(span=> ::core::compile_error! { #m }));
-    let items = codegen::generate(&codegen::skeleton(marketplace_iam_model::salvage(text)));
+    let items = items(&codegen::generate(&codegen::skeleton(
+        marketplace_iam_model::salvage(text),
+    )));
     quote!(#(#errors)* #items)
 }
 

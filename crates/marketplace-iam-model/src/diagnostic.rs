@@ -1,9 +1,11 @@
 //! Errors in a policies file, collected and rendered the way rustc renders its own.
+//!
+//! The renderer is a small one of the project's own rather than a rendering crate: every seller service compiles this
+//! engine through the proc macro, and a diagnostic here has one span, one label and one help line.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::ops::Range;
-
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 /// One problem found in a policies file.
 ///
@@ -148,32 +150,62 @@ impl Diagnostics {
         Some((line, col))
     }
 
-    /// Renders one diagnostic, rustc-style, without colour.
+    /// Renders one diagnostic, rustc-style, without colour:
+    ///
+    /// ```text
+    /// error: <message>
+    ///  --> <path>:<line>:<column>
+    ///   |
+    /// 3 | <the source line>
+    ///   |     ^^^^ <label>
+    ///   |
+    ///   = help: <help>
+    /// ```
+    ///
+    /// A span that runs over several lines is underlined to the end of its first line.
     pub fn render(&self, diagnostic: &Diagnostic) -> String {
-        Renderer::plain().render(&[self.group(diagnostic)])
-    }
-
-    fn group<'a>(&'a self, d: &'a Diagnostic) -> Group<'a> {
-        let title = Level::ERROR.primary_title(d.message.as_str());
-        let mut group = match &d.span {
-            Some(span) => {
-                let span = clamp(span.clone(), &self.source);
-                let mut annotation = AnnotationKind::Primary.span(span);
-                if let Some(label) = &d.label {
-                    annotation = annotation.label(label.as_str());
-                }
-                title.element(
-                    Snippet::source(self.source.as_str())
-                        .path(self.path.as_str())
-                        .annotation(annotation),
-                )
+        let d = diagnostic;
+        let mut out = format!("error: {}\n", d.message);
+        let Some(span) = &d.span else {
+            let _ = write!(out, "--> {}", self.path);
+            if let Some(help) = &d.help {
+                let _ = write!(out, "\n = help: {help}");
             }
-            None => title.element(annotate_snippets::Origin::path(self.path.as_str())),
+            return out;
         };
-        if let Some(help) = &d.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+        let span = clamp(span.clone(), &self.source);
+        let line_start = self.source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.source[span.start..]
+            .find('\n')
+            .map_or(self.source.len(), |i| span.start + i);
+        let line_no = self.source[..span.start].matches('\n').count() + 1;
+        let text = self.source[line_start..line_end].trim_end_matches('\r');
+        let col = self.source[line_start..span.start].chars().count() + 1;
+        let width = line_no.to_string().len();
+        let pad = " ".repeat(width);
+        // Tabs are shown as one space each, so the caret lines up with what it points at.
+        let shown = text.replace('\t', " ");
+        let underline = self.source[span.start..span.end.min(line_end).max(span.start)]
+            .trim_end_matches('\r')
+            .chars()
+            .count()
+            .max(1);
+        let _ = writeln!(out, "{pad}--> {}:{line_no}:{col}", self.path);
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{line_no} | {shown}");
+        let _ = write!(
+            out,
+            "{pad} | {}{}",
+            " ".repeat(col - 1),
+            "^".repeat(underline)
+        );
+        if let Some(label) = &d.label {
+            let _ = write!(out, " {label}");
         }
-        group
+        if let Some(help) = &d.help {
+            let _ = write!(out, "\n{pad} |\n{pad} = help: {help}");
+        }
+        out
     }
 }
 
