@@ -65,6 +65,7 @@ pub mod iac;
 mod ident;
 mod load;
 mod model;
+#[cfg(feature = "docs")]
 mod page;
 mod reader;
 mod render;
@@ -80,6 +81,7 @@ pub use model::{
     Action, ActionIndex, Document, Page, Policies, PricingModel, Product, Requirement, Service,
     Source,
 };
+#[cfg(feature = "docs")]
 pub use page::render_page;
 pub use render::render_policy;
 pub use targets::{Parameter, PrincipalKind, Target, Trust, TrustCondition};

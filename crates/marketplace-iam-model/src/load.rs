@@ -216,7 +216,7 @@ fn read_page(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Option<Page> {
         diags,
         "sources",
         false,
-        |n| format!("source #{n} of the page"),
+        &|n| format!("source #{n} of the page"),
         SOURCE_KEYS,
     ) {
         for t in tables {
@@ -247,7 +247,7 @@ fn read_actions(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Vec<RawAction>
         diags,
         "actions",
         true,
-        |n| format!("action #{n}"),
+        &|n| format!("action #{n}"),
         ACTION_KEYS,
     ) else {
         return Vec::new();
@@ -283,7 +283,7 @@ fn read_products(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Vec<RawProduc
         diags,
         "products",
         true,
-        |n| format!("product #{n}"),
+        &|n| format!("product #{n}"),
         PRODUCT_KEYS,
     ) else {
         return Vec::new();
@@ -307,7 +307,7 @@ fn read_products(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Vec<RawProduc
             diags,
             "pricing_models",
             false,
-            |n| format!("pricing model #{n} of {product_what}"),
+            &|n| format!("pricing model #{n} of {product_what}"),
             MODEL_KEYS,
         ) {
             for mut m in model_tables {

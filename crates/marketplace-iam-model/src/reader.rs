@@ -291,7 +291,7 @@ impl<'t, 'i> Table<'t, 'i> {
         diags: &mut Diagnostics,
         key: &str,
         required: bool,
-        what: impl Fn(usize) -> String,
+        what: &dyn Fn(usize) -> String,
         known: &[&str],
     ) -> Option<(Vec<Table<'t, 'i>>, Range<usize>)> {
         let Some(value) = self.get(key) else {

@@ -1,7 +1,6 @@
 //! Deployment targets: where a product's software runs, which role signs its calls, and that role's trust policy.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ident;
@@ -393,7 +392,7 @@ pub(crate) fn read_targets(
         diags,
         "targets",
         false,
-        |n| format!("target #{n}"),
+        &|n| format!("target #{n}"),
         TARGET_KEYS,
     ) else {
         return Vec::new();
@@ -537,7 +536,7 @@ fn read_trust(diags: &mut Diagnostics, t: &Table<'_, '_>) -> Option<Trust> {
         diags,
         "conditions",
         false,
-        |n| format!("condition #{n}"),
+        &|n| format!("condition #{n}"),
         CONDITION_KEYS,
     ) {
         for c in tables {
@@ -615,7 +614,9 @@ fn check_placeholders(diags: &mut Diagnostics, s: &Str) {
 }
 
 /// Writes `name: value` lines for the page's parameter list.
+#[cfg(feature = "docs")]
 pub(crate) fn describe_parameters(out: &mut String, parameters: &[Parameter]) {
+    use std::fmt::Write as _;
     for p in parameters {
         let _ = writeln!(out, "- `{}`: {}", p.name(), p.description());
     }
