@@ -337,7 +337,8 @@ pub(crate) fn generate(plan: &Plan) -> String {
         &r#"macro_rules! actions_from_policies_toml {
     ($($variant:ident $konst:ident $name:literal $purpose:literal $service:literal $level:literal $example:literal;)*) => {
         @ACTION_DOC
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        // Debug is written by hand from the id table: the derived one is a match with an arm per action.
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Action {
             $(
@@ -404,7 +405,7 @@ macro_rules! action_list_from_policies_toml {
 
 macro_rules! grants_from_policies_toml {
     ($policy:ident: $($action:ident)*) => {
-        $(impl Grants<$action> for $policy {})*
+        $(impl GrantedTo<$policy> for $action {})*
     };
 }
 
@@ -444,7 +445,13 @@ macro_rules! grants_from_policies_toml {
     out.push_str("}\n\n");
 
     out.push_str(
-        r#"impl ::core::fmt::Display for Action {
+        r#"impl ::core::fmt::Debug for Action {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl ::core::fmt::Display for Action {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1014,6 +1021,21 @@ fn generate_traits(
 )]
 pub trait Grants<A: IamAction>: Policy {}
 
+impl<P: Policy, A: IamAction + GrantedTo<P>> Grants<A> for P {}
+
+/// The grants of policies.toml, one impl per (action, policy) pair; see [`Grants`], which is what to use.
+///
+/// The impls are written on the action (`impl GrantedTo<Saas> for BatchMeterUsage`), so each self type has only a
+/// handful and rustc's overlap check stays linear in the number of actions.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{P}` is not granted `{Self}`: its policy in policies.toml does not list that action",
+    label = "the policy of `{P}` does not grant `{Self}`",
+    note = "a call that needs `{Self}` fails with AccessDenied under this policy",
+    note = "use a product type or pricing model whose policy grants `{Self}`, or add the action to `{P}`'s `actions` in policies.toml"
+)]
+pub trait GrantedTo<P> {}
+
 "#,
     );
 }
@@ -1062,7 +1084,7 @@ fn generate_markers(plan: &Plan, out: &mut String) {
     }
     if !plan.valid {
         // After an error every grant holds, so bounds in the user's code add no errors to the real one.
-        out.push_str("impl<P: Policy, A: IamAction> Grants<A> for P {}\n");
+        out.push_str("impl<P, A: IamAction> GrantedTo<P> for A {}\n");
     }
 }
 

@@ -23,6 +23,7 @@ pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
     "ProductType",
     "PricingModel",
     "Grants",
+    "GrantedTo",
     "Policy",
     "IamAction",
     "ParseError",
