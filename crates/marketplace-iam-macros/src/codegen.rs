@@ -218,6 +218,55 @@ fn doc(plan: &Plan, text: &str, example: impl FnOnce() -> String) -> String {
     format!("#[doc = {}]\n", lit(&full))
 }
 
+/// A `const fn` of an enum that reads its value from a static table indexed by the discriminant (no per-variant
+/// `match`, so large files stay cheap to compile).
+fn table(
+    out: &mut String,
+    docs: String,
+    name: &str,
+    ty: &str,
+    rows: Vec<String>,
+    placeholder: &str,
+) {
+    out.push_str(&docs);
+    let _ = write!(
+        out,
+        "pub const fn {name}(self) -> {ty} {{\n    const TABLE: &[{ty}] = &["
+    );
+    for r in rows {
+        out.push_str(&r);
+        out.push_str(", ");
+    }
+    let _ = writeln!(out, "{placeholder}];\n    TABLE[self as usize]\n}}");
+}
+
+/// `Display` and `FromStr` of `ty` by its `id()` (`what` says what the id looks like; `kind` names the type in errors).
+fn by_id(out: &mut String, ty: &str, kind: &str, what: &str) {
+    let _ = write!(
+        out,
+        r#"/// Shows {what}, which [`FromStr`](::core::str::FromStr) reads back.
+impl ::core::fmt::Display for {ty} {{
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {{
+        f.write_str(self.id())
+    }}
+}}
+
+/// Parses {what}, ignoring letter case.
+impl ::core::str::FromStr for {ty} {{
+    type Err = ParseError;
+    fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {{
+        {ty}::ALL
+            .iter()
+            .copied()
+            .find(|x| x.id().eq_ignore_ascii_case(s))
+            .ok_or(ParseError {{ kind: {kind:?}, input: ::std::string::String::from(s) }})
+    }}
+}}
+
+"#
+    );
+}
+
 /// `&[Action::A, ...]` through the `action_list_from_policies_toml!` table.
 fn action_list(plan: &Plan, indices: &[usize]) -> String {
     let mut out = String::from("action_list_from_policies_toml!(");
@@ -570,23 +619,6 @@ fn generate_products(
         let _ = write!(out, "ProductType::{}, ", p.ident);
     }
     out.push_str("];\n");
-    let table = |out: &mut String,
-                 docs: String,
-                 name: &str,
-                 ty: &str,
-                 rows: Vec<String>,
-                 placeholder: &str| {
-        out.push_str(&docs);
-        let _ = write!(
-            out,
-            "pub const fn {name}(self) -> {ty} {{\n    const TABLE: &[{ty}] = &["
-        );
-        for r in rows {
-            out.push_str(&r);
-            out.push_str(", ");
-        }
-        let _ = writeln!(out, "{placeholder}];\n    TABLE[self as usize]\n}}");
-    };
     table(
         out,
         doc(
@@ -717,26 +749,13 @@ fn generate_products(
 }
 }
 
-/// Shows the product's id (`saas`), which [`FromStr`](::core::str::FromStr) reads back.
-impl ::core::fmt::Display for ProductType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-/// Parses a product id (`saas`), ignoring letter case.
-impl ::core::str::FromStr for ProductType {
-    type Err = ParseError;
-    fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {
-        ProductType::ALL
-            .iter()
-            .copied()
-            .find(|p| p.id().eq_ignore_ascii_case(s))
-            .ok_or(ParseError { kind: "product type", input: ::std::string::String::from(s) })
-    }
-}
-
 "#,
+    );
+    by_id(
+        out,
+        "ProductType",
+        "product type",
+        "the product's id (`saas`)",
     );
 }
 
@@ -791,23 +810,6 @@ fn generate_models(
         let _ = write!(out, "PricingModel::{}, ", m.ident);
     }
     out.push_str("];\n");
-    let table = |out: &mut String,
-                 docs: String,
-                 name: &str,
-                 ty: &str,
-                 rows: Vec<String>,
-                 placeholder: &str| {
-        out.push_str(&docs);
-        let _ = write!(
-            out,
-            "pub const fn {name}(self) -> {ty} {{\n    const TABLE: &[{ty}] = &["
-        );
-        for r in rows {
-            out.push_str(&r);
-            out.push_str(", ");
-        }
-        let _ = writeln!(out, "{placeholder}];\n    TABLE[self as usize]\n}}");
-    };
     table(
         out,
         doc(
@@ -924,26 +926,13 @@ fn generate_models(
     out.push_str(
         r#"}
 
-/// Shows `<product>/<model>` (`saas/subscriptions`), which [`FromStr`](::core::str::FromStr) reads back.
-impl ::core::fmt::Display for PricingModel {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-/// Parses `<product>/<model>` (`saas/subscriptions`), ignoring letter case.
-impl ::core::str::FromStr for PricingModel {
-    type Err = ParseError;
-    fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {
-        PricingModel::ALL
-            .iter()
-            .copied()
-            .find(|m| m.id().eq_ignore_ascii_case(s))
-            .ok_or(ParseError { kind: "pricing model", input: ::std::string::String::from(s) })
-    }
-}
-
 "#,
+    );
+    by_id(
+        out,
+        "PricingModel",
+        "pricing model",
+        "`<product>/<model>` (`saas/subscriptions`)",
     );
 }
 
@@ -1300,24 +1289,12 @@ fn generate_targets(plan: &Plan, out: &mut String) {
     out.push_str(
         r#"}
 
-/// Shows the target's id (`ecs`), which [`FromStr`](::core::str::FromStr) reads back.
-impl ::core::fmt::Display for DeploymentTarget {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-/// Parses a target id (`ecs`), ignoring letter case.
-impl ::core::str::FromStr for DeploymentTarget {
-    type Err = ParseError;
-    fn from_str(s: &str) -> ::core::result::Result<Self, ParseError> {
-        DeploymentTarget::ALL
-            .iter()
-            .copied()
-            .find(|t| t.id().eq_ignore_ascii_case(s))
-            .ok_or(ParseError { kind: "deployment target", input: ::std::string::String::from(s) })
-    }
-}
 "#,
+    );
+    by_id(
+        out,
+        "DeploymentTarget",
+        "deployment target",
+        "the target's id (`ecs`)",
     );
 }
