@@ -362,7 +362,11 @@ pub(crate) fn covers_resource(statement: &Statement, scope: Scope) -> bool {
         }
         (Some(Resources::NotResource(r)), Scope::SomeResource, Effect::Allow) => !covers_star(r),
         (Some(Resources::Resource(r)), Scope::SomeResource, Effect::Deny) => covers_star(r),
-        (Some(Resources::NotResource(_)), Scope::SomeResource, Effect::Deny) => false,
+        // Denied on every resource except the listed ones: on all of the action's resources unless one listed
+        // may be an `aws-marketplace` resource.
+        (Some(Resources::NotResource(r)), Scope::SomeResource, Effect::Deny) => {
+            !r.iter().any(|p| may_name_marketplace_resource(p))
+        }
     }
 }
 
