@@ -240,8 +240,9 @@ impl Reader<'_> {
     fn document(&self, raw: &RawValue, path: &str) -> Result<Policy, Unusable> {
         let slice = raw.get();
         // The raw value is a slice of `self.text`: its offset locates errors in the export.
+        // Located only on error: counting lines for every document would be quadratic in the export's size.
         let offset = (slice.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
-        let (line, column) = line_col(self.text, offset);
+        let at = || line_col(self.text, offset);
         let join = |e: &PolicyError| {
             if e.path.is_empty() {
                 path.to_owned()
@@ -250,15 +251,19 @@ impl Reader<'_> {
             }
         };
         if slice.starts_with('"') {
-            let encoded: String = serde_json::from_str(slice)
-                .map_err(|e| Unusable(format!("{}:{line}:{column}: {path}: {e}", self.file)))?;
+            let encoded: String = serde_json::from_str(slice).map_err(|e| {
+                let (line, column) = at();
+                Unusable(format!("{}:{line}:{column}: {path}: {e}", self.file))
+            })?;
             let decoded = percent_decode(&encoded).map_err(|e| {
+                let (line, column) = at();
                 Unusable(format!(
                     "{}:{line}:{column}: {path}: the URL-encoded policy document cannot be decoded: {e}",
                     self.file
                 ))
             })?;
             Policy::parse(&self.file, &decoded).map_err(|e| {
+                let (line, column) = at();
                 Unusable(format!(
                     "{}:{line}:{column}: {}: {} (at {}:{} of the URL-decoded document)",
                     self.file,
@@ -271,6 +276,7 @@ impl Reader<'_> {
         } else {
             Policy::parse(&self.file, slice).map_err(|e| {
                 // Relocate the document's position into the export.
+                let (line, column) = at();
                 let (l, c) = if e.line <= 1 {
                     (line, column + e.column.saturating_sub(1))
                 } else {

@@ -631,7 +631,10 @@ fn layer<'a>(
 
 /// How a named action is evaluated: on `*` unless the catalog gives it resource types.
 pub(crate) fn scope_of(action: &str) -> Scope {
-    match marketplace_iam_model::catalog::lookup_ignore_case(action) {
+    // Callers mostly pass the catalog's spelling: a binary search, then any letter case.
+    let found = marketplace_iam_model::catalog::lookup(action)
+        .or_else(|| marketplace_iam_model::catalog::lookup_ignore_case(action));
+    match found {
         Some(a) if !a.resource_types.is_empty() => Scope::SomeResource,
         _ => Scope::Star,
     }
