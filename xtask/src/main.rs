@@ -5,9 +5,15 @@
 //!   `docs/policies/*.json`, `docs/permissions.md` and the catalog table of the engine.
 //! - `cargo xtask gen-docs --check` writes nothing and fails, naming each stale file, if any is out of date.
 //! - `cargo xtask bench-expand [--compile] [SIZES...]` times the compile-time expansion on synthetic files.
+//! - `cargo xtask policy-corpus --count N --seed S --out FILE` writes random policies with the `aws-marketplace`
+//!   actions our checker says each allows, for the differential test against parliament (`.ci/run`).
+//! - `cargo run --release -p xtask -- bench-checker` times the policy checker (see docs/BENCHMARKS.md and
+//!   `bench/checker.sh`).
 
+mod bench_checker;
 mod bench_expand;
 mod codegen;
+mod policy_gen;
 
 use std::process::ExitCode;
 
@@ -37,11 +43,59 @@ enum Task {
         #[arg(long)]
         compile: bool,
     },
+    /// Write random policies (JSON lines) with the aws-marketplace actions our checker says each allows.
+    PolicyCorpus {
+        /// How many policies.
+        #[arg(long, default_value_t = 500)]
+        count: usize,
+        /// The generator's seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also write `NotAction` statements (parliament cannot answer for them).
+        #[arg(long)]
+        not_action: bool,
+        /// The file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Time the policy checker against serde_json on the same documents, and write the inputs of the parliament
+    /// and end-to-end benchmarks (run it with --release; see bench/checker.sh).
+    BenchChecker {
+        /// How many policies.
+        #[arg(long, default_value_t = 10_000)]
+        policies: usize,
+        /// The size of the synthetic authorization-details export, in MB (0: none).
+        #[arg(long, default_value_t = 50)]
+        gaad_mb: usize,
+        /// The generator's seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write policies.jsonl and authorization-details.json.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.task {
+        Task::PolicyCorpus {
+            count,
+            seed,
+            not_action,
+            out,
+        } => report(bench_checker::write_corpus(
+            &out,
+            count,
+            seed,
+            policy_gen::Options { not_action },
+        )),
+        Task::BenchChecker {
+            policies,
+            gaad_mb,
+            seed,
+            out,
+        } => report(bench_checker::run(&out, policies, gaad_mb, seed)),
         Task::BenchExpand { sizes, compile } => match bench_expand::run(&sizes, compile) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -69,6 +123,16 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+fn report(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }

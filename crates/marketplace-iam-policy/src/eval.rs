@@ -362,7 +362,11 @@ pub(crate) fn covers_resource(statement: &Statement, scope: Scope) -> bool {
         }
         (Some(Resources::NotResource(r)), Scope::SomeResource, Effect::Allow) => !covers_star(r),
         (Some(Resources::Resource(r)), Scope::SomeResource, Effect::Deny) => covers_star(r),
-        (Some(Resources::NotResource(_)), Scope::SomeResource, Effect::Deny) => false,
+        // Denied on every resource except the listed ones: on all of the action's resources unless one listed
+        // may be an `aws-marketplace` resource.
+        (Some(Resources::NotResource(r)), Scope::SomeResource, Effect::Deny) => {
+            !r.iter().any(|p| may_name_marketplace_resource(p))
+        }
     }
 }
 
@@ -627,7 +631,10 @@ fn layer<'a>(
 
 /// How a named action is evaluated: on `*` unless the catalog gives it resource types.
 pub(crate) fn scope_of(action: &str) -> Scope {
-    match marketplace_iam_model::catalog::lookup_ignore_case(action) {
+    // Callers mostly pass the catalog's spelling: a binary search, then any letter case.
+    let found = marketplace_iam_model::catalog::lookup(action)
+        .or_else(|| marketplace_iam_model::catalog::lookup_ignore_case(action));
+    match found {
         Some(a) if !a.resource_types.is_empty() => Scope::SomeResource,
         _ => Scope::Star,
     }

@@ -197,6 +197,18 @@ impl Policy {
     /// ```
     pub fn parse(file: &str, text: &str) -> Result<Policy, PolicyError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // Fast path: most documents are valid, and tracking the JSON path costs as much as the parse. Only a
+        // document that fails is read again, with the path, to locate the error.
+        let mut de = serde_json::Deserializer::from_str(text);
+        if let Ok(ObjectOnly(raw)) = ObjectOnly::<RawPolicy>::deserialize(&mut de)
+            && de.end().is_ok()
+        {
+            return Ok(Policy {
+                version: raw.version,
+                id: raw.id,
+                statements: raw.statement.0,
+            });
+        }
         let mut de = serde_json::Deserializer::from_str(text);
         let result: Result<ObjectOnly<RawPolicy>, _> = serde_path_to_error::deserialize(&mut de);
         let raw = match result.map(|o| o.0) {

@@ -15,24 +15,55 @@
 /// assert!(!wildcard_match("arn:aws:s3:::Bucket", "arn:aws:s3:::bucket", false));
 /// ```
 pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let same = |a: char, b: char| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
+    // Without wildcards, a plain comparison.
+    if !pattern.bytes().any(|b| b == b'*' || b == b'?') {
+        return if ignore_case {
+            pattern.eq_ignore_ascii_case(text)
         } else {
-            a == b
-        }
-    };
-    // Greedy matching with backtracking to the last `*`: linear in the common case, O(|p|·|t|) at worst, and no
-    // recursion, so no input can exhaust the stack.
+            pattern == text
+        };
+    }
+    // ASCII (action names, ARNs, most values): match bytes, no allocation. Otherwise characters, so `?` is one
+    // character however many bytes it takes.
+    if pattern.is_ascii() && text.is_ascii() {
+        let same = |a: u8, b: u8| {
+            if ignore_case {
+                a.eq_ignore_ascii_case(&b)
+            } else {
+                a == b
+            }
+        };
+        glob(pattern.as_bytes(), text.as_bytes(), b'*', b'?', same)
+    } else {
+        let p: Vec<char> = pattern.chars().collect();
+        let t: Vec<char> = text.chars().collect();
+        let same = |a: char, b: char| {
+            if ignore_case {
+                a.eq_ignore_ascii_case(&b)
+            } else {
+                a == b
+            }
+        };
+        glob(&p, &t, '*', '?', same)
+    }
+}
+
+/// Greedy matching with backtracking to the last `*`: linear in the common case, O(|p|·|t|) at worst, and no
+/// recursion, so no input can exhaust the stack.
+fn glob<T: Copy + PartialEq>(
+    p: &[T],
+    t: &[T],
+    any: T,
+    one: T,
+    same: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && p[pi] == '*' {
+        if pi < p.len() && p[pi] == any {
             star = Some((pi, ti));
             pi += 1;
-        } else if pi < p.len() && (p[pi] == '?' || same(p[pi], t[ti])) {
+        } else if pi < p.len() && (p[pi] == one || same(p[pi], t[ti])) {
             pi += 1;
             ti += 1;
         } else if let Some((sp, st)) = star {
@@ -43,7 +74,7 @@ pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == any)
 }
 
 /// Whether an `Action`/`NotAction` pattern names `action` (IAM compares action names in any letter case).

@@ -125,6 +125,34 @@ fn an_arn_scoped_grant_over_grants_only_actions_with_resource_types() {
     }
 }
 
+#[test]
+fn a_deny_with_not_resource_outside_the_service_removes_actions_with_resource_types() {
+    // Denied on every resource but an S3 bucket: no aws-marketplace resource escapes, so StartChangeSet (which has
+    // resource types) is denied everywhere. Found by the differential test against parliament.
+    let deny = |not_resource: &str| {
+        PolicySet::new(vec![file(
+            "role.json",
+            &format!(
+                r#"{{"Version": "2012-10-17", "Statement": [
+                {{"Effect": "Allow", "Action": "aws-marketplace:StartChangeSet", "Resource": "*"}},
+                {{"Effect": "Deny", "Action": "aws-marketplace:*ChangeSet", "NotResource": "{not_resource}"}}]}}"#
+            ),
+        )])
+    };
+    let start = "aws-marketplace:StartChangeSet";
+    assert_eq!(
+        deny("arn:aws:s3:::bucket/*").evaluate(start, None).decision,
+        Decision::ExplicitDeny
+    );
+    // Excepting the service's own resources leaves the action allowed on them.
+    assert_eq!(
+        deny("arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/Entity/*")
+            .evaluate(start, None)
+            .decision,
+        Decision::Allow
+    );
+}
+
 const ROLE: &str = r#"{
   "Version": "2012-10-17",
   "Statement": [

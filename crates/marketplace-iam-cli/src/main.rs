@@ -1,0 +1,301 @@
+//! `marketplace-iam`: the IAM policy an AWS Marketplace seller's integration needs, and an offline check of
+//! existing policies (or a whole account's authorization details) against it.
+//!
+//! ```text
+//! marketplace-iam policy saas/subscriptions > policy.json
+//! marketplace-iam check --product saas/subscriptions role.json [--boundary b.json] [--scp scp.json]...
+//! marketplace-iam check --product saas --gaad account-authorization-details.json
+//! ```
+//!
+//! Exit codes: 0 every checked action is allowed unconditionally (with `--gaad`: at least one user or role may
+//! make every call); 1 not so (and `policy` for a pricing model that needs no policy); 2 unusable input.
+
+mod gaad;
+mod output;
+
+use std::io;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use marketplace_iam::{PricingModel, ProductType};
+use marketplace_iam_policy::{Context, PolicyFile, PolicySet, catalog_actions, check};
+
+/// Exit code: every checked action is allowed unconditionally.
+const EXIT_ALLOWED: u8 = 0;
+/// Exit code: some checked action is not allowed (denied or conditional); `policy`: no document exists.
+const EXIT_NOT_ALLOWED: u8 = 1;
+/// Exit code: the input could not be used (unreadable or invalid file, unknown product, bad argument).
+const EXIT_UNUSABLE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "marketplace-iam",
+    version,
+    about = "The IAM permissions an AWS Marketplace seller's integration needs: print the policy, or check existing policies offline.",
+    after_help = "Exit codes: 0 allowed, 1 not allowed (or no policy document exists), 2 unusable input."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the IAM policy document a product type or pricing model needs, exactly as published.
+    ///
+    /// A pricing model that makes no metering or entitlement call (ami/hourly-annual) has no document: the reason
+    /// goes to stderr and the exit code is 1.
+    Policy {
+        /// `<product>` or `<product>/<pricing model>`, e.g. `saas`, `saas/subscriptions`, `container/custom-metering`.
+        #[arg(value_name = "PRODUCT[/MODEL]")]
+        spec: String,
+    },
+    /// Check whether IAM policies let a principal make the calls a product or pricing model needs, with AWS's
+    /// evaluation logic, and what else they allow in `aws-marketplace`.
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("required_actions").required(true).args(["product", "action"])))]
+struct CheckArgs {
+    /// The product type or pricing model whose actions to check: `saas`, `saas/subscriptions`, `ami/custom-metering`, ...
+    #[arg(long, value_name = "PRODUCT[/MODEL]")]
+    product: Option<String>,
+
+    /// An action to check instead, e.g. `aws-marketplace:MeterUsage` or `MeterUsage`; repeat it or separate with commas.
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    action: Vec<String>,
+
+    /// The principal's identity policy documents (inline or managed), all together.
+    #[arg(value_name = "POLICY.json", required_unless_present = "gaad")]
+    policies: Vec<PathBuf>,
+
+    /// The principal's permissions boundary.
+    #[arg(long, value_name = "FILE")]
+    boundary: Option<PathBuf>,
+
+    /// A service control policy that applies to the account (repeat for each).
+    #[arg(long, value_name = "FILE")]
+    scp: Vec<PathBuf>,
+
+    /// A request context entry to decide conditions with, e.g. `aws:SourceIp=203.0.113.7`; repeat a key for a
+    /// multivalued key. Without any, conditions stay open and their actions are reported `conditional`.
+    #[arg(long, value_name = "KEY=VALUE")]
+    context: Vec<String>,
+
+    /// Output: `text` for a person, `json` for tools (one object; see the README).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+
+    /// The output of `aws iam get-account-authorization-details`: answer which users and roles of the account may
+    /// make the calls (attached managed, inline and group policies, permissions boundaries).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["policies", "boundary"])]
+    gaad: Option<PathBuf>,
+}
+
+/// The output format of `check`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Text a person reads at a glance (coloured on a terminal unless NO_COLOR is set).
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// Input the command cannot use: the message for stderr; the exit code is 2.
+#[derive(Debug)]
+pub(crate) struct Unusable(pub(crate) String);
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<marketplace_iam_policy::ReadError> for Unusable {
+    fn from(e: marketplace_iam_policy::ReadError) -> Self {
+        Unusable(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Policy { spec } => run_policy(&spec),
+        Command::Check(args) => run_check(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Unusable(message)) => {
+            output::error(&message);
+            ExitCode::from(EXIT_UNUSABLE)
+        }
+    }
+}
+
+/// A product type or one of its pricing models, as named on the command line.
+#[derive(Clone, Copy)]
+enum Spec {
+    Product(ProductType),
+    Model(PricingModel),
+}
+
+impl Spec {
+    fn parse(spec: &str) -> Result<Spec, Unusable> {
+        let parsed = if spec.contains('/') {
+            spec.parse().map(Spec::Model)
+        } else {
+            spec.parse().map(Spec::Product)
+        };
+        parsed.map_err(|_| {
+            let mut known: Vec<String> = Vec::new();
+            for p in ProductType::ALL {
+                known.push(p.id().to_owned());
+                known.extend(p.pricing_models().iter().map(|m| m.id().to_owned()));
+            }
+            Unusable(format!(
+                "unknown product or pricing model `{spec}`; known: {}",
+                known.join(", ")
+            ))
+        })
+    }
+
+    fn actions(self) -> Vec<String> {
+        let actions = match self {
+            Spec::Product(p) => p.actions(),
+            Spec::Model(m) => m.actions(),
+        };
+        actions.iter().map(|a| a.as_str().to_owned()).collect()
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Spec::Product(p) => p.id(),
+            Spec::Model(m) => m.id(),
+        }
+    }
+}
+
+fn run_policy(spec: &str) -> Result<u8, Unusable> {
+    let json = match Spec::parse(spec)? {
+        Spec::Product(p) => p.policy_json(),
+        Spec::Model(m) => match m.policy_json() {
+            Some(json) => json,
+            None => {
+                let reason = m
+                    .no_policy_reason()
+                    .unwrap_or("it makes no metering or entitlement call");
+                output::note(&format!("{} needs no IAM policy: {reason}", m.id()));
+                return Ok(EXIT_NOT_ALLOWED);
+            }
+        },
+    };
+    output::write_stdout(|out| out.write_all(json.as_bytes()))?;
+    Ok(EXIT_ALLOWED)
+}
+
+/// The actions to check, in the order asked, spelled as the catalog does.
+fn required_actions(args: &CheckArgs) -> Result<(Vec<String>, Option<Spec>), Unusable> {
+    if let Some(spec) = &args.product {
+        let spec = Spec::parse(spec)?;
+        return Ok((spec.actions(), Some(spec)));
+    }
+    let names: Vec<String> = args
+        .action
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            if a.contains(':') {
+                a.to_owned()
+            } else {
+                format!("aws-marketplace:{a}")
+            }
+        })
+        .collect();
+    if names.is_empty() {
+        return Err(Unusable("--action: no action named".to_owned()));
+    }
+    let names = catalog_actions(&names).map_err(|e| Unusable(format!("--action: {e}")))?;
+    Ok((names, None))
+}
+
+fn context(args: &CheckArgs) -> Result<Option<Context>, Unusable> {
+    if args.context.is_empty() {
+        return Ok(None);
+    }
+    let mut context = Context::new();
+    for entry in &args.context {
+        context
+            .insert_arg(entry)
+            .map_err(|e| Unusable(format!("--context: {e}")))?;
+    }
+    Ok(Some(context))
+}
+
+fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
+    let (required, spec) = required_actions(args)?;
+    let context = context(args)?;
+    if let Some(spec) = spec
+        && required.is_empty()
+    {
+        let reason = match spec {
+            Spec::Model(m) => m.no_policy_reason(),
+            Spec::Product(_) => None,
+        };
+        output::note(&format!(
+            "{} needs no action{}; only over-grants are reported",
+            spec.id(),
+            reason.map(|r| format!(" ({r})")).unwrap_or_default()
+        ));
+    }
+    let scps = args
+        .scp
+        .iter()
+        .map(PolicyFile::read)
+        .collect::<Result<Vec<_>, _>>()?;
+
+    if let Some(path) = &args.gaad {
+        let account = gaad::Account::read(path)?;
+        let report = account.check(&required, &scps, context.as_ref());
+        output::write_stdout(|out| match args.format {
+            Format::Json => writeln!(out, "{}", report.to_json()),
+            Format::Text => output::account_text(out, &report, spec.map(Spec::id)),
+        })?;
+        return Ok(if report.is_allowed() {
+            EXIT_ALLOWED
+        } else {
+            EXIT_NOT_ALLOWED
+        });
+    }
+
+    let identity = args
+        .policies
+        .iter()
+        .map(PolicyFile::read)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut set = PolicySet::new(identity);
+    if let Some(boundary) = &args.boundary {
+        set = set.with_boundary(PolicyFile::read(boundary)?);
+    }
+    for scp in scps {
+        set = set.with_scp(scp);
+    }
+    let report = check(&set, &required, context.as_ref());
+    output::write_stdout(|out| match args.format {
+        Format::Json => writeln!(out, "{}", report.to_json()),
+        Format::Text => output::report_text(out, &report),
+    })?;
+    Ok(if report.is_allowed() {
+        EXIT_ALLOWED
+    } else {
+        EXIT_NOT_ALLOWED
+    })
+}
+
+impl From<io::Error> for Unusable {
+    fn from(e: io::Error) -> Self {
+        Unusable(format!("cannot write the output: {e}"))
+    }
+}

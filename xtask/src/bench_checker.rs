@@ -1,0 +1,161 @@
+//! `cargo xtask policy-corpus` and `cargo xtask bench-checker`: the inputs of the differential test against
+//! parliament, and the checker's throughput next to serde_json's on the same documents.
+
+use std::hint::black_box;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use marketplace_iam_policy::{PolicyFile, PolicySet, check};
+
+use crate::policy_gen::{self, Options, Rng};
+
+/// The five metering and entitlement actions.
+const METERING: &[&str] = &[
+    "aws-marketplace:ResolveCustomer",
+    "aws-marketplace:BatchMeterUsage",
+    "aws-marketplace:MeterUsage",
+    "aws-marketplace:RegisterUsage",
+    "aws-marketplace:GetEntitlements",
+];
+
+fn policies(count: usize, seed: u64, options: Options) -> Vec<String> {
+    let mut rng = Rng::new(seed);
+    (0..count)
+        .map(|_| policy_gen::policy(&mut rng, options))
+        .collect()
+}
+
+fn write_jsonl(path: &Path, texts: &[String]) -> Result<(), String> {
+    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    let catalog: Vec<String> = marketplace_iam_model::catalog::all()
+        .iter()
+        .map(|a| a.name.to_lowercase())
+        .collect();
+    let io = |e: std::io::Error| format!("{}: {e}", path.display());
+    writeln!(out, "{}", serde_json::json!({ "catalog": catalog })).map_err(io)?;
+    for text in texts {
+        let allowed = policy_gen::allowed_actions(text)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "policy": text, "allowed": allowed })
+        )
+        .map_err(io)?;
+    }
+    out.flush().map_err(io)
+}
+
+/// Writes `count` random policies as JSON lines: first `{"catalog": [...]}` (our catalog's action names, lower
+/// case), then one `{"policy": "<document>", "allowed": [...]}` per policy.
+pub fn write_corpus(out: &Path, count: usize, seed: u64, options: Options) -> Result<(), String> {
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    write_jsonl(out, &policies(count, seed, options))?;
+    println!("wrote {count} policies (seed {seed}) to {}", out.display());
+    Ok(())
+}
+
+/// The median of `rounds` runs of `f`.
+fn median_time(rounds: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..rounds)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// Times the checker next to serde_json on the same documents; writes the parliament and end-to-end inputs.
+pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), String> {
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "warning: a debug build; run `cargo run --release -p xtask -- bench-checker` for figures"
+        );
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let texts = policies(count, seed, Options { not_action: false });
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let saas: Vec<String> = [
+        "aws-marketplace:ResolveCustomer",
+        "aws-marketplace:BatchMeterUsage",
+        "aws-marketplace:GetEntitlements",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rounds = 7;
+
+    let serde = median_time(rounds, || {
+        for t in &texts {
+            let v: serde_json::Value = serde_json::from_str(t).unwrap_or_default();
+            black_box(v);
+        }
+    });
+    let parse = median_time(rounds, || {
+        for t in &texts {
+            black_box(PolicyFile::parse("p.json", t).ok());
+        }
+    });
+    let parse_eval = median_time(rounds, || {
+        for t in &texts {
+            if let Ok(file) = PolicyFile::parse("p.json", t) {
+                let set = PolicySet::new(vec![file]);
+                for a in METERING {
+                    black_box(set.evaluate(a, None));
+                }
+            }
+        }
+    });
+    let parse_check = median_time(rounds, || {
+        for t in &texts {
+            if let Ok(file) = PolicyFile::parse("p.json", t) {
+                black_box(check(&PolicySet::new(vec![file]), &saas, None));
+            }
+        }
+    });
+
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "{count} policies, {bytes} bytes ({:.0} bytes each), seed {seed}, median of {rounds} rounds",
+        bytes as f64 / count as f64
+    );
+    println!(
+        "{:<58} {:>10} {:>10} {:>12} {:>9}",
+        "", "time", "MB/s", "policies/s", "vs serde"
+    );
+    let row = |name: &str, d: Duration| {
+        println!(
+            "{name:<58} {:>8.1}ms {:>10.1} {:>12.0} {:>8.2}x",
+            d.as_secs_f64() * 1e3,
+            mb / d.as_secs_f64(),
+            count as f64 / d.as_secs_f64(),
+            serde.as_secs_f64() / d.as_secs_f64()
+        );
+    };
+    row("serde_json::from_str::<Value>", serde);
+    row("marketplace-iam-policy: parse (strict grammar)", parse);
+    row(
+        "parse + evaluate the 5 metering/entitlement actions",
+        parse_eval,
+    );
+    row(
+        "parse + check(saas): 3 actions, over-grants, warnings",
+        parse_check,
+    );
+
+    let corpus = out.join("policies.jsonl");
+    write_jsonl(&corpus, &texts)?;
+    println!("wrote {}", corpus.display());
+    if gaad_mb > 0 {
+        let path = out.join("authorization-details.json");
+        let text = policy_gen::authorization_details(seed, gaad_mb * 1_000_000);
+        std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("wrote {} ({} bytes)", path.display(), text.len());
+    }
+    Ok(())
+}
