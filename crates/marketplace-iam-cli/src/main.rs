@@ -5,6 +5,9 @@
 //! marketplace-iam policy saas/subscriptions > policy.json
 //! marketplace-iam check --product saas/subscriptions role.json [--boundary b.json] [--scp scp.json]...
 //! marketplace-iam check --product saas --gaad account-authorization-details.json
+//! marketplace-iam role container/hourly-monthly --target eks --account-id 111122223333 \
+//!     --oidc-provider oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE --namespace metering --service-account meter
+//! marketplace-iam role saas/subscriptions --target cross-account --format cloudformation > role.json
 //! ```
 //!
 //! Exit codes: 0 every checked action is allowed unconditionally (with `--gaad`: at least one user or role may
@@ -12,17 +15,18 @@
 
 mod gaad;
 mod output;
+mod role;
 
 use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
-use marketplace_iam::{PricingModel, ProductType};
+use marketplace_iam::{DeploymentTarget, PolicyChoice, ProductType};
 use marketplace_iam_policy::{Context, PolicyFile, PolicySet, catalog_actions, check};
 
 /// Exit code: every checked action is allowed unconditionally.
-const EXIT_ALLOWED: u8 = 0;
+pub(crate) const EXIT_ALLOWED: u8 = 0;
 /// Exit code: some checked action is not allowed (denied or conditional); `policy`: no document exists.
 const EXIT_NOT_ALLOWED: u8 = 1;
 /// Exit code: the input could not be used (unreadable or invalid file, unknown product, bad argument).
@@ -54,6 +58,60 @@ enum Command {
     /// Check whether IAM policies let a principal make the calls a product or pricing model needs, with AWS's
     /// evaluation logic, and what else they allow in `aws-marketplace`.
     Check(CheckArgs),
+    /// Print a deployable role for a product type or pricing model on a target: its trust and permissions policies
+    /// (json), or a CloudFormation template or Terraform configuration that creates it.
+    Role(RoleArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct RoleArgs {
+    /// `<product>` or `<product>/<pricing model>`, e.g. `ami`, `container/hourly-monthly`, `saas/subscriptions`.
+    #[arg(value_name = "PRODUCT[/MODEL]")]
+    spec: String,
+
+    /// Where the software runs: `ec2`, `ecs`, `eks`, `agentcore` or `cross-account` (SaaS).
+    #[arg(long, value_name = "TARGET")]
+    target: String,
+
+    /// The 12-digit id of the account the role is created in (ecs, eks, agentcore).
+    #[arg(long, value_name = "ID")]
+    account_id: Option<String>,
+
+    /// The EKS cluster's OIDC provider, without https:// (eks).
+    #[arg(long, value_name = "PROVIDER")]
+    oidc_provider: Option<String>,
+
+    /// The Kubernetes namespace of the service account (eks).
+    #[arg(long, value_name = "NAME")]
+    namespace: Option<String>,
+
+    /// The Kubernetes service account the pods run as (eks).
+    #[arg(long, value_name = "NAME")]
+    service_account: Option<String>,
+
+    /// The ARN of the application's role that assumes this role (cross-account).
+    #[arg(long, value_name = "ARN")]
+    trusted_role_arn: Option<String>,
+
+    /// The external ID the application presents, 2 to 1224 characters (cross-account).
+    #[arg(long, value_name = "ID")]
+    external_id: Option<String>,
+
+    /// `json`: the trust and permissions policies with every parameter filled in (all are required);
+    /// `cloudformation` / `terraform`: the published template, with the parameters given as defaults.
+    #[arg(long, value_enum, default_value_t = RoleFormat::Json)]
+    format: RoleFormat,
+}
+
+/// The output format of `role`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RoleFormat {
+    /// The role's trust and permissions policies, as one JSON object.
+    Json,
+    /// A CloudFormation template (JSON).
+    Cloudformation,
+    /// A Terraform configuration (JSON syntax, `.tf.json`).
+    Terraform,
 }
 
 #[derive(Args)]
@@ -124,6 +182,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Policy { spec } => run_policy(&spec),
         Command::Check(args) => run_check(&args),
+        Command::Role(args) => role::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -135,52 +194,35 @@ fn main() -> ExitCode {
 }
 
 /// A product type or one of its pricing models, as named on the command line.
-#[derive(Clone, Copy)]
-enum Spec {
-    Product(ProductType),
-    Model(PricingModel),
+pub(crate) fn parse_choice(spec: &str) -> Result<PolicyChoice, Unusable> {
+    spec.parse().map_err(|_| {
+        let mut known: Vec<String> = Vec::new();
+        for p in ProductType::ALL {
+            known.push(p.id().to_owned());
+            known.extend(p.pricing_models().iter().map(|m| m.id().to_owned()));
+        }
+        Unusable(format!(
+            "unknown product or pricing model `{spec}`; known: {}",
+            known.join(", ")
+        ))
+    })
 }
 
-impl Spec {
-    fn parse(spec: &str) -> Result<Spec, Unusable> {
-        let parsed = if spec.contains('/') {
-            spec.parse().map(Spec::Model)
-        } else {
-            spec.parse().map(Spec::Product)
-        };
-        parsed.map_err(|_| {
-            let mut known: Vec<String> = Vec::new();
-            for p in ProductType::ALL {
-                known.push(p.id().to_owned());
-                known.extend(p.pricing_models().iter().map(|m| m.id().to_owned()));
-            }
-            Unusable(format!(
-                "unknown product or pricing model `{spec}`; known: {}",
-                known.join(", ")
-            ))
-        })
-    }
-
-    fn actions(self) -> Vec<String> {
-        let actions = match self {
-            Spec::Product(p) => p.actions(),
-            Spec::Model(m) => m.actions(),
-        };
-        actions.iter().map(|a| a.as_str().to_owned()).collect()
-    }
-
-    fn id(self) -> &'static str {
-        match self {
-            Spec::Product(p) => p.id(),
-            Spec::Model(m) => m.id(),
-        }
-    }
+/// A deployment target, as named on the command line.
+pub(crate) fn parse_target(target: &str) -> Result<DeploymentTarget, Unusable> {
+    target.parse().map_err(|_| {
+        let known: Vec<&str> = DeploymentTarget::ALL.iter().map(|t| t.id()).collect();
+        Unusable(format!(
+            "unknown target `{target}`; known: {}",
+            known.join(", ")
+        ))
+    })
 }
 
 fn run_policy(spec: &str) -> Result<u8, Unusable> {
-    let json = match Spec::parse(spec)? {
-        Spec::Product(p) => p.policy_json(),
-        Spec::Model(m) => match m.policy_json() {
+    let json = match parse_choice(spec)? {
+        PolicyChoice::Product(p) => p.policy_json(),
+        PolicyChoice::PricingModel(m) => match m.policy_json() {
             Some(json) => json,
             None => {
                 let reason = m
@@ -196,10 +238,15 @@ fn run_policy(spec: &str) -> Result<u8, Unusable> {
 }
 
 /// The actions to check, in the order asked, spelled as the catalog does.
-fn required_actions(args: &CheckArgs) -> Result<(Vec<String>, Option<Spec>), Unusable> {
+fn required_actions(args: &CheckArgs) -> Result<(Vec<String>, Option<PolicyChoice>), Unusable> {
     if let Some(spec) = &args.product {
-        let spec = Spec::parse(spec)?;
-        return Ok((spec.actions(), Some(spec)));
+        let choice = parse_choice(spec)?;
+        let actions = choice
+            .actions()
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect();
+        return Ok((actions, Some(choice)));
     }
     let names: Vec<String> = args
         .action
@@ -241,8 +288,8 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
         && required.is_empty()
     {
         let reason = match spec {
-            Spec::Model(m) => m.no_policy_reason(),
-            Spec::Product(_) => None,
+            PolicyChoice::PricingModel(m) => m.no_policy_reason(),
+            PolicyChoice::Product(_) => None,
         };
         output::note(&format!(
             "{} needs no action{}; only over-grants are reported",
@@ -261,7 +308,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
         let report = account.check(&required, &scps, context.as_ref());
         output::write_stdout(|out| match args.format {
             Format::Json => writeln!(out, "{}", report.to_json()),
-            Format::Text => output::account_text(out, &report, spec.map(Spec::id)),
+            Format::Text => output::account_text(out, &report, spec.map(PolicyChoice::id)),
         })?;
         return Ok(if report.is_allowed() {
             EXIT_ALLOWED

@@ -718,3 +718,152 @@ fn gaad_errors_are_located_in_the_export() {
     );
     assert_eq!(code(&out), 2);
 }
+
+fn workspace_file(rel: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn role_prints_a_deployable_role_with_every_parameter_filled_in() {
+    let dir = scratch("role-json");
+    let out = run(
+        &[
+            "role",
+            "container/hourly-monthly",
+            "--target",
+            "eks",
+            "--account-id",
+            "111122223333",
+            "--oidc-provider",
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+            "--namespace",
+            "metering",
+            "--service-account",
+            "meter",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v = json(&out);
+    let st = &v["trust_policy"]["Statement"][0];
+    assert_eq!(st["Action"], "sts:AssumeRoleWithWebIdentity");
+    assert_eq!(
+        st["Condition"]["StringEquals"]["oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub"],
+        "system:serviceaccount:metering:meter"
+    );
+    let published: Value = serde_json::from_str(&workspace_file(
+        "docs/policies/container-hourly-monthly.json",
+    ))
+    .unwrap();
+    assert_eq!(v["permissions_policy"], published);
+    assert_eq!(v["instance_profile"], false);
+}
+
+#[test]
+fn role_templates_are_the_published_ones_with_given_parameters_as_defaults() {
+    let dir = scratch("role-templates");
+    let out = run(
+        &[
+            "role",
+            "ami",
+            "--target",
+            "ec2",
+            "--format",
+            "cloudformation",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        workspace_file("docs/cloudformation/ami-ec2.json")
+    );
+    let out = run(
+        &[
+            "role",
+            "saas/subscriptions",
+            "--target",
+            "cross-account",
+            "--format",
+            "terraform",
+        ],
+        &dir,
+    );
+    assert_eq!(
+        stdout(&out),
+        workspace_file("docs/terraform/saas-subscriptions-cross-account.tf.json")
+    );
+    let out = run(
+        &[
+            "role",
+            "saas",
+            "--target",
+            "cross-account",
+            "--format",
+            "cloudformation",
+            "--external-id",
+            "tenant-42",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        json(&out)["Parameters"]["ExternalId"]["Default"],
+        "tenant-42"
+    );
+}
+
+#[test]
+fn role_refuses_what_would_not_work() {
+    let dir = scratch("role-errors");
+    assert_unusable(
+        &run(
+            &[
+                "role",
+                "saas",
+                "--target",
+                "cross-account",
+                "--trusted-role-arn",
+                "arn:aws:iam::444455556666:role/app",
+            ],
+            &dir,
+        ),
+        "the cross-account trust policy needs --external-id",
+    );
+    assert_unusable(
+        &run(&["role", "ami", "--target", "ecs"], &dir),
+        "the ecs target does not run AMI products",
+    );
+    assert_unusable(
+        &run(
+            &[
+                "role",
+                "saas",
+                "--target",
+                "cross-account",
+                "--external-id",
+                "x",
+            ],
+            &dir,
+        ),
+        "--external-id: ExternalId must be 2 to 1224 characters long, got 1",
+    );
+    assert_unusable(
+        &run(&["role", "saas", "--target", "moon"], &dir),
+        "unknown target `moon`",
+    );
+    assert_unusable(
+        &run(
+            &["role", "ami", "--target", "ec2", "--namespace", "x"],
+            &dir,
+        ),
+        "--namespace does not apply to the ec2 target",
+    );
+    assert_unusable(
+        &run(&["role", "ami/hourly-annual", "--target", "ec2"], &dir),
+        "needs no role",
+    );
+}

@@ -48,7 +48,14 @@ pub(crate) fn expand(args: Args) -> TokenStream {
     match marketplace_iam_model::parse_bytes(&display, &bytes) {
         Ok(policies) => {
             let items = items(&codegen::generate(&codegen::plan(&policies, examples)));
-            quote!(#include #items)
+            // A valid file is UTF-8, so its text can be kept as a constant for tools that run the engine on it.
+            let text = String::from_utf8_lossy(&bytes);
+            let source = quote! {
+                /// The text of the policies.toml this API was generated from, for tools that run the engine on the
+                /// same data (`marketplace_iam_model::parse("policies.toml", POLICIES_TOML)`).
+                pub const POLICIES_TOML: &str = #text;
+            };
+            quote!(#include #source #items)
         }
         Err(diags) => {
             let messages: Vec<String> = diags
@@ -87,6 +94,7 @@ fn error_with_skeleton(messages: &[String], span: Span, text: &str) -> TokenStre
     let items = items(&codegen::generate(&codegen::skeleton(
         marketplace_iam_model::salvage(text),
     )));
+    let items = quote!(#[doc(hidden)] pub const POLICIES_TOML: &str = ""; #items);
     quote!(#(#errors)* #items)
 }
 

@@ -699,6 +699,16 @@ fn check_type_names(diags: &mut Diagnostics, actions: &[RawAction], products: &[
                 format!("action `{}`", id.get_ref()),
                 id.span(),
             );
+            if ident::screaming_snake(id.get_ref()) == "POLICIES_TOML" {
+                diags.push(
+                    Diagnostic::spanned(
+                        format!("action `{}` would become the constant `POLICIES_TOML`, which the generated API itself uses", id.get_ref()),
+                        id.span(),
+                    )
+                    .with_label("name collision")
+                    .with_help("choose another id"),
+                );
+            }
         }
     }
     for p in products {

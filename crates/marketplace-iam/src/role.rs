@@ -49,6 +49,22 @@ impl PolicyChoice {
         }
     }
 
+    /// `saas` or `saas/subscriptions`.
+    pub fn id(self) -> &'static str {
+        match self {
+            PolicyChoice::Product(p) => p.id(),
+            PolicyChoice::PricingModel(m) => m.id(),
+        }
+    }
+
+    /// The actions the policy grants (empty for a pricing model that makes no call).
+    pub fn actions(self) -> &'static [crate::Action] {
+        match self {
+            PolicyChoice::Product(p) => p.actions(),
+            PolicyChoice::PricingModel(m) => m.actions(),
+        }
+    }
+
     /// The permissions policy, or `None` for a pricing model that makes no call.
     pub fn policy_json(self) -> Option<&'static str> {
         match self {
@@ -60,10 +76,7 @@ impl PolicyChoice {
 
 impl fmt::Display for PolicyChoice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PolicyChoice::Product(p) => p.fmt(f),
-            PolicyChoice::PricingModel(m) => m.fmt(f),
-        }
+        f.write_str(self.id())
     }
 }
 

@@ -1,0 +1,153 @@
+//! `marketplace-iam role`: a deployable role for a product type or pricing model on a target.
+
+use marketplace_iam::RoleBuilder;
+use marketplace_iam_model::Parameter;
+use serde_json::{Value, json};
+
+use crate::{EXIT_ALLOWED, RoleArgs, RoleFormat, Unusable, output, parse_choice, parse_target};
+
+/// The parameters given on the command line, by their names in policies.toml.
+fn given(args: &RoleArgs) -> Vec<(Parameter, &str)> {
+    [
+        (Parameter::AccountId, &args.account_id),
+        (Parameter::OidcProvider, &args.oidc_provider),
+        (Parameter::Namespace, &args.namespace),
+        (Parameter::ServiceAccount, &args.service_account),
+        (Parameter::TrustedRoleArn, &args.trusted_role_arn),
+        (Parameter::ExternalId, &args.external_id),
+    ]
+    .into_iter()
+    .filter_map(|(p, v)| v.as_deref().map(|v| (p, v)))
+    .collect()
+}
+
+/// The command-line option of a parameter (`--account-id`).
+fn option(p: Parameter) -> String {
+    format!("--{}", p.variable().replace('_', "-"))
+}
+
+pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
+    let choice = parse_choice(&args.spec)?;
+    let target = parse_target(&args.target)?;
+    let given = given(args);
+    let mut builder = RoleBuilder::new(choice, target).map_err(|e| Unusable(e.to_string()))?;
+    for (p, value) in &given {
+        if !target.parameters().contains(&p.name()) {
+            return Err(Unusable(format!(
+                "{} does not apply to the {target} target; it takes {}",
+                option(*p),
+                options(target.parameters())
+            )));
+        }
+        p.check(value)
+            .map_err(|e| Unusable(format!("{}: {e}", option(*p))))?;
+        builder = builder.parameter(p.name(), *value);
+    }
+    let text = match args.format {
+        RoleFormat::Json => {
+            let role = builder.build().map_err(|e| match e {
+                marketplace_iam::RoleError::Missing(names) => Unusable(format!(
+                    "the {target} trust policy needs {}",
+                    options(&names)
+                )),
+                other => Unusable(other.to_string()),
+            })?;
+            let value = json!({
+                "policy": choice.id(),
+                "target": target.id(),
+                "signer": target.signer(),
+                "instance_profile": role.instance_profile,
+                "trust_policy": parse(&role.trust_policy)?,
+                "permissions_policy": parse(role.permissions_policy)?,
+            });
+            pretty(&value)?
+        }
+        RoleFormat::Cloudformation | RoleFormat::Terraform => {
+            template(args.format, choice, target, &given)?
+        }
+    };
+    output::write_stdout(|out| out.write_all(text.as_bytes()))?;
+    Ok(EXIT_ALLOWED)
+}
+
+fn options(names: &[&str]) -> String {
+    names
+        .iter()
+        .filter_map(|n| Parameter::from_name(n))
+        .map(option)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn parse(json: &str) -> Result<Value, Unusable> {
+    serde_json::from_str(json).map_err(|e| {
+        Unusable(format!(
+            "internal error: a generated document is not JSON: {e}"
+        ))
+    })
+}
+
+fn pretty(value: &Value) -> Result<String, Unusable> {
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| Unusable(format!("internal error: {e}")))
+}
+
+/// The published template of the deployment, rendered by the engine from the same policies.toml the runtime crate
+/// was generated from, with the given parameters as defaults.
+fn template(
+    format: RoleFormat,
+    choice: marketplace_iam::PolicyChoice,
+    target: marketplace_iam::DeploymentTarget,
+    given: &[(Parameter, &str)],
+) -> Result<String, Unusable> {
+    let policies = marketplace_iam_model::parse("policies.toml", marketplace_iam::POLICIES_TOML)
+        .map_err(|e| {
+            Unusable(format!(
+                "internal error: the built-in policies.toml is invalid:\n{e}"
+            ))
+        })?;
+    let stem = format!("{}-{}", choice.id().replace('/', "-"), target.id());
+    let deployment = policies
+        .deployments()
+        .into_iter()
+        .find(|d| d.stem() == stem)
+        .ok_or_else(|| Unusable(format!("no template for {choice} on {target}")))?;
+    let published = match format {
+        RoleFormat::Terraform => marketplace_iam_model::iac::terraform(&deployment),
+        _ => marketplace_iam_model::iac::cloudformation(&deployment),
+    };
+    if given.is_empty() {
+        return Ok(published);
+    }
+    let mut value = parse(&published)?;
+    for (p, v) in given {
+        let slot = match format {
+            RoleFormat::Terraform => value["variable"]
+                .get_mut(p.variable())
+                .map(|var| (var, "default")),
+            _ => value["Parameters"]
+                .get_mut(p.name())
+                .map(|param| (param, "Default")),
+        };
+        match slot {
+            Some((Value::Object(obj), key)) => {
+                obj.insert(key.to_owned(), Value::String((*v).to_owned()));
+            }
+            // The account id is not a template input: the deployment supplies it.
+            _ if *p == Parameter::AccountId => {
+                output::note(&format!(
+                    "{} is not needed here: the template takes the account from the deployment",
+                    option(*p)
+                ));
+            }
+            _ => {
+                return Err(Unusable(format!(
+                    "{} is not an input of this template",
+                    option(*p)
+                )));
+            }
+        }
+    }
+    pretty(&value)
+}
