@@ -193,7 +193,8 @@ impl<'t, 'i> Table<'t, 'i> {
             return None;
         };
         let mut items: Vec<Str> = Vec::with_capacity(array.len());
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(array.len());
+        let mut seen: std::collections::HashSet<&str> =
+            std::collections::HashSet::with_capacity(array.len());
         for item in array {
             match item.get_ref().as_str() {
                 Some(s) if !s.trim().is_empty() => {
