@@ -5,11 +5,14 @@
 //!   `docs/policies/*.json`, `docs/permissions.md` and the catalog table of the engine.
 //! - `cargo xtask gen-docs --check` writes nothing and fails, naming each stale file, if any is out of date.
 //! - `cargo xtask bench-expand [--compile] [SIZES...]` times the compile-time expansion on synthetic files.
+//! - `cargo xtask e2e [--python <python3>]` proves the published policies against an IAM-enforcing local endpoint
+//!   through the AWS SDK for Rust. It runs the `marketplace-iam-e2e` package, so that the AWS SDK is built only for
+//!   it and the other tasks stay quick to build.
 
 mod bench_expand;
 mod codegen;
 
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand};
 
@@ -37,11 +40,19 @@ enum Task {
         #[arg(long)]
         compile: bool,
     },
+    /// Prove docs/policies/*.json against an IAM-enforcing local endpoint (moto) through the AWS SDK for Rust, and
+    /// print the policy x operation matrix; fails if it differs from policies.toml.
+    E2e {
+        /// Passed to the runner: `--python <python3>`, the Python that creates its venv.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.task {
+        Task::E2e { args } => e2e(&args),
         Task::BenchExpand { sizes, compile } => match bench_expand::run(&sizes, compile) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -69,6 +80,27 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// Runs the e2e package with `args`, from the workspace root, and exits as it does.
+fn e2e(args: &[String]) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(codegen::workspace_root())
+        .args(["run", "--package", "marketplace-iam-e2e", "--"])
+        .args(args)
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => {
+            eprintln!("error: cargo xtask e2e failed ({status})");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            ExitCode::FAILURE
         }
     }
 }
