@@ -140,7 +140,7 @@ fn run(python: &str) -> Result<(), String> {
     println!("\n{}", matrix.render());
     let cleanup = iam.delete_users(&names.iter().map(String::as_str).collect::<Vec<_>>());
     let mismatches = matrix.mismatches();
-    if !mismatches.is_empty() {
+    if matrix.has_unexpected() {
         eprintln!("moto_server log, last lines:\n{}\n", server.log_tail());
     }
     drop(server);

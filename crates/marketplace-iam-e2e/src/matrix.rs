@@ -166,6 +166,14 @@ impl<'a> Matrix<'a> {
         out
     }
 
+    /// Whether any call got an answer that is neither allowed nor denied.
+    pub fn has_unexpected(&self) -> bool {
+        self.rows
+            .iter()
+            .flat_map(|(_, observed)| observed)
+            .any(|o| matches!(o, Observed::Unexpected(_)))
+    }
+
     /// The number of cells.
     pub fn cells(&self) -> usize {
         self.rows.len() * Operation::ALL.len()
@@ -301,6 +309,7 @@ mod tests {
         let mut m = Matrix::new();
         m.push(&s, matching.clone());
         assert!(m.mismatches().is_empty());
+        assert!(!m.has_unexpected());
         assert!(!m.render().contains('!'), "{}", m.render());
 
         let mut wrong = matching;
@@ -318,6 +327,7 @@ mod tests {
                 .contains("GetEntitlements: allowed (ok), but policies.toml does not grant")
         );
         assert_eq!(m.render().matches(" !").count(), 3, "{}", m.render());
+        assert!(m.has_unexpected());
         assert_eq!(m.cells(), 5);
     }
 }
