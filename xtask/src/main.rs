@@ -9,13 +9,16 @@
 //!   actions our checker says each allows, for the differential test against parliament (`.ci/run`).
 //! - `cargo run --release -p xtask -- bench-checker` times the policy checker (see docs/BENCHMARKS.md and
 //!   `bench/checker.sh`).
+//! - `cargo xtask e2e [--python <python3>]` proves the published policies against an IAM-enforcing local endpoint
+//!   through the AWS SDK for Rust. It runs the `marketplace-iam-e2e` package, so that the AWS SDK is built only for
+//!   it and the other tasks stay quick to build.
 
 mod bench_checker;
 mod bench_expand;
 mod codegen;
 mod policy_gen;
 
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand};
 
@@ -74,6 +77,13 @@ enum Task {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Prove docs/policies/*.json against an IAM-enforcing local endpoint (moto) through the AWS SDK for Rust, and
+    /// print the policy x operation matrix; fails if it differs from policies.toml.
+    E2e {
+        /// Passed to the runner: `--python <python3>`, the Python that creates its venv.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -96,6 +106,7 @@ fn main() -> ExitCode {
             seed,
             out,
         } => report(bench_checker::run(&out, policies, gaad_mb, seed)),
+        Task::E2e { args } => e2e(&args),
         Task::BenchExpand { sizes, compile } => match bench_expand::run(&sizes, compile) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -135,4 +146,56 @@ fn report(result: Result<(), String>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Builds the e2e runner and runs it with `args`, from the workspace root, and exits as it does.
+///
+/// It builds every binary of the workspace rather than `-p marketplace-iam-e2e`: cargo unifies dependency features
+/// over the packages it builds, so a build of the runner alone would compile the AWS SDK a second time after
+/// `cargo test --workspace` (about three minutes in CI); with the workspace's feature set it reuses that build.
+fn e2e(args: &[String]) -> ExitCode {
+    match build_e2e().and_then(|exe| {
+        Command::new(&exe)
+            .current_dir(codegen::workspace_root())
+            .args(args)
+            .status()
+            .map_err(|e| format!("cannot run {exe}: {e}"))
+    }) {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => {
+            eprintln!("error: cargo xtask e2e failed ({status})");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the workspace's binaries and returns the path of the e2e runner.
+fn build_e2e() -> Result<String, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(codegen::workspace_root())
+        .args([
+            "build",
+            "--workspace",
+            "--bins",
+            "--message-format=json-render-diagnostics",
+        ])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("cargo build failed ({})", output.status));
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| {
+            m["reason"] == "compiler-artifact" && m["target"]["name"] == "marketplace-iam-e2e"
+        })
+        .find_map(|m| m["executable"].as_str().map(str::to_owned))
+        .ok_or_else(|| "cargo build did not report the marketplace-iam-e2e executable".to_owned())
 }

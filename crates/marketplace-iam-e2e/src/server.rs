@@ -1,0 +1,319 @@
+//! The local IAM-enforcing endpoint: a Python venv with moto, `moto_server` behind a guard that stops it by PID, and
+//! the IAM setup through its IAM API.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// What the venv installs; pinned so that runs are reproducible.
+pub const REQUIREMENT: &str = "moto[server]==5.2.5";
+
+/// The IAM helper run with the venv's Python (boto3 comes with moto).
+const IAM_PY: &str = include_str!("iam.py");
+
+/// The number of requests the endpoint serves before it checks signatures and policies: exactly the helper's
+/// bootstrap of its admin user (CreateUser, PutUserPolicy, CreateAccessKey).
+const NO_AUTH_REQUESTS: &str = "3";
+
+/// How long the server may take to listen.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A Python venv with [`REQUIREMENT`] installed.
+pub struct Venv {
+    dir: PathBuf,
+}
+
+impl Venv {
+    /// Creates the venv in `dir` with `python` and installs [`REQUIREMENT`], or reuses it if a previous run did
+    /// exactly that.
+    pub fn ensure(python: &str, dir: &Path) -> Result<Venv, String> {
+        let venv = Venv {
+            dir: dir.to_path_buf(),
+        };
+        let stamp = dir.join("marketplace-iam-requirement.txt");
+        if fs::read_to_string(&stamp).is_ok_and(|s| s == REQUIREMENT)
+            && venv.bin("moto_server").is_file()
+        {
+            println!("venv: reusing {} ({REQUIREMENT})", dir.display());
+            return Ok(venv);
+        }
+        println!(
+            "venv: creating {} and installing {REQUIREMENT}",
+            dir.display()
+        );
+        run(Command::new(python)
+            .args(["-m", "venv", "--clear"])
+            .arg(dir))?;
+        run(Command::new(venv.bin("python")).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            REQUIREMENT,
+        ]))?;
+        fs::write(&stamp, REQUIREMENT)
+            .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+        Ok(venv)
+    }
+
+    fn bin(&self, name: &str) -> PathBuf {
+        if cfg!(windows) {
+            self.dir.join("Scripts").join(format!("{name}.exe"))
+        } else {
+            self.dir.join("bin").join(name)
+        }
+    }
+}
+
+/// Runs a command to completion; its output goes to the terminal.
+fn run(command: &mut Command) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed: {status}"))
+    }
+}
+
+/// A running `moto_server`. Dropping it (at the end of the run, on an error or while unwinding from a panic) kills
+/// the process by its PID and reaps it.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub endpoint: String,
+    log: PathBuf,
+}
+
+impl Server {
+    /// Starts `moto_server` on 127.0.0.1 at a free port with IAM enforcement on, and waits until it listens. Its
+    /// output goes to `log`.
+    pub fn start(venv: &Venv, log: &Path) -> Result<Server, String> {
+        let port = free_port()?;
+        let out =
+            fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+        let err = out
+            .try_clone()
+            .map_err(|e| format!("cannot open {}: {e}", log.display()))?;
+        let child = Command::new(venv.bin("moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("INITIAL_NO_AUTH_ACTION_COUNT", NO_AUTH_REQUESTS)
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", venv.bin("moto_server").display()))?;
+        let mut server = Server {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            log: log.to_path_buf(),
+        };
+        println!(
+            "moto_server: pid {}, {} (log: {})",
+            server.child.id(),
+            server.endpoint,
+            log.display()
+        );
+        server.wait_listening(port)?;
+        Ok(server)
+    }
+
+    fn wait_listening(&mut self, port: u16) -> Result<(), String> {
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!(
+                    "moto_server exited ({status}) before listening:\n{}",
+                    self.log_tail()
+                ));
+            }
+            // A connection that sends nothing is not a request: it does not use up the unauthenticated ones.
+            if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+                return Ok(());
+            }
+            if start.elapsed() > START_TIMEOUT {
+                return Err(format!(
+                    "moto_server did not listen on {address} within {}s:\n{}",
+                    START_TIMEOUT.as_secs(),
+                    self.log_tail()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The size of the server's log now: where what the next request logs starts.
+    pub fn log_position(&self) -> u64 {
+        fs::metadata(&self.log).map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// What the server logged from `position` on. The server writes a request's error after its response, so this
+    /// waits up to five seconds (a loaded machine) for `expected` to appear before it returns what is there.
+    pub fn log_since(&self, position: u64, expected: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let text = fs::read(&self.log)
+                .ok()
+                .and_then(|bytes| {
+                    let from = usize::try_from(position).ok()?;
+                    bytes
+                        .get(from..)
+                        .map(|b| String::from_utf8_lossy(b).into_owned())
+                })
+                .unwrap_or_default();
+            if text.contains(expected) || start.elapsed() > Duration::from_secs(5) {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The last lines of the server's log, for error messages.
+    pub fn log_tail(&self) -> String {
+        let text = fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(20)..].join("\n")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let pid = self.child.id();
+        match self.child.kill() {
+            Ok(()) => {
+                let _ = self.child.wait();
+                println!("moto_server: stopped pid {pid}");
+            }
+            // Already exited (and reaped by the error path): nothing to stop.
+            Err(e) => eprintln!("moto_server: pid {pid} not stopped: {e}"),
+        }
+    }
+}
+
+/// A port nobody listens on now. Another process could take it before the server binds; the server then fails to
+/// start and the run says so.
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free port on 127.0.0.1: {e}"))
+}
+
+/// An access key.
+#[derive(Debug, Clone)]
+pub struct AccessKey {
+    /// The access key id.
+    pub id: String,
+    /// The secret access key.
+    pub secret: String,
+}
+
+/// One IAM user to create: its name and the policy document attached to it inline (none for a user without policy).
+pub struct NewUser<'a> {
+    /// The user name.
+    pub name: &'a str,
+    /// The policy document, byte for byte.
+    pub policy: Option<&'a str>,
+}
+
+/// The IAM API of the endpoint, through the venv's boto3.
+pub struct Iam<'a> {
+    venv: &'a Venv,
+    script: PathBuf,
+    endpoint: &'a str,
+    admin: Option<AccessKey>,
+}
+
+impl<'a> Iam<'a> {
+    /// Writes the helper script to `script`.
+    pub fn new(venv: &'a Venv, server: &'a Server, script: &Path) -> Result<Iam<'a>, String> {
+        fs::write(script, IAM_PY).map_err(|e| format!("cannot write {}: {e}", script.display()))?;
+        Ok(Iam {
+            venv,
+            script: script.to_path_buf(),
+            endpoint: &server.endpoint,
+            admin: None,
+        })
+    }
+
+    /// Creates the users, attaches their policies and returns an access key per user, in order.
+    pub fn create_users(&mut self, users: &[NewUser<'_>]) -> Result<Vec<AccessKey>, String> {
+        let request = json!({
+            "endpoint": self.endpoint,
+            "action": "setup",
+            "users": users.iter().map(|u| json!({"name": u.name, "policy": u.policy})).collect::<Vec<_>>(),
+        });
+        let answer = self.call(&request)?;
+        self.admin =
+            Some(access_key(&answer["admin"]).ok_or("IAM setup: no admin key in the answer")?);
+        users
+            .iter()
+            .map(|u| {
+                access_key(&answer["users"][u.name])
+                    .ok_or_else(|| format!("IAM setup: no access key for {} in the answer", u.name))
+            })
+            .collect()
+    }
+
+    /// Deletes the users' access keys, policies and the users.
+    pub fn delete_users(&self, names: &[&str]) -> Result<(), String> {
+        let admin = self
+            .admin
+            .as_ref()
+            .ok_or("IAM cleanup: no users were created")?;
+        let request = json!({
+            "endpoint": self.endpoint,
+            "action": "cleanup",
+            "admin": {"id": admin.id, "secret": admin.secret},
+            "users": names,
+        });
+        self.call(&request).map(drop)
+    }
+
+    fn call(&self, request: &Value) -> Result<Value, String> {
+        let mut child = Command::new(self.venv.bin("python"))
+            .arg(&self.script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run the IAM helper: {e}"))?;
+        let mut stdin = child.stdin.take().ok_or("IAM helper: no stdin")?;
+        let written = stdin.write_all(request.to_string().as_bytes());
+        drop(stdin);
+        let output = child
+            .wait_with_output()
+            .map_err(|e| format!("IAM helper: {e}"))?;
+        written.map_err(|e| format!("IAM helper: cannot send the request: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "IAM helper failed ({}):\n{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        let mut text = String::new();
+        output
+            .stdout
+            .as_slice()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("IAM helper: output is not UTF-8: {e}"))?;
+        serde_json::from_str(&text)
+            .map_err(|e| format!("IAM helper: output is not JSON ({e}): {text}"))
+    }
+}
+
+fn access_key(value: &Value) -> Option<AccessKey> {
+    Some(AccessKey {
+        id: value["id"].as_str()?.to_owned(),
+        secret: value["secret"].as_str()?.to_owned(),
+    })
+}

@@ -1,0 +1,305 @@
+//! AWS SDK for Rust clients of the AWS Marketplace Metering Service and Entitlement Service that expose only the
+//! operations a product's IAM policy grants.
+//!
+//! [`MeteringClient<P>`] and [`EntitlementClient<P>`] wrap the SDK's own
+//! [`aws_sdk_marketplacemetering::Client`] and [`aws_sdk_marketplaceentitlement::Client`]. `P` is a product type or
+//! pricing model marker of [`marketplace_iam`] ([`Saas`](marketplace_iam::Saas),
+//! [`SaasSubscriptions`](marketplace_iam::SaasSubscriptions), [`Ami`](marketplace_iam::Ami), ...). Each operation
+//! is a method bounded by the grant its IAM action needs (`where P: Grants<BatchMeterUsage>`), and
+//! [`Grants`] is implemented exactly where `policies.toml` lists the action for `P`. So a
+//! service built for a product whose published policy lacks an action does not compile a call to it, instead of
+//! failing with AccessDenied in production.
+//!
+//! The wrappers add nothing else: each method returns the SDK's own fluent builder, which sends the request and
+//! returns the SDK's own output and error types. How the SDK client is configured (credentials, Region, HTTP client,
+//! retries) is left to the SDK; build it as usual, then wrap it.
+//!
+//! # Example
+//!
+//! A SaaS service with subscription pricing resolves customers and meters their usage:
+//!
+//! ```no_run
+//! use aws_sdk_marketplacemetering::primitives::DateTime;
+//! use aws_sdk_marketplacemetering::types::UsageRecord;
+//! use marketplace_iam::SaasSubscriptions;
+//! use marketplace_iam_sdk::MeteringClient;
+//!
+//! async fn on_usage(
+//!     sdk: aws_sdk_marketplacemetering::Client,
+//!     token: &str,
+//! ) -> Result<(), aws_sdk_marketplacemetering::Error> {
+//!     let metering = MeteringClient::<SaasSubscriptions>::new(sdk);
+//!
+//!     let customer = metering.resolve_customer().registration_token(token).send().await?;
+//!     let record = UsageRecord::builder()
+//!         .customer_aws_account_id(customer.customer_aws_account_id().unwrap_or_default())
+//!         .dimension("requests")
+//!         .quantity(7)
+//!         .timestamp(DateTime::from_secs(1_767_225_600))
+//!         .build()
+//!         .expect("customer, dimension and timestamp are set");
+//!     let sent = metering
+//!         .batch_meter_usage()
+//!         .product_code(customer.product_code().unwrap_or_default())
+//!         .usage_records(record)
+//!         .send()
+//!         .await?;
+//!     println!("{} records processed", sent.results().len());
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The same call in a service built for an AMI product, whose policy grants only MeterUsage, does not compile:
+//!
+//! ```compile_fail,E0277
+//! # fn f(sdk: aws_sdk_marketplacemetering::Client) {
+//! let metering = marketplace_iam_sdk::MeteringClient::<marketplace_iam::Ami>::new(sdk);
+//! metering.batch_meter_usage(); // error: `Ami` is not granted `BatchMeterUsage`: its policy in policies.toml does not list that action
+//! # }
+//! ```
+//!
+//! # Features
+//!
+//! The SDK crates are used without their default features, so this crate brings no HTTP client, TLS stack or async
+//! runtime of its own: the SDK client you wrap carries them (`aws-config` and the SDK crates' default features
+//! provide them). The features `default-https-client`, `rt-tokio` and `behavior-version-latest` turn on the SDK
+//! crates' features of the same name.
+
+#![forbid(unsafe_code)]
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use marketplace_iam::{
+    BatchMeterUsage, GetEntitlements, Grants, MeterUsage, Policy, RegisterUsage, ResolveCustomer,
+};
+
+use aws_sdk_marketplaceentitlement::operation::get_entitlements::builders::GetEntitlementsFluentBuilder;
+use aws_sdk_marketplacemetering::operation::batch_meter_usage::builders::BatchMeterUsageFluentBuilder;
+use aws_sdk_marketplacemetering::operation::meter_usage::builders::MeterUsageFluentBuilder;
+use aws_sdk_marketplacemetering::operation::register_usage::builders::RegisterUsageFluentBuilder;
+use aws_sdk_marketplacemetering::operation::resolve_customer::builders::ResolveCustomerFluentBuilder;
+
+pub use aws_sdk_marketplaceentitlement;
+pub use aws_sdk_marketplacemetering;
+pub use marketplace_iam;
+
+/// An AWS Marketplace Metering Service client for a service whose role has the policy of `P`.
+///
+/// Each operation is available only where `P`'s policy grants its IAM action:
+///
+/// | Method | IAM action | Granted to (by policies.toml) |
+/// |---|---|---|
+/// | [`resolve_customer`](Self::resolve_customer) | `aws-marketplace:ResolveCustomer` | SaaS and its pricing models |
+/// | [`batch_meter_usage`](Self::batch_meter_usage) | `aws-marketplace:BatchMeterUsage` | SaaS, subscriptions, contracts with consumption |
+/// | [`meter_usage`](Self::meter_usage) | `aws-marketplace:MeterUsage` | AMI, AMI and container custom metering |
+/// | [`register_usage`](Self::register_usage) | `aws-marketplace:RegisterUsage` | Container, container hourly or monthly |
+///
+/// (The bounds are the source of truth; the table restates the data as published.)
+///
+/// ```no_run
+/// use marketplace_iam::AmiCustomMetering;
+/// use marketplace_iam_sdk::MeteringClient;
+///
+/// # async fn f(sdk: aws_sdk_marketplacemetering::Client) -> Result<(), aws_sdk_marketplacemetering::Error> {
+/// let metering = MeteringClient::<AmiCustomMetering>::new(sdk);
+/// let out = metering
+///     .meter_usage()
+///     .product_code("prod-code")
+///     .timestamp(aws_sdk_marketplacemetering::primitives::DateTime::from_secs(1_767_225_600))
+///     .usage_dimension("vcpu-hours")
+///     .usage_quantity(4)
+///     .send()
+///     .await?;
+/// println!("record {:?}", out.metering_record_id());
+/// # Ok(())
+/// # }
+/// ```
+pub struct MeteringClient<P: Policy> {
+    inner: aws_sdk_marketplacemetering::Client,
+    policy: PhantomData<fn() -> P>,
+}
+
+impl<P: Policy> MeteringClient<P> {
+    /// Wraps an SDK client. The client's credentials should be those of the role that has `P`'s policy
+    /// ([`Policy::POLICY_JSON`]).
+    pub fn new(inner: aws_sdk_marketplacemetering::Client) -> Self {
+        MeteringClient {
+            inner,
+            policy: PhantomData,
+        }
+    }
+
+    /// Builds the SDK client from its configuration and wraps it.
+    ///
+    /// This is [`aws_sdk_marketplacemetering::Client::from_conf`], which panics on an invalid configuration (for
+    /// example without a behavior version).
+    ///
+    /// ```no_run
+    /// use aws_sdk_marketplacemetering::config::{BehaviorVersion, Region};
+    /// use marketplace_iam::Container;
+    /// use marketplace_iam_sdk::MeteringClient;
+    ///
+    /// let config = aws_sdk_marketplacemetering::Config::builder()
+    ///     .behavior_version(BehaviorVersion::latest())
+    ///     .region(Region::new("us-east-1"))
+    ///     .build();
+    /// let metering = MeteringClient::<Container>::from_conf(config);
+    /// let request = metering.register_usage().product_code("prod-code").public_key_version(1);
+    /// # drop(request);
+    /// ```
+    #[track_caller]
+    pub fn from_conf(config: aws_sdk_marketplacemetering::Config) -> Self {
+        Self::new(aws_sdk_marketplacemetering::Client::from_conf(config))
+    }
+
+    /// The wrapped SDK client, for what this wrapper does not cover (its configuration, say). Calls made through it
+    /// are not checked against `P`'s policy.
+    pub fn into_inner(self) -> aws_sdk_marketplacemetering::Client {
+        self.inner
+    }
+
+    /// The SDK's [`ResolveCustomer`](aws_sdk_marketplacemetering::Client::resolve_customer) operation: exchanges a
+    /// SaaS buyer's registration token for their customer identifier and product code. Needs
+    /// `aws-marketplace:ResolveCustomer`.
+    pub fn resolve_customer(&self) -> ResolveCustomerFluentBuilder
+    where
+        P: Grants<ResolveCustomer>,
+    {
+        self.inner.resolve_customer()
+    }
+
+    /// The SDK's [`BatchMeterUsage`](aws_sdk_marketplacemetering::Client::batch_meter_usage) operation: sends SaaS
+    /// usage records (up to 25 per call). Needs `aws-marketplace:BatchMeterUsage`.
+    pub fn batch_meter_usage(&self) -> BatchMeterUsageFluentBuilder
+    where
+        P: Grants<BatchMeterUsage>,
+    {
+        self.inner.batch_meter_usage()
+    }
+
+    /// The SDK's [`MeterUsage`](aws_sdk_marketplacemetering::Client::meter_usage) operation: sends a custom metering
+    /// record from an AMI instance or a container. Needs `aws-marketplace:MeterUsage`.
+    pub fn meter_usage(&self) -> MeterUsageFluentBuilder
+    where
+        P: Grants<MeterUsage>,
+    {
+        self.inner.meter_usage()
+    }
+
+    /// The SDK's [`RegisterUsage`](aws_sdk_marketplacemetering::Client::register_usage) operation: checks the
+    /// customer's subscription and starts hourly metering of a container task or pod. Needs
+    /// `aws-marketplace:RegisterUsage`.
+    pub fn register_usage(&self) -> RegisterUsageFluentBuilder
+    where
+        P: Grants<RegisterUsage>,
+    {
+        self.inner.register_usage()
+    }
+}
+
+impl<P: Policy> Clone for MeteringClient<P> {
+    fn clone(&self) -> Self {
+        Self::new(self.inner.clone())
+    }
+}
+
+impl<P: Policy> fmt::Debug for MeteringClient<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MeteringClient")
+            .field("policy", &P::NAME)
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl<P: Policy> From<aws_sdk_marketplacemetering::Client> for MeteringClient<P> {
+    fn from(inner: aws_sdk_marketplacemetering::Client) -> Self {
+        Self::new(inner)
+    }
+}
+
+/// An AWS Marketplace Entitlement Service client for a service whose role has the policy of `P`.
+///
+/// [`get_entitlements`](Self::get_entitlements) is available only where `P`'s policy grants
+/// `aws-marketplace:GetEntitlements` (SaaS, SaaS contracts, SaaS contracts with consumption).
+///
+/// ```no_run
+/// use aws_sdk_marketplaceentitlement::types::GetEntitlementFilterName;
+/// use marketplace_iam::SaasContracts;
+/// use marketplace_iam_sdk::EntitlementClient;
+///
+/// # async fn f(sdk: aws_sdk_marketplaceentitlement::Client) -> Result<(), aws_sdk_marketplaceentitlement::Error> {
+/// let entitlements = EntitlementClient::<SaasContracts>::new(sdk);
+/// let out = entitlements
+///     .get_entitlements()
+///     .product_code("prod-code")
+///     .filter(GetEntitlementFilterName::CustomerIdentifier, vec!["customer".to_owned()])
+///     .send()
+///     .await?;
+/// for entitlement in out.entitlements() {
+///     println!("{:?}: {:?}", entitlement.dimension(), entitlement.value());
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub struct EntitlementClient<P: Policy> {
+    inner: aws_sdk_marketplaceentitlement::Client,
+    policy: PhantomData<fn() -> P>,
+}
+
+impl<P: Policy> EntitlementClient<P> {
+    /// Wraps an SDK client. The client's credentials should be those of the role that has `P`'s policy
+    /// ([`Policy::POLICY_JSON`]).
+    pub fn new(inner: aws_sdk_marketplaceentitlement::Client) -> Self {
+        EntitlementClient {
+            inner,
+            policy: PhantomData,
+        }
+    }
+
+    /// Builds the SDK client from its configuration and wraps it.
+    ///
+    /// This is [`aws_sdk_marketplaceentitlement::Client::from_conf`], which panics on an invalid configuration (for
+    /// example without a behavior version).
+    #[track_caller]
+    pub fn from_conf(config: aws_sdk_marketplaceentitlement::Config) -> Self {
+        Self::new(aws_sdk_marketplaceentitlement::Client::from_conf(config))
+    }
+
+    /// The wrapped SDK client, for what this wrapper does not cover. Calls made through it are not checked against
+    /// `P`'s policy.
+    pub fn into_inner(self) -> aws_sdk_marketplaceentitlement::Client {
+        self.inner
+    }
+
+    /// The SDK's [`GetEntitlements`](aws_sdk_marketplaceentitlement::Client::get_entitlements) operation: reads what
+    /// a customer is entitled to under a SaaS contract. Needs `aws-marketplace:GetEntitlements`.
+    pub fn get_entitlements(&self) -> GetEntitlementsFluentBuilder
+    where
+        P: Grants<GetEntitlements>,
+    {
+        self.inner.get_entitlements()
+    }
+}
+
+impl<P: Policy> Clone for EntitlementClient<P> {
+    fn clone(&self) -> Self {
+        Self::new(self.inner.clone())
+    }
+}
+
+impl<P: Policy> fmt::Debug for EntitlementClient<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EntitlementClient")
+            .field("policy", &P::NAME)
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl<P: Policy> From<aws_sdk_marketplaceentitlement::Client> for EntitlementClient<P> {
+    fn from(inner: aws_sdk_marketplaceentitlement::Client) -> Self {
+        Self::new(inner)
+    }
+}
