@@ -15,6 +15,8 @@
 //!    through `Display`.
 //! 4. [`Policy`] serialises with serde back to IAM JSON (every list as an array, condition values as strings) that
 //!    reads back as the same policy.
+//! 4. [`Policy`] serialises with serde back to IAM JSON (every list as an array, condition values as strings) that
+//!    reads back as the same policy.
 //!
 //! # The metering and entitlement actions have no resource types
 //!
@@ -101,11 +103,12 @@ mod grammar;
 mod matching;
 mod report;
 mod serialize;
+mod serialize;
 
 pub use condition::{BaseOperator, Context, Operator, SetOperator};
 pub use eval::{
-    ConditionRef, Decision, Evaluation, MinimalStatement, PolicyFile, PolicyKind, PolicySet,
-    ReadError, StatementRef,
+    ConditionRef, Decision, Evaluation, MAX_POLICY_FILE_BYTES, MinimalStatement, PolicyFile,
+    PolicyKind, PolicySet, ReadError, StatementRef,
 };
 pub use grammar::{
     Actions, Condition, Effect, Policy, PolicyError, Principal, PrincipalValue, Resources,
