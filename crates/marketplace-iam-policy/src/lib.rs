@@ -15,8 +15,6 @@
 //!    through `Display`.
 //! 4. [`Policy`] serialises with serde back to IAM JSON (every list as an array, condition values as strings) that
 //!    reads back as the same policy.
-//! 4. [`Policy`] serialises with serde back to IAM JSON (every list as an array, condition values as strings) that
-//!    reads back as the same policy.
 //!
 //! # The metering and entitlement actions have no resource types
 //!
@@ -100,9 +98,9 @@
 mod condition;
 mod eval;
 mod grammar;
+mod hints;
 mod matching;
 mod report;
-mod serialize;
 mod serialize;
 
 pub use condition::{BaseOperator, Context, Operator, SetOperator};
