@@ -134,7 +134,11 @@ fn the_page_keeps_the_seed_sections_and_notes_without_its_defects() {
         "Markdown escapes of the AWS source copied"
     );
     let blocks = code_blocks(&page);
-    assert_eq!(blocks.len(), 3 + 5, "three product policies, five trust policies");
+    assert_eq!(
+        blocks.len(),
+        3 + 5,
+        "three product policies, five trust policies"
+    );
     for b in &blocks {
         serde_json::from_str::<Value>(b)
             .unwrap_or_else(|e| panic!("invalid JSON on the page: {e}\n{b}"));
