@@ -21,10 +21,9 @@ fn hint(text: &str, err: &PolicyError) -> Option<String> {
                 .into(),
         );
     }
-    if err.path.is_empty() || err.path.split(['.', '[']).count() == 1 {
-        if let Some(hint) = top_level(start, err) {
-            return Some(hint);
-        }
+    let document_level = err.path.is_empty() || err.path.split(['.', '[']).count() == 1;
+    if let Some(hint) = top_level(start, err).filter(|_| document_level) {
+        return Some(hint);
     }
     if let Some(field) = unknown_field(&err.message) {
         let expected = expected_fields(&err.message);
