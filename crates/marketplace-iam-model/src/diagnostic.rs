@@ -95,16 +95,29 @@ impl Diagnostic {
 pub struct Diagnostics {
     path: String,
     source: String,
+    /// The byte offset where each line of `source` starts, so locating and rendering one diagnostic costs the
+    /// size of its lines, not of the file (a file with thousands of mistakes renders in linear time).
+    line_starts: Vec<usize>,
     list: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
     pub(crate) fn new(path: impl Into<String>, source: impl Into<String>) -> Self {
+        let source = source.into();
+        let line_starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Diagnostics {
             path: path.into(),
-            source: source.into(),
+            source,
+            line_starts,
             list: Vec::new(),
         }
+    }
+
+    /// The 0-based line that byte `offset` is on.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset) - 1
     }
 
     pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
@@ -141,11 +154,14 @@ impl Diagnostics {
     /// The 1-based line and column (in characters) where `diagnostic` points, if it points anywhere.
     pub fn line_col(&self, diagnostic: &Diagnostic) -> Option<(usize, usize)> {
         let start = diagnostic.span.as_ref()?.start.min(self.source.len());
-        let before = self.source.get(..start)?;
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        Some((line, col))
+        let line = self.line_of(start);
+        let col = self
+            .source
+            .get(self.line_starts[line]..start)?
+            .chars()
+            .count()
+            + 1;
+        Some((line + 1, col))
     }
 
     /// Renders one diagnostic, rustc-style, without colour.
@@ -158,12 +174,23 @@ impl Diagnostics {
         let mut group = match &d.span {
             Some(span) => {
                 let span = clamp(span.clone(), &self.source);
-                let mut annotation = AnnotationKind::Primary.span(span);
+                // Only the lines the span covers are handed to the renderer, numbered from the first of them.
+                let first = self.line_of(span.start);
+                let last = self.line_of(span.end);
+                let from = self.line_starts[first];
+                let to = self
+                    .line_starts
+                    .get(last + 1)
+                    .copied()
+                    .unwrap_or(self.source.len());
+                let mut annotation =
+                    AnnotationKind::Primary.span(span.start - from..span.end - from);
                 if let Some(label) = &d.label {
                     annotation = annotation.label(label.as_str());
                 }
                 title.element(
-                    Snippet::source(self.source.as_str())
+                    Snippet::source(&self.source[from..to])
+                        .line_start(first + 1)
                         .path(self.path.as_str())
                         .annotation(annotation),
                 )
