@@ -120,7 +120,7 @@ impl std::error::Error for LoadError {
 
 /// The largest policies file [`load`] and [`read_policies_file`] read: 16 MiB.
 ///
-/// The project's own policies.toml is about 30 KB, and a synthetic one declaring 10,000 actions about 2.3 MB; a
+/// The project's own policies.toml is about 19 KB, and a synthetic one declaring 10,000 actions about 2.3 MB; a
 /// file over 16 MiB is not a policies file someone maintains, and is refused rather than read without limit (a
 /// device, a FIFO or a mistyped path to a disk image would otherwise be read into memory). [`parse`] has no limit:
 /// its caller holds the text already.
