@@ -26,7 +26,7 @@ pub(crate) fn expand(args: Args) -> TokenStream {
                 .map(PathBuf::from)
                 .unwrap_or_default();
             let abs = dir.join(&rel);
-            match std::fs::read(&abs) {
+            match marketplace_iam_model::read_policies_file(&abs) {
                 Ok(bytes) => {
                     let abs = Literal::string(&abs.to_string_lossy());
                     // Makes cargo rebuild the invoking crate when the file changes (stable Rust has no tracked paths).

@@ -97,16 +97,29 @@ impl Diagnostic {
 pub struct Diagnostics {
     path: String,
     source: String,
+    /// The byte offset where each line of `source` starts, so locating and rendering one diagnostic costs the
+    /// size of its lines, not of the file (a file with thousands of mistakes renders in linear time).
+    line_starts: Vec<usize>,
     list: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
     pub(crate) fn new(path: impl Into<String>, source: impl Into<String>) -> Self {
+        let source = source.into();
+        let line_starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Diagnostics {
             path: path.into(),
-            source: source.into(),
+            source,
+            line_starts,
             list: Vec::new(),
         }
+    }
+
+    /// The 0-based line that byte `offset` is on.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset) - 1
     }
 
     pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
@@ -143,11 +156,14 @@ impl Diagnostics {
     /// The 1-based line and column (in characters) where `diagnostic` points, if it points anywhere.
     pub fn line_col(&self, diagnostic: &Diagnostic) -> Option<(usize, usize)> {
         let start = diagnostic.span.as_ref()?.start.min(self.source.len());
-        let before = self.source.get(..start)?;
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        Some((line, col))
+        let line = self.line_of(start);
+        let col = self
+            .source
+            .get(self.line_starts[line]..start)?
+            .chars()
+            .count()
+            + 1;
+        Some((line + 1, col))
     }
 
     /// Renders one diagnostic, rustc-style, without colour:
@@ -174,29 +190,64 @@ impl Diagnostics {
             return out;
         };
         let span = clamp(span.clone(), &self.source);
-        let line_start = self.source[..span.start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.source[span.start..]
-            .find('\n')
-            .map_or(self.source.len(), |i| span.start + i);
-        let line_no = self.source[..span.start].matches('\n').count() + 1;
+        // The line index is built once per file, so each diagnostic costs only its own line.
+        let line = self.line_of(span.start);
+        let line_start = self.line_starts[line];
+        let line_end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.source.len(), |next| next - 1);
+        let line_no = line + 1;
         let text = self.source[line_start..line_end].trim_end_matches('\r');
         let col = self.source[line_start..span.start].chars().count() + 1;
         let width = line_no.to_string().len();
         let pad = " ".repeat(width);
-        // Tabs are shown as one space each, so the caret lines up with what it points at.
-        let shown = text.replace('\t', " ");
+        // Tabs are shown as one space each, so the caret lines up with what it points at; other control characters
+        // as their visible Unicode pictures (NUL as U+2400), so the message never writes raw control bytes.
+        let chars: Vec<char> = text
+            .chars()
+            .map(|c| match c {
+                '\t' => ' ',
+                '\0'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+                '\u{7f}' => '\u{2421}',
+                c => c,
+            })
+            .collect();
         let underline = self.source[span.start..span.end.min(line_end).max(span.start)]
             .trim_end_matches('\r')
             .chars()
             .count()
             .max(1);
+        // A long line (minified TOML, say) is shown as a window around the caret.
+        const WIDTH: usize = 100;
+        let caret = col - 1;
+        let (from, to) = if chars.len() <= WIDTH {
+            (0, chars.len())
+        } else {
+            let from = caret.saturating_sub(WIDTH / 3);
+            (from, (from + WIDTH).min(chars.len()))
+        };
+        let mut shown: String = chars[from..to].iter().collect();
+        let mut offset = caret - from;
+        if from > 0 {
+            shown.insert_str(0, "...");
+            offset += 3;
+        }
+        if to < chars.len() {
+            shown.push_str("...");
+        }
+        let underline = underline.min(to.saturating_sub(caret).max(1));
         let _ = writeln!(out, "{pad}--> {}:{line_no}:{col}", self.path);
         let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{line_no} | {shown}");
+        if shown.is_empty() {
+            let _ = writeln!(out, "{line_no} |");
+        } else {
+            let _ = writeln!(out, "{line_no} | {shown}");
+        }
         let _ = write!(
             out,
             "{pad} | {}{}",
-            " ".repeat(col - 1),
+            " ".repeat(offset),
             "^".repeat(underline)
         );
         if let Some(label) = &d.label {

@@ -120,7 +120,45 @@ impl std::error::Error for LoadError {
     }
 }
 
-/// Reads and validates a policies file; messages name it by `path` as given.
+/// The largest policies file [`load`] and [`read_policies_file`] read: 16 MiB.
+///
+/// The project's own policies.toml is about 19 KB, and a synthetic one declaring 10,000 actions about 2.3 MB; a
+/// file over 16 MiB is not a policies file someone maintains, and is refused rather than read without limit (a
+/// device, a FIFO or a mistyped path to a disk image would otherwise be read into memory). [`parse`] has no limit:
+/// its caller holds the text already.
+pub const MAX_POLICIES_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a policies file, refusing one larger than [`MAX_POLICIES_FILE_BYTES`] with an error of kind
+/// [`std::io::ErrorKind::FileTooLarge`]; at most the limit plus one byte is ever read.
+///
+/// # Examples
+///
+/// ```
+/// let bytes = marketplace_iam_model::read_policies_file("../../policies.toml".as_ref())?;
+/// assert!(bytes.starts_with(b"#"));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn read_policies_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_POLICIES_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_POLICIES_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "the file is larger than {} MiB, the limit for a policies file (a policies.toml declaring 10,000 \
+                 actions is about 2.3 MB); check that the path names the policies.toml you meant",
+                MAX_POLICIES_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads and validates a policies file; messages name it by `path` as given. A file larger than
+/// [`MAX_POLICIES_FILE_BYTES`] is refused.
 ///
 /// # Examples
 ///
@@ -130,7 +168,7 @@ impl std::error::Error for LoadError {
 /// ```
 pub fn load(path: impl AsRef<Path>) -> Result<Policies, LoadError> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+    let bytes = read_policies_file(path).map_err(|source| LoadError::Read {
         path: path.to_owned(),
         source,
     })?;

@@ -115,6 +115,8 @@ pub fn parse_with_catalog(
     text: &str,
     catalog: &Catalog,
 ) -> Result<Policies, Diagnostics> {
+    // A byte order mark is not part of the text: positions are counted as an editor shows them.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut diags = Diagnostics::new(path, text);
     let result = parse_into(&mut diags, text, catalog);
     diags.sort();
@@ -149,10 +151,25 @@ fn parse_into(diags: &mut Diagnostics, text: &str, catalog: &Catalog) -> Option<
     if !errors.is_empty() {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
-            diags.push(Diagnostic::spanned(
-                format!("invalid TOML: {}", e.message().trim_end()),
-                span,
-            ));
+            let message = e.message().trim_end();
+            let diag = match message {
+                "duplicate key" => Diagnostic::spanned(
+                    format!(
+                        "invalid TOML: duplicate key `{}`",
+                        text.get(span.clone()).unwrap_or_default()
+                    ),
+                    span,
+                )
+                .with_label("defined again here")
+                .with_help(
+                    "a key, or a `[table]` header, may appear only once in a table; remove or rename one of them",
+                ),
+                m if m.contains("recursion") => Diagnostic::spanned(format!("invalid TOML: {m}"), span)
+                    .with_label("nested too deep")
+                    .with_help("policies.toml nests two levels deep at most (a list of strings in a table)"),
+                m => Diagnostic::spanned(format!("invalid TOML: {m}"), span),
+            };
+            diags.push(diag);
         }
         return None;
     }
@@ -339,7 +356,7 @@ fn read_products(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Vec<RawProduc
             id,
             models,
         };
-        if product.actions.as_ref().is_some_and(|a| a.items.is_empty()) {
+        if product.actions.as_ref().is_some_and(|a| a.written == 0) {
             let span = product
                 .actions
                 .as_ref()
@@ -581,7 +598,7 @@ fn check_requirement(diags: &mut Diagnostics, m: &RawModel, index: &HashMap<Stri
         None => "this pricing model".to_owned(),
     };
     match (&m.actions, &m.no_policy) {
-        (Some(list), None) if list.items.is_empty() => diags.push(
+        (Some(list), None) if list.written == 0 => diags.push(
             Diagnostic::spanned(format!("{what} grants no action"), list.span.clone())
                 .with_label("empty list")
                 .with_help(

@@ -18,6 +18,8 @@ pub(crate) type Str = Spanned<String>;
 pub(crate) struct StrList {
     pub items: Vec<Str>,
     pub span: Range<usize>,
+    /// How many entries the file writes, valid or not (`items` keeps only the valid ones).
+    pub written: usize,
 }
 
 /// One TOML table being read against a fixed set of keys.
@@ -179,6 +181,21 @@ impl<'t, 'i> Table<'t, 'i> {
             .and_then(|i| u32::from_str_radix(i.as_str(), i.radix()).ok());
         match parsed {
             Some(n) => Some(Spanned::new(value.span(), n)),
+            None if value.get_ref().as_integer().is_some() => {
+                diags.push(
+                    Diagnostic::spanned(
+                        format!(
+                            "`{key}` in {} must be a whole number from 0 to {}",
+                            self.what,
+                            u32::MAX
+                        ),
+                        value.span(),
+                    )
+                    .with_label("out of range")
+                    .with_help(format!("write `{key} = {example}`")),
+                );
+                None
+            }
             None => {
                 self.wrong_type(diags, key, "a whole number", value);
                 None
@@ -251,6 +268,7 @@ impl<'t, 'i> Table<'t, 'i> {
         Some(StrList {
             items,
             span: value.span(),
+            written: array.len(),
         })
     }
 

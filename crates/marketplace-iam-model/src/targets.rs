@@ -426,7 +426,7 @@ pub(crate) fn read_targets(
         let attach = t.string(diags, "attach", "\"...\"");
         let serves = t.strings(diags, "serves", Some("[\"container\"]"));
         if let Some(list) = &serves {
-            if list.items.is_empty() {
+            if list.written == 0 {
                 diags.push(
                     Diagnostic::spanned(
                         format!("{} serves no product", t.what()),

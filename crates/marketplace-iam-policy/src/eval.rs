@@ -90,7 +90,9 @@ impl PolicyFile {
         Ok(PolicyFile { name, policy })
     }
 
-    /// Reads and parses a file; it is named by `path` as given.
+    /// Reads and parses a file; it is named by `path` as given. A file larger than [`MAX_POLICY_FILE_BYTES`] is
+    /// refused (an error of kind [`std::io::ErrorKind::FileTooLarge`]) after reading at most the limit plus one
+    /// byte.
     ///
     /// ```
     /// let err = marketplace_iam_policy::PolicyFile::read("no/such.json").unwrap_err();
@@ -98,13 +100,41 @@ impl PolicyFile {
     /// ```
     pub fn read(path: impl AsRef<Path>) -> Result<PolicyFile, ReadError> {
         let name = path.as_ref().display().to_string();
-        let bytes = std::fs::read(path.as_ref()).map_err(|source| ReadError::Io {
+        let bytes = read_bounded(path.as_ref()).map_err(|source| ReadError::Io {
             path: name.clone(),
             source,
         })?;
         let policy = Policy::parse_bytes(&name, &bytes).map_err(ReadError::Invalid)?;
         Ok(PolicyFile { name, policy })
     }
+}
+
+/// The largest policy document [`PolicyFile::read`] reads: 1 MiB.
+///
+/// IAM's own limits are far smaller: 6,144 characters for a managed policy, 10,240 for all inline policies of a role
+/// together, 5,120 for an SCP (whitespace not counted), so even a pretty-printed document exported from an account
+/// is under 100 KB. A larger file is not a policy document, and evaluating it against the whole catalog would take
+/// seconds per megabyte; it is refused rather than read without limit. [`Policy::parse`] has no limit: its caller
+/// holds the text already.
+pub const MAX_POLICY_FILE_BYTES: u64 = 1024 * 1024;
+
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_POLICY_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_POLICY_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "the file is larger than {} MiB, the limit for a policy document (IAM accepts at most 6,144 \
+                 characters in a managed policy); check that the path names one policy document",
+                MAX_POLICY_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Everything that decides what one principal may do: its identity policies, its permissions boundary, and the

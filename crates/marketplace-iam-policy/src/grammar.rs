@@ -215,11 +215,16 @@ impl Policy {
             Ok(raw) => raw,
             Err(err) => {
                 let path = render_path(err.path());
-                return Err(from_json_error(file, path, err.inner()));
+                let mut err = from_json_error(file, path, err.inner());
+                crate::hints::improve(text, &mut err);
+                return Err(err);
             }
         };
-        de.end()
-            .map_err(|e| from_json_error(file, String::new(), &e))?;
+        de.end().map_err(|e| {
+            let mut err = from_json_error(file, String::new(), &e);
+            crate::hints::improve(text, &mut err);
+            err
+        })?;
         Ok(Policy {
             version: raw.version,
             id: raw.id,
@@ -231,7 +236,7 @@ impl Policy {
     ///
     /// ```
     /// let err = marketplace_iam_policy::Policy::parse_bytes("p.json", b"{\n  \"Id\": \"\xff\"}").unwrap_err();
-    /// assert_eq!(err.to_string(), "p.json:2:10: the file is not UTF-8 text");
+    /// assert_eq!(err.to_string(), "p.json:2:10: the file is not UTF-8 text: save it as UTF-8");
     /// ```
     pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Policy, PolicyError> {
         match std::str::from_utf8(bytes) {
@@ -247,7 +252,12 @@ impl Policy {
                     line,
                     column,
                     path: String::new(),
-                    message: "the file is not UTF-8 text".to_owned(),
+                    message: if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+                        "the file is UTF-16 text, not UTF-8: convert it (e.g. `iconv -f UTF-16 -t UTF-8`)"
+                    } else {
+                        "the file is not UTF-8 text: save it as UTF-8"
+                    }
+                    .to_owned(),
                 })
             }
         }

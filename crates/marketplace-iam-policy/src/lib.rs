@@ -13,6 +13,8 @@
 //! 3. [`check`]: a [`Report`] for a list of required actions ([`required_for`] a product or pricing model of
 //!    policies.toml, or [`catalog_actions`] by name), with over-grants and warnings; JSON through serde, text
 //!    through `Display`.
+//! 4. [`Policy`] serialises with serde back to IAM JSON (every list as an array, condition values as strings) that
+//!    reads back as the same policy.
 //!
 //! # The metering and entitlement actions have no resource types
 //!
@@ -96,13 +98,15 @@
 mod condition;
 mod eval;
 mod grammar;
+mod hints;
 mod matching;
 mod report;
+mod serialize;
 
 pub use condition::{BaseOperator, Context, Operator, SetOperator};
 pub use eval::{
-    ConditionRef, Decision, Evaluation, MinimalStatement, PolicyFile, PolicyKind, PolicySet,
-    ReadError, StatementRef,
+    ConditionRef, Decision, Evaluation, MAX_POLICY_FILE_BYTES, MinimalStatement, PolicyFile,
+    PolicyKind, PolicySet, ReadError, StatementRef,
 };
 pub use grammar::{
     Actions, Condition, Effect, Policy, PolicyError, Principal, PrincipalValue, Resources,

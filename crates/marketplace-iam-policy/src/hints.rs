@@ -1,0 +1,118 @@
+//! What to do about a document that is not a policy: the reader's error says what and where; for the mistakes
+//! people make with real files (AWS CLI output instead of the document, a URL-encoded document as the IAM API
+//! returns it, YAML, comments, a misspelt element), this adds how to fix it.
+
+use crate::grammar::PolicyError;
+
+/// Adds a hint to `err`, the error for `text`, when the mistake is a known one.
+pub(crate) fn improve(text: &str, err: &mut PolicyError) {
+    if let Some(hint) = hint(text, err) {
+        err.message.push_str(": ");
+        err.message.push_str(&hint);
+    }
+}
+
+fn hint(text: &str, err: &PolicyError) -> Option<String> {
+    let start = text.trim_start();
+    if start.is_empty() {
+        return Some(
+            "the file is empty; a policy document is a JSON object such as \
+             {\"Version\": \"2012-10-17\", \"Statement\": [...]}"
+                .into(),
+        );
+    }
+    let document_level = err.path.is_empty() || err.path.split(['.', '[']).count() == 1;
+    if let Some(hint) = top_level(start, err).filter(|_| document_level) {
+        return Some(hint);
+    }
+    if let Some(field) = unknown_field(&err.message) {
+        let expected = expected_fields(&err.message);
+        let close = expected
+            .iter()
+            .find(|e| e.eq_ignore_ascii_case(field))
+            .or_else(|| {
+                expected
+                    .iter()
+                    .map(|e| (strsim::jaro_winkler(field, e), e))
+                    .filter(|(score, _)| *score >= 0.85)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, e)| e)
+            })?;
+        return Some(if close.eq_ignore_ascii_case(field) {
+            format!("did you mean `{close}`? (IAM element names are case-sensitive)")
+        } else {
+            format!("did you mean `{close}`?")
+        });
+    }
+    None
+}
+
+/// Mistakes about the document as a whole.
+fn top_level(start: &str, err: &PolicyError) -> Option<String> {
+    let lower = start.get(..3).unwrap_or(start).to_ascii_lowercase();
+    if lower == "%7b" {
+        return Some(
+            "the document is URL-encoded, as the IAM API returns it; decode it first \
+             (the AWS CLI decodes it for you: `aws iam get-policy-version ... --query PolicyVersion.Document`)"
+                .into(),
+        );
+    }
+    if start.starts_with("//") || start.starts_with("/*") || start.starts_with('#') {
+        return Some("JSON has no comments; remove them".into());
+    }
+    if err.message.contains("key must be a string") {
+        return Some("JSON keys and strings are written in double quotes".into());
+    }
+    if !start.starts_with('{') && !start.starts_with('[') && err.message.starts_with("invalid JSON")
+    {
+        return Some("a policy document is a JSON object, starting with `{` (not YAML)".into());
+    }
+    if err.message.starts_with("invalid type: sequence") && err.path.is_empty() {
+        return Some("a file holds one policy document; put each in its own file".into());
+    }
+    if err.message == "invalid JSON: trailing characters" {
+        return Some("a file holds one policy document, and nothing after it".into());
+    }
+    let field = unknown_field(&err.message)?;
+    let wrapped = match field {
+        "PolicyVersion" => {
+            "this is the output of `aws iam get-policy-version`; the policy document is its `PolicyVersion.Document` \
+             (add `--query PolicyVersion.Document`)"
+        }
+        "RoleName" | "UserName" | "GroupName" | "PolicyName" | "PolicyDocument" => {
+            "this is the output of `aws iam get-role-policy` (or get-user-policy, get-group-policy); the policy \
+             document is its `PolicyDocument` (add `--query PolicyDocument`)"
+        }
+        "Policy" => {
+            "this is the output of `aws organizations describe-policy`; the policy document is the JSON text in its \
+             `Policy.Content` (add `--query Policy.Content --output text`)"
+        }
+        "AWSTemplateFormatVersion" | "Resources" | "Parameters" => {
+            "this is a CloudFormation template; the policy document is the `PolicyDocument` of an \
+             `AWS::IAM::ManagedPolicy` or of a role's `Policies`"
+        }
+        "UserDetailList" | "RoleDetailList" | "GroupDetailList" | "Policies" => {
+            "this is the output of `aws iam get-account-authorization-details`; check each policy document in it \
+             (e.g. `PolicyVersionList[?IsDefaultVersion].Document` of a policy) on its own"
+        }
+        _ => return None,
+    };
+    Some(wrapped.into())
+}
+
+/// `X` in serde's "unknown field `X`, expected one of `A`, `B`".
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split_once('`').map(|(field, _)| field)
+}
+
+fn expected_fields(message: &str) -> Vec<&str> {
+    let Some((_, list)) = message.split_once("expected one of ") else {
+        return message
+            .split_once("expected `")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .map(|(one, _)| vec![one])
+            .unwrap_or_default();
+    };
+    list.split(", ").map(|s| s.trim_matches('`')).collect()
+}
