@@ -155,15 +155,15 @@ impl Diagnostics {
 
     /// The 1-based line and column (in characters) where `diagnostic` points, if it points anywhere.
     pub fn line_col(&self, diagnostic: &Diagnostic) -> Option<(usize, usize)> {
-        let start = diagnostic.span.as_ref()?.start.min(self.source.len());
+        Some(self.position(diagnostic.span.as_ref()?.start))
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset of the source.
+    pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
+        let start = clamp(offset..offset, &self.source).start;
         let line = self.line_of(start);
-        let col = self
-            .source
-            .get(self.line_starts[line]..start)?
-            .chars()
-            .count()
-            + 1;
-        Some((line + 1, col))
+        let col = self.source[self.line_starts[line]..start].chars().count() + 1;
+        (line + 1, col)
     }
 
     /// Renders one diagnostic, rustc-style, without colour:
@@ -191,15 +191,13 @@ impl Diagnostics {
         };
         let span = clamp(span.clone(), &self.source);
         // The line index is built once per file, so each diagnostic costs only its own line.
-        let line = self.line_of(span.start);
-        let line_start = self.line_starts[line];
+        let (line_no, col) = self.position(span.start);
+        let line_start = self.line_starts[line_no - 1];
         let line_end = self
             .line_starts
-            .get(line + 1)
+            .get(line_no)
             .map_or(self.source.len(), |next| next - 1);
-        let line_no = line + 1;
         let text = self.source[line_start..line_end].trim_end_matches('\r');
-        let col = self.source[line_start..span.start].chars().count() + 1;
         let width = line_no.to_string().len();
         let pad = " ".repeat(width);
         // Tabs are shown as one space each, so the caret lines up with what it points at; other control characters

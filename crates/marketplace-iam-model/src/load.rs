@@ -400,18 +400,18 @@ fn check_actions(
                 );
             }
             if index.insert(id.get_ref().clone(), ActionIndex(i)).is_some() {
-                diags.push(
-                    Diagnostic::spanned(format!("duplicate action id `{}`", id.get_ref()), id.span())
-                        .with_label("declared again here")
-                        .with_help("each action is declared once; remove this `[[actions]]` table or rename its id"),
-                );
+                diags.push(duplicate_id(
+                    id,
+                    "action",
+                    "each action is declared once; remove this `[[actions]]` table or rename its id",
+                ));
             }
         }
         if let Some(name) = &a.name {
             if check_action_name(diags, name, catalog)
                 && let Some(first) = names.insert(name.get_ref(), name)
             {
-                let (line, _) = line_col_of(diags, first.span());
+                let (line, _) = diags.position(first.span().start);
                 diags.push(
                     Diagnostic::spanned(
                         format!("action `{}` is declared twice", name.get_ref()),
@@ -556,14 +556,11 @@ fn check_products(
         if let Some(id) = &p.id {
             check_kebab_id(diags, id, "product");
             if seen.insert(id.get_ref(), id).is_some() {
-                diags.push(
-                    Diagnostic::spanned(
-                        format!("duplicate product id `{}`", id.get_ref()),
-                        id.span(),
-                    )
-                    .with_label("declared again here")
-                    .with_help("give each product a different id"),
-                );
+                diags.push(duplicate_id(
+                    id,
+                    "product",
+                    "give each product a different id",
+                ));
             }
         }
         if let Some(list) = &p.actions {
@@ -574,14 +571,11 @@ fn check_products(
             if let Some(id) = &m.id {
                 check_kebab_id(diags, id, "pricing model");
                 if model_ids.insert(id.get_ref(), id).is_some() {
-                    diags.push(
-                        Diagnostic::spanned(
-                            format!("duplicate pricing model id `{}`", id.get_ref()),
-                            id.span(),
-                        )
-                        .with_label("declared again here")
-                        .with_help("give each pricing model of a product a different id"),
-                    );
+                    diags.push(duplicate_id(
+                        id,
+                        "pricing model",
+                        "give each pricing model of a product a different id",
+                    ));
                 }
             }
             if let Some(url) = &m.source {
@@ -653,7 +647,14 @@ fn check_references(diags: &mut Diagnostics, items: &[Str], index: &HashMap<Stri
     }
 }
 
-fn check_kebab_id(diags: &mut Diagnostics, id: &Str, what: &str) {
+/// `duplicate <what> id `x``, pointing at the second declaration.
+pub(crate) fn duplicate_id(id: &Str, what: &str, help: &str) -> Diagnostic {
+    Diagnostic::spanned(format!("duplicate {what} id `{}`", id.get_ref()), id.span())
+        .with_label("declared again here")
+        .with_help(help)
+}
+
+pub(crate) fn check_kebab_id(diags: &mut Diagnostics, id: &Str, what: &str) {
     if !ident::is_kebab_id(id.get_ref()) {
         diags.push(
             Diagnostic::spanned(
@@ -759,12 +760,6 @@ fn check_type_names(diags: &mut Diagnostics, actions: &[RawAction], products: &[
             }
         }
     }
-}
-
-fn line_col_of(diags: &Diagnostics, span: Range<usize>) -> (usize, usize) {
-    diags
-        .line_col(&Diagnostic::spanned("", span))
-        .unwrap_or((0, 0))
 }
 
 fn texts(list: StrList) -> Vec<String> {

@@ -403,22 +403,13 @@ pub(crate) fn read_targets(
         let id = t.string(diags, "id", "\"ecs\"");
         if let Some(id) = &id {
             t.set_what(format!("target `{}`", id.get_ref()));
-            if !ident::is_kebab_id(id.get_ref()) {
-                diags.push(
-                    Diagnostic::spanned(format!("target id `{}` cannot become a Rust type name", id.get_ref()), id.span())
-                        .with_label("not a lowercase kebab-case id")
-                        .with_help("target ids are lowercase ASCII words joined by `-`, such as `cross-account`"),
-                );
-            }
+            crate::load::check_kebab_id(diags, id, "target");
             if !ids.insert(id.get_ref().clone()) {
-                diags.push(
-                    Diagnostic::spanned(
-                        format!("duplicate target id `{}`", id.get_ref()),
-                        id.span(),
-                    )
-                    .with_label("declared again here")
-                    .with_help("give each target a different id"),
-                );
+                diags.push(crate::load::duplicate_id(
+                    id,
+                    "target",
+                    "give each target a different id",
+                ));
             }
         }
         let name = t.string(diags, "name", "\"...\"");
