@@ -11,11 +11,12 @@ use crate::{Args, Require};
 pub(crate) fn expand(args: Args) -> TokenStream {
     let span = args.span();
     let examples = std::env::var("CARGO_CRATE_NAME").is_ok_and(|n| n == "marketplace_iam");
-    let (display, bytes, include) = match &args {
+    // `file`: the absolute path, as a literal, when the text comes from a file.
+    let (display, bytes, file) = match &args {
         Args::Source(lit, _) => (
             "<inline policies>".to_owned(),
             lit.value().into_bytes(),
-            TokenStream::new(),
+            None,
         ),
         Args::Default | Args::Path(_) => {
             let rel = match &args {
@@ -27,12 +28,7 @@ pub(crate) fn expand(args: Args) -> TokenStream {
                 .unwrap_or_default();
             let abs = dir.join(&rel);
             match marketplace_iam_model::read_policies_file(&abs) {
-                Ok(bytes) => {
-                    let abs = Literal::string(&abs.to_string_lossy());
-                    // Makes cargo rebuild the invoking crate when the file changes (stable Rust has no tracked paths).
-                    let include = quote_spanned!(span=> const _: &[u8] = include_bytes!(#abs););
-                    (rel, bytes, include)
-                }
+                Ok(bytes) => (rel, bytes, Some(Literal::string(&abs.to_string_lossy()))),
                 Err(e) => {
                     let message = format!(
                         "could not read `{rel}`: {e}\n\
@@ -48,14 +44,22 @@ pub(crate) fn expand(args: Args) -> TokenStream {
     match marketplace_iam_model::parse_bytes(&display, &bytes) {
         Ok(policies) => {
             let items = items(&codegen::generate(&codegen::plan(&policies, examples)));
-            // A valid file is UTF-8, so its text can be kept as a constant for tools that run the engine on it.
-            let text = String::from_utf8_lossy(&bytes);
-            let source = quote! {
+            // A valid file is UTF-8, so its text can be kept as a constant for tools that run the engine on it. For a
+            // file, `include_str!` is also what makes cargo rebuild the invoking crate when the file changes (stable
+            // Rust has no tracked paths).
+            let text = match &file {
+                Some(abs) => quote_spanned!(span=> ::core::include_str!(#abs)),
+                None => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    quote!(#text)
+                }
+            };
+            quote! {
                 /// The text of the policies.toml this API was generated from, for tools that run the engine on the
                 /// same data (`marketplace_iam_model::parse("policies.toml", POLICIES_TOML)`).
                 pub const POLICIES_TOML: &str = #text;
-            };
-            quote!(#include #source #items)
+                #items
+            }
         }
         Err(diags) => {
             let messages: Vec<String> = diags
@@ -70,7 +74,10 @@ pub(crate) fn expand(args: Args) -> TokenStream {
                 .collect();
             let text = String::from_utf8_lossy(&bytes);
             let skeleton = error_with_skeleton(&messages, span, &text);
-            quote!(#include #skeleton)
+            // The file may not be UTF-8 here, so it is tracked as bytes: fixing it rebuilds the invoking crate.
+            let track = file
+                .map(|abs| quote_spanned!(span=> const _: &[u8] = ::core::include_bytes!(#abs);));
+            quote!(#track #skeleton)
         }
     }
 }
