@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use toml::Spanned;
-use toml::de::DeTable;
+use toml_span::value::Table as TomlTable;
+use toml_span::{ErrorKind, Value};
 
 use crate::catalog::{self, AccessLevel, Catalog};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -12,7 +12,7 @@ use crate::ident;
 use crate::model::{
     Action, ActionIndex, Page, Policies, PricingModel, Product, Requirement, Service, Source,
 };
-use crate::reader::{Str, StrList, Table, backticked};
+use crate::reader::{Spanned, Str, StrList, Table, backticked};
 
 /// The `schema_version` this version of the engine reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -146,35 +146,88 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Policies, Diagnostics> {
     }
 }
 
-fn parse_into(diags: &mut Diagnostics, text: &str, catalog: &Catalog) -> Option<Policies> {
-    let (root, errors) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
-        for e in errors {
-            let span = e.span().unwrap_or(0..0);
-            let message = e.message().trim_end();
-            let diag = match message {
-                "duplicate key" => Diagnostic::spanned(
-                    format!(
-                        "invalid TOML: duplicate key `{}`",
-                        text.get(span.clone()).unwrap_or_default()
-                    ),
-                    span,
-                )
-                .with_label("defined again here")
-                .with_help(
-                    "a key, or a `[table]` header, may appear only once in a table; remove or rename one of them",
-                ),
-                m if m.contains("recursion") => Diagnostic::spanned(format!("invalid TOML: {m}"), span)
-                    .with_label("nested too deep")
-                    .with_help("policies.toml nests two levels deep at most (a list of strings in a table)"),
-                m => Diagnostic::spanned(format!("invalid TOML: {m}"), span),
-            };
-            diags.push(diag);
-        }
-        return None;
+/// How a message names what the TOML parser expected or found: punctuation as written.
+fn token(description: &'static str) -> &'static str {
+    match description {
+        "an equals" => "`=`",
+        "a period" => "`.`",
+        "a comma" => "`,`",
+        "a colon" => "`:`",
+        "a plus" => "`+`",
+        "a left bracket" => "`[`",
+        "a right bracket" => "`]`",
+        "a left brace" => "`{`",
+        "a right brace" => "`}`",
+        other => other,
     }
+}
+
+/// A TOML syntax error as a diagnostic, pointing where the parser stopped.
+fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_span::Error) -> Diagnostic {
+    let span = e.span.start.min(text.len())..e.span.end.min(text.len());
+    let again = |what: String, first: toml_span::Span| {
+        let (line, _) = diags.position(first.start);
+        Diagnostic::spanned(format!("invalid TOML: duplicate {what}"), span.clone())
+            .with_label("defined again here")
+            .with_help(format!(
+                "a key, or a `[table]` header, may appear only once in a table; it is first defined on line {line}; \
+                 remove or rename one of them"
+            ))
+    };
+    match &e.kind {
+        ErrorKind::DuplicateKey { key, first } => again(format!("key `{key}`"), *first),
+        ErrorKind::DuplicateTable { name, first } => again(format!("table `[{name}]`"), *first),
+        ErrorKind::ExceededDepthLimit => Diagnostic::spanned(format!("invalid TOML: {e}"), span)
+            .with_label("nested too deep")
+            .with_help(
+                "policies.toml nests two levels deep at most (a list of strings in a table)",
+            ),
+        ErrorKind::UnquotedString => {
+            Diagnostic::spanned("invalid TOML: text must be quoted", span)
+                .with_label("expected a string, a number, `true`, `false`, an array or a table")
+                .with_help("write text in double quotes: `key = \"text\"`")
+        }
+        ErrorKind::Wanted { expected, found } => {
+            let (expected, found) = (token(expected), token(found));
+            Diagnostic::spanned(
+                format!("invalid TOML: expected {expected}, found {found}"),
+                span,
+            )
+            .with_label(format!("expected {expected}"))
+        }
+        ErrorKind::InvalidNumber => Diagnostic::spanned("invalid TOML: invalid number", span)
+            .with_label("not a number")
+            .with_help("write text in double quotes: `key = \"text\"`"),
+        ErrorKind::UnterminatedString | ErrorKind::InvalidCharInString('\n') => {
+            Diagnostic::spanned("invalid TOML: unterminated string", span)
+                .with_label("this string is not closed")
+                .with_help(
+                    "end the string on the same line with the quote it starts with \
+                     (or use `\"\"\"` for text over several lines)",
+                )
+        }
+        _ => Diagnostic::spanned(format!("invalid TOML: {e}"), span),
+    }
+}
+
+fn parse_into(diags: &mut Diagnostics, text: &str, catalog: &Catalog) -> Option<Policies> {
+    let root = match toml_span::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            let diag = syntax_error(diags, text, &e);
+            diags.push(diag);
+            return None;
+        }
+    };
+    let Some(root) = root.as_table() else {
+        // The parser returns a table for every document it accepts.
+        diags.push(Diagnostic::whole_file(
+            "invalid TOML: the document is not a table",
+        ));
+        return None;
+    };
     let root_span = 0..0;
-    let root = Table::new(diags, root.get_ref(), root_span, "policies.toml", ROOT_KEYS);
+    let root = Table::new(diags, text, root, root_span, "policies.toml", ROOT_KEYS);
 
     let version = root.u32(diags, "schema_version", &SCHEMA_VERSION.to_string())?;
     if *version.get_ref() != SCHEMA_VERSION {
@@ -838,18 +891,30 @@ pub struct Salvaged {
 /// assert_eq!(s.products, [("Ami".to_string(), vec![])]);
 /// ```
 pub fn salvage(text: &str) -> Salvaged {
-    fn tables<'a, 'i>(v: Option<&'a Spanned<toml::de::DeValue<'i>>>) -> Vec<&'a DeTable<'i>> {
-        v.and_then(|v| v.get_ref().as_array())
-            .map(|a| a.iter().filter_map(|t| t.get_ref().as_table()).collect())
+    fn tables<'a, 'i>(v: Option<&'a Value<'i>>) -> Vec<&'a TomlTable<'i>> {
+        v.and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_table).collect())
             .unwrap_or_default()
     }
     let mut out = Salvaged::default();
-    let (root, _) = DeTable::parse_recoverable(text);
-    let root = root.get_ref();
-    let id_of = |t: &DeTable<'_>| {
-        t.get("id")
-            .and_then(|v| v.get_ref().as_str().map(str::to_owned))
+    let fixed;
+    let root = match toml_span::parse(text) {
+        Ok(root) => root,
+        Err(_) => match repaired(text) {
+            Some(text) => {
+                fixed = text;
+                match toml_span::parse(&fixed) {
+                    Ok(root) => root,
+                    Err(_) => return out,
+                }
+            }
+            None => return out,
+        },
     };
+    let Some(root) = root.as_table() else {
+        return out;
+    };
+    let id_of = |t: &TomlTable<'_>| t.get("id").and_then(Value::as_str).map(str::to_owned);
     let mut taken: Vec<String> = RESERVED_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
     let mut fresh = |name: &String| {
         let new = !taken.contains(name);
@@ -883,4 +948,31 @@ pub fn salvage(text: &str) -> Salvaged {
         out.products.push((name, models));
     }
     out
+}
+
+/// The text of a document with a syntax error, with each line the parser stops at blanked out until it parses (a
+/// few times at most), so that a mistake in one table does not hide the ids of the others. `None` if that fails.
+fn repaired(text: &str) -> Option<String> {
+    const ATTEMPTS: usize = 8;
+    let mut text = text.to_owned();
+    for _ in 0..ATTEMPTS {
+        let Err(e) = toml_span::parse(&text) else {
+            return Some(text);
+        };
+        let bytes = text.as_bytes();
+        let at = e.span.start.min(bytes.len());
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| at + i);
+        if start == end {
+            return None;
+        }
+        text.replace_range(start..end, &" ".repeat(end - start));
+    }
+    None
 }

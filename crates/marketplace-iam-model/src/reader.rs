@@ -1,18 +1,89 @@
 //! A typed, error-collecting walk over a parsed TOML table.
 //!
 //! Deserializing with serde stops at the first error. A maintainer who made three mistakes should see three errors,
-//! so the schema is read by hand over `toml`'s spanned tables: every missing field, wrong type, unknown key and
-//! duplicate list entry is recorded, and reading goes on.
+//! so the schema is read by hand over the values `toml-span` parses, each with its byte range: every missing field,
+//! wrong type, unknown key and duplicate list entry is recorded, and reading goes on. (A TOML syntax error stops the
+//! reading: what follows it cannot be trusted.)
 
 use std::ops::Range;
 
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml_span::Value;
+use toml_span::value::Table as TomlTable;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
+/// A value read from the file, with the byte range it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Spanned<T> {
+    span: Range<usize>,
+    value: T,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(span: Range<usize>, value: T) -> Self {
+        Spanned { span, value }
+    }
+
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+
+    pub fn get_ref(&self) -> &T {
+        &self.value
+    }
+
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
 /// A string from the file with the byte range it came from.
 pub(crate) type Str = Spanned<String>;
+
+/// The byte range of a parsed TOML value in `text`; for a string, with its quotes (the parser's span is the text
+/// between them), so that carets underline the string as written.
+fn range(text: &str, value: &Value<'_>) -> Range<usize> {
+    let (mut start, mut end) = (value.span.start, value.span.end);
+    if let Some(s) = value.as_str() {
+        let bytes = text.as_bytes();
+        // The parser points an empty one-line string (`""`, `''`) at its opening quote.
+        if s.is_empty()
+            && end == start + 1
+            && matches!(bytes.get(start), Some(b'"' | b'\''))
+            && bytes.get(end) == bytes.get(start)
+        {
+            return start..end + 1;
+        }
+        let mut quotes = 0;
+        while quotes < 3
+            && start > 0
+            && matches!(bytes[start - 1], b'"' | b'\'')
+            && bytes.get(end) == Some(&bytes[start - 1])
+        {
+            start -= 1;
+            end += 1;
+            quotes += 1;
+        }
+    }
+    start..end
+}
+
+/// What a value is, in messages: "string", "integer", ... (the names TOML gives its types).
+fn type_of(value: &Value<'_>) -> &'static str {
+    if value.as_str().is_some() {
+        "string"
+    } else if value.as_integer().is_some() {
+        "integer"
+    } else if value.as_float().is_some() {
+        "float"
+    } else if value.as_bool().is_some() {
+        "boolean"
+    } else if value.as_array().is_some() {
+        "array"
+    } else {
+        "table"
+    }
+}
 
 /// A string list from the file, with the range of the whole list.
 pub(crate) struct StrList {
@@ -24,7 +95,9 @@ pub(crate) struct StrList {
 
 /// One TOML table being read against a fixed set of keys.
 pub(crate) struct Table<'t, 'i> {
-    table: &'t DeTable<'i>,
+    table: &'t TomlTable<'i>,
+    /// The document the table was parsed from.
+    text: &'i str,
     span: Range<usize>,
     /// How messages name this table, e.g. "action `MeterUsage`" or "the `[page]` table".
     what: String,
@@ -36,7 +109,8 @@ impl<'t, 'i> Table<'t, 'i> {
     /// Starts reading `table`; reports every key not in `known` right away.
     pub fn new(
         diags: &mut Diagnostics,
-        table: &'t DeTable<'i>,
+        text: &'i str,
+        table: &'t TomlTable<'i>,
         span: Range<usize>,
         what: impl Into<String>,
         known: &[&str],
@@ -44,12 +118,15 @@ impl<'t, 'i> Table<'t, 'i> {
         let what = what.into();
         let mut suggested = Vec::new();
         for key in table.keys() {
-            let name: &str = key.get_ref();
+            let name: &str = &key.name;
             if known.contains(&name) {
                 continue;
             }
-            let mut d = Diagnostic::spanned(format!("unknown key `{name}` in {what}"), key.span())
-                .with_label("unknown key");
+            let mut d = Diagnostic::spanned(
+                format!("unknown key `{name}` in {what}"),
+                key.span.start..key.span.end,
+            )
+            .with_label("unknown key");
             let closest = known
                 .iter()
                 .map(|k| (strsim::jaro_winkler(k, name), k))
@@ -66,6 +143,7 @@ impl<'t, 'i> Table<'t, 'i> {
         }
         Table {
             table,
+            text,
             span,
             what,
             suggested,
@@ -85,7 +163,7 @@ impl<'t, 'i> Table<'t, 'i> {
         self.what = what;
     }
 
-    fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+    fn get(&self, key: &str) -> Option<&'t Value<'i>> {
         self.table.get(key)
     }
 
@@ -108,21 +186,15 @@ impl<'t, 'i> Table<'t, 'i> {
         self.span.clone()
     }
 
-    fn wrong_type(
-        &self,
-        diags: &mut Diagnostics,
-        key: &str,
-        expected: &str,
-        found: &Spanned<DeValue<'_>>,
-    ) {
+    fn wrong_type(&self, diags: &mut Diagnostics, key: &str, expected: &str, found: &Value<'_>) {
         diags.push(
             Diagnostic::spanned(
                 format!(
                     "`{key}` in {} must be {expected}, found {}",
                     self.what,
-                    found.get_ref().type_str()
+                    type_of(found)
                 ),
-                found.span(),
+                range(self.text, found),
             )
             .with_label(format!("expected {expected}")),
         );
@@ -140,27 +212,30 @@ impl<'t, 'i> Table<'t, 'i> {
     /// A string that may be left out; when present it must be a non-empty string.
     pub fn optional_string(&self, diags: &mut Diagnostics, key: &str) -> Option<Str> {
         let value = self.get(key)?;
-        let Some(s) = value.get_ref().as_str() else {
+        let Some(s) = value.as_str() else {
             self.wrong_type(diags, key, "a string", value);
             return None;
         };
         if s.trim().is_empty() {
             diags.push(
-                Diagnostic::spanned(format!("`{key}` in {} is empty", self.what), value.span())
-                    .with_label("empty string")
-                    .with_help(format!(
-                        "write the {key}, or remove the key if it is optional"
-                    )),
+                Diagnostic::spanned(
+                    format!("`{key}` in {} is empty", self.what),
+                    range(self.text, value),
+                )
+                .with_label("empty string")
+                .with_help(format!(
+                    "write the {key}, or remove the key if it is optional"
+                )),
             );
             return None;
         }
-        Some(Spanned::new(value.span(), s.to_owned()))
+        Some(Spanned::new(range(self.text, value), s.to_owned()))
     }
 
     /// An optional boolean.
     pub fn bool(&self, diags: &mut Diagnostics, key: &str) -> Option<bool> {
         let value = self.get(key)?;
-        match value.get_ref().as_bool() {
+        match value.as_bool() {
             Some(b) => Some(b),
             None => {
                 self.wrong_type(diags, key, "`true` or `false`", value);
@@ -175,13 +250,10 @@ impl<'t, 'i> Table<'t, 'i> {
             self.missing(diags, key, example);
             return None;
         };
-        let parsed = value
-            .get_ref()
-            .as_integer()
-            .and_then(|i| u32::from_str_radix(i.as_str(), i.radix()).ok());
+        let parsed = value.as_integer().and_then(|i| u32::try_from(i).ok());
         match parsed {
-            Some(n) => Some(Spanned::new(value.span(), n)),
-            None if value.get_ref().as_integer().is_some() => {
+            Some(n) => Some(Spanned::new(range(self.text, value), n)),
+            None if value.as_integer().is_some() => {
                 diags.push(
                     Diagnostic::spanned(
                         format!(
@@ -189,7 +261,7 @@ impl<'t, 'i> Table<'t, 'i> {
                             self.what,
                             u32::MAX
                         ),
-                        value.span(),
+                        range(self.text, value),
                     )
                     .with_label("out of range")
                     .with_help(format!("write `{key} = {example}`")),
@@ -217,7 +289,7 @@ impl<'t, 'i> Table<'t, 'i> {
             }
             return None;
         };
-        let Some(array) = value.get_ref().as_array() else {
+        let Some(array) = value.as_array() else {
             self.wrong_type(diags, key, "an array of strings", value);
             return None;
         };
@@ -225,7 +297,7 @@ impl<'t, 'i> Table<'t, 'i> {
         let mut seen: std::collections::HashSet<&str> =
             std::collections::HashSet::with_capacity(array.len());
         for item in array {
-            match item.get_ref().as_str() {
+            match item.as_str() {
                 Some(s) if !s.trim().is_empty() => {
                     if !seen.insert(s) {
                         diags.push(
@@ -235,19 +307,19 @@ impl<'t, 'i> Table<'t, 'i> {
                                     shorten(s),
                                     self.what
                                 ),
-                                item.span(),
+                                range(self.text, item),
                             )
                             .with_label("duplicate entry")
                             .with_help("remove this entry"),
                         );
                     } else {
-                        items.push(Spanned::new(item.span(), s.to_owned()));
+                        items.push(Spanned::new(range(self.text, item), s.to_owned()));
                     }
                 }
                 Some(_) => diags.push(
                     Diagnostic::spanned(
                         format!("empty string in `{key}` of {}", self.what),
-                        item.span(),
+                        range(self.text, item),
                     )
                     .with_label("empty string")
                     .with_help("remove this entry"),
@@ -257,9 +329,9 @@ impl<'t, 'i> Table<'t, 'i> {
                         format!(
                             "every entry of `{key}` in {} must be a string, found {}",
                             self.what,
-                            item.get_ref().type_str()
+                            type_of(item)
                         ),
-                        item.span(),
+                        range(self.text, item),
                     )
                     .with_label("expected a string"),
                 ),
@@ -267,7 +339,7 @@ impl<'t, 'i> Table<'t, 'i> {
         }
         Some(StrList {
             items,
-            span: value.span(),
+            span: range(self.text, value),
             written: array.len(),
         })
     }
@@ -293,8 +365,15 @@ impl<'t, 'i> Table<'t, 'i> {
             );
             return None;
         };
-        match value.get_ref().as_table() {
-            Some(t) => Some(Table::new(diags, t, value.span(), what, known)),
+        match value.as_table() {
+            Some(t) => Some(Table::new(
+                diags,
+                self.text,
+                t,
+                range(self.text, value),
+                what,
+                known,
+            )),
             None => {
                 self.wrong_type(diags, key, "a table", value);
                 None
@@ -324,7 +403,7 @@ impl<'t, 'i> Table<'t, 'i> {
             }
             return None;
         };
-        let Some(array) = value.get_ref().as_array() else {
+        let Some(array) = value.as_array() else {
             self.wrong_type(
                 diags,
                 key,
@@ -335,12 +414,19 @@ impl<'t, 'i> Table<'t, 'i> {
         };
         let mut out = Vec::with_capacity(array.len());
         for (i, item) in array.iter().enumerate() {
-            match item.get_ref().as_table() {
-                Some(t) => out.push(Table::new(diags, t, item.span(), what(i + 1), known)),
+            match item.as_table() {
+                Some(t) => out.push(Table::new(
+                    diags,
+                    self.text,
+                    t,
+                    range(self.text, item),
+                    what(i + 1),
+                    known,
+                )),
                 None => self.wrong_type(diags, key, "an array of tables", item),
             }
         }
-        Some((out, value.span()))
+        Some((out, range(self.text, value)))
     }
 }
 
