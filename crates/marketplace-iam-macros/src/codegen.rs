@@ -205,7 +205,7 @@ fn lit(s: &str) -> String {
 }
 
 /// A `#[doc = "..."]` line; the example block is added only when `plan.examples`.
-fn doc(plan: &Plan, text: &str, example: impl FnOnce() -> String) -> String {
+fn doc(plan: &Plan, text: &str, example: &dyn Fn() -> String) -> String {
     let mut full = text.to_owned();
     if plan.examples {
         let example = example();
@@ -216,6 +216,16 @@ fn doc(plan: &Plan, text: &str, example: impl FnOnce() -> String) -> String {
         }
     }
     format!("#[doc = {}]\n", lit(&full))
+}
+
+/// One generated item per element of `items` (through `&dyn Fn`, so the macro crate compiles one copy of this per
+/// element type rather than one per call).
+fn rows<T>(items: &[T], row: &dyn Fn(&T) -> String) -> Vec<String> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(row(item));
+    }
+    out
 }
 
 /// A `const fn` of an enum that reads its value from a static table indexed by the discriminant (no per-variant
@@ -315,7 +325,7 @@ pub(crate) fn generate(plan: &Plan) -> String {
         "An IAM action that policies.toml declares: one variant per action.\n\n\
          Variant names are the action ids of policies.toml; each also has a marker type of the same name (for \
          [`Grants`]) and a `&'static str` constant.",
-        || {
+        &|| {
             let a = a0.expect("a valid file declares an action");
             format!(
                 "use marketplace_iam::Action;\n\n\
@@ -331,7 +341,7 @@ pub(crate) fn generate(plan: &Plan) -> String {
     let all_doc = doc(
         plan,
         "Every action, in the order policies.toml declares them.",
-        || {
+        &|| {
             format!(
                 "assert_eq!(marketplace_iam::Action::ALL.len(), {});",
                 plan.actions.len()
@@ -341,7 +351,7 @@ pub(crate) fn generate(plan: &Plan) -> String {
     let as_str_doc = doc(
         plan,
         "The exact IAM action name, e.g. `aws-marketplace:BatchMeterUsage`.",
-        || {
+        &|| {
             let a = a0.expect("an action");
             format!(
                 "assert_eq!(marketplace_iam::Action::{}.as_str(), \"{}\");",
@@ -352,7 +362,7 @@ pub(crate) fn generate(plan: &Plan) -> String {
     let id_doc = doc(
         plan,
         "The action's id in policies.toml (its name without the `aws-marketplace:` prefix).",
-        || {
+        &|| {
             let a = a0.expect("an action");
             format!(
                 "assert_eq!(marketplace_iam::Action::{0}.id(), \"{0}\");",
@@ -363,7 +373,7 @@ pub(crate) fn generate(plan: &Plan) -> String {
     let purpose_doc = doc(
         plan,
         "What a seller's integration uses the action for, in one line.",
-        || {
+        &|| {
             let a = a0.expect("an action");
             format!(
                 "assert!(!marketplace_iam::Action::{}.purpose().is_empty());",
@@ -374,7 +384,7 @@ pub(crate) fn generate(plan: &Plan) -> String {
     let level_doc = doc(
         plan,
         "The action's IAM access level as AWS's catalog gives it (`Read`, `Write`, ...).",
-        || {
+        &|| {
             let a = a0.expect("an action");
             format!(
                 "assert_eq!(marketplace_iam::Action::{}.access_level(), \"{}\");",
@@ -523,7 +533,7 @@ impl ::core::str::FromStr for Action {
     out.push_str(&doc(
         plan,
         "The error of parsing an [`Action`], [`ProductType`], [`PricingModel`] or [`DeploymentTarget`] from a string.",
-        || {
+        &|| {
             "let err = \"aws-marketplace:Nope\".parse::<marketplace_iam::Action>().unwrap_err();\n\
              assert_eq!(err.to_string(), \"unknown IAM action `aws-marketplace:Nope`\");"
                 .to_owned()
@@ -583,7 +593,7 @@ fn generate_products(
     out.push_str(&doc(
         plan,
         "A product type of policies.toml, with the policy AWS documents for it.",
-        || {
+        &|| {
             let p = p0();
             format!(
                 "use marketplace_iam::ProductType;\n\n\
@@ -607,7 +617,7 @@ fn generate_products(
     out.push_str(&doc(
         plan,
         "Every product type, in the order policies.toml declares them.",
-        || {
+        &|| {
             format!(
                 "assert_eq!(marketplace_iam::ProductType::ALL.len(), {});",
                 plan.products.len()
@@ -624,7 +634,7 @@ fn generate_products(
         doc(
             plan,
             "The product's id (`saas`): its published policy is `docs/policies/<id>.json`.",
-            || {
+            &|| {
                 let p = p0();
                 format!(
                     "assert_eq!(marketplace_iam::ProductType::{}.id(), \"{}\");",
@@ -634,12 +644,12 @@ fn generate_products(
         ),
         "id",
         "&'static str",
-        plan.products.iter().map(|p| lit(&p.id)).collect(),
+        rows(&plan.products, &|p| lit(&p.id)),
         placeholder_str,
     );
     table(
         out,
-        doc(plan, "The product type's display name (`SaaS`).", || {
+        doc(plan, "The product type's display name (`SaaS`).", &|| {
             let p = p0();
             format!(
                 "assert_eq!(marketplace_iam::ProductType::{}.name(), \"{}\");",
@@ -648,7 +658,7 @@ fn generate_products(
         }),
         "name",
         "&'static str",
-        plan.products.iter().map(|p| lit(&p.name)).collect(),
+        rows(&plan.products, &|p| lit(&p.name)),
         placeholder_str,
     );
     table(
@@ -656,7 +666,7 @@ fn generate_products(
         doc(
             plan,
             "The actions of the product's policy, in the order the policy lists them.",
-            || {
+            &|| {
                 let p = p0();
                 let list: Vec<String> = p
                     .actions
@@ -672,10 +682,7 @@ fn generate_products(
         ),
         "actions",
         "&'static [Action]",
-        plan.products
-            .iter()
-            .map(|p| action_list(plan, &p.actions))
-            .collect(),
+        rows(&plan.products, &|p| action_list(plan, &p.actions)),
         placeholder_slice,
     );
     table(
@@ -683,7 +690,7 @@ fn generate_products(
         doc(
             plan,
             "The product's IAM policy document, byte for byte the published `docs/policies/<id>.json`.",
-            || {
+            &|| {
                 format!(
                     "let json = marketplace_iam::ProductType::{}.policy_json();\n\
                      assert!(json.starts_with(\"{{\\n    \\\"Version\\\": \\\"2012-10-17\\\"\"));",
@@ -693,7 +700,7 @@ fn generate_products(
         ),
         "policy_json",
         "&'static str",
-        plan.products.iter().map(|p| lit(&p.json)).collect(),
+        rows(&plan.products, &|p| lit(&p.json)),
         placeholder_str,
     );
     table(
@@ -701,7 +708,7 @@ fn generate_products(
         doc(
             plan,
             "The product's pricing models, in the order policies.toml declares them.",
-            || {
+            &|| {
                 let p = p0();
                 let list: Vec<String> = p
                     .models
@@ -717,20 +724,17 @@ fn generate_products(
         ),
         "pricing_models",
         "&'static [PricingModel]",
-        plan.products
-            .iter()
-            .map(|p| {
-                let list: Vec<String> = p
-                    .models
-                    .iter()
-                    .map(|&i| format!("PricingModel::{}", plan.models[i].ident))
-                    .collect();
-                format!("&[{}]", list.join(", "))
-            })
-            .collect(),
+        rows(&plan.products, &|p| {
+            let list: Vec<String> = p
+                .models
+                .iter()
+                .map(|&i| format!("PricingModel::{}", plan.models[i].ident))
+                .collect();
+            format!("&[{}]", list.join(", "))
+        }),
         placeholder_slice,
     );
-    out.push_str(&doc(plan, "Whether the product's policy grants `action`.", || {
+    out.push_str(&doc(plan, "Whether the product's policy grants `action`.", &|| {
         let p = p0();
         let a = &plan.actions[p.actions[0]];
         format!("use marketplace_iam::{{Action, ProductType}};\nassert!(ProductType::{}.grants(Action::{}));", p.ident, a.ident)
@@ -774,7 +778,7 @@ fn generate_models(
     out.push_str(&doc(
         plan,
         "A pricing model of a product type, with the least-privilege set of actions it calls.",
-        || {
+        &|| {
             let m = m0();
             format!(
                 "use marketplace_iam::PricingModel;\n\n\
@@ -798,7 +802,7 @@ fn generate_models(
     out.push_str(&doc(
         plan,
         "Every pricing model of every product, in the order policies.toml declares them.",
-        || {
+        &|| {
             format!(
                 "assert_eq!(marketplace_iam::PricingModel::ALL.len(), {});",
                 plan.models.len()
@@ -815,7 +819,7 @@ fn generate_models(
         doc(
             plan,
             "`<product>/<model>`, e.g. `saas/subscriptions`; its published policy is `docs/policies/<product>-<model>.json`.",
-            || {
+            &|| {
                 let m = m0();
                 format!(
                     "assert_eq!(marketplace_iam::PricingModel::{}.id(), \"{}\");",
@@ -825,7 +829,7 @@ fn generate_models(
         ),
         "id",
         "&'static str",
-        plan.models.iter().map(|m| lit(&m.id)).collect(),
+        rows(&plan.models, &|m| lit(&m.id)),
         placeholder_str,
     );
     table(
@@ -833,7 +837,7 @@ fn generate_models(
         doc(
             plan,
             "Display name, product first (`SaaS Subscriptions`).",
-            || {
+            &|| {
                 let m = m0();
                 format!(
                     "assert_eq!(marketplace_iam::PricingModel::{}.name(), \"{}\");",
@@ -843,12 +847,12 @@ fn generate_models(
         ),
         "name",
         "&'static str",
-        plan.models.iter().map(|m| lit(&m.name)).collect(),
+        rows(&plan.models, &|m| lit(&m.name)),
         placeholder_str,
     );
     table(
         out,
-        doc(plan, "The product type the model belongs to.", || {
+        doc(plan, "The product type the model belongs to.", &|| {
             let m = m0();
             format!(
                 "use marketplace_iam::{{PricingModel, ProductType}};\nassert_eq!(PricingModel::{}.product(), ProductType::{});",
@@ -857,10 +861,9 @@ fn generate_models(
         }),
         "product",
         "ProductType",
-        plan.models
-            .iter()
-            .map(|m| format!("ProductType::{}", plan.products[m.product].ident))
-            .collect(),
+        rows(&plan.models, &|m| {
+            format!("ProductType::{}", plan.products[m.product].ident)
+        }),
         placeholder_product,
     );
     table(
@@ -868,7 +871,7 @@ fn generate_models(
         doc(
             plan,
             "The least-privilege actions the model calls; empty when it makes no call.",
-            || {
+            &|| {
                 let m = m0();
                 format!(
                     "assert_eq!(marketplace_iam::PricingModel::{}.actions().len(), {});",
@@ -879,10 +882,7 @@ fn generate_models(
         ),
         "actions",
         "&'static [Action]",
-        plan.models
-            .iter()
-            .map(|m| action_list(plan, &m.actions))
-            .collect(),
+        rows(&plan.models, &|m| action_list(plan, &m.actions)),
         placeholder_slice,
     );
     table(
@@ -891,7 +891,7 @@ fn generate_models(
             plan,
             "The model's IAM policy document, byte for byte the published file; `None` when the model makes no call and \
              needs no policy (see [`no_policy_reason`](Self::no_policy_reason)).",
-            || {
+            &|| {
                 format!(
                     "assert!(marketplace_iam::PricingModel::{}.policy_json().is_some());",
                     m0().ident
@@ -900,7 +900,7 @@ fn generate_models(
         ),
         "policy_json",
         "::core::option::Option<&'static str>",
-        plan.models.iter().map(|m| option_lit(&m.json)).collect(),
+        rows(&plan.models, &|m| option_lit(&m.json)),
         placeholder_none,
     );
     table(
@@ -908,7 +908,7 @@ fn generate_models(
         doc(
             plan,
             "Why the model needs no policy, for the models that make no call.",
-            || {
+            &|| {
                 format!(
                     "assert_eq!(marketplace_iam::PricingModel::{}.no_policy_reason(), None);",
                     m0().ident
@@ -917,10 +917,7 @@ fn generate_models(
         ),
         "no_policy_reason",
         "::core::option::Option<&'static str>",
-        plan.models
-            .iter()
-            .map(|m| option_lit(&m.no_policy))
-            .collect(),
+        rows(&plan.models, &|m| option_lit(&m.no_policy)),
         placeholder_none,
     );
     out.push_str(
@@ -942,7 +939,7 @@ fn generate_traits(
     a0: Option<&ActionPlan>,
     p0: Option<&ProductPlan>,
 ) {
-    out.push_str(&doc(plan, "Implemented by the marker type of each action (see [`Action`]).", || {
+    out.push_str(&doc(plan, "Implemented by the marker type of each action (see [`Action`]).", &|| {
         let a = a0.expect("an action");
         format!("use marketplace_iam::{{Action, IamAction, {0}}};\nassert_eq!({0}::ACTION, Action::{0});", a.ident)
     }));
@@ -957,7 +954,7 @@ fn generate_traits(
     out.push_str(&doc(
         plan,
         "Implemented by the marker type of each product type and pricing model: what its policy grants.",
-        || {
+        &|| {
             let p = p0.expect("a product");
             format!(
                 "use marketplace_iam::{{Policy, {0}}};\n\
@@ -987,7 +984,7 @@ fn generate_traits(
         "`P: Grants<A>` holds exactly where policies.toml grants action `A` to the product type or pricing model `P`.\n\n\
          Bound a function that makes an AWS Marketplace call by the grant it needs, and a service built for a product \
          whose policy lacks the action does not compile.",
-        || {
+        &|| {
             let p = p0.expect("a product");
             let a = &plan.actions[p.actions[0]];
             format!(
@@ -1096,13 +1093,13 @@ fn generate_targets(plan: &Plan, out: &mut String) {
     fn ex<'a>(
         t0: Option<&'a TargetPlan>,
         f: &'a dyn Fn(&TargetPlan) -> String,
-    ) -> impl FnOnce() -> String + 'a {
+    ) -> impl Fn() -> String + 'a {
         move || t0.map(f).unwrap_or_default()
     }
     out.push_str(&doc(
         plan,
         "Where a product's software runs, which IAM role signs its metering calls there, and that role's trust policy.",
-        ex(t0, &|t| {
+        &ex(t0, &|t| {
             format!(
                 "use marketplace_iam::DeploymentTarget;\n\n\
                  let target: DeploymentTarget = \"{}\".parse().unwrap();\n\
@@ -1125,7 +1122,7 @@ fn generate_targets(plan: &Plan, out: &mut String) {
     out.push_str(&doc(
         plan,
         "Every target, in the order policies.toml declares them.",
-        ex(t0, &|_| {
+        &ex(t0, &|_| {
             format!(
                 "assert_eq!(marketplace_iam::DeploymentTarget::ALL.len(), {});",
                 plan.targets.len()
@@ -1162,7 +1159,7 @@ fn generate_targets(plan: &Plan, out: &mut String) {
         doc(
             plan,
             "The target's id (`ecs`).",
-            ex(t0, &|t| {
+            &ex(t0, &|t| {
                 format!(
                     "assert_eq!(marketplace_iam::DeploymentTarget::{}.id(), \"{}\");",
                     t.ident, t.id
@@ -1178,7 +1175,7 @@ fn generate_targets(plan: &Plan, out: &mut String) {
         doc(
             plan,
             "Display name.",
-            ex(t0, &|t| {
+            &ex(t0, &|t| {
                 format!(
                     "assert_eq!(marketplace_iam::DeploymentTarget::{}.name(), {});",
                     t.ident,
@@ -1195,7 +1192,7 @@ fn generate_targets(plan: &Plan, out: &mut String) {
         doc(
             plan,
             "Which role signs the metering calls on this target, in a sentence.",
-            ex(t0, &|t| {
+            &ex(t0, &|t| {
                 format!(
                     "assert!(!marketplace_iam::DeploymentTarget::{}.signer().is_empty());",
                     t.ident
@@ -1211,7 +1208,7 @@ fn generate_targets(plan: &Plan, out: &mut String) {
         doc(
             plan,
             "The role's trust policy, byte for byte `docs/trust-policies/<id>.json`, with `${Parameter}` placeholders.",
-            ex(t0, &|t| {
+            &ex(t0, &|t| {
                 format!(
                     "assert!(marketplace_iam::DeploymentTarget::{}.trust_policy_template().ends_with(\"}}\\n\"));",
                     t.ident
@@ -1227,7 +1224,7 @@ fn generate_targets(plan: &Plan, out: &mut String) {
         doc(
             plan,
             "The parameters the trust policy needs (`AccountId`, ...), in order of first use.",
-            ex(t0, &|t| {
+            &ex(t0, &|t| {
                 format!(
                     "let _ = marketplace_iam::DeploymentTarget::{}.parameters();",
                     t.ident
@@ -1236,23 +1233,14 @@ fn generate_targets(plan: &Plan, out: &mut String) {
         ),
         "parameters",
         "&'static [&'static str]",
-        &|t| {
-            format!(
-                "&[{}]",
-                t.parameters
-                    .iter()
-                    .map(|p| lit(p))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        },
+        &|t| format!("&[{}]", rows(&t.parameters, &|p| lit(p)).join(", ")),
     );
     method(
         out,
         doc(
             plan,
             "Whether the role is used through an EC2 instance profile.",
-            ex(t0, &|t| {
+            &ex(t0, &|t| {
                 format!(
                     "let _ = marketplace_iam::DeploymentTarget::{}.instance_profile();",
                     t.ident
@@ -1268,7 +1256,7 @@ fn generate_targets(plan: &Plan, out: &mut String) {
         doc(
             plan,
             "The product types whose software runs on this target.",
-            ex(t0, &|t| {
+            &ex(t0, &|t| {
                 format!(
                     "assert!(!marketplace_iam::DeploymentTarget::{}.serves().is_empty());",
                     t.ident
