@@ -5,15 +5,21 @@
 #
 # Two minimal seller services, outside the workspace, identical but for one dependency:
 #   baseline: serde (derive) + serde_json
-#   with-api: serde (derive) + serde_json + marketplace-iam (by path), using Grants, a constant and a policy document
-# Each is built cold (fresh target dir, debug profile, offline, the workspace's Cargo.lock) and timed. Then, on the
-# warm with-api build, policies.toml is touched and the rebuild is listed: which crates recompile, and how long.
+#   with-api: serde (derive) + serde_json + marketplace-iam, using Grants, a constant and a policy document
+# with-api takes marketplace-iam the way a seller's service does: not as a path dependency (Cargo builds path
+# dependencies incrementally, which a crate from crates.io never is, and which made the engine's cold build twice as
+# expensive), but from a git snapshot of this working tree, which Cargo builds like a crates.io dependency.
+# Each is built cold (fresh target dir, debug profile, offline, the workspace's Cargo.lock) and timed. Then a third
+# service with marketplace-iam by path is built warm, policies.toml is touched, and the rebuild is listed: which
+# crates recompile, and how long.
 # Prints the medians and the ratio with-api / baseline. Machines here are noisy: only the ratio within one run counts.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rounds="${1:-3}"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+# Cargo keeps its own clone of the snapshot under $CARGO_HOME/git; it is useless once the run ends.
+trap 'rm -rf "$work" "$cargo_home"/git/db/marketplace-iam-snapshot-* "$cargo_home"/git/checkouts/marketplace-iam-snapshot-*' EXIT
 
 make_service() { # name, extra dependency line, extra main code
   local dir="$work/$1"
@@ -51,9 +57,18 @@ fn main() {
 RS
 }
 
-make_service baseline "" "fn extra() {}"
-make_service with-api "marketplace-iam = { path = \"$root/crates/marketplace-iam\" }" '
-use marketplace_iam::{BatchMeterUsage, Grants, Policy, SaasSubscriptions};
+# The working tree (tracked and new files, as they are now) as a git repository.
+snapshot="$work/marketplace-iam-snapshot"
+mkdir -p "$snapshot"
+(cd "$root" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
+  [ -e "$f" ] || [ -L "$f" ] && printf '%s\0' "$f"
+done | tar --null -T - -cf -) | tar -C "$snapshot" -xf -
+git -C "$snapshot" init -q
+git -C "$snapshot" add -A
+git -C "$snapshot" -c user.name=bench -c user.email=bench@localhost commit -qm snapshot
+
+api_main='
+use marketplace_iam::{BatchMeterUsage, Grants, SaasSubscriptions};
 
 fn meter<P: Grants<BatchMeterUsage>>() -> &'"'"'static str {
     P::POLICY_JSON.unwrap_or_default()
@@ -62,6 +77,9 @@ fn meter<P: Grants<BatchMeterUsage>>() -> &'"'"'static str {
 fn extra() {
     println!("{} {}", marketplace_iam::BATCH_METER_USAGE, meter::<SaasSubscriptions>().len());
 }'
+make_service baseline "" "fn extra() {}"
+make_service with-api "marketplace-iam = { git = \"file://$snapshot\" }" "$api_main"
+make_service with-api-path "marketplace-iam = { path = \"$root/crates/marketplace-iam\" }" "$api_main"
 
 now() { date +%s.%N; }
 cold_build() { # dir -> "wall cpu" seconds (cpu = user + sys of cargo and everything it ran)
@@ -94,9 +112,10 @@ comm -13 <(cd "$work/baseline" && cargo tree --offline -e normal,build --prefix 
          <(cd "$work/with-api" && cargo tree --offline -e normal,build --prefix none | sed 's/ (.*//' | sort -u) | sed 's/^/  /'
 
 echo
-echo "rebuild after touching policies.toml (warm with-api build):"
+echo "rebuild after touching policies.toml (warm build of the service with marketplace-iam by path):"
+(cd "$work/with-api-path" && cargo fetch --quiet && cargo build --offline --quiet)
 touch "$root/policies.toml"
 start=$(now)
-(cd "$work/with-api" && cargo build --offline 2>&1 | grep -E '^\s+Compiling' | sed 's/^ */  /')
+(cd "$work/with-api-path" && cargo build --offline 2>&1 | grep -E '^\s+Compiling' | sed 's/^ */  /')
 end=$(now)
 printf '  took %.2f s\n' "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')"
