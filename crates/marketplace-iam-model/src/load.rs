@@ -182,11 +182,9 @@ fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_span::Error) -> Diagno
             .with_help(
                 "policies.toml nests two levels deep at most (a list of strings in a table)",
             ),
-        ErrorKind::UnquotedString => {
-            Diagnostic::spanned("invalid TOML: text must be quoted", span)
-                .with_label("expected a string, a number, `true`, `false`, an array or a table")
-                .with_help("write text in double quotes: `key = \"text\"`")
-        }
+        ErrorKind::UnquotedString => Diagnostic::spanned("invalid TOML: text must be quoted", span)
+            .with_label("expected a string, a number, `true`, `false`, an array or a table")
+            .with_help("write text in double quotes: `key = \"text\"`"),
         ErrorKind::Wanted { expected, found } => {
             let (expected, found) = (token(expected), token(found));
             Diagnostic::spanned(
