@@ -358,14 +358,24 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
 
 impl<'de> Deserialize<'de> for Version {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        match s.as_str() {
-            "2012-10-17" => Ok(Version::V2012_10_17),
-            "2008-10-17" => Ok(Version::V2008_10_17),
-            other => Err(de::Error::custom(format!(
-                "expected \"2012-10-17\" or \"2008-10-17\", found {other:?}"
-            ))),
+        // Compared where it lies in the document (or in serde_json's scratch buffer), without a copy.
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Version;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Version, E> {
+                match s {
+                    "2012-10-17" => Ok(Version::V2012_10_17),
+                    "2008-10-17" => Ok(Version::V2008_10_17),
+                    other => Err(E::custom(format!(
+                        "expected \"2012-10-17\" or \"2008-10-17\", found {other:?}"
+                    ))),
+                }
+            }
         }
+        d.deserialize_str(V)
     }
 }
 
@@ -503,23 +513,32 @@ struct ActionName(String);
 impl Item for ActionName {
     const WHAT: &'static str = "an action name";
     fn check(s: &str) -> Result<Self, String> {
-        if s == "*" {
-            return Ok(ActionName(s.to_owned()));
-        }
-        match s.split_once(':') {
-            Some((service, name))
-                if !service.is_empty()
-                    && !name.is_empty()
-                    && !name.contains(':')
-                    && !s.contains(char::is_whitespace) =>
-            {
-                Ok(ActionName(s.to_owned()))
-            }
-            _ => Err(format!(
+        if s == "*" || is_action_name(s) {
+            Ok(ActionName(s.to_owned()))
+        } else {
+            Err(format!(
                 "{s:?} is not an action name: IAM expects `service:Action` (e.g. \"aws-marketplace:MeterUsage\") or \"*\""
-            )),
+            ))
         }
     }
+}
+
+/// `service:Name`: exactly one `:`, with text on both sides, and no whitespace. One pass over the bytes; only text
+/// that is not ASCII is searched again for Unicode whitespace.
+fn is_action_name(s: &str) -> bool {
+    let mut colon = None;
+    let mut ascii = true;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        match b {
+            b':' if colon.is_some() => return false,
+            b':' => colon = Some(i),
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => return false,
+            0x80.. => ascii = false,
+            _ => {}
+        }
+    }
+    matches!(colon, Some(i) if i > 0 && i + 1 < s.len())
+        && (ascii || !s.contains(char::is_whitespace))
 }
 
 struct ResourceName(String);
