@@ -15,14 +15,23 @@
 /// assert!(!wildcard_match("arn:aws:s3:::Bucket", "arn:aws:s3:::bucket", false));
 /// ```
 pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    // Without wildcards, a plain comparison.
-    if !pattern.bytes().any(|b| b == b'*' || b == b'?') {
-        return if ignore_case {
-            pattern.eq_ignore_ascii_case(text)
-        } else {
-            pattern == text
-        };
+    // The literal prefix, up to the first wildcard (the whole pattern if it has none), compared first: most
+    // comparisons end there (another service, another action name, a different length). It is compared exactly
+    // first (policies mostly spell names as AWS does), then in any case if asked. Wildcards are ASCII and bytes of
+    // other characters compare only with themselves, so the prefix ends on a character boundary in both strings.
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let Some(i) = memchr::memchr2(b'*', b'?', p) else {
+        return p == t || (ignore_case && p.eq_ignore_ascii_case(t));
+    };
+    let (Some(prefix), Some(start)) = (p.get(..i), t.get(..i)) else {
+        return false;
+    };
+    if prefix != start && !(ignore_case && prefix.eq_ignore_ascii_case(start)) {
+        return false;
     }
+    let (Some(pattern), Some(text)) = (pattern.get(i..), text.get(i..)) else {
+        return false;
+    };
     // ASCII (action names, ARNs, most values): match bytes, no allocation. Otherwise characters, so `?` is one
     // character however many bytes it takes.
     if pattern.is_ascii() && text.is_ascii() {
