@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use crate::condition::Context;
 use crate::eval::{
-    ConditionRef, Decision, PolicyKind, PolicySet, Scope, StatementRef, covers_action,
-    covers_resource, scope_of,
+    Applies, ConditionRef, Decision, PolicyFile, PolicyKind, PolicySet, Scope, Scratch,
+    StatementRef, conditions_hold, covers_action, covers_resource, scope_of,
 };
-use crate::grammar::{Actions, Effect, Principal, Resources, Version};
+use crate::grammar::{Actions, Effect, Principal, Resources, Statement, Version};
 use crate::matching::action_matches;
 
 /// The overall answer.
@@ -234,32 +234,132 @@ pub fn check(set: &PolicySet, required: &[String], context: Option<&Context>) ->
         Verdict::NotAllowed
     };
 
-    let mut over_grants = Vec::new();
-    for a in catalog::all() {
-        if required.iter().any(|r| r.eq_ignore_ascii_case(a.name)) {
-            continue;
-        }
-        let e = set.evaluate(a.name, context);
-        if matches!(e.decision, Decision::Allow | Decision::Conditional) {
-            let statements: Vec<StatementRef> = e
-                .statements
-                .into_iter()
-                .filter(|s| s.kind == PolicyKind::Identity && s.effect == Effect::Allow)
-                .collect();
-            over_grants.push(OverGrant {
-                action: a.name.to_owned(),
-                access_level: a.access_level.as_str().to_owned(),
-                decision: e.decision,
-                statements,
-            });
-        }
-    }
+    let over_grants = over_grants(set, required, context);
 
     Report {
         verdict,
         actions,
         over_grants,
         warnings: warnings(set, required, context),
+    }
+}
+
+/// Every other catalog action the principal is allowed or conditionally allowed, with the identity statements
+/// that grant it.
+///
+/// What does not depend on the action is worked out once per statement, not once per action: the catalog actions
+/// its `Action`/`NotAction` covers (a bit set), whether its `Resource`/`NotResource` covers `*` and "some resource",
+/// and its conditions. Each decision is then bit tests, and statements are named (owned strings) only for the
+/// actions that are reported.
+fn over_grants(set: &PolicySet, required: &[String], context: Option<&Context>) -> Vec<OverGrant> {
+    let all = catalog::all();
+    let words = all.len().div_ceil(64).max(1);
+    let statements: Vec<(&PolicyFile, &Statement)> = set
+        .policies()
+        .flat_map(|(f, _)| f.policy.statements.iter().map(move |s| (f, s)))
+        .collect();
+    let mut covered = vec![0u64; statements.len() * words];
+    let mut rest = Vec::with_capacity(statements.len());
+    for ((file, s), bits) in statements.iter().zip(covered.chunks_mut(words)) {
+        catalog_coverage(s, bits);
+        rest.push((
+            covers_resource(s, Scope::Star),
+            covers_resource(s, Scope::SomeResource),
+            conditions_hold(s, &file.policy, context),
+        ));
+    }
+
+    let mut over_grants = Vec::new();
+    let mut scratch = Scratch::default();
+    for (j, a) in all.iter().enumerate() {
+        if required.iter().any(|r| r.eq_ignore_ascii_case(a.name)) {
+            continue;
+        }
+        let some_resource = !a.resource_types.is_empty();
+        let decision = set.decide(&mut scratch, |_, at, _| {
+            let (star, some, conditions) = rest[at];
+            let action = covered[at * words + j / 64] >> (j % 64) & 1 == 1;
+            if action && (if some_resource { some } else { star }) {
+                conditions
+            } else {
+                Applies::No
+            }
+        });
+        if matches!(decision, Decision::Allow | Decision::Conditional) {
+            let statements: Vec<StatementRef> = scratch
+                .hits(decision)
+                .iter()
+                .filter(|h| h.kind == PolicyKind::Identity && h.statement.effect == Effect::Allow)
+                .map(|h| h.statement_ref())
+                .collect();
+            over_grants.push(OverGrant {
+                action: a.name.to_owned(),
+                access_level: a.access_level.as_str().to_owned(),
+                decision,
+                statements,
+            });
+        }
+    }
+    over_grants
+}
+
+/// Sets the bits of the catalog actions (by position in [`catalog::all`]) that a statement's `Action` or
+/// `NotAction` covers.
+fn catalog_coverage(statement: &Statement, bits: &mut [u64]) {
+    let (Actions::Action(patterns) | Actions::NotAction(patterns)) = &statement.actions;
+    for p in patterns {
+        for_each_catalog_match(p, |j| bits[j / 64] |= 1 << (j % 64));
+    }
+    if let Actions::NotAction(_) = &statement.actions {
+        let n = catalog::all().len();
+        for (w, word) in bits.iter_mut().enumerate() {
+            let valid = n.saturating_sub(w * 64).min(64);
+            let mask = if valid == 64 {
+                u64::MAX
+            } else {
+                (1u64 << valid) - 1
+            };
+            *word = !*word & mask;
+        }
+    }
+}
+
+/// How every catalog action name begins.
+const SERVICE: &str = "aws-marketplace:";
+
+/// Whether `pattern` names at least one catalog action.
+fn names_catalog_action(pattern: &str) -> bool {
+    let mut any = false;
+    for_each_catalog_match(pattern, |_| any = true);
+    any
+}
+
+/// Calls `found` with the position in [`catalog::all`] of every catalog action `pattern` matches.
+///
+/// Every catalog action is `aws-marketplace:Name`: a pattern whose text before its first wildcard cannot begin such
+/// a name matches none, and a pattern without wildcards matches at most the one of its name.
+fn for_each_catalog_match(pattern: &str, mut found: impl FnMut(usize)) {
+    let all = catalog::all();
+    let literal = pattern.find(['*', '?']).map_or(pattern, |i| &pattern[..i]);
+    let head = literal
+        .as_bytes()
+        .get(..SERVICE.len())
+        .unwrap_or(literal.as_bytes());
+    if !SERVICE.as_bytes()[..head.len()].eq_ignore_ascii_case(head) {
+        return;
+    }
+    if literal.len() == pattern.len() {
+        if let Some(a) = catalog::lookup(pattern).or_else(|| catalog::lookup_ignore_case(pattern)) {
+            if let Some(j) = all.iter().position(|b| std::ptr::eq(a, b)) {
+                found(j);
+            }
+        }
+        return;
+    }
+    for (j, a) in all.iter().enumerate() {
+        if action_matches(pattern, a.name) {
+            found(j);
+        }
     }
 }
 
@@ -299,7 +399,7 @@ fn warnings(set: &PolicySet, required: &[String], context: Option<&Context>) -> 
                     let marketplace = p
                         .split_once(':')
                         .is_some_and(|(svc, _)| svc.eq_ignore_ascii_case(catalog::PREFIX));
-                    if marketplace && !catalog::all().iter().any(|a| action_matches(p, a.name)) {
+                    if marketplace && !names_catalog_action(p) {
                         let mut message =
                             format!("`{p}` names no action of the `aws-marketplace` catalog");
                         if let Some(c) = catalog::closest(p) {
@@ -498,5 +598,44 @@ impl fmt::Display for Report {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalog_action_is_of_the_service() {
+        assert_eq!(SERVICE, format!("{}:", catalog::PREFIX));
+        assert!(catalog::all().iter().all(|a| a.name.starts_with(SERVICE)));
+    }
+
+    #[test]
+    fn catalog_matches_are_those_of_wildcard_matching() {
+        let patterns = [
+            "*",
+            "?",
+            "aws-marketplace:*",
+            "AWS-MARKETPLACE:meter*",
+            "aws-marketplace:MeterUsage",
+            "aws-marketplace:meterusage",
+            "aws-marketplace:MeterUsag",
+            "aws-market*",
+            "aws-marketplace",
+            "aws-marketplacE:Get?ntitlements",
+            "aws?marketplace:*",
+            "s3:*",
+            "*:MeterUsage",
+            "",
+        ];
+        for p in patterns {
+            let mut got = Vec::new();
+            for_each_catalog_match(p, |j| got.push(j));
+            let want: Vec<usize> = (0..catalog::all().len())
+                .filter(|&j| action_matches(p, catalog::all()[j].name))
+                .collect();
+            assert_eq!(got, want, "{p}");
+        }
     }
 }
