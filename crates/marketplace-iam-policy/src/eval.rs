@@ -3,12 +3,15 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::LazyLock;
+
+use smallvec::SmallVec;
 
 use serde::Serialize;
 
 use crate::condition::{self, Context};
-use crate::grammar::{Actions, Effect, Policy, PolicyError, Resources, Statement};
-use crate::matching::{action_matches, wildcard_match};
+use crate::grammar::{Actions, Effect, Patterns, Policy, PolicyError, Resources, Statement};
+use crate::matching::{Lowered, action_matches, compiled_match, wildcard_match};
 
 /// Which part of the evaluation a policy plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -221,7 +224,12 @@ pub struct StatementRef {
 }
 
 impl StatementRef {
-    fn new(file: &PolicyFile, kind: PolicyKind, index: usize, statement: &Statement) -> Self {
+    pub(crate) fn new(
+        file: &PolicyFile,
+        kind: PolicyKind,
+        index: usize,
+        statement: &Statement,
+    ) -> Self {
         StatementRef {
             policy: Some(file.name.clone()),
             kind,
@@ -254,12 +262,12 @@ pub struct MinimalStatement {
     /// Always `Allow`.
     #[serde(rename = "Effect")]
     pub effect: Effect,
-    /// The action.
+    /// The action (written as a one-element array).
     #[serde(rename = "Action")]
-    pub action: Vec<String>,
+    pub action: [String; 1],
     /// Always `*`: the metering and entitlement actions have no resource types.
     #[serde(rename = "Resource")]
-    pub resource: String,
+    pub resource: &'static str,
 }
 
 impl MinimalStatement {
@@ -275,8 +283,8 @@ impl MinimalStatement {
     pub fn allow(action: &str) -> MinimalStatement {
         MinimalStatement {
             effect: Effect::Allow,
-            action: vec![action.to_owned()],
-            resource: "*".to_owned(),
+            action: [action.to_owned()],
+            resource: "*",
         }
     }
 }
@@ -371,13 +379,17 @@ impl Hit<'_> {
 /// [`check`](crate::check), which decides every action of the catalog.
 #[derive(Default)]
 pub(crate) struct Scratch<'a> {
-    denies: Vec<Hit<'a>>,
-    open_denies: Vec<Hit<'a>>,
-    allows: Vec<Hit<'a>>,
-    open: Vec<Hit<'a>>,
+    denies: Hits<'a>,
+    open_denies: Hits<'a>,
+    allows: Hits<'a>,
+    open: Hits<'a>,
     /// Each place lacking an `Allow` (`None`: any identity policy).
-    missing: Vec<(PolicyKind, Option<&'a str>)>,
+    missing: SmallVec<[(PolicyKind, Option<&'a str>); 2]>,
 }
+
+/// A few statements apply to an action in most policy sets: kept inline, so a single evaluation allocates only its
+/// result.
+type Hits<'a> = SmallVec<[Hit<'a>; 4]>;
 
 impl<'a> Scratch<'a> {
     /// What a decision of [`PolicySet::decide`] rests on: for `Allow` the allowing statements, for
@@ -420,30 +432,35 @@ impl<'a> Scratch<'a> {
 }
 
 /// Whether a statement's `Action`/`NotAction` covers `action`.
-pub(crate) fn covers_action(statement: &Statement, action: &str) -> bool {
+/// `action` in ASCII lower case (see [`Lowered`]).
+pub(crate) fn covers_action(statement: &Statement, action: &[u8]) -> bool {
     match &statement.actions {
-        Actions::Action(patterns) => patterns.iter().any(|p| action_matches(p, action)),
-        Actions::NotAction(patterns) => !patterns.iter().any(|p| action_matches(p, action)),
+        Actions::Action(patterns) => patterns.compiled().any(|p| action_matches(&p, action)),
+        Actions::NotAction(patterns) => !patterns.compiled().any(|p| action_matches(&p, action)),
     }
 }
 
 /// Whether a statement's `Resource`/`NotResource` covers the request's resource.
 pub(crate) fn covers_resource(statement: &Statement, scope: Scope) -> bool {
-    let covers_star = |patterns: &[String]| patterns.iter().any(|p| wildcard_match(p, "*", false));
+    let covers_star = |patterns: &Patterns| {
+        patterns
+            .compiled()
+            .any(|p| compiled_match(p.text, p.wildcard, b"*", false))
+    };
     match (&statement.resources, scope, statement.effect) {
         // No `Resource` at all (refused by IAM in identity policies; the report warns): applies to everything.
         (None, _, _) => true,
         (Some(Resources::Resource(r)), Scope::Star, _) => covers_star(r),
         (Some(Resources::NotResource(r)), Scope::Star, _) => !covers_star(r),
         (Some(Resources::Resource(r)), Scope::SomeResource, Effect::Allow) => {
-            r.iter().any(|p| may_name_marketplace_resource(p))
+            r.iter().any(may_name_marketplace_resource)
         }
         (Some(Resources::NotResource(r)), Scope::SomeResource, Effect::Allow) => !covers_star(r),
         (Some(Resources::Resource(r)), Scope::SomeResource, Effect::Deny) => covers_star(r),
         // Denied on every resource except the listed ones: on all of the action's resources unless one listed
         // may be an `aws-marketplace` resource.
         (Some(Resources::NotResource(r)), Scope::SomeResource, Effect::Deny) => {
-            !r.iter().any(|p| may_name_marketplace_resource(p))
+            !r.iter().any(may_name_marketplace_resource)
         }
     }
 }
@@ -529,9 +546,11 @@ impl PolicySet {
     /// documentation).
     pub fn evaluate(&self, action: &str, context: Option<&Context>) -> Evaluation {
         let scope = scope_of(action);
+        let lowered = Lowered::new(action);
+        let lowered = lowered.as_bytes();
         let mut scratch = Scratch::default();
         let decision = self.decide(&mut scratch, |file, _, statement| {
-            if covers_action(statement, action) && covers_resource(statement, scope) {
+            if covers_action(statement, lowered) && covers_resource(statement, scope) {
                 conditions_hold(statement, &file.policy, context)
             } else {
                 Applies::No
@@ -639,7 +658,7 @@ impl PolicySet {
         } else if !any_open {
             Decision::Allow
         } else {
-            open.append(open_denies);
+            open.extend(open_denies.drain(..));
             Decision::Conditional
         }
     }
@@ -647,11 +666,20 @@ impl PolicySet {
 
 /// How a named action is evaluated: on `*` unless the catalog gives it resource types.
 pub(crate) fn scope_of(action: &str) -> Scope {
-    // Callers mostly pass the catalog's spelling: a binary search, then any letter case.
-    let found = marketplace_iam_model::catalog::lookup(action)
-        .or_else(|| marketplace_iam_model::catalog::lookup_ignore_case(action));
-    match found {
-        Some(a) if !a.resource_types.is_empty() => Scope::SomeResource,
-        _ => Scope::Star,
+    // The few catalog actions with resource types, compared in any letter case (lengths differ for most).
+    static WITH_RESOURCES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        marketplace_iam_model::catalog::all()
+            .iter()
+            .filter(|a| !a.resource_types.is_empty())
+            .map(|a| a.name)
+            .collect()
+    });
+    if WITH_RESOURCES
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(action))
+    {
+        Scope::SomeResource
+    } else {
+        Scope::Star
     }
 }
