@@ -348,15 +348,15 @@ pub(crate) enum Applies {
 /// A statement that applies: a reference only. Explanations (owned names, `Sid`s, conditions) are built from hits
 /// only for the outcome that is returned.
 #[derive(Clone, Copy)]
-pub(crate) struct Hit<'a> {
+struct Hit<'a> {
     file: &'a PolicyFile,
-    pub(crate) kind: PolicyKind,
+    kind: PolicyKind,
     index: usize,
-    pub(crate) statement: &'a Statement,
+    statement: &'a Statement,
 }
 
 impl Hit<'_> {
-    pub(crate) fn statement_ref(&self) -> StatementRef {
+    fn statement_ref(&self) -> StatementRef {
         StatementRef::new(self.file, self.kind, self.index, self.statement)
     }
 
@@ -375,10 +375,9 @@ impl Hit<'_> {
     }
 }
 
-/// What a decision rests on, as references into the policy set; reused from one decision to the next by
-/// [`check`](crate::check), which decides every action of the catalog.
+/// What a decision of [`PolicySet::decide`] rests on, as references into the policy set.
 #[derive(Default)]
-pub(crate) struct Scratch<'a> {
+struct Scratch<'a> {
     denies: Hits<'a>,
     open_denies: Hits<'a>,
     allows: Hits<'a>,
@@ -394,7 +393,7 @@ type Hits<'a> = SmallVec<[Hit<'a>; 4]>;
 impl<'a> Scratch<'a> {
     /// What a decision of [`PolicySet::decide`] rests on: for `Allow` the allowing statements, for
     /// `ExplicitDeny` the denying ones, for `Conditional` the open ones; none for `ImplicitDeny`.
-    pub(crate) fn hits(&self, decision: Decision) -> &[Hit<'a>] {
+    fn hits(&self, decision: Decision) -> &[Hit<'a>] {
         match decision {
             Decision::Allow => &self.allows,
             Decision::ExplicitDeny => &self.denies,
@@ -549,7 +548,7 @@ impl PolicySet {
         let lowered = Lowered::new(action);
         let lowered = lowered.as_bytes();
         let mut scratch = Scratch::default();
-        let decision = self.decide(&mut scratch, |file, _, statement| {
+        let decision = self.decide(&mut scratch, |file, statement| {
             if covers_action(statement, lowered) && covers_resource(statement, scope) {
                 conditions_hold(statement, &file.policy, context)
             } else {
@@ -560,13 +559,11 @@ impl PolicySet {
     }
 
     /// AWS's evaluation logic over every statement of the set, given whether each applies; what the decision
-    /// rests on is left in `scratch` (see [`Scratch::hits`]). `applies` is called with the policy, the
-    /// statement's position among all statements of the set (identity policies, boundary, SCPs, in document
-    /// order) and the statement.
-    pub(crate) fn decide<'a>(
+    /// rests on is left in `scratch` (see [`Scratch::hits`]).
+    fn decide<'a>(
         &'a self,
         scratch: &mut Scratch<'a>,
-        mut applies: impl FnMut(&'a PolicyFile, usize, &'a Statement) -> Applies,
+        mut applies: impl FnMut(&'a PolicyFile, &'a Statement) -> Applies,
     ) -> Decision {
         let Scratch {
             denies,
@@ -582,11 +579,8 @@ impl PolicySet {
         missing.clear();
 
         // Explicit denies, from every policy.
-        let mut position = 0;
         for (file, kind) in self.policies() {
             for (index, statement) in file.policy.statements.iter().enumerate() {
-                let at = position;
-                position += 1;
                 if statement.effect != Effect::Deny {
                     continue;
                 }
@@ -596,7 +590,7 @@ impl PolicySet {
                     index,
                     statement,
                 };
-                match applies(file, at, statement) {
+                match applies(file, statement) {
                     Applies::No => {}
                     Applies::Yes => denies.push(hit),
                     Applies::Open => open_denies.push(hit),
@@ -621,13 +615,10 @@ impl PolicySet {
                     .iter()
                     .map(|s| (std::slice::from_ref(s), PolicyKind::Scp, Some(&s.name))),
             );
-        let mut position = 0;
         for (files, kind, name) in layers {
             let (allows_before, open_before) = (allows.len(), open.len());
             for file in files {
                 for (index, statement) in file.policy.statements.iter().enumerate() {
-                    let at = position;
-                    position += 1;
                     if statement.effect != Effect::Allow {
                         continue;
                     }
@@ -637,7 +628,7 @@ impl PolicySet {
                         index,
                         statement,
                     };
-                    match applies(file, at, statement) {
+                    match applies(file, statement) {
                         Applies::No => {}
                         Applies::Yes => allows.push(hit),
                         Applies::Open => open.push(hit),
