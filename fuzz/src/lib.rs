@@ -137,10 +137,10 @@ pub fn evaluate(data: &[u8]) {
         sid: None,
         effect: Effect::Deny,
         principal: None,
-        actions: marketplace_iam_policy::Actions::Action(vec!["*".to_owned()]),
-        resources: Some(marketplace_iam_policy::Resources::Resource(vec![
-            "*".to_owned(),
-        ])),
+        actions: marketplace_iam_policy::Actions::Action(["*"].into_iter().collect()),
+        resources: Some(marketplace_iam_policy::Resources::Resource(
+            ["*"].into_iter().collect(),
+        )),
         conditions: Vec::new(),
     };
     let mut denied = set.clone();

@@ -3,12 +3,15 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::LazyLock;
+
+use smallvec::SmallVec;
 
 use serde::Serialize;
 
 use crate::condition::{self, Context};
-use crate::grammar::{Actions, Condition, Effect, Policy, PolicyError, Resources, Statement};
-use crate::matching::{action_matches, wildcard_match};
+use crate::grammar::{Actions, Effect, Patterns, Policy, PolicyError, Resources, Statement};
+use crate::matching::{Lowered, action_matches, compiled_match, wildcard_match};
 
 /// Which part of the evaluation a policy plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -221,7 +224,12 @@ pub struct StatementRef {
 }
 
 impl StatementRef {
-    fn new(file: &PolicyFile, kind: PolicyKind, index: usize, statement: &Statement) -> Self {
+    pub(crate) fn new(
+        file: &PolicyFile,
+        kind: PolicyKind,
+        index: usize,
+        statement: &Statement,
+    ) -> Self {
         StatementRef {
             policy: Some(file.name.clone()),
             kind,
@@ -254,12 +262,12 @@ pub struct MinimalStatement {
     /// Always `Allow`.
     #[serde(rename = "Effect")]
     pub effect: Effect,
-    /// The action.
+    /// The action (written as a one-element array).
     #[serde(rename = "Action")]
-    pub action: Vec<String>,
+    pub action: [String; 1],
     /// Always `*`: the metering and entitlement actions have no resource types.
     #[serde(rename = "Resource")]
-    pub resource: String,
+    pub resource: &'static str,
 }
 
 impl MinimalStatement {
@@ -275,8 +283,8 @@ impl MinimalStatement {
     pub fn allow(action: &str) -> MinimalStatement {
         MinimalStatement {
             effect: Effect::Allow,
-            action: vec![action.to_owned()],
-            resource: "*".to_owned(),
+            action: [action.to_owned()],
+            resource: "*",
         }
     }
 }
@@ -327,20 +335,24 @@ pub(crate) enum Scope {
     SomeResource,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Applies {
+/// Whether a statement applies to the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Applies {
     No,
-    Yes(Vec<usize>),
+    /// It applies; all its conditions (if any) held.
+    Yes,
+    /// It applies if its conditions hold, which cannot be decided without a context.
     Open,
 }
 
+/// A statement that applies: a reference only. Explanations (owned names, `Sid`s, conditions) are built from hits
+/// only for the outcome that is returned.
+#[derive(Clone, Copy)]
 struct Hit<'a> {
     file: &'a PolicyFile,
     kind: PolicyKind,
     index: usize,
     statement: &'a Statement,
-    held: Vec<usize>,
-    open: bool,
 }
 
 impl Hit<'_> {
@@ -348,54 +360,106 @@ impl Hit<'_> {
         StatementRef::new(self.file, self.kind, self.index, self.statement)
     }
 
-    fn condition_refs(&self) -> Vec<ConditionRef> {
-        let pick: Vec<&Condition> = if self.open {
-            self.statement.conditions.iter().collect()
-        } else {
-            self.held
-                .iter()
-                .map(|&i| &self.statement.conditions[i])
-                .collect()
-        };
-        pick.into_iter()
-            .map(|c| ConditionRef {
-                policy: self.file.name.clone(),
-                kind: self.kind,
-                index: self.index,
-                sid: self.statement.sid.clone(),
-                operator: c.operator.to_string(),
-                key: c.key.clone(),
-                values: c.values.clone(),
-            })
-            .collect()
+    /// The statement's conditions: all of them, for an open statement (none decided) as for one that applies
+    /// (every one held).
+    fn condition_refs(&self) -> impl Iterator<Item = ConditionRef> + '_ {
+        self.statement.conditions.iter().map(|c| ConditionRef {
+            policy: self.file.name.clone(),
+            kind: self.kind,
+            index: self.index,
+            sid: self.statement.sid.clone(),
+            operator: c.operator.to_string(),
+            key: c.key.clone(),
+            values: c.values.clone(),
+        })
+    }
+}
+
+/// What a decision of [`PolicySet::decide`] rests on, as references into the policy set.
+#[derive(Default)]
+struct Scratch<'a> {
+    denies: Hits<'a>,
+    open_denies: Hits<'a>,
+    allows: Hits<'a>,
+    open: Hits<'a>,
+    /// Each place lacking an `Allow` (`None`: any identity policy).
+    missing: SmallVec<[(PolicyKind, Option<&'a str>); 2]>,
+}
+
+/// A few statements apply to an action in most policy sets: kept inline, so a single evaluation allocates only its
+/// result.
+type Hits<'a> = SmallVec<[Hit<'a>; 4]>;
+
+impl<'a> Scratch<'a> {
+    /// What a decision of [`PolicySet::decide`] rests on: for `Allow` the allowing statements, for
+    /// `ExplicitDeny` the denying ones, for `Conditional` the open ones; none for `ImplicitDeny`.
+    fn hits(&self, decision: Decision) -> &[Hit<'a>] {
+        match decision {
+            Decision::Allow => &self.allows,
+            Decision::ExplicitDeny => &self.denies,
+            Decision::Conditional => &self.open,
+            Decision::ImplicitDeny => &[],
+        }
+    }
+
+    fn evaluation(&self, decision: Decision, action: &str) -> Evaluation {
+        if decision == Decision::ImplicitDeny {
+            return Evaluation {
+                decision,
+                statements: self
+                    .missing
+                    .iter()
+                    .map(|&(kind, policy)| StatementRef {
+                        policy: policy.map(str::to_owned),
+                        kind,
+                        index: None,
+                        sid: None,
+                        effect: Effect::Allow,
+                        add: Some(MinimalStatement::allow(action)),
+                    })
+                    .collect(),
+                conditions: Vec::new(),
+            };
+        }
+        let hits = self.hits(decision);
+        Evaluation {
+            decision,
+            statements: hits.iter().map(Hit::statement_ref).collect(),
+            conditions: hits.iter().flat_map(Hit::condition_refs).collect(),
+        }
     }
 }
 
 /// Whether a statement's `Action`/`NotAction` covers `action`.
-pub(crate) fn covers_action(statement: &Statement, action: &str) -> bool {
+/// `action` in ASCII lower case (see [`Lowered`]).
+pub(crate) fn covers_action(statement: &Statement, action: &[u8]) -> bool {
     match &statement.actions {
-        Actions::Action(patterns) => patterns.iter().any(|p| action_matches(p, action)),
-        Actions::NotAction(patterns) => !patterns.iter().any(|p| action_matches(p, action)),
+        Actions::Action(patterns) => patterns.compiled().any(|p| action_matches(&p, action)),
+        Actions::NotAction(patterns) => !patterns.compiled().any(|p| action_matches(&p, action)),
     }
 }
 
 /// Whether a statement's `Resource`/`NotResource` covers the request's resource.
 pub(crate) fn covers_resource(statement: &Statement, scope: Scope) -> bool {
-    let covers_star = |patterns: &[String]| patterns.iter().any(|p| wildcard_match(p, "*", false));
+    let covers_star = |patterns: &Patterns| {
+        patterns
+            .compiled()
+            .any(|p| compiled_match(p.text, p.wildcard, b"*", false))
+    };
     match (&statement.resources, scope, statement.effect) {
         // No `Resource` at all (refused by IAM in identity policies; the report warns): applies to everything.
         (None, _, _) => true,
         (Some(Resources::Resource(r)), Scope::Star, _) => covers_star(r),
         (Some(Resources::NotResource(r)), Scope::Star, _) => !covers_star(r),
         (Some(Resources::Resource(r)), Scope::SomeResource, Effect::Allow) => {
-            r.iter().any(|p| may_name_marketplace_resource(p))
+            r.iter().any(may_name_marketplace_resource)
         }
         (Some(Resources::NotResource(r)), Scope::SomeResource, Effect::Allow) => !covers_star(r),
         (Some(Resources::Resource(r)), Scope::SomeResource, Effect::Deny) => covers_star(r),
         // Denied on every resource except the listed ones: on all of the action's resources unless one listed
         // may be an `aws-marketplace` resource.
         (Some(Resources::NotResource(r)), Scope::SomeResource, Effect::Deny) => {
-            !r.iter().any(|p| may_name_marketplace_resource(p))
+            !r.iter().any(may_name_marketplace_resource)
         }
     }
 }
@@ -405,9 +469,9 @@ fn may_name_marketplace_resource(pattern: &str) -> bool {
     if wildcard_match(pattern, "*", false) {
         return true;
     }
-    let parts: Vec<&str> = pattern.splitn(4, ':').collect();
-    match parts.as_slice() {
-        [_, partition, service, _] => {
+    let mut parts = pattern.splitn(4, ':');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(_), Some(partition), Some(service), Some(_)) => {
             wildcard_match(service, "aws-marketplace", false)
                 || partition.contains('*')
                 || service.contains('*')
@@ -416,18 +480,14 @@ fn may_name_marketplace_resource(pattern: &str) -> bool {
     }
 }
 
-fn applies(
+/// Whether a statement's conditions hold: the part of "does it apply" that does not depend on the action.
+pub(crate) fn conditions_hold(
     statement: &Statement,
     policy: &Policy,
-    action: &str,
-    scope: Scope,
     context: Option<&Context>,
 ) -> Applies {
-    if !covers_action(statement, action) || !covers_resource(statement, scope) {
-        return Applies::No;
-    }
     if statement.conditions.is_empty() {
-        return Applies::Yes(Vec::new());
+        return Applies::Yes;
     }
     let Some(context) = context else {
         return Applies::Open;
@@ -437,20 +497,10 @@ fn applies(
         .iter()
         .all(|c| condition::holds(c, context, policy.version))
     {
-        Applies::Yes((0..statement.conditions.len()).collect())
+        Applies::Yes
     } else {
         Applies::No
     }
-}
-
-/// The allow status of one layer (all identity policies together, the boundary, or one SCP).
-enum Layer<'a> {
-    Allows(Vec<Hit<'a>>),
-    Open(Vec<Hit<'a>>),
-    Missing {
-        kind: PolicyKind,
-        policy: Option<String>,
-    },
 }
 
 impl PolicySet {
@@ -494,178 +544,133 @@ impl PolicySet {
     /// and entitlement actions); for an action with resource types, on "at least one resource" (see the crate
     /// documentation).
     pub fn evaluate(&self, action: &str, context: Option<&Context>) -> Evaluation {
-        self.evaluate_in(action, scope_of(action), context)
+        let scope = scope_of(action);
+        let lowered = Lowered::new(action);
+        let lowered = lowered.as_bytes();
+        let mut scratch = Scratch::default();
+        let decision = self.decide(&mut scratch, |file, statement| {
+            if covers_action(statement, lowered) && covers_resource(statement, scope) {
+                conditions_hold(statement, &file.policy, context)
+            } else {
+                Applies::No
+            }
+        });
+        scratch.evaluation(decision, action)
     }
 
-    pub(crate) fn evaluate_in(
-        &self,
-        action: &str,
-        scope: Scope,
-        context: Option<&Context>,
-    ) -> Evaluation {
+    /// AWS's evaluation logic over every statement of the set, given whether each applies; what the decision
+    /// rests on is left in `scratch` (see [`Scratch::hits`]).
+    fn decide<'a>(
+        &'a self,
+        scratch: &mut Scratch<'a>,
+        mut applies: impl FnMut(&'a PolicyFile, &'a Statement) -> Applies,
+    ) -> Decision {
+        let Scratch {
+            denies,
+            open_denies,
+            allows,
+            open,
+            missing,
+        } = scratch;
+        denies.clear();
+        open_denies.clear();
+        allows.clear();
+        open.clear();
+        missing.clear();
+
         // Explicit denies, from every policy.
-        let mut denies = Vec::new();
-        let mut open_denies = Vec::new();
         for (file, kind) in self.policies() {
             for (index, statement) in file.policy.statements.iter().enumerate() {
                 if statement.effect != Effect::Deny {
                     continue;
                 }
-                match applies(statement, &file.policy, action, scope, context) {
+                let hit = Hit {
+                    file,
+                    kind,
+                    index,
+                    statement,
+                };
+                match applies(file, statement) {
                     Applies::No => {}
-                    Applies::Yes(held) => denies.push(Hit {
-                        file,
-                        kind,
-                        index,
-                        statement,
-                        held,
-                        open: false,
-                    }),
-                    Applies::Open => open_denies.push(Hit {
-                        file,
-                        kind,
-                        index,
-                        statement,
-                        held: Vec::new(),
-                        open: true,
-                    }),
+                    Applies::Yes => denies.push(hit),
+                    Applies::Open => open_denies.push(hit),
                 }
             }
         }
         if !denies.is_empty() {
-            return evaluation(Decision::ExplicitDeny, &denies);
+            return Decision::ExplicitDeny;
         }
 
-        // Allows: the identity policies together, then the boundary, then each SCP.
-        let mut layers = vec![layer(
-            self.identity.iter().map(|f| (f, PolicyKind::Identity)),
-            PolicyKind::Identity,
-            None,
-            action,
-            scope,
-            context,
-        )];
-        if let Some(b) = &self.boundary {
-            layers.push(layer(
-                std::iter::once((b, PolicyKind::Boundary)),
-                PolicyKind::Boundary,
-                Some(b.name.clone()),
-                action,
-                scope,
-                context,
-            ));
-        }
-        for scp in &self.scps {
-            layers.push(layer(
-                std::iter::once((scp, PolicyKind::Scp)),
-                PolicyKind::Scp,
-                Some(scp.name.clone()),
-                action,
-                scope,
-                context,
-            ));
+        // Allows, layer by layer: the identity policies together, then the boundary, then each SCP. A layer allows
+        // (its open statements do not matter then), is open, or lacks an `Allow`.
+        let mut any_open = !open_denies.is_empty();
+        let layers = std::iter::once((&self.identity[..], PolicyKind::Identity, None))
+            .chain(
+                self.boundary
+                    .iter()
+                    .map(|b| (std::slice::from_ref(b), PolicyKind::Boundary, Some(&b.name))),
+            )
+            .chain(
+                self.scps
+                    .iter()
+                    .map(|s| (std::slice::from_ref(s), PolicyKind::Scp, Some(&s.name))),
+            );
+        for (files, kind, name) in layers {
+            let (allows_before, open_before) = (allows.len(), open.len());
+            for file in files {
+                for (index, statement) in file.policy.statements.iter().enumerate() {
+                    if statement.effect != Effect::Allow {
+                        continue;
+                    }
+                    let hit = Hit {
+                        file,
+                        kind,
+                        index,
+                        statement,
+                    };
+                    match applies(file, statement) {
+                        Applies::No => {}
+                        Applies::Yes => allows.push(hit),
+                        Applies::Open => open.push(hit),
+                    }
+                }
+            }
+            if allows.len() > allows_before {
+                open.truncate(open_before);
+            } else if open.len() > open_before {
+                any_open = true;
+            } else {
+                missing.push((kind, name.map(String::as_str)));
+            }
         }
 
-        let missing: Vec<StatementRef> = layers
-            .iter()
-            .filter_map(|l| match l {
-                Layer::Missing { kind, policy } => Some(StatementRef {
-                    policy: policy.clone(),
-                    kind: *kind,
-                    index: None,
-                    sid: None,
-                    effect: Effect::Allow,
-                    add: Some(MinimalStatement::allow(action)),
-                }),
-                _ => None,
-            })
-            .collect();
         if !missing.is_empty() {
-            return Evaluation {
-                decision: Decision::ImplicitDeny,
-                statements: missing,
-                conditions: Vec::new(),
-            };
+            Decision::ImplicitDeny
+        } else if !any_open {
+            Decision::Allow
+        } else {
+            open.extend(open_denies.drain(..));
+            Decision::Conditional
         }
-
-        let any_open =
-            !open_denies.is_empty() || layers.iter().any(|l| matches!(l, Layer::Open(_)));
-        if !any_open {
-            let hits: Vec<Hit<'_>> = layers
-                .into_iter()
-                .flat_map(|l| match l {
-                    Layer::Allows(h) => h,
-                    _ => Vec::new(),
-                })
-                .collect();
-            return evaluation(Decision::Allow, &hits);
-        }
-        let mut hits: Vec<Hit<'_>> = layers
-            .into_iter()
-            .flat_map(|l| match l {
-                Layer::Open(h) => h,
-                _ => Vec::new(),
-            })
-            .collect();
-        hits.extend(open_denies);
-        evaluation(Decision::Conditional, &hits)
-    }
-}
-
-fn evaluation(decision: Decision, hits: &[Hit<'_>]) -> Evaluation {
-    Evaluation {
-        decision,
-        statements: hits.iter().map(Hit::statement_ref).collect(),
-        conditions: hits.iter().flat_map(Hit::condition_refs).collect(),
-    }
-}
-
-fn layer<'a>(
-    files: impl Iterator<Item = (&'a PolicyFile, PolicyKind)>,
-    kind: PolicyKind,
-    policy: Option<String>,
-    action: &str,
-    scope: Scope,
-    context: Option<&Context>,
-) -> Layer<'a> {
-    let mut yes = Vec::new();
-    let mut open = Vec::new();
-    for (file, kind) in files {
-        for (index, statement) in file.policy.statements.iter().enumerate() {
-            if statement.effect != Effect::Allow {
-                continue;
-            }
-            let hit = |held, open| Hit {
-                file,
-                kind,
-                index,
-                statement,
-                held,
-                open,
-            };
-            match applies(statement, &file.policy, action, scope, context) {
-                Applies::No => {}
-                Applies::Yes(held) => yes.push(hit(held, false)),
-                Applies::Open => open.push(hit(Vec::new(), true)),
-            }
-        }
-    }
-    if !yes.is_empty() {
-        Layer::Allows(yes)
-    } else if !open.is_empty() {
-        Layer::Open(open)
-    } else {
-        Layer::Missing { kind, policy }
     }
 }
 
 /// How a named action is evaluated: on `*` unless the catalog gives it resource types.
 pub(crate) fn scope_of(action: &str) -> Scope {
-    // Callers mostly pass the catalog's spelling: a binary search, then any letter case.
-    let found = marketplace_iam_model::catalog::lookup(action)
-        .or_else(|| marketplace_iam_model::catalog::lookup_ignore_case(action));
-    match found {
-        Some(a) if !a.resource_types.is_empty() => Scope::SomeResource,
-        _ => Scope::Star,
+    // The few catalog actions with resource types, compared in any letter case (lengths differ for most).
+    static WITH_RESOURCES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        marketplace_iam_model::catalog::all()
+            .iter()
+            .filter(|a| !a.resource_types.is_empty())
+            .map(|a| a.name)
+            .collect()
+    });
+    if WITH_RESOURCES
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(action))
+    {
+        Scope::SomeResource
+    } else {
+        Scope::Star
     }
 }

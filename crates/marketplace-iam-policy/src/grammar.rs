@@ -1,6 +1,7 @@
 //! The IAM JSON policy grammar, read strictly: what IAM would refuse to attach is an error here too, located by
 //! file, line, column and JSON path.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -97,18 +98,182 @@ impl fmt::Display for Effect {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actions {
     /// `Action`: the statement applies to these actions.
-    Action(Vec<String>),
+    Action(Patterns),
     /// `NotAction`: the statement applies to every action except these.
-    NotAction(Vec<String>),
+    NotAction(Patterns),
 }
 
 /// `Resource` or `NotResource`: ARN patterns or `*`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resources {
     /// `Resource`: the statement applies to these resources.
-    Resource(Vec<String>),
+    Resource(Patterns),
     /// `NotResource`: the statement applies to every resource except these.
-    NotResource(Vec<String>),
+    NotResource(Patterns),
+}
+
+/// The patterns of an `Action`, `NotAction`, `Resource` or `NotResource` element, in document order.
+///
+/// Stored compactly and ready for matching: one string holds each pattern followed by its ASCII-lowercase copy (IAM
+/// compares action names in any letter case), and a small inline list where each ends and where its first wildcard
+/// is. A list is one allocation rather than one per pattern plus one for the list, and matching compares bytes
+/// without folding case or looking for wildcards again.
+///
+/// ```
+/// use marketplace_iam_policy::Patterns;
+///
+/// let patterns: Patterns = ["aws-marketplace:MeterUsage", "aws-marketplace:Get*"].into_iter().collect();
+/// assert_eq!(patterns.len(), 2);
+/// assert_eq!(patterns.get(1), Some("aws-marketplace:Get*"));
+/// assert_eq!(patterns.iter().collect::<Vec<_>>(), ["aws-marketplace:MeterUsage", "aws-marketplace:Get*"]);
+/// assert_eq!(format!("{patterns:?}"), r#"["aws-marketplace:MeterUsage", "aws-marketplace:Get*"]"#);
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Patterns {
+    /// Each pattern, then the same in ASCII lower case.
+    text: String,
+    /// Per pattern: the end of its two copies in `text`, and the offset of its first `*` or `?` (`None`: none).
+    items: smallvec::SmallVec<[(usize, Option<usize>); 2]>,
+}
+
+/// A pattern of a [`Patterns`], with what matching needs: bytes of the strings (they start and end on character
+/// boundaries).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Compiled<'a> {
+    /// As written.
+    pub(crate) text: &'a [u8],
+    /// In ASCII lower case.
+    pub(crate) lower: &'a [u8],
+    /// The offset of the first `*` or `?`, if any.
+    pub(crate) wildcard: Option<usize>,
+}
+
+impl Patterns {
+    /// An empty list.
+    pub fn new() -> Patterns {
+        Patterns::default()
+    }
+
+    fn with_capacity(bytes: usize, patterns: usize) -> Patterns {
+        Patterns {
+            text: String::with_capacity(2 * bytes),
+            items: smallvec::SmallVec::with_capacity(patterns),
+        }
+    }
+
+    /// Appends a pattern.
+    pub fn push(&mut self, pattern: &str) {
+        let start = self.text.len();
+        self.text.push_str(pattern);
+        self.text.push_str(pattern);
+        if let Some(lower) = self.text.get_mut(start + pattern.len()..) {
+            lower.make_ascii_lowercase();
+        }
+        let wildcard = memchr::memchr2(b'*', b'?', pattern.as_bytes());
+        self.items.push((self.text.len(), wildcard));
+    }
+
+    /// The number of patterns.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there is none (never the case for a parsed statement: IAM refuses an empty list).
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The pattern at `index`.
+    pub fn get(&self, index: usize) -> Option<&str> {
+        let (end, _) = *self.items.get(index)?;
+        let start = match index.checked_sub(1) {
+            Some(i) => self.items[i].0,
+            None => 0,
+        };
+        self.text.get(start..start + (end - start) / 2)
+    }
+
+    /// The patterns, ready for matching.
+    pub(crate) fn compiled(&self) -> impl Iterator<Item = Compiled<'_>> + '_ {
+        let bytes = self.text.as_bytes();
+        let mut start = 0;
+        self.items.iter().map(move |&(end, wildcard)| {
+            let (text, lower) = bytes[start..end].split_at((end - start) / 2);
+            start = end;
+            Compiled {
+                text,
+                lower,
+                wildcard,
+            }
+        })
+    }
+
+    /// The patterns, in order.
+    pub fn iter(&self) -> PatternsIter<'_> {
+        PatternsIter {
+            patterns: self,
+            front: 0,
+            back: self.items.len(),
+        }
+    }
+}
+
+/// The iterator of [`Patterns::iter`].
+#[derive(Debug, Clone)]
+pub struct PatternsIter<'a> {
+    patterns: &'a Patterns,
+    front: usize,
+    back: usize,
+}
+
+impl<'a> Iterator for PatternsIter<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        if self.front == self.back {
+            return None;
+        }
+        self.front += 1;
+        self.patterns.get(self.front - 1)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.back - self.front, Some(self.back - self.front))
+    }
+}
+
+impl DoubleEndedIterator for PatternsIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.front == self.back {
+            return None;
+        }
+        self.back -= 1;
+        self.patterns.get(self.back)
+    }
+}
+
+impl ExactSizeIterator for PatternsIter<'_> {}
+
+impl fmt::Debug for Patterns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Patterns {
+    type Item = &'a str;
+    type IntoIter = PatternsIter<'a>;
+    fn into_iter(self) -> PatternsIter<'a> {
+        self.iter()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Patterns {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Patterns {
+        let mut out = Patterns::new();
+        for s in iter {
+            out.push(s.as_ref());
+        }
+        out
+    }
 }
 
 /// `Principal` or `NotPrincipal`.
@@ -358,14 +523,24 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
 
 impl<'de> Deserialize<'de> for Version {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        match s.as_str() {
-            "2012-10-17" => Ok(Version::V2012_10_17),
-            "2008-10-17" => Ok(Version::V2008_10_17),
-            other => Err(de::Error::custom(format!(
-                "expected \"2012-10-17\" or \"2008-10-17\", found {other:?}"
-            ))),
+        // Compared where it lies in the document (or in serde_json's scratch buffer), without a copy.
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Version;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Version, E> {
+                match s {
+                    "2012-10-17" => Ok(Version::V2012_10_17),
+                    "2008-10-17" => Ok(Version::V2008_10_17),
+                    other => Err(E::custom(format!(
+                        "expected \"2012-10-17\" or \"2008-10-17\", found {other:?}"
+                    ))),
+                }
+            }
         }
+        d.deserialize_str(V)
     }
 }
 
@@ -448,8 +623,8 @@ impl<'de> Deserialize<'de> for Statement {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = ObjectOnly::<RawStatement>::deserialize(d)?.0;
         let actions = match (raw.action, raw.not_action) {
-            (Some(a), None) => Actions::Action(a.into_strings()),
-            (None, Some(a)) => Actions::NotAction(a.into_strings()),
+            (Some(a), None) => Actions::Action(a.0),
+            (None, Some(a)) => Actions::NotAction(a.0),
             (Some(_), Some(_)) => {
                 return Err(de::Error::custom(
                     "a statement has either `Action` or `NotAction`, not both",
@@ -462,8 +637,8 @@ impl<'de> Deserialize<'de> for Statement {
             }
         };
         let resources = match (raw.resource, raw.not_resource) {
-            (Some(r), None) => Some(Resources::Resource(r.into_strings())),
-            (None, Some(r)) => Some(Resources::NotResource(r.into_strings())),
+            (Some(r), None) => Some(Resources::Resource(r.0)),
+            (None, Some(r)) => Some(Resources::NotResource(r.0)),
             (Some(_), Some(_)) => {
                 return Err(de::Error::custom(
                     "a statement has either `Resource` or `NotResource`, not both",
@@ -493,42 +668,71 @@ impl<'de> Deserialize<'de> for Statement {
 }
 
 /// A string list element: checked as it is read, so its error carries its position and path.
-trait Item: Sized {
+trait Item {
     const WHAT: &'static str;
-    fn check(s: &str) -> Result<Self, String>;
+    fn check(s: &str) -> Result<(), String>;
 }
 
-struct ActionName(String);
+struct ActionName;
 
 impl Item for ActionName {
     const WHAT: &'static str = "an action name";
-    fn check(s: &str) -> Result<Self, String> {
-        if s == "*" {
-            return Ok(ActionName(s.to_owned()));
-        }
-        match s.split_once(':') {
-            Some((service, name))
-                if !service.is_empty()
-                    && !name.is_empty()
-                    && !name.contains(':')
-                    && !s.contains(char::is_whitespace) =>
-            {
-                Ok(ActionName(s.to_owned()))
-            }
-            _ => Err(format!(
+    fn check(s: &str) -> Result<(), String> {
+        if s == "*" || is_action_name(s) {
+            Ok(())
+        } else {
+            Err(format!(
                 "{s:?} is not an action name: IAM expects `service:Action` (e.g. \"aws-marketplace:MeterUsage\") or \"*\""
-            )),
+            ))
         }
     }
 }
 
-struct ResourceName(String);
+/// `service:Name`: exactly one `:`, with text on both sides, and no whitespace.
+fn is_action_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    // ASCII without spaces and control characters (nearly every name): only the colons are left to check.
+    if s.is_ascii() && !has_space_or_control(b) {
+        return match memchr::memchr(b':', b) {
+            Some(i) => i > 0 && i + 1 < b.len() && memchr::memchr(b':', &b[i + 1..]).is_none(),
+            None => false,
+        };
+    }
+    match s.split_once(':') {
+        Some((service, name)) => {
+            !service.is_empty()
+                && !name.is_empty()
+                && !name.contains(':')
+                && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// Whether a byte is below `!` (a space or a control character), eight bytes at a time: a word has a byte below
+/// `n` exactly when `(x - n·0x01…01) & !x & 0x80…80` is not zero.
+fn has_space_or_control(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        if x.wrapping_sub(ONES * u64::from(b'!')) & !x & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&c| c < b'!')
+}
+
+struct ResourceName;
 
 impl Item for ResourceName {
     const WHAT: &'static str = "a resource ARN or \"*\"";
-    fn check(s: &str) -> Result<Self, String> {
+    fn check(s: &str) -> Result<(), String> {
         if s == "*" || s.starts_with("arn:") {
-            Ok(ResourceName(s.to_owned()))
+            Ok(())
         } else {
             Err(format!(
                 "{s:?} is not an ARN: IAM expects \"arn:...\" or \"*\""
@@ -537,50 +741,44 @@ impl Item for ResourceName {
     }
 }
 
-struct PrincipalId(String);
+struct PrincipalId;
 
 impl Item for PrincipalId {
     const WHAT: &'static str = "a principal identifier";
-    fn check(s: &str) -> Result<Self, String> {
+    fn check(s: &str) -> Result<(), String> {
         if s.is_empty() {
             Err("an empty principal identifier".to_owned())
         } else {
-            Ok(PrincipalId(s.to_owned()))
+            Ok(())
         }
     }
 }
 
-/// A string, or a non-empty array of strings.
-struct List<T>(Vec<T>);
+/// A string, or a non-empty array of strings, each checked as an `T`.
+struct List<T>(Patterns, std::marker::PhantomData<T>);
 
-impl List<ActionName> {
-    fn into_strings(self) -> Vec<String> {
-        self.0.into_iter().map(|a| a.0).collect()
-    }
-}
-
-impl List<ResourceName> {
-    fn into_strings(self) -> Vec<String> {
-        self.0.into_iter().map(|a| a.0).collect()
-    }
-}
-
+/// One checked element, borrowed from the document unless it had escapes.
 struct ItemSeed<T>(std::marker::PhantomData<T>);
 
 impl<'de, T: Item> DeserializeSeed<'de> for ItemSeed<T> {
-    type Value = T;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
         struct V<T>(std::marker::PhantomData<T>);
-        impl<T: Item> Visitor<'_> for V<T> {
-            type Value = T;
+        impl<'de, T: Item> Visitor<'de> for V<T> {
+            type Value = Cow<'de, str>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, "{} (a string)", T::WHAT)
             }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<T, E> {
-                T::check(s).map_err(E::custom)
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Cow<'de, str>, E> {
+                T::check(s).map_err(E::custom)?;
+                Ok(Cow::Borrowed(s))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Cow<'de, str>, E> {
+                T::check(s).map_err(E::custom)?;
+                Ok(Cow::Owned(s.to_owned()))
             }
         }
-        d.deserialize_str(V(std::marker::PhantomData))
+        d.deserialize_str(V::<T>(std::marker::PhantomData))
     }
 }
 
@@ -593,17 +791,28 @@ impl<'de, T: Item> Deserialize<'de> for List<T> {
                 write!(f, "{} (a string) or an array of them", T::WHAT)
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<List<T>, E> {
-                T::check(s).map(|t| List(vec![t])).map_err(E::custom)
+                T::check(s).map_err(E::custom)?;
+                let mut patterns = Patterns::with_capacity(s.len(), 1);
+                patterns.push(s);
+                Ok(List(patterns, std::marker::PhantomData))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
-                let mut out = Vec::new();
-                while let Some(t) = seq.next_element_seed(ItemSeed(std::marker::PhantomData))? {
-                    out.push(t);
+                // Collected first (borrowed), so the text is allocated once, at its size.
+                let mut items: smallvec::SmallVec<[Cow<'de, str>; 4]> = smallvec::SmallVec::new();
+                while let Some(t) =
+                    seq.next_element_seed(ItemSeed::<T>(std::marker::PhantomData))?
+                {
+                    items.push(t);
                 }
-                if out.is_empty() {
+                if items.is_empty() {
                     return Err(de::Error::custom(EMPTY_ARRAY));
                 }
-                Ok(List(out))
+                let bytes = items.iter().map(|i| i.len()).sum();
+                let mut patterns = Patterns::with_capacity(bytes, items.len());
+                for item in &items {
+                    patterns.push(item);
+                }
+                Ok(List(patterns, std::marker::PhantomData))
             }
         }
         d.deserialize_any(V(std::marker::PhantomData))
@@ -644,7 +853,7 @@ impl<'de> Deserialize<'de> for PrincipalValue {
                         None
                     };
                     let ids = map.next_value_seed(Checked::<List<PrincipalId>>::new(problem))?;
-                    out.push((kind, ids.0.into_iter().map(|p| p.0).collect()));
+                    out.push((kind, ids.0.iter().map(str::to_owned).collect()));
                 }
                 if out.is_empty() {
                     return Err(de::Error::custom("an empty principal object"));
@@ -858,5 +1067,47 @@ impl Visitor<'_> for ValueV {
             return Err(E::custom("`Null` expects true or false"));
         }
         self.checked(n.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_names_are_checked_as_before() {
+        let reference = |s: &str| match s.split_once(':') {
+            Some((service, name)) => {
+                !service.is_empty()
+                    && !name.is_empty()
+                    && !name.contains(':')
+                    && !s.contains(char::is_whitespace)
+            }
+            None => false,
+        };
+        let names = [
+            "aws-marketplace:MeterUsage",
+            "s3:*",
+            ":x",
+            "x:",
+            ":",
+            "a:b:c",
+            "aws-marketplace:Meter Usage",
+            "aws-marketplace:MeterUsage\t",
+            "aws-marketplace:Meter\u{1}Usage",
+            "aws-marketplace:Meter\u{a0}Usage",
+            "aws-marketplace:Mètre",
+            "aws-marketplace:MeterUsage\u{7f}",
+            "abcdefgh:ijklmnop qrstuvwx",
+            "abcdefghijklmnop:",
+            "",
+        ];
+        for name in names {
+            assert_eq!(is_action_name(name), reference(name), "{name:?}");
+        }
+        for byte in 0..=0x7fu8 {
+            let name = format!("aws-marketplace:Meter{}Usage", byte as char);
+            assert_eq!(is_action_name(&name), reference(&name), "{name:?}");
+        }
     }
 }

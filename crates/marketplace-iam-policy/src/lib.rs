@@ -109,8 +109,8 @@ pub use eval::{
     PolicyKind, PolicySet, ReadError, StatementRef,
 };
 pub use grammar::{
-    Actions, Condition, Effect, Policy, PolicyError, Principal, PrincipalValue, Resources,
-    Statement, Version,
+    Actions, Condition, Effect, Patterns, PatternsIter, Policy, PolicyError, Principal,
+    PrincipalValue, Resources, Statement, Version,
 };
 pub use matching::wildcard_match;
 pub use report::{

@@ -1,6 +1,8 @@
 //! IAM's wildcard matching: `*` matches any run of characters (including none and including `:` and `/`), `?`
 //! matches exactly one character, everything else matches itself. There is no escape character.
 
+use crate::grammar::Compiled;
+
 /// Whether `text` matches the IAM wildcard `pattern`.
 ///
 /// With `ignore_case`, letters match in any case (ASCII case folding: action names and condition keys are ASCII),
@@ -15,36 +17,93 @@
 /// assert!(!wildcard_match("arn:aws:s3:::Bucket", "arn:aws:s3:::bucket", false));
 /// ```
 pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    // Without wildcards, a plain comparison.
-    if !pattern.bytes().any(|b| b == b'*' || b == b'?') {
-        return if ignore_case {
-            pattern.eq_ignore_ascii_case(text)
-        } else {
-            pattern == text
-        };
+    let wildcard = memchr::memchr2(b'*', b'?', pattern.as_bytes());
+    compiled_match(pattern.as_bytes(), wildcard, text.as_bytes(), ignore_case)
+}
+
+/// [`wildcard_match`] on the bytes of two strings, given where the pattern's first wildcard is (`None`: it has
+/// none).
+///
+/// The literal prefix, up to the first wildcard (the whole pattern if it has none), is compared first: most
+/// comparisons end there (another service, another action name, a different length). Then the literal suffix after
+/// the last wildcard, which must end the text. Each is compared exactly first (policies mostly spell names as AWS
+/// does), then in any case if asked. Wildcards are ASCII and bytes of other characters compare only with
+/// themselves, so what is left of both strings starts and ends on character boundaries.
+pub(crate) fn compiled_match(
+    p: &[u8],
+    wildcard: Option<usize>,
+    t: &[u8],
+    ignore_case: bool,
+) -> bool {
+    match wildcard {
+        None => p.len() == t.len() && same_text(p, t, ignore_case),
+        Some(first) => Glob::new(p, first).matches(t, ignore_case),
     }
-    // ASCII (action names, ARNs, most values): match bytes, no allocation. Otherwise characters, so `?` is one
-    // character however many bytes it takes.
-    if pattern.is_ascii() && text.is_ascii() {
-        let same = |a: u8, b: u8| {
-            if ignore_case {
-                a.eq_ignore_ascii_case(&b)
-            } else {
-                a == b
-            }
+}
+
+fn same_text(a: &[u8], b: &[u8], ignore_case: bool) -> bool {
+    a == b || (ignore_case && a.eq_ignore_ascii_case(b))
+}
+
+/// A pattern with wildcards, cut into its literal prefix (before the first wildcard), its middle (from the first
+/// wildcard to the last) and its literal suffix: made once to match many texts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Glob<'a> {
+    prefix: &'a [u8],
+    middle: &'a [u8],
+    suffix: &'a [u8],
+}
+
+impl<'a> Glob<'a> {
+    /// `first`: the offset of the pattern's first wildcard.
+    pub(crate) fn new(p: &'a [u8], first: usize) -> Glob<'a> {
+        let (prefix, rest) = p.split_at(first.min(p.len()));
+        let last = memchr::memrchr2(b'*', b'?', rest).map_or(0, |i| i + 1);
+        let (middle, suffix) = rest.split_at(last);
+        Glob {
+            prefix,
+            middle,
+            suffix,
+        }
+    }
+
+    pub(crate) fn matches(&self, t: &[u8], ignore_case: bool) -> bool {
+        let Some(end) = t.len().checked_sub(self.suffix.len()) else {
+            return false;
         };
-        glob(pattern.as_bytes(), text.as_bytes(), b'*', b'?', same)
-    } else {
-        let p: Vec<char> = pattern.chars().collect();
-        let t: Vec<char> = text.chars().collect();
-        let same = |a: char, b: char| {
-            if ignore_case {
-                a.eq_ignore_ascii_case(&b)
-            } else {
-                a == b
-            }
-        };
-        glob(&p, &t, '*', '?', same)
+        if end < self.prefix.len()
+            || !same_text(self.prefix, &t[..self.prefix.len()], ignore_case)
+            || !same_text(self.suffix, &t[end..], ignore_case)
+        {
+            return false;
+        }
+        let (p, t) = (self.middle, &t[self.prefix.len()..end]);
+        // ASCII (action names, ARNs, most values): match bytes, no allocation. Otherwise characters, so `?` is one
+        // character however many bytes it takes.
+        if p.is_ascii() && t.is_ascii() {
+            let same = |a: u8, b: u8| {
+                if ignore_case {
+                    a.eq_ignore_ascii_case(&b)
+                } else {
+                    a == b
+                }
+            };
+            glob(p, t, b'*', b'?', same)
+        } else {
+            let (Ok(p), Ok(t)) = (std::str::from_utf8(p), std::str::from_utf8(t)) else {
+                return false;
+            };
+            let p: Vec<char> = p.chars().collect();
+            let t: Vec<char> = t.chars().collect();
+            let same = |a: char, b: char| {
+                if ignore_case {
+                    a.eq_ignore_ascii_case(&b)
+                } else {
+                    a == b
+                }
+            };
+            glob(&p, &t, '*', '?', same)
+        }
     }
 }
 
@@ -77,9 +136,45 @@ fn glob<T: Copy + PartialEq>(
     p[pi..].iter().all(|&c| c == any)
 }
 
-/// Whether an `Action`/`NotAction` pattern names `action` (IAM compares action names in any letter case).
-pub(crate) fn action_matches(pattern: &str, action: &str) -> bool {
-    wildcard_match(pattern, action, true)
+/// An action name in ASCII lower case, to match against the lower-case copies of [`Patterns`](crate::Patterns):
+/// matching in any letter case is then matching exactly. Made once per evaluated action, on the stack for names of
+/// up to 64 bytes (every catalog action).
+pub(crate) struct Lowered {
+    short: [u8; 64],
+    len: usize,
+    long: Option<String>,
+}
+
+impl Lowered {
+    pub(crate) fn new(action: &str) -> Lowered {
+        let mut out = Lowered {
+            short: [0; 64],
+            len: action.len(),
+            long: None,
+        };
+        match out.short.get_mut(..action.len()) {
+            Some(short) => {
+                short.copy_from_slice(action.as_bytes());
+                short.make_ascii_lowercase();
+            }
+            None => out.long = Some(action.to_ascii_lowercase()),
+        }
+        out
+    }
+
+    /// The bytes of the lower-case name (UTF-8, as ASCII lower-casing keeps it).
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match &self.long {
+            Some(long) => long.as_bytes(),
+            None => &self.short[..self.len],
+        }
+    }
+}
+
+/// Whether an `Action`/`NotAction` pattern names an action given in lower case (see [`Lowered`]): IAM compares
+/// action names in any letter case.
+pub(crate) fn action_matches(pattern: &Compiled<'_>, lowered_action: &[u8]) -> bool {
+    compiled_match(pattern.lower, pattern.wildcard, lowered_action, false)
 }
 
 /// `ArnLike`/`ArnEquals`: the six colon-separated parts of the ARN are compared one by one (the last part, the

@@ -2,6 +2,8 @@
 //! `aws-marketplace` actions the principal is granted, and warnings.
 
 use std::fmt;
+use std::ops::ControlFlow;
+use std::sync::LazyLock;
 
 use marketplace_iam_model::Policies;
 use marketplace_iam_model::catalog::{self, AccessLevel};
@@ -9,11 +11,12 @@ use serde::Serialize;
 
 use crate::condition::Context;
 use crate::eval::{
-    ConditionRef, Decision, PolicyKind, PolicySet, Scope, StatementRef, covers_action,
-    covers_resource, scope_of,
+    Applies, ConditionRef, Decision, PolicyFile, PolicyKind, PolicySet, Scope, StatementRef,
+    conditions_hold, covers_action, covers_resource, scope_of,
 };
-use crate::grammar::{Actions, Effect, Principal, Resources, Version};
-use crate::matching::action_matches;
+use crate::grammar::Compiled;
+use crate::grammar::{Actions, Effect, Principal, Resources, Statement, Version};
+use crate::matching::{Glob, action_matches};
 
 /// The overall answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -234,26 +237,7 @@ pub fn check(set: &PolicySet, required: &[String], context: Option<&Context>) ->
         Verdict::NotAllowed
     };
 
-    let mut over_grants = Vec::new();
-    for a in catalog::all() {
-        if required.iter().any(|r| r.eq_ignore_ascii_case(a.name)) {
-            continue;
-        }
-        let e = set.evaluate(a.name, context);
-        if matches!(e.decision, Decision::Allow | Decision::Conditional) {
-            let statements: Vec<StatementRef> = e
-                .statements
-                .into_iter()
-                .filter(|s| s.kind == PolicyKind::Identity && s.effect == Effect::Allow)
-                .collect();
-            over_grants.push(OverGrant {
-                action: a.name.to_owned(),
-                access_level: a.access_level.as_str().to_owned(),
-                decision: e.decision,
-                statements,
-            });
-        }
-    }
+    let over_grants = over_grants(set, required, context);
 
     Report {
         verdict,
@@ -263,8 +247,210 @@ pub fn check(set: &PolicySet, required: &[String], context: Option<&Context>) ->
     }
 }
 
+/// Every other catalog action the principal is allowed or conditionally allowed, with the identity statements
+/// that grant it.
+///
+/// AWS's evaluation logic (as in [`PolicySet::evaluate`]) for every catalog action at once, on bit sets over the
+/// catalog: what does not depend on the action is worked out once per statement (the catalog actions its
+/// `Action`/`NotAction` covers, whether its `Resource`/`NotResource` covers `*` and "some resource", its
+/// conditions), giving the actions each statement applies to, unconditionally or if its conditions hold. The
+/// layers are then unions of those, and statements are named (owned strings) only for the over-grants reported.
+fn over_grants(set: &PolicySet, required: &[String], context: Option<&Context>) -> Vec<OverGrant> {
+    let all = catalog::all();
+    let words = all.len().div_ceil(64).max(1);
+    let bit = |j: usize| 1u64 << (j % 64);
+    let mut valid = vec![0u64; words];
+    let mut some_resource = vec![0u64; words];
+    for (j, a) in all.iter().enumerate() {
+        valid[j / 64] |= bit(j);
+        if !a.resource_types.is_empty() {
+            some_resource[j / 64] |= bit(j);
+        }
+    }
+
+    // Per statement: the actions it applies to (`yes`), or would if its open conditions held (`open`).
+    let statements: Vec<(&PolicyFile, PolicyKind, usize, &Statement)> = set
+        .policies()
+        .flat_map(|(f, k)| {
+            f.policy
+                .statements
+                .iter()
+                .enumerate()
+                .map(move |(i, s)| (f, k, i, s))
+        })
+        .collect();
+    let mut yes = vec![0u64; statements.len() * words];
+    let mut open = vec![0u64; statements.len() * words];
+    let mut covered = vec![0u64; words];
+    for (n, &(file, _, _, s)) in statements.iter().enumerate() {
+        let target = match conditions_hold(s, &file.policy, context) {
+            Applies::Yes => &mut yes,
+            Applies::Open => &mut open,
+            Applies::No => continue,
+        };
+        covered.fill(0);
+        catalog_coverage(s, &mut covered);
+        let star = covers_resource(s, Scope::Star);
+        let some = covers_resource(s, Scope::SomeResource);
+        for w in 0..words {
+            let mut resource = 0;
+            if star {
+                resource |= valid[w] & !some_resource[w];
+            }
+            if some {
+                resource |= some_resource[w];
+            }
+            target[n * words + w] = covered[w] & resource;
+        }
+    }
+
+    // The allow layers, as ranges of `statements`: the identity policies together, the boundary, each SCP.
+    let identity = statements
+        .iter()
+        .take_while(|(_, k, _, _)| *k == PolicyKind::Identity)
+        .count();
+    let mut layers = Vec::with_capacity(1 + set.scps.len() + usize::from(set.boundary.is_some()));
+    layers.push(0..identity);
+    let mut start = identity;
+    for file in set.boundary.iter().chain(&set.scps) {
+        let end = start + file.policy.statements.len();
+        layers.push(start..end);
+        start = end;
+    }
+
+    let mut over_grants = Vec::new();
+    for w in 0..words {
+        let union = |range: std::ops::Range<usize>, effect: Effect, of: &[u64]| {
+            range
+                .filter(|&n| statements[n].3.effect == effect)
+                .fold(0, |acc, n| acc | of[n * words + w])
+        };
+        let deny = union(0..statements.len(), Effect::Deny, &yes);
+        let mut any_open = union(0..statements.len(), Effect::Deny, &open);
+        let mut missing = 0;
+        let (mut identity_yes, mut identity_open) = (0, 0);
+        for (l, range) in layers.iter().enumerate() {
+            let allows = union(range.clone(), Effect::Allow, &yes);
+            let opens = union(range.clone(), Effect::Allow, &open);
+            missing |= !(allows | opens);
+            any_open |= opens & !allows;
+            if l == 0 {
+                (identity_yes, identity_open) = (allows, opens & !allows);
+            }
+        }
+        let granted = valid[w] & !deny & !missing;
+        for b in 0..64 {
+            let j = w * 64 + b;
+            if granted & bit(j) == 0 {
+                continue;
+            }
+            let a = &all[j];
+            if required.iter().any(|r| r.eq_ignore_ascii_case(a.name)) {
+                continue;
+            }
+            // The identity statements reported: for an allow those that allow it, for a conditional outcome the
+            // open ones when the identity policies' layer is the open one.
+            let (decision, from) = if any_open & bit(j) == 0 {
+                (Decision::Allow, &yes)
+            } else if identity_open & bit(j) != 0 {
+                (Decision::Conditional, &open)
+            } else {
+                (Decision::Conditional, &yes)
+            };
+            let named = decision == Decision::Allow || identity_yes & bit(j) == 0;
+            let statements: Vec<StatementRef> = statements[..identity]
+                .iter()
+                .enumerate()
+                .filter(|&(n, (_, _, _, s))| {
+                    named && s.effect == Effect::Allow && from[n * words + w] & bit(j) != 0
+                })
+                .map(|(_, &(file, kind, index, s))| StatementRef::new(file, kind, index, s))
+                .collect();
+            over_grants.push(OverGrant {
+                action: a.name.to_owned(),
+                access_level: a.access_level.as_str().to_owned(),
+                decision,
+                statements,
+            });
+        }
+    }
+    over_grants
+}
+
+/// Sets the bits of the catalog actions (by position in [`catalog::all`]) that a statement's `Action` or
+/// `NotAction` covers.
+fn catalog_coverage(statement: &Statement, bits: &mut [u64]) {
+    let (Actions::Action(patterns) | Actions::NotAction(patterns)) = &statement.actions;
+    for p in patterns.compiled() {
+        for_each_catalog_match(&p, |j| {
+            bits[j / 64] |= 1 << (j % 64);
+            ControlFlow::Continue(())
+        });
+    }
+    if let Actions::NotAction(_) = &statement.actions {
+        let n = catalog::all().len();
+        for (w, word) in bits.iter_mut().enumerate() {
+            let valid = n.saturating_sub(w * 64).min(64);
+            let mask = if valid == 64 {
+                u64::MAX
+            } else {
+                (1u64 << valid) - 1
+            };
+            *word = !*word & mask;
+        }
+    }
+}
+
+/// How every catalog action name begins.
+const SERVICE: &str = "aws-marketplace:";
+
+/// Whether `pattern` names at least one catalog action.
+fn names_catalog_action(pattern: &Compiled<'_>) -> bool {
+    let mut any = false;
+    for_each_catalog_match(pattern, |_| {
+        any = true;
+        ControlFlow::Break(())
+    });
+    any
+}
+
+/// Calls `found` with the position in [`catalog::all`] of every catalog action `pattern` matches, until it breaks.
+///
+/// Every catalog action is `aws-marketplace:Name`: a pattern whose text before its first wildcard cannot begin such
+/// a name matches none, and a pattern without wildcards matches at most the one of its name.
+fn for_each_catalog_match(pattern: &Compiled<'_>, mut found: impl FnMut(usize) -> ControlFlow<()>) {
+    // The catalog's names in lower case, to match the patterns' lower-case copies exactly.
+    static LOWER: LazyLock<Vec<String>> = LazyLock::new(|| {
+        catalog::all()
+            .iter()
+            .map(|a| a.name.to_ascii_lowercase())
+            .collect()
+    });
+    let literal = pattern
+        .wildcard
+        .and_then(|i| pattern.lower.get(..i))
+        .unwrap_or(pattern.lower);
+    let head = literal.get(..SERVICE.len()).unwrap_or(literal);
+    if !SERVICE.as_bytes()[..head.len()].eq_ignore_ascii_case(head) {
+        return;
+    }
+    let Some(first) = pattern.wildcard else {
+        if let Some(j) = LOWER.iter().position(|n| n.as_bytes() == pattern.lower) {
+            let _ = found(j);
+        }
+        return;
+    };
+    let glob = Glob::new(pattern.lower, first);
+    for (j, name) in LOWER.iter().enumerate() {
+        if glob.matches(name.as_bytes(), false) && found(j).is_break() {
+            return;
+        }
+    }
+}
+
 fn warnings(set: &PolicySet, required: &[String], context: Option<&Context>) -> Vec<Warning> {
     let mut out = Vec::new();
+    let lowered: Vec<String> = required.iter().map(|a| a.to_ascii_lowercase()).collect();
     for (file, kind) in set.policies() {
         let policy = &file.policy;
         for (index, s) in policy.statements.iter().enumerate() {
@@ -284,7 +470,7 @@ fn warnings(set: &PolicySet, required: &[String], context: Option<&Context>) -> 
                     "`Allow` with `NotAction` allows every action of every AWS service except the listed ones; list the actions to allow with `Action` instead".to_owned(),
                 ),
                 Actions::Action(patterns)
-                    if allow && kind == PolicyKind::Identity && patterns.iter().any(|p| action_matches(p, "any-service:AnyAction") && action_matches(p, "aws-marketplace:MeterUsage")) =>
+                    if allow && kind == PolicyKind::Identity && patterns.compiled().any(|p| action_matches(&p, b"any-service:anyaction") && action_matches(&p, b"aws-marketplace:meterusage")) =>
                 {
                     warn(
                         WarningCode::AllActions,
@@ -295,11 +481,11 @@ fn warnings(set: &PolicySet, required: &[String], context: Option<&Context>) -> 
             }
             let (Actions::Action(patterns) | Actions::NotAction(patterns)) = &s.actions;
             {
-                for p in patterns {
+                for (p, compiled) in patterns.iter().zip(patterns.compiled()) {
                     let marketplace = p
                         .split_once(':')
                         .is_some_and(|(svc, _)| svc.eq_ignore_ascii_case(catalog::PREFIX));
-                    if marketplace && !catalog::all().iter().any(|a| action_matches(p, a.name)) {
+                    if marketplace && !names_catalog_action(&compiled) {
                         let mut message =
                             format!("`{p}` names no action of the `aws-marketplace` catalog");
                         if let Some(c) = catalog::closest(p) {
@@ -345,8 +531,8 @@ fn warnings(set: &PolicySet, required: &[String], context: Option<&Context>) -> 
                     "policy variables (`${...}`) are only substituted with `\"Version\": \"2012-10-17\"`; here they are literal text".to_owned(),
                 );
             }
-            for action in required {
-                if covers_action(s, action)
+            for (action, lowered) in required.iter().zip(&lowered) {
+                if covers_action(s, lowered.as_bytes())
                     && scope_of(action) == Scope::Star
                     && !covers_resource(s, Scope::Star)
                     && matches!(s.resources, Some(Resources::Resource(_)))
@@ -360,7 +546,7 @@ fn warnings(set: &PolicySet, required: &[String], context: Option<&Context>) -> 
                 }
             }
             if let Some(context) = context {
-                let relevant = required.iter().any(|a| covers_action(s, a));
+                let relevant = lowered.iter().any(|a| covers_action(s, a.as_bytes()));
                 for c in s.conditions.iter().filter(|_| relevant) {
                     if context.get(&c.key).is_none() {
                         warn(
@@ -498,5 +684,164 @@ impl fmt::Display for Report {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalog_action_is_of_the_service() {
+        assert_eq!(SERVICE, format!("{}:", catalog::PREFIX));
+        assert!(catalog::all().iter().all(|a| a.name.starts_with(SERVICE)));
+    }
+
+    /// The over-grants as they were first computed: one full evaluation per catalog action.
+    fn over_grants_one_by_one(
+        set: &PolicySet,
+        required: &[String],
+        context: Option<&Context>,
+    ) -> Vec<OverGrant> {
+        catalog::all()
+            .iter()
+            .filter(|a| !required.iter().any(|r| r.eq_ignore_ascii_case(a.name)))
+            .filter_map(|a| {
+                let e = set.evaluate(a.name, context);
+                matches!(e.decision, Decision::Allow | Decision::Conditional).then(|| OverGrant {
+                    action: a.name.to_owned(),
+                    access_level: a.access_level.as_str().to_owned(),
+                    decision: e.decision,
+                    statements: e
+                        .statements
+                        .into_iter()
+                        .filter(|s| s.kind == PolicyKind::Identity && s.effect == Effect::Allow)
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn over_grants_from_bit_sets_are_those_of_one_evaluation_per_action() {
+        const ACTIONS: &[&str] = &[
+            "*",
+            "aws-marketplace:*",
+            "AWS-Marketplace:describe*",
+            "aws-marketplace:*ChangeSet",
+            "aws-marketplace:MeterUsage",
+            "aws-marketplace:DescribeEntity",
+            "aws-marketplace:Get?ntitlements",
+            "s3:*",
+        ];
+        const RESOURCES: &[&str] = &[
+            r#""Resource": "*""#,
+            r#""Resource": "arn:aws:s3:::bucket/*""#,
+            r#""Resource": "arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/Entity/e-1""#,
+            r#""NotResource": "arn:aws:s3:::bucket""#,
+            r#""NotResource": "arn:aws:aws-marketplace:*:*:*""#,
+        ];
+        const CONDITIONS: &[&str] = &[
+            "",
+            r#", "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1"}}"#,
+            r#", "Condition": {"Bool": {"aws:SecureTransport": "false"}}"#,
+        ];
+        struct Rng(u64);
+        impl Rng {
+            fn below(&mut self, n: usize) -> usize {
+                self.0 ^= self.0 << 13;
+                self.0 ^= self.0 >> 7;
+                self.0 ^= self.0 << 17;
+                (self.0 % n as u64) as usize
+            }
+            fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+                items[self.below(items.len())]
+            }
+        }
+        fn policy(rng: &mut Rng, name: &str) -> PolicyFile {
+            let statements: Vec<String> = (0..1 + rng.below(3))
+                .map(|_| {
+                    let effect = if rng.below(4) == 0 { "Deny" } else { "Allow" };
+                    let key = if rng.below(6) == 0 {
+                        "NotAction"
+                    } else {
+                        "Action"
+                    };
+                    let actions: Vec<String> = (0..1 + rng.below(2))
+                        .map(|_| format!("{:?}", rng.pick(ACTIONS)))
+                        .collect();
+                    format!(
+                        r#"{{"Effect": "{effect}", "{key}": [{}], {}{}}}"#,
+                        actions.join(", "),
+                        rng.pick(RESOURCES),
+                        rng.pick(CONDITIONS)
+                    )
+                })
+                .collect();
+            let text = format!(r#"{{"Statement": [{}]}}"#, statements.join(", "));
+            PolicyFile::parse(name, &text).expect("a valid policy")
+        }
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let contexts = [
+            None,
+            Some(
+                [("aws:SourceVpc", "vpc-1")]
+                    .into_iter()
+                    .collect::<Context>(),
+            ),
+        ];
+        let required = vec!["aws-marketplace:MeterUsage".to_owned()];
+        for _ in 0..400 {
+            let identity = (0..rng.below(3))
+                .map(|i| policy(&mut rng, &format!("role{i}.json")))
+                .collect();
+            let mut set = PolicySet::new(identity);
+            if rng.below(3) == 0 {
+                set = set.with_boundary(policy(&mut rng, "boundary.json"));
+            }
+            for i in 0..rng.below(3) {
+                set = set.with_scp(policy(&mut rng, &format!("scp{i}.json")));
+            }
+            for context in &contexts {
+                assert_eq!(
+                    over_grants(&set, &required, context.as_ref()),
+                    over_grants_one_by_one(&set, &required, context.as_ref()),
+                    "{set:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn catalog_matches_are_those_of_wildcard_matching() {
+        let patterns = [
+            "*",
+            "?",
+            "aws-marketplace:*",
+            "AWS-MARKETPLACE:meter*",
+            "aws-marketplace:MeterUsage",
+            "aws-marketplace:meterusage",
+            "aws-marketplace:MeterUsag",
+            "aws-market*",
+            "aws-marketplace",
+            "aws-marketplacE:Get?ntitlements",
+            "aws?marketplace:*",
+            "s3:*",
+            "*:MeterUsage",
+            "",
+        ];
+        for p in patterns {
+            let mut got = Vec::new();
+            let list: crate::Patterns = [p].into_iter().collect();
+            let compiled = list.compiled().next().expect("one pattern");
+            for_each_catalog_match(&compiled, |j| {
+                got.push(j);
+                ControlFlow::Continue(())
+            });
+            let want: Vec<usize> = (0..catalog::all().len())
+                .filter(|&j| crate::wildcard_match(p, catalog::all()[j].name, true))
+                .collect();
+            assert_eq!(got, want, "{p}");
+        }
     }
 }

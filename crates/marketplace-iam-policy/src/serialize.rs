@@ -7,8 +7,14 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::grammar::{
-    Actions, Condition, Policy, Principal, PrincipalValue, Resources, Statement, Version,
+    Actions, Condition, Patterns, Policy, Principal, PrincipalValue, Resources, Statement, Version,
 };
+
+impl Serialize for Patterns {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
 
 impl Serialize for Version {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
