@@ -112,6 +112,25 @@ comm -13 <(cd "$work/baseline" && cargo tree --offline -e normal,build --prefix 
          <(cd "$work/with-api" && cargo tree --offline -e normal,build --prefix none | sed 's/ (.*//' | sort -u) | sed 's/^/  /'
 
 echo
+echo "CPU seconds per compiled crate, one more cold build of with-api (rustc only, through a RUSTC_WRAPPER):"
+cat > "$work/time-rustc.sh" <<'SH'
+#!/usr/bin/env bash
+# Runs rustc and appends "<crate> <user+sys seconds>" to $CRATE_CPU_LOG.
+name=; prev=
+for a in "$@"; do [ "$prev" = --crate-name ] && name=$a; prev=$a; done
+start=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+"$@"; status=$?
+[ -n "$name" ] && awk -v n="$name" -v s="$start" -v hz="$(getconf CLK_TCK)" \
+  '{ printf "%s %.2f\n", n, ($14 + $15 + $16 + $17 - s) / hz }' /proc/$$/stat >> "$CRATE_CPU_LOG"
+exit $status
+SH
+chmod +x "$work/time-rustc.sh"
+rm -rf "$work/with-api/target"
+(cd "$work/with-api" && CRATE_CPU_LOG="$work/crate-cpu.log" RUSTC_WRAPPER="$work/time-rustc.sh" cargo build --offline --quiet)
+# Build scripts are compiled as crates named build_script_build; add them up per name.
+awk '{ cpu[$1] += $2 } END { for (c in cpu) printf "  %-24s %6.2f s\n", c, cpu[c] }' "$work/crate-cpu.log" | sort -k2 -rn
+
+echo
 echo "rebuild after touching policies.toml (warm build of the service with marketplace-iam by path):"
 (cd "$work/with-api-path" && cargo fetch --quiet && cargo build --offline --quiet)
 touch "$root/policies.toml"
