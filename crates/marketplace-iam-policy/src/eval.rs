@@ -422,10 +422,15 @@ impl<'a> Scratch<'a> {
             };
         }
         let hits = self.hits(decision);
+        let conditions = if hits.iter().all(|h| h.statement.conditions.is_empty()) {
+            Vec::new()
+        } else {
+            hits.iter().flat_map(Hit::condition_refs).collect()
+        };
         Evaluation {
             decision,
             statements: hits.iter().map(Hit::statement_ref).collect(),
-            conditions: hits.iter().flat_map(Hit::condition_refs).collect(),
+            conditions,
         }
     }
 }
@@ -444,7 +449,7 @@ pub(crate) fn covers_resource(statement: &Statement, scope: Scope) -> bool {
     let covers_star = |patterns: &Patterns| {
         patterns
             .compiled()
-            .any(|p| compiled_match(p.text, p.wildcard, b"*", false))
+            .any(|p| p.text == b"*" || compiled_match(p.text, p.wildcard, b"*", false))
     };
     match (&statement.resources, scope, statement.effect) {
         // No `Resource` at all (refused by IAM in identity policies; the report warns): applies to everything.
@@ -657,18 +662,30 @@ impl PolicySet {
 
 /// How a named action is evaluated: on `*` unless the catalog gives it resource types.
 pub(crate) fn scope_of(action: &str) -> Scope {
-    // The few catalog actions with resource types, compared in any letter case (lengths differ for most).
-    static WITH_RESOURCES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-        marketplace_iam_model::catalog::all()
+    // The few catalog actions with resource types, compared in any letter case; and, per length below 64, the set
+    // of their last letters (in lower case, by their low five bits): most actions are settled by that alone.
+    static WITH_RESOURCES: LazyLock<([u32; 64], Vec<&'static str>)> = LazyLock::new(|| {
+        let names: Vec<&'static str> = marketplace_iam_model::catalog::all()
             .iter()
             .filter(|a| !a.resource_types.is_empty())
             .map(|a| a.name)
-            .collect()
+            .collect();
+        let mut last_letters = [0u32; 64];
+        for name in &names {
+            if let (Some(set), Some(last)) = (last_letters.get_mut(name.len()), name.bytes().last())
+            {
+                *set |= 1 << (last.to_ascii_lowercase() & 31);
+            }
+        }
+        (last_letters, names)
     });
-    if WITH_RESOURCES
-        .iter()
-        .any(|n| n.eq_ignore_ascii_case(action))
+    let (last_letters, names) = &*WITH_RESOURCES;
+    if let (Some(set), Some(last)) = (last_letters.get(action.len()), action.bytes().last())
+        && set & (1 << (last.to_ascii_lowercase() & 31)) == 0
     {
+        return Scope::Star;
+    }
+    if names.iter().any(|n| n.eq_ignore_ascii_case(action)) {
         Scope::SomeResource
     } else {
         Scope::Star

@@ -58,7 +58,11 @@ impl<'a> Glob<'a> {
     /// `first`: the offset of the pattern's first wildcard.
     pub(crate) fn new(p: &'a [u8], first: usize) -> Glob<'a> {
         let (prefix, rest) = p.split_at(first.min(p.len()));
-        let last = memchr::memrchr2(b'*', b'?', rest).map_or(0, |i| i + 1);
+        // Patterns are short and most end with their last wildcard: a plain scan from the end beats memrchr2.
+        let last = rest
+            .iter()
+            .rposition(|&c| c == b'*' || c == b'?')
+            .map_or(0, |i| i + 1);
         let (middle, suffix) = rest.split_at(last);
         Glob {
             prefix,
@@ -120,6 +124,10 @@ fn glob<T: Copy + PartialEq>(
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
         if pi < p.len() && p[pi] == any {
+            if pi + 1 == p.len() {
+                // A final `*` takes whatever is left (the common `Prefix*`, and `*` alone).
+                return true;
+            }
             star = Some((pi, ti));
             pi += 1;
         } else if pi < p.len() && (p[pi] == one || same(p[pi], t[ti])) {
@@ -128,7 +136,15 @@ fn glob<T: Copy + PartialEq>(
         } else if let Some((sp, st)) = star {
             pi = sp + 1;
             ti = st + 1;
-            star = Some((sp, st + 1));
+            // The `*` takes one more character; skip the positions where the literal after it cannot start (the
+            // loop would fail there and come back here).
+            let next = p[pi];
+            if next != any && next != one {
+                while ti < t.len() && !same(next, t[ti]) {
+                    ti += 1;
+                }
+            }
+            star = Some((sp, ti));
         } else {
             return false;
         }
