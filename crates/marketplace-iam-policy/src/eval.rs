@@ -585,22 +585,7 @@ impl PolicySet {
 
         // Explicit denies, from every policy.
         for (file, kind) in self.policies() {
-            for (index, statement) in file.policy.statements.iter().enumerate() {
-                if statement.effect != Effect::Deny {
-                    continue;
-                }
-                let hit = Hit {
-                    file,
-                    kind,
-                    index,
-                    statement,
-                };
-                match applies(file, statement) {
-                    Applies::No => {}
-                    Applies::Yes => denies.push(hit),
-                    Applies::Open => open_denies.push(hit),
-                }
-            }
+            sort_statements(file, kind, Effect::Deny, &mut applies, denies, open_denies);
         }
         if !denies.is_empty() {
             return Decision::ExplicitDeny;
@@ -623,22 +608,7 @@ impl PolicySet {
         for (files, kind, name) in layers {
             let (allows_before, open_before) = (allows.len(), open.len());
             for file in files {
-                for (index, statement) in file.policy.statements.iter().enumerate() {
-                    if statement.effect != Effect::Allow {
-                        continue;
-                    }
-                    let hit = Hit {
-                        file,
-                        kind,
-                        index,
-                        statement,
-                    };
-                    match applies(file, statement) {
-                        Applies::No => {}
-                        Applies::Yes => allows.push(hit),
-                        Applies::Open => open.push(hit),
-                    }
-                }
+                sort_statements(file, kind, Effect::Allow, &mut applies, allows, open);
             }
             if allows.len() > allows_before {
                 open.truncate(open_before);
@@ -656,6 +626,34 @@ impl PolicySet {
         } else {
             open.extend(open_denies.drain(..));
             Decision::Conditional
+        }
+    }
+}
+
+/// Sorts the statements of `file` with the given effect into those that apply (`yes`) and those whose conditions
+/// are open (`open`).
+fn sort_statements<'a>(
+    file: &'a PolicyFile,
+    kind: PolicyKind,
+    effect: Effect,
+    applies: &mut impl FnMut(&'a PolicyFile, &'a Statement) -> Applies,
+    yes: &mut Hits<'a>,
+    open: &mut Hits<'a>,
+) {
+    for (index, statement) in file.policy.statements.iter().enumerate() {
+        if statement.effect != effect {
+            continue;
+        }
+        let hit = Hit {
+            file,
+            kind,
+            index,
+            statement,
+        };
+        match applies(file, statement) {
+            Applies::No => {}
+            Applies::Yes => yes.push(hit),
+            Applies::Open => open.push(hit),
         }
     }
 }
