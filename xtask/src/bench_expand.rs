@@ -59,13 +59,21 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 pub fn run(sizes: &[usize], compile: bool) -> Result<(), String> {
     println!(
-        "{:>7}  {:>9}  {:>12}  {:>12}  {:>12}  {:>12}",
-        "actions", "toml KiB", "engine", "codegen", "expansion", "rustc build"
+        "{:>7}  {:>9}  {:>10}  {:>10}  {:>12}  {:>12}  {:>10}  {:>11}",
+        "actions",
+        "toml KiB",
+        "engine",
+        "codegen",
+        "lex (p-m2)",
+        "lex (rustc)",
+        "expansion",
+        "rustc build"
     );
     for &n in sizes {
         let (toml, catalog) = synthetic(n);
         let mut engine = Vec::new();
         let mut gen_times = Vec::new();
+        let mut lex_times = Vec::new();
         let mut code = String::new();
         for _ in 0..5 {
             let t = Instant::now();
@@ -75,28 +83,77 @@ pub fn run(sizes: &[usize], compile: bool) -> Result<(), String> {
             engine.push(t.elapsed());
             let t = Instant::now();
             code = codegen::generate(&codegen::plan(&policies, false));
-            // The macro hands this text to the compiler's lexer; proc-macro2's own lexer stands in for it here
-            // (it is slower, so this overstates the cost).
-            let tokens: proc_macro2::TokenStream = code.parse().map_err(|e| format!("{e:?}"))?;
             gen_times.push(t.elapsed());
+            // The macro hands this text to the compiler's lexer. proc-macro2's lexer, built here in the debug
+            // profile, is one stand-in (slower than rustc's); `rustc_lex` below is the other.
+            let t = Instant::now();
+            let tokens: proc_macro2::TokenStream = code.parse().map_err(|e| format!("{e:?}"))?;
+            lex_times.push(t.elapsed());
             drop(tokens);
         }
-        let (e, g) = (median(engine), median(gen_times));
+        let (e, g, l) = (median(engine), median(gen_times), median(lex_times));
+        let r = rustc_lex(&code)?;
         let build = if compile {
             Some(compile_generated(&code)?)
         } else {
             None
         };
+        let ms = |d: Duration| format!("{:.1}ms", d.as_secs_f64() * 1e3);
         println!(
-            "{n:>7}  {:>9.0}  {:>10.1}ms  {:>10.1}ms  {:>10.1}ms  {:>12}",
+            "{n:>7}  {:>9.0}  {:>10}  {:>10}  {:>12}  {:>12}  {:>10}  {:>11}",
             toml.len() as f64 / 1024.0,
-            e.as_secs_f64() * 1e3,
-            g.as_secs_f64() * 1e3,
-            (e + g).as_secs_f64() * 1e3,
+            ms(e),
+            ms(g),
+            ms(l),
+            ms(r),
+            ms(e + g + r),
             build.map_or("-".to_owned(), |b| format!("{:.2}s", b.as_secs_f64()))
         );
     }
     Ok(())
+}
+
+/// What rustc's own lexer and parser take for the generated code: `rustc -Zparse-crate-root-only` on it, minus the
+/// same on an empty file (process start-up), median of 5. An upper bound of the lexing the macro's
+/// `TokenStream::from_str` costs in a real build (it lexes; this also parses). `RUSTC_BOOTSTRAP=1` admits the `-Z`
+/// flag on the pinned stable toolchain.
+fn rustc_lex(code: &str) -> Result<Duration, String> {
+    let dir =
+        std::env::temp_dir().join(format!("marketplace-iam-bench-lex-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let (full, empty) = (dir.join("generated.rs"), dir.join("empty.rs"));
+    std::fs::write(&full, code).map_err(|e| e.to_string())?;
+    std::fs::write(&empty, "").map_err(|e| e.to_string())?;
+    let time = |file: &std::path::Path| -> Result<Duration, String> {
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            let out = std::process::Command::new("rustc")
+                .args([
+                    "--edition",
+                    "2024",
+                    "--crate-type",
+                    "lib",
+                    "-Zparse-crate-root-only",
+                ])
+                .arg(file)
+                .env("RUSTC_BOOTSTRAP", "1")
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .output()
+                .map_err(|e| format!("rustc: {e}"))?;
+            times.push(t.elapsed());
+            if !out.status.success() {
+                return Err(format!(
+                    "rustc could not parse the generated code: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+        }
+        Ok(median(times))
+    };
+    let result = time(&full).and_then(|f| Ok(f.saturating_sub(time(&empty)?)));
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 /// Builds a library crate whose source is the generated code (debug, fresh target dir); returns the wall time.
