@@ -69,6 +69,7 @@ mod model;
 mod page;
 mod reader;
 mod render;
+pub mod suggest;
 mod targets;
 
 use std::fmt;

@@ -677,13 +677,8 @@ fn check_references(diags: &mut Diagnostics, items: &[Str], index: &HashMap<Stri
         let suffix = id.strip_prefix(&format!("{}:", catalog::PREFIX));
         let help = if let Some(short) = suffix.filter(|s| index.contains_key(*s)) {
             format!("refer to actions by their id: `{short}`")
-        } else if let Some(close) = known
-            .iter()
-            .map(|k| (strsim::jaro_winkler(k, id), k))
-            .filter(|(s, _)| *s >= 0.85)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-        {
-            format!("did you mean `{}`?", close.1)
+        } else if let Some(close) = crate::suggest::closest(id, &known, 0.85) {
+            format!("did you mean `{close}`?")
         } else {
             format!(
                 "declare it in an `[[actions]]` table, or use a declared action: {}",

@@ -127,13 +127,8 @@ impl<'t, 'i> Table<'t, 'i> {
                 key.span.start..key.span.end,
             )
             .with_label("unknown key");
-            let closest = known
-                .iter()
-                .map(|k| (strsim::jaro_winkler(k, name), k))
-                .filter(|(score, _)| *score >= 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            d = match closest {
-                Some((_, k)) if !table.contains_key(*k) => {
+            d = match crate::suggest::closest(name, known, 0.8) {
+                Some(k) if !table.contains_key(*k) => {
                     suggested.push(k.to_string());
                     d.with_help(format!("did you mean `{k}`?"))
                 }

@@ -186,17 +186,12 @@ impl FromStr for Operator {
 }
 
 fn closest_operator(name: &str) -> Option<String> {
-    let wanted = name.to_ascii_lowercase();
     let names = BaseOperator::ALL.iter().flat_map(|b| {
         let plain = b.as_str().to_owned();
         let if_exists = (*b != BaseOperator::Null).then(|| format!("{plain}IfExists"));
         std::iter::once(plain).chain(if_exists)
     });
-    names
-        .map(|n| (strsim::jaro_winkler(&wanted, &n.to_ascii_lowercase()), n))
-        .filter(|(score, _)| *score >= 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| n)
+    marketplace_iam_model::suggest::closest_ignoring_case(name, names, 0.85)
 }
 
 /// Checks a policy's condition value against what its operator compares (numbers, dates, CIDR ranges, booleans),

@@ -30,14 +30,7 @@ fn hint(text: &str, err: &PolicyError) -> Option<String> {
         let close = expected
             .iter()
             .find(|e| e.eq_ignore_ascii_case(field))
-            .or_else(|| {
-                expected
-                    .iter()
-                    .map(|e| (strsim::jaro_winkler(field, e), e))
-                    .filter(|(score, _)| *score >= 0.85)
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(_, e)| e)
-            })?;
+            .or_else(|| marketplace_iam_model::suggest::closest(field, &expected, 0.85))?;
         return Some(if close.eq_ignore_ascii_case(field) {
             format!("did you mean `{close}`? (IAM element names are case-sensitive)")
         } else {

@@ -202,18 +202,8 @@ fn lookup_ignore_case_in<'a>(
 }
 
 fn closest_in<'a>(actions: &'a [CatalogAction], name: &str) -> Option<&'a CatalogAction> {
-    let wanted = name.to_ascii_lowercase();
-    actions
-        .iter()
-        .map(|a| {
-            (
-                strsim::jaro_winkler(&wanted, &a.name.to_ascii_lowercase()),
-                a,
-            )
-        })
-        .filter(|(score, _)| *score >= 0.9)
-        .max_by(|x, y| x.0.total_cmp(&y.0))
-        .map(|(_, a)| a)
+    let name = crate::suggest::closest_ignoring_case(name, actions.iter().map(|a| a.name), 0.9)?;
+    actions.iter().find(|a| a.name == name)
 }
 
 #[cfg(test)]
