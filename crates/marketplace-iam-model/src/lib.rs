@@ -140,18 +140,37 @@ pub const MAX_POLICIES_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn read_policies_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    read_at_most(
+        path,
+        MAX_POLICIES_FILE_BYTES,
+        "a policies file (a policies.toml declaring 10,000 actions is about 2.3 MB); check that the path names the \
+         policies.toml you meant",
+    )
+}
+
+/// Reads a file of at most `limit` bytes (reading at most `limit` + 1); a larger one is an error of kind
+/// [`std::io::ErrorKind::FileTooLarge`]: "the file is larger than N MiB, the limit for `what`". The bounded read
+/// of the project's inputs: policies files here, policy documents in the checker.
+///
+/// # Examples
+///
+/// ```
+/// let err = marketplace_iam_model::read_at_most("../../policies.toml".as_ref(), 1024, "a test")
+///     .unwrap_err();
+/// assert_eq!(err.kind(), std::io::ErrorKind::FileTooLarge);
+/// ```
+pub fn read_at_most(path: &Path, limit: u64, what: &str) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::new();
     std::fs::File::open(path)?
-        .take(MAX_POLICIES_FILE_BYTES + 1)
+        .take(limit + 1)
         .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_POLICIES_FILE_BYTES {
+    if bytes.len() as u64 > limit {
         return Err(std::io::Error::new(
             std::io::ErrorKind::FileTooLarge,
             format!(
-                "the file is larger than {} MiB, the limit for a policies file (a policies.toml declaring 10,000 \
-                 actions is about 2.3 MB); check that the path names the policies.toml you meant",
-                MAX_POLICIES_FILE_BYTES >> 20
+                "the file is larger than {} MiB, the limit for {what}",
+                limit >> 20
             ),
         ));
     }

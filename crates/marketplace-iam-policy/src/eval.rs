@@ -122,22 +122,12 @@ impl PolicyFile {
 pub const MAX_POLICY_FILE_BYTES: u64 = 1024 * 1024;
 
 fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_POLICY_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_POLICY_FILE_BYTES {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::FileTooLarge,
-            format!(
-                "the file is larger than {} MiB, the limit for a policy document (IAM accepts at most 6,144 \
-                 characters in a managed policy); check that the path names one policy document",
-                MAX_POLICY_FILE_BYTES >> 20
-            ),
-        ));
-    }
-    Ok(bytes)
+    marketplace_iam_model::read_at_most(
+        path,
+        MAX_POLICY_FILE_BYTES,
+        "a policy document (IAM accepts at most 6,144 characters in a managed policy); check that the path names \
+         one policy document",
+    )
 }
 
 /// Everything that decides what one principal may do: its identity policies, its permissions boundary, and the
