@@ -124,12 +124,7 @@ pub fn cloudformation(d: &Deployment<'_>) -> String {
                 "AllowedPattern": p.pattern(),
                 "MinLength": p.length().0,
                 "MaxLength": p.length().1,
-                "ConstraintDescription": format!(
-                    "must be {} to {} characters matching {}",
-                    p.length().0,
-                    p.length().1,
-                    p.pattern()
-                ),
+                "ConstraintDescription": format!("must be {}", p.constraint()),
             }),
         );
     }
@@ -219,12 +214,7 @@ pub fn terraform(d: &Deployment<'_>) -> String {
                         max = p.length().1,
                         pattern = p.pattern()
                     ),
-                    "error_message": format!(
-                        "{var} must be {} to {} characters matching {}.",
-                        p.length().0,
-                        p.length().1,
-                        p.pattern()
-                    ),
+                    "error_message": format!("{var} must be {}.", p.constraint()),
                 }],
             }),
         );

@@ -101,6 +101,20 @@ impl Parameter {
         }
     }
 
+    /// [`length`](Self::length) and [`pattern`](Self::pattern) in words, for the templates' validation messages.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use marketplace_iam_model::Parameter;
+    ///
+    /// assert_eq!(Parameter::AccountId.constraint(), "12 to 12 characters matching ^[0-9]{12}$");
+    /// ```
+    pub fn constraint(self) -> String {
+        let (min, max) = self.length();
+        format!("{min} to {max} characters matching {}", self.pattern())
+    }
+
     /// The parameter named `name` (as written between `${` and `}`).
     pub fn from_name(name: &str) -> Option<Parameter> {
         Parameter::ALL.into_iter().find(|p| p.name() == name)
