@@ -893,16 +893,16 @@ pub fn salvage(text: &str) -> Salvaged {
     let fixed;
     let root = match toml_span::parse(text) {
         Ok(root) => root,
-        Err(_) => match repaired(text) {
-            Some(text) => {
-                fixed = text;
-                match toml_span::parse(&fixed) {
-                    Ok(root) => root,
-                    Err(_) => return out,
-                }
-            }
-            None => return out,
-        },
+        Err(_) => {
+            let Some(text) = repaired(text) else {
+                return out;
+            };
+            fixed = text;
+            let Ok(root) = toml_span::parse(&fixed) else {
+                return out;
+            };
+            root
+        }
     };
     let Some(root) = root.as_table() else {
         return out;
