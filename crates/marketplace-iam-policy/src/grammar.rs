@@ -523,47 +523,57 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
 
 impl<'de> Deserialize<'de> for Version {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // Compared where it lies in the document (or in serde_json's scratch buffer), without a copy.
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Version;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Version, E> {
-                match s {
-                    "2012-10-17" => Ok(Version::V2012_10_17),
-                    "2008-10-17" => Ok(Version::V2008_10_17),
-                    other => Err(E::custom(format!(
-                        "expected \"2012-10-17\" or \"2008-10-17\", found {other:?}"
-                    ))),
-                }
-            }
-        }
-        d.deserialize_str(V)
+        one_of(
+            d,
+            "a string",
+            [
+                ("2012-10-17", Version::V2012_10_17),
+                ("2008-10-17", Version::V2008_10_17),
+            ],
+        )
     }
 }
 
 impl<'de> Deserialize<'de> for Effect {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Effect;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("\"Allow\" or \"Deny\"")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Effect, E> {
-                match s {
-                    "Allow" => Ok(Effect::Allow),
-                    "Deny" => Ok(Effect::Deny),
-                    other => Err(E::custom(format!(
-                        "expected \"Allow\" or \"Deny\", found {other:?}"
-                    ))),
-                }
+        one_of(
+            d,
+            "\"Allow\" or \"Deny\"",
+            [("Allow", Effect::Allow), ("Deny", Effect::Deny)],
+        )
+    }
+}
+
+/// One of two exact strings, compared where it lies in the document (or in serde_json's scratch buffer), without
+/// a copy; anything else is `expected "A" or "B", found "..."`.
+fn one_of<'de, D: Deserializer<'de>, T: Copy>(
+    d: D,
+    expecting: &'static str,
+    choices: [(&'static str, T); 2],
+) -> Result<T, D::Error> {
+    struct V<T> {
+        expecting: &'static str,
+        choices: [(&'static str, T); 2],
+    }
+    impl<T: Copy> Visitor<'_> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<T, E> {
+            let [(a, x), (b, y)] = self.choices;
+            if s == a {
+                Ok(x)
+            } else if s == b {
+                Ok(y)
+            } else {
+                Err(E::custom(format!(
+                    "expected \"{a}\" or \"{b}\", found {s:?}"
+                )))
             }
         }
-        d.deserialize_str(V)
     }
+    d.deserialize_str(V { expecting, choices })
 }
 
 /// `Statement`: one object or a non-empty array of them.
