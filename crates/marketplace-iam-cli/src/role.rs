@@ -113,41 +113,28 @@ fn template(
         .into_iter()
         .find(|d| d.stem() == stem)
         .ok_or_else(|| Unusable(format!("no template for {choice} on {target}")))?;
-    let published = match format {
-        RoleFormat::Terraform => marketplace_iam_model::iac::terraform(&deployment),
-        _ => marketplace_iam_model::iac::cloudformation(&deployment),
-    };
-    if given.is_empty() {
-        return Ok(published);
-    }
-    let mut value = parse(&published)?;
-    for (p, v) in given {
-        let slot = match format {
-            RoleFormat::Terraform => value["variable"]
-                .get_mut(p.variable())
-                .map(|var| (var, "default")),
-            _ => value["Parameters"]
-                .get_mut(p.name())
-                .map(|param| (param, "Default")),
-        };
-        match slot {
-            Some((Value::Object(obj), key)) => {
-                obj.insert(key.to_owned(), Value::String((*v).to_owned()));
-            }
+    let inputs = deployment.inputs();
+    let mut defaults = Vec::with_capacity(given.len());
+    for &(p, v) in given {
+        if inputs.contains(&p) {
+            defaults.push((p, v));
+        } else if p == Parameter::AccountId {
             // The account id is not a template input: the deployment supplies it.
-            _ if *p == Parameter::AccountId => {
-                output::note(&format!(
-                    "{} is not needed here: the template takes the account from the deployment",
-                    option(*p)
-                ));
-            }
-            _ => {
-                return Err(Unusable(format!(
-                    "{} is not an input of this template",
-                    option(*p)
-                )));
-            }
+            output::note(&format!(
+                "{} is not needed here: the template takes the account from the deployment",
+                option(p)
+            ));
+        } else {
+            return Err(Unusable(format!(
+                "{} is not an input of this template",
+                option(p)
+            )));
         }
     }
-    pretty(&value)
+    Ok(match format {
+        RoleFormat::Terraform => {
+            marketplace_iam_model::iac::terraform_with_defaults(&deployment, &defaults)
+        }
+        _ => marketplace_iam_model::iac::cloudformation_with_defaults(&deployment, &defaults),
+    })
 }

@@ -45,8 +45,17 @@ impl Deployment<'_> {
         )
     }
 
-    /// The inputs the deployer supplies (the account id is taken from the deployment).
-    fn inputs(&self) -> Vec<Parameter> {
+    /// The inputs the deployer supplies, in the templates' order (the account id is taken from the deployment).
+    ///
+    /// ```
+    /// use marketplace_iam_model::Parameter;
+    ///
+    /// let policies = marketplace_iam_model::load("../../policies.toml").unwrap();
+    /// let saas = policies.deployments().into_iter().find(|d| d.stem() == "saas-cross-account").unwrap();
+    /// assert!(saas.inputs().contains(&Parameter::ExternalId));
+    /// assert!(!saas.inputs().contains(&Parameter::AccountId));
+    /// ```
+    pub fn inputs(&self) -> Vec<Parameter> {
         self.target
             .trust
             .parameters()
@@ -67,6 +76,21 @@ impl Policies {
         }
         out
     }
+}
+
+/// A template's declaration of `p`, with its default under `key` when `defaults` gives one.
+fn with_default(
+    p: Parameter,
+    defaults: &[(Parameter, &str)],
+    key: &str,
+    mut declaration: Value,
+) -> Value {
+    if let (Some((_, value)), Value::Object(fields)) =
+        (defaults.iter().find(|(q, _)| *q == p), &mut declaration)
+    {
+        fields.insert(key.to_owned(), Value::String((*value).to_owned()));
+    }
+    declaration
 }
 
 fn pretty(value: &Value) -> String {
@@ -114,18 +138,39 @@ fn cloudformation_trust(target: &Target) -> Value {
 /// assert!(template["Parameters"]["OidcProvider"]["AllowedPattern"].is_string());
 /// ```
 pub fn cloudformation(d: &Deployment<'_>) -> String {
+    cloudformation_with_defaults(d, &[])
+}
+
+/// [`cloudformation`], with the given values as the parameters' `Default`s. A value for a parameter that is not one
+/// of the deployment's [`inputs`](Deployment::inputs) is not used.
+///
+/// ```
+/// use marketplace_iam_model::Parameter;
+///
+/// let policies = marketplace_iam_model::load("../../policies.toml").unwrap();
+/// let saas = policies.deployments().into_iter().find(|d| d.stem() == "saas-cross-account").unwrap();
+/// let text = marketplace_iam_model::iac::cloudformation_with_defaults(&saas, &[(Parameter::ExternalId, "tenant-42")]);
+/// let template: serde_json::Value = serde_json::from_str(&text).unwrap();
+/// assert_eq!(template["Parameters"]["ExternalId"]["Default"], "tenant-42");
+/// ```
+pub fn cloudformation_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, &str)]) -> String {
     let mut parameters = Map::new();
     for p in d.inputs() {
         parameters.insert(
             p.name().to_owned(),
-            json!({
-                "Type": "String",
-                "Description": p.description(),
-                "AllowedPattern": p.pattern(),
-                "MinLength": p.length().0,
-                "MaxLength": p.length().1,
-                "ConstraintDescription": format!("must be {}", p.constraint()),
-            }),
+            with_default(
+                p,
+                defaults,
+                "Default",
+                json!({
+                    "Type": "String",
+                    "Description": p.description(),
+                    "AllowedPattern": p.pattern(),
+                    "MinLength": p.length().0,
+                    "MaxLength": p.length().1,
+                    "ConstraintDescription": format!("must be {}", p.constraint()),
+                }),
+            ),
         );
     }
     let mut resources = Map::new();
@@ -193,6 +238,22 @@ pub fn cloudformation(d: &Deployment<'_>) -> String {
 /// assert!(tf["resource"]["aws_iam_role"]["metering"]["assume_role_policy"].as_str().unwrap().contains("${var.external_id}"));
 /// ```
 pub fn terraform(d: &Deployment<'_>) -> String {
+    terraform_with_defaults(d, &[])
+}
+
+/// [`terraform`], with the given values as the variables' `default`s. A value for a parameter that is not one of
+/// the deployment's [`inputs`](Deployment::inputs) is not used.
+///
+/// ```
+/// use marketplace_iam_model::Parameter;
+///
+/// let policies = marketplace_iam_model::load("../../policies.toml").unwrap();
+/// let saas = policies.deployments().into_iter().find(|d| d.stem() == "saas-cross-account").unwrap();
+/// let text = marketplace_iam_model::iac::terraform_with_defaults(&saas, &[(Parameter::ExternalId, "tenant-42")]);
+/// let tf: serde_json::Value = serde_json::from_str(&text).unwrap();
+/// assert_eq!(tf["variable"]["external_id"]["default"], "tenant-42");
+/// ```
+pub fn terraform_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, &str)]) -> String {
     let mut trust = d.target.trust.render();
     trust = trust.replace(
         "${AccountId}",
@@ -204,7 +265,7 @@ pub fn terraform(d: &Deployment<'_>) -> String {
         trust = trust.replace(&format!("${{{}}}", p.name()), &format!("${{var.{var}}}"));
         variables.insert(
             var.clone(),
-            json!({
+            with_default(p, defaults, "default", json!({
                 "type": "string",
                 "description": p.description(),
                 "validation": [{
@@ -216,7 +277,7 @@ pub fn terraform(d: &Deployment<'_>) -> String {
                     ),
                     "error_message": format!("{var} must be {}.", p.constraint()),
                 }],
-            }),
+            })),
         );
     }
     let mut resources = Map::new();
