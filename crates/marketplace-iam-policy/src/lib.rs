@@ -97,6 +97,7 @@
 
 mod condition;
 mod eval;
+mod fast;
 mod grammar;
 mod hints;
 mod matching;
@@ -108,6 +109,8 @@ pub use eval::{
     ConditionRef, Decision, Evaluation, MAX_POLICY_FILE_BYTES, MinimalStatement, PolicyFile,
     PolicyKind, PolicySet, ReadError, StatementRef,
 };
+#[doc(hidden)]
+pub use grammar::__readers;
 pub use grammar::{
     Actions, Condition, Effect, Patterns, PatternsIter, Policy, PolicyError, Principal,
     PrincipalValue, Resources, Statement, Version,
