@@ -9,7 +9,10 @@
 # with-api takes marketplace-iam the way a seller's service does: not as a path dependency (Cargo builds path
 # dependencies incrementally, which a crate from crates.io never is, and which made the engine's cold build twice as
 # expensive), but from a git snapshot of this working tree, which Cargo builds like a crates.io dependency.
-# Each is built cold (fresh target dir, debug profile, offline, the workspace's Cargo.lock) and timed. Then a third
+# A third service, floor, shows what any design of this API costs at least: its only addition is a proc macro that
+# parses policies.toml with toml-span (the engine's TOML parser) and emits one constant, through a runtime crate of
+# one line, taken from a git repository like with-api.
+# Each is built cold (fresh target dir, debug profile, offline, the workspace's Cargo.lock) and timed. Then a fourth
 # service with marketplace-iam by path is built warm, policies.toml is touched, and the rebuild is listed: which
 # crates recompile, and how long.
 # Prints the medians and the ratio with-api / baseline. Machines here are noisy: only the ratio within one run counts.
@@ -19,7 +22,8 @@ rounds="${1:-3}"
 work="$(mktemp -d)"
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
 # Cargo keeps its own clone of the snapshot under $CARGO_HOME/git; it is useless once the run ends.
-trap 'rm -rf "$work" "$cargo_home"/git/db/marketplace-iam-snapshot-* "$cargo_home"/git/checkouts/marketplace-iam-snapshot-*' EXIT
+trap 'rm -rf "$work" "$cargo_home"/git/db/marketplace-iam-snapshot-* "$cargo_home"/git/checkouts/marketplace-iam-snapshot-* \
+  "$cargo_home"/git/db/floor-snapshot-* "$cargo_home"/git/checkouts/floor-snapshot-*' EXIT
 
 make_service() { # name, extra dependency line, extra main code
   local dir="$work/$1"
@@ -78,6 +82,50 @@ fn extra() {
     println!("{} {}", marketplace_iam::BATCH_METER_USAGE, meter::<SaasSubscriptions>().len());
 }'
 make_service baseline "" "fn extra() {}"
+
+# The floor: a proc macro that only parses policies.toml with spans, and a runtime crate that invokes it.
+floor="$work/floor-snapshot"
+mkdir -p "$floor/floor-macro/src" "$floor/floor-runtime/src"
+cat > "$floor/floor-macro/Cargo.toml" <<TOML
+[package]
+name = "floor-macro"
+version = "0.0.0"
+edition = "2024"
+
+[lib]
+proc-macro = true
+
+[dependencies]
+toml-span = "0.7"
+TOML
+cat > "$floor/floor-macro/src/lib.rs" <<RS
+//! Parses policies.toml with spans and counts its top-level keys: the least a compile-time reader can do.
+#[proc_macro]
+pub fn policies(_input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let path = "$root/policies.toml";
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let keys = match toml_span::parse(&text) {
+        Ok(value) => value.as_table().map_or(0, |t| t.len()),
+        Err(e) => panic!("{e}"),
+    };
+    format!("pub const KEYS: usize = {keys}; const _: &[u8] = include_bytes!({path:?});").parse().unwrap()
+}
+RS
+cat > "$floor/floor-runtime/Cargo.toml" <<TOML
+[package]
+name = "floor-runtime"
+version = "0.0.0"
+edition = "2024"
+
+[dependencies]
+floor-macro = { path = "../floor-macro" }
+TOML
+echo 'floor_macro::policies!();' > "$floor/floor-runtime/src/lib.rs"
+printf '[workspace]\nmembers = ["floor-macro", "floor-runtime"]\nresolver = "3"\n' > "$floor/Cargo.toml"
+git -C "$floor" init -q
+git -C "$floor" add -A
+git -C "$floor" -c user.name=bench -c user.email=bench@localhost commit -qm floor
+make_service floor "floor-runtime = { git = \"file://$floor\" }" 'fn extra() { println!("{}", floor_runtime::KEYS); }'
 make_service with-api "marketplace-iam = { git = \"file://$snapshot\" }" "$api_main"
 make_service with-api-path "marketplace-iam = { path = \"$root/crates/marketplace-iam\" }" "$api_main"
 
@@ -91,20 +139,26 @@ cold_build() { # dir -> "wall cpu" seconds (cpu = user + sys of cargo and everyt
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # Fetch everything first so no round pays for downloads.
-(cd "$work/with-api" && cargo fetch --quiet) && (cd "$work/baseline" && cargo fetch --quiet)
+(cd "$work/with-api" && cargo fetch --quiet) && (cd "$work/baseline" && cargo fetch --quiet) &&
+  (cd "$work/floor" && cargo fetch --quiet)
 
-base_wall=(); api_wall=(); base_cpu=(); api_cpu=()
+base_wall=(); api_wall=(); base_cpu=(); api_cpu=(); floor_wall=(); floor_cpu=()
 for i in $(seq "$rounds"); do
   read -r bw bc <<<"$(cold_build baseline)"
+  read -r fw fc <<<"$(cold_build floor)"
   read -r aw ac <<<"$(cold_build with-api)"
-  base_wall+=("$bw"); api_wall+=("$aw"); base_cpu+=("$bc"); api_cpu+=("$ac")
-  printf 'round %d: baseline %.2f s wall %.2f s cpu, with-api %.2f s wall %.2f s cpu\n' "$i" "$bw" "$bc" "$aw" "$ac"
+  base_wall+=("$bw"); api_wall+=("$aw"); base_cpu+=("$bc"); api_cpu+=("$ac"); floor_wall+=("$fw"); floor_cpu+=("$fc")
+  printf 'round %d: baseline %.2f s wall %.2f s cpu, floor %.2f s wall %.2f s cpu, with-api %.2f s wall %.2f s cpu\n' \
+    "$i" "$bw" "$bc" "$fw" "$fc" "$aw" "$ac"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 mbw=$(printf '%s\n' "${base_wall[@]}" | median); maw=$(printf '%s\n' "${api_wall[@]}" | median)
 mbc=$(printf '%s\n' "${base_cpu[@]}" | median); mac=$(printf '%s\n' "${api_cpu[@]}" | median)
 printf 'median cold build, wall: baseline %.2f s, with-api %.2f s, ratio %s\n' "$mbw" "$maw" "$(ratio "$maw" "$mbw")"
 printf 'median cold build, cpu:  baseline %.2f s, with-api %.2f s, ratio %s\n' "$mbc" "$mac" "$(ratio "$mac" "$mbc")"
+mfw=$(printf '%s\n' "${floor_wall[@]}" | median); mfc=$(printf '%s\n' "${floor_cpu[@]}" | median)
+printf 'median cold build, floor: wall %.2f s, ratio %s; cpu %.2f s, ratio %s\n' \
+  "$mfw" "$(ratio "$mfw" "$mbw")" "$mfc" "$(ratio "$mfc" "$mbc")"
 
 echo
 echo "crates the with-api service compiles that the baseline does not:"
