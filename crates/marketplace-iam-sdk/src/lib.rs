@@ -90,12 +90,13 @@ pub use marketplace_iam;
 ///
 /// | Method | IAM action | Granted to (by policies.toml) |
 /// |---|---|---|
-/// | [`resolve_customer`](Self::resolve_customer) | `aws-marketplace:ResolveCustomer` | SaaS and its pricing models |
-/// | [`batch_meter_usage`](Self::batch_meter_usage) | `aws-marketplace:BatchMeterUsage` | SaaS, subscriptions, contracts with consumption |
-/// | [`meter_usage`](Self::meter_usage) | `aws-marketplace:MeterUsage` | AMI, AMI and container custom metering |
-/// | [`register_usage`](Self::register_usage) | `aws-marketplace:RegisterUsage` | Container, container hourly or monthly |
+/// | [`resolve_customer`](Self::resolve_customer) | `aws-marketplace:ResolveCustomer` | [`Saas`](marketplace_iam::Saas), [`SaasSubscriptions`](marketplace_iam::SaasSubscriptions), [`SaasContracts`](marketplace_iam::SaasContracts), [`SaasContractsWithConsumption`](marketplace_iam::SaasContractsWithConsumption) |
+/// | [`batch_meter_usage`](Self::batch_meter_usage) | `aws-marketplace:BatchMeterUsage` | [`Saas`](marketplace_iam::Saas), [`SaasSubscriptions`](marketplace_iam::SaasSubscriptions), [`SaasContractsWithConsumption`](marketplace_iam::SaasContractsWithConsumption) |
+/// | [`meter_usage`](Self::meter_usage) | `aws-marketplace:MeterUsage` | [`Ami`](marketplace_iam::Ami), [`AmiCustomMetering`](marketplace_iam::AmiCustomMetering), [`ContainerCustomMetering`](marketplace_iam::ContainerCustomMetering) |
+/// | [`register_usage`](Self::register_usage) | `aws-marketplace:RegisterUsage` | [`Container`](marketplace_iam::Container), [`ContainerHourlyMonthly`](marketplace_iam::ContainerHourlyMonthly) |
 ///
-/// (The bounds are the source of truth; the table restates the data as published.)
+/// (The bounds are the source of truth; the table restates the data, and a test of this crate fails when the two
+/// differ.)
 ///
 /// ```no_run
 /// use marketplace_iam::AmiCustomMetering;
@@ -221,8 +222,11 @@ impl<P: Policy> From<aws_sdk_marketplacemetering::Client> for MeteringClient<P> 
 
 /// An AWS Marketplace Entitlement Service client for a service whose role has the policy of `P`.
 ///
-/// [`get_entitlements`](Self::get_entitlements) is available only where `P`'s policy grants
-/// `aws-marketplace:GetEntitlements` (SaaS, SaaS contracts, SaaS contracts with consumption).
+/// [`get_entitlements`](Self::get_entitlements) is available only where `P`'s policy grants its IAM action:
+///
+/// | Method | IAM action | Granted to (by policies.toml) |
+/// |---|---|---|
+/// | [`get_entitlements`](Self::get_entitlements) | `aws-marketplace:GetEntitlements` | [`Saas`](marketplace_iam::Saas), [`SaasContracts`](marketplace_iam::SaasContracts), [`SaasContractsWithConsumption`](marketplace_iam::SaasContractsWithConsumption) |
 ///
 /// ```no_run
 /// use aws_sdk_marketplaceentitlement::types::GetEntitlementFilterName;
@@ -301,5 +305,58 @@ impl<P: Policy> fmt::Debug for EntitlementClient<P> {
 impl<P: Policy> From<aws_sdk_marketplaceentitlement::Client> for EntitlementClient<P> {
     fn from(inner: aws_sdk_marketplaceentitlement::Client) -> Self {
         Self::new(inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use marketplace_iam::{Action, PricingModel, ProductType};
+
+    /// The marker types whose policy grants `action`, by name, sorted.
+    fn granted_to(action: Action) -> Vec<String> {
+        let products = ProductType::ALL
+            .iter()
+            .filter(|p| p.actions().contains(&action))
+            .map(|p| format!("{p:?}"));
+        let models = PricingModel::ALL
+            .iter()
+            .filter(|m| m.actions().contains(&action))
+            .map(|m| format!("{m:?}"));
+        let mut names: Vec<String> = products.chain(models).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_tables_of_granted_operations_restate_policies_toml() {
+        let source = include_str!("lib.rs");
+        let mut rows = 0;
+        for line in source.lines() {
+            let Some(row) = line.strip_prefix("/// | [`") else {
+                continue;
+            };
+            let cells: Vec<&str> = row.split(" | ").collect();
+            let action = cells[1].trim_matches('`');
+            let action: Action = action.parse().unwrap_or_else(|e| panic!("{action}: {e:?}"));
+            let mut documented: Vec<String> = cells[2]
+                .split(", ")
+                .map(|link| {
+                    link.trim_start_matches("[`")
+                        .split('`')
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                })
+                .collect();
+            documented.sort();
+            assert_eq!(
+                documented,
+                granted_to(action),
+                "the table row of {action} no longer restates policies.toml"
+            );
+            rows += 1;
+        }
+        // One row per operation of the two clients.
+        assert_eq!(rows, 5);
     }
 }
