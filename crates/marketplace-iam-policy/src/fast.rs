@@ -15,8 +15,8 @@ use simd_json::{Buffers, INPUT_PADDING, Node, StaticNode, Tape};
 
 use crate::condition::{Operator, check_policy_value};
 use crate::grammar::{
-    ActionName, Actions, Condition, Effect, Item, Patterns, Policy, ResourceName, Resources,
-    Statement, Version, check_condition_key,
+    ActionName, Actions, Condition, EFFECTS, Item, Patterns, Policy, ResourceName, Resources,
+    Statement, VERSIONS, check_condition_key, choose,
 };
 
 /// What one thread reuses from document to document: the padded copy of the input, simd-json's buffers and the
@@ -153,11 +153,7 @@ impl<'i> Reader<'_, 'i> {
         for _ in 0..self.object()? {
             match Key::of(self.string()?)? {
                 Key::Version if version.is_none() => {
-                    version = Some(match self.string()? {
-                        "2012-10-17" => Version::V2012_10_17,
-                        "2008-10-17" => Version::V2008_10_17,
-                        _ => return None,
-                    });
+                    version = Some(choose(VERSIONS, self.string()?)?)
                 }
                 Key::Id if id.is_none() => id = Some(self.string()?.to_owned()),
                 Key::Statement if statements.is_none() => statements = Some(self.statements()?),
@@ -196,13 +192,7 @@ impl<'i> Reader<'_, 'i> {
         for _ in 0..self.object()? {
             match Key::of(self.string()?)? {
                 Key::Sid if sid.is_none() => sid = Some(self.string()?.to_owned()),
-                Key::Effect if effect.is_none() => {
-                    effect = Some(match self.string()? {
-                        "Allow" => Effect::Allow,
-                        "Deny" => Effect::Deny,
-                        _ => return None,
-                    });
-                }
+                Key::Effect if effect.is_none() => effect = Some(choose(EFFECTS, self.string()?)?),
                 // A second `Action`, or `Action` with `NotAction`, is an error: the strict reader says which.
                 Key::Action if actions.is_none() => {
                     actions = Some(Actions::Action(self.list::<ActionName>()?));
@@ -235,27 +225,16 @@ impl<'i> Reader<'_, 'i> {
         match self.next()? {
             Node::String(s) => {
                 T::check(s).ok()?;
-                let mut patterns = Patterns::with_capacity(s.len(), 1);
-                patterns.push(s);
-                Some(patterns)
+                Some(Patterns::of(&[s]))
             }
-            Node::Array { len, count } if len > 0 && len == count => {
-                // Only strings (`len == count`: no nested values), all on the tape already: sized, then copied.
-                let items = self.nodes.get(self.at..self.at + len)?;
-                self.at += len;
-                let mut bytes = 0;
-                for item in items {
-                    let Node::String(s) = item else { return None };
+            Node::Array { len, .. } if len > 0 => {
+                let mut items: smallvec::SmallVec<[&str; 4]> = smallvec::SmallVec::new();
+                for _ in 0..len {
+                    let s = self.string()?;
                     T::check(s).ok()?;
-                    bytes += s.len();
+                    items.push(s);
                 }
-                let mut patterns = Patterns::with_capacity(bytes, len);
-                for item in items {
-                    if let Node::String(s) = item {
-                        patterns.push(s);
-                    }
-                }
-                Some(patterns)
+                Some(Patterns::of(&items))
             }
             _ => None,
         }

@@ -154,7 +154,17 @@ impl Patterns {
         Patterns::default()
     }
 
-    pub(crate) fn with_capacity(bytes: usize, patterns: usize) -> Patterns {
+    /// Exactly these patterns, in one allocation of the list's final size.
+    pub(crate) fn of<S: AsRef<str>>(items: &[S]) -> Patterns {
+        let bytes = items.iter().map(|i| i.as_ref().len()).sum();
+        let mut patterns = Patterns::with_capacity(bytes, items.len());
+        for item in items {
+            patterns.push(item.as_ref());
+        }
+        patterns
+    }
+
+    fn with_capacity(bytes: usize, patterns: usize) -> Patterns {
         Patterns {
             text: String::with_capacity(2 * bytes),
             items: smallvec::SmallVec::with_capacity(patterns),
@@ -548,26 +558,32 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     T::deserialize(d).map(Some)
 }
 
+/// The two values `Version` may have, exactly as IAM spells them (both readers accept these and no others).
+pub(crate) const VERSIONS: [(&str, Version); 2] = [
+    ("2012-10-17", Version::V2012_10_17),
+    ("2008-10-17", Version::V2008_10_17),
+];
+
+/// The two values `Effect` may have, exactly as IAM spells them.
+pub(crate) const EFFECTS: [(&str, Effect); 2] = [("Allow", Effect::Allow), ("Deny", Effect::Deny)];
+
+/// The value of `choices` spelt exactly `s`, if any.
+pub(crate) fn choose<T: Copy>(choices: [(&str, T); 2], s: &str) -> Option<T> {
+    choices
+        .iter()
+        .find(|(name, _)| *name == s)
+        .map(|&(_, value)| value)
+}
+
 impl<'de> Deserialize<'de> for Version {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        one_of(
-            d,
-            "a string",
-            [
-                ("2012-10-17", Version::V2012_10_17),
-                ("2008-10-17", Version::V2008_10_17),
-            ],
-        )
+        one_of(d, "a string", VERSIONS)
     }
 }
 
 impl<'de> Deserialize<'de> for Effect {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        one_of(
-            d,
-            "\"Allow\" or \"Deny\"",
-            [("Allow", Effect::Allow), ("Deny", Effect::Deny)],
-        )
+        one_of(d, "\"Allow\" or \"Deny\"", EFFECTS)
     }
 }
 
@@ -588,16 +604,10 @@ fn one_of<'de, D: Deserializer<'de>, T: Copy>(
             f.write_str(self.expecting)
         }
         fn visit_str<E: de::Error>(self, s: &str) -> Result<T, E> {
-            let [(a, x), (b, y)] = self.choices;
-            if s == a {
-                Ok(x)
-            } else if s == b {
-                Ok(y)
-            } else {
-                Err(E::custom(format!(
-                    "expected \"{a}\" or \"{b}\", found {s:?}"
-                )))
-            }
+            choose(self.choices, s).ok_or_else(|| {
+                let [(a, _), (b, _)] = self.choices;
+                E::custom(format!("expected \"{a}\" or \"{b}\", found {s:?}"))
+            })
         }
     }
     d.deserialize_str(V { expecting, choices })
@@ -834,9 +844,7 @@ impl<'de, T: Item> Deserialize<'de> for List<T> {
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<List<T>, E> {
                 T::check(s).map_err(E::custom)?;
-                let mut patterns = Patterns::with_capacity(s.len(), 1);
-                patterns.push(s);
-                Ok(List(patterns, std::marker::PhantomData))
+                Ok(List(Patterns::of(&[s]), std::marker::PhantomData))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
                 // Collected first (borrowed), so the text is allocated once, at its size.
@@ -849,12 +857,7 @@ impl<'de, T: Item> Deserialize<'de> for List<T> {
                 if items.is_empty() {
                     return Err(de::Error::custom(EMPTY_ARRAY));
                 }
-                let bytes = items.iter().map(|i| i.len()).sum();
-                let mut patterns = Patterns::with_capacity(bytes, items.len());
-                for item in &items {
-                    patterns.push(item);
-                }
-                Ok(List(patterns, std::marker::PhantomData))
+                Ok(List(Patterns::of(&items), std::marker::PhantomData))
             }
         }
         d.deserialize_any(V(std::marker::PhantomData))
