@@ -288,6 +288,20 @@ fn action_list(plan: &Plan, indices: &[usize]) -> String {
     out
 }
 
+/// `Kind::A, Kind::B`: the variants of the items at `indices`, for a slice literal or a doc example.
+fn variants<'p>(kind: &str, indices: &[usize], ident: &dyn Fn(usize) -> &'p str) -> String {
+    let mut out = String::new();
+    for &i in indices {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(kind);
+        out.push_str("::");
+        out.push_str(ident(i));
+    }
+    out
+}
+
 fn option_lit(s: &Option<String>) -> String {
     match s {
         Some(s) => format!("::core::option::Option::Some({})", lit(s)),
@@ -668,15 +682,10 @@ fn generate_products(
             "The actions of the product's policy, in the order the policy lists them.",
             &|| {
                 let p = p0();
-                let list: Vec<String> = p
-                    .actions
-                    .iter()
-                    .map(|&i| format!("Action::{}", plan.actions[i].ident))
-                    .collect();
                 format!(
                     "use marketplace_iam::{{Action, ProductType}};\nassert_eq!(ProductType::{}.actions(), &[{}]);",
                     p.ident,
-                    list.join(", ")
+                    variants("Action", &p.actions, &|i| &plan.actions[i].ident)
                 )
             },
         ),
@@ -710,27 +719,20 @@ fn generate_products(
             "The product's pricing models, in the order policies.toml declares them.",
             &|| {
                 let p = p0();
-                let list: Vec<String> = p
-                    .models
-                    .iter()
-                    .map(|&i| format!("PricingModel::{}", plan.models[i].ident))
-                    .collect();
                 format!(
                     "use marketplace_iam::{{PricingModel, ProductType}};\nassert_eq!(ProductType::{}.pricing_models(), &[{}]);",
                     p.ident,
-                    list.join(", ")
+                    variants("PricingModel", &p.models, &|i| &plan.models[i].ident)
                 )
             },
         ),
         "pricing_models",
         "&'static [PricingModel]",
         rows(&plan.products, &|p| {
-            let list: Vec<String> = p
-                .models
-                .iter()
-                .map(|&i| format!("PricingModel::{}", plan.models[i].ident))
-                .collect();
-            format!("&[{}]", list.join(", "))
+            format!(
+                "&[{}]",
+                variants("PricingModel", &p.models, &|i| &plan.models[i].ident)
+            )
         }),
         placeholder_slice,
     );
@@ -1266,12 +1268,10 @@ fn generate_targets(plan: &Plan, out: &mut String) {
         "serves",
         "&'static [ProductType]",
         &|t| {
-            let list: Vec<String> = t
-                .serves
-                .iter()
-                .map(|&i| format!("ProductType::{}", plan.products[i].ident))
-                .collect();
-            format!("&[{}]", list.join(", "))
+            format!(
+                "&[{}]",
+                variants("ProductType", &t.serves, &|i| &plan.products[i].ident)
+            )
         },
     );
     out.push_str(
