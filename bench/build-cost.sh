@@ -10,7 +10,7 @@
 # dependencies incrementally, which a crate from crates.io never is, and which made the engine's cold build twice as
 # expensive), but from a git snapshot of this working tree, which Cargo builds like a crates.io dependency.
 # A third service, floor, shows what any design of this API costs at least: its only addition is a proc macro that
-# parses policies.toml with toml-span (the engine's TOML parser) and emits one constant, through a runtime crate of
+# parses policies.toml with toml-spanner (the engine's TOML parser) and emits one constant, through a runtime crate of
 # one line, taken from a git repository like with-api.
 # Each is built cold (fresh target dir, debug profile, offline, the workspace's Cargo.lock) and timed. Then a fourth
 # service with marketplace-iam by path is built warm, policies.toml is touched, and the rebuild is listed: which
@@ -96,7 +96,7 @@ edition = "2024"
 proc-macro = true
 
 [dependencies]
-toml-span = "0.7"
+toml-spanner = { version = "1.0.3", default-features = false }
 TOML
 cat > "$floor/floor-macro/src/lib.rs" <<RS
 //! Parses policies.toml with spans and counts its top-level keys: the least a compile-time reader can do.
@@ -104,8 +104,9 @@ cat > "$floor/floor-macro/src/lib.rs" <<RS
 pub fn policies(_input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let path = "$root/policies.toml";
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let keys = match toml_span::parse(&text) {
-        Ok(value) => value.as_table().map_or(0, |t| t.len()),
+    let arena = toml_spanner::Arena::new();
+    let keys = match toml_spanner::parse(&text, &arena) {
+        Ok(document) => document.table().len(),
         Err(e) => panic!("{e}"),
     };
     format!("pub const KEYS: usize = {keys}; const _: &[u8] = include_bytes!({path:?});").parse().unwrap()

@@ -3,8 +3,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use toml_span::value::Table as TomlTable;
-use toml_span::{ErrorKind, Value};
+use toml_spanner::{Arena, ErrorKind, Item, Table as TomlTable};
 
 use crate::catalog::{self, AccessLevel, Catalog};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -163,10 +162,13 @@ fn token(description: &'static str) -> &'static str {
 }
 
 /// A TOML syntax error as a diagnostic, pointing where the parser stopped.
-fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_span::Error) -> Diagnostic {
-    let span = e.span.start.min(text.len())..e.span.end.min(text.len());
-    let again = |what: String, first: toml_span::Span| {
-        let (line, _) = diags.position(first.start);
+fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_spanner::Error) -> Diagnostic {
+    let span = e.span().range();
+    let span = span.start.min(text.len())..span.end.min(text.len());
+    // The text an error points at (a key, a table name), for the message.
+    let named = |at: toml_spanner::Span| text.get(at.range()).unwrap_or_default().trim().to_owned();
+    let again = |what: String, first: toml_spanner::Span| {
+        let (line, _) = diags.position(first.range().start);
         Diagnostic::spanned(format!("invalid TOML: duplicate {what}"), span.clone())
             .with_label("defined again here")
             .with_help(format!(
@@ -174,10 +176,31 @@ fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_span::Error) -> Diagno
                  remove or rename one of them"
             ))
     };
-    match &e.kind {
-        ErrorKind::DuplicateKey { key, first } => again(format!("key `{key}`"), *first),
-        ErrorKind::DuplicateTable { name, first } => again(format!("table `[{name}]`"), *first),
-        ErrorKind::ExceededDepthLimit => Diagnostic::spanned(format!("invalid TOML: {e}"), span)
+    let unclosed = |close: &str, separate: &str| {
+        Diagnostic::spanned(
+            format!("invalid TOML: expected `,` or `{close}`"),
+            span.clone(),
+        )
+        .with_label(format!("expected `,` or `{close}`"))
+        .with_help(format!(
+            "separate the {separate} with `,` and close the list with `{close}`"
+        ))
+    };
+    match e.kind() {
+        ErrorKind::DuplicateKey { first } => again(format!("key `{}`", named(e.span())), first),
+        ErrorKind::DuplicateTable { name, first } => {
+            again(format!("table `[{}]`", named(name)), first)
+        }
+        // Points at the whole `[[name]]` header.
+        ErrorKind::RedefineAsArray { first } => {
+            again(format!("table `{}`", named(e.span())), first)
+        }
+        // `a.b = ...` after `a = <not a table>`.
+        ErrorKind::DottedKeyInvalidType { first } => {
+            again(format!("key `{}`", named(e.span())), first)
+        }
+        // The parser's only use of this kind while parsing: past its nesting limit.
+        ErrorKind::OutOfRange { .. } => Diagnostic::spanned("invalid TOML: nested too deep", span)
             .with_label("nested too deep")
             .with_help(
                 "policies.toml nests two levels deep at most (a list of strings in a table)",
@@ -193,10 +216,20 @@ fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_span::Error) -> Diagno
             )
             .with_label(format!("expected {expected}"))
         }
-        ErrorKind::InvalidNumber => Diagnostic::spanned("invalid TOML: invalid number", span)
-            .with_label("not a number")
-            .with_help("write text in double quotes: `key = \"text\"`"),
-        ErrorKind::UnterminatedString | ErrorKind::InvalidCharInString('\n') => {
+        ErrorKind::MissingArrayComma | ErrorKind::UnclosedArray => {
+            unclosed("]", "entries of an array")
+        }
+        ErrorKind::MissingInlineTableComma | ErrorKind::UnclosedInlineTable => {
+            unclosed("}", "keys of an inline table")
+        }
+        ErrorKind::InvalidInteger(_)
+        | ErrorKind::InvalidFloat(_)
+        | ErrorKind::InvalidDateTime(_) => {
+            Diagnostic::spanned("invalid TOML: invalid number", span)
+                .with_label("not a number")
+                .with_help("write text in double quotes: `key = \"text\"`")
+        }
+        ErrorKind::UnterminatedString(_) | ErrorKind::InvalidCharInString('\n') => {
             Diagnostic::spanned("invalid TOML: unterminated string", span)
                 .with_label("this string is not closed")
                 .with_help(
@@ -204,28 +237,40 @@ fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_span::Error) -> Diagno
                      (or use `\"\"\"` for text over several lines)",
                 )
         }
+        ErrorKind::InvalidCharInString(c) => Diagnostic::spanned(
+            format!(
+                "invalid TOML: the control character U+{:04X} is not allowed in a string",
+                u32::from(c)
+            ),
+            span,
+        )
+        .with_label("not allowed here")
+        .with_help(format!(
+            "remove it, or write it as the escape `\\u{:04X}`",
+            u32::from(c)
+        )),
         _ => Diagnostic::spanned(format!("invalid TOML: {e}"), span),
     }
 }
 
 fn parse_into(diags: &mut Diagnostics, text: &str, catalog: &Catalog) -> Option<Policies> {
-    let root = match toml_span::parse(text) {
-        Ok(root) => root,
+    let arena = Arena::new();
+    let document = match toml_spanner::parse(text, &arena) {
+        Ok(document) => document,
         Err(e) => {
             let diag = syntax_error(diags, text, &e);
             diags.push(diag);
             return None;
         }
     };
-    let Some(root) = root.as_table() else {
-        // The parser returns a table for every document it accepts.
-        diags.push(Diagnostic::whole_file(
-            "invalid TOML: the document is not a table",
-        ));
-        return None;
-    };
     let root_span = 0..0;
-    let root = Table::new(diags, text, root, root_span, "policies.toml", ROOT_KEYS);
+    let root = Table::new(
+        diags,
+        document.table(),
+        root_span,
+        "policies.toml",
+        ROOT_KEYS,
+    );
 
     let version = root.u32(diags, "schema_version", &SCHEMA_VERSION.to_string())?;
     if *version.get_ref() != SCHEMA_VERSION {
@@ -884,30 +929,29 @@ pub struct Salvaged {
 /// assert_eq!(s.products, [("Ami".to_string(), vec![])]);
 /// ```
 pub fn salvage(text: &str) -> Salvaged {
-    fn tables<'a, 'i>(v: Option<&'a Value<'i>>) -> Vec<&'a TomlTable<'i>> {
-        v.and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_table).collect())
+    fn tables<'a, 'i>(v: Option<&'a Item<'i>>) -> Vec<&'a TomlTable<'i>> {
+        v.and_then(Item::as_array)
+            .map(|a| a.iter().filter_map(Item::as_table).collect())
             .unwrap_or_default()
     }
     let mut out = Salvaged::default();
+    let arena = Arena::new();
     let fixed;
-    let root = match toml_span::parse(text) {
-        Ok(root) => root,
+    let document = match toml_spanner::parse(text, &arena) {
+        Ok(document) => document,
         Err(_) => {
             let Some(text) = repaired(text) else {
                 return out;
             };
             fixed = text;
-            let Ok(root) = toml_span::parse(&fixed) else {
+            let Ok(document) = toml_spanner::parse(&fixed, &arena) else {
                 return out;
             };
-            root
+            document
         }
     };
-    let Some(root) = root.as_table() else {
-        return out;
-    };
-    let id_of = |t: &TomlTable<'_>| t.get("id").and_then(Value::as_str).map(str::to_owned);
+    let root = document.table();
+    let id_of = |t: &TomlTable<'_>| t.get("id").and_then(Item::as_str).map(str::to_owned);
     let mut taken: Vec<String> = RESERVED_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
     let mut fresh = |name: &String| {
         let new = !taken.contains(name);
@@ -949,11 +993,12 @@ fn repaired(text: &str) -> Option<String> {
     const ATTEMPTS: usize = 8;
     let mut text = text.to_owned();
     for _ in 0..ATTEMPTS {
-        let Err(e) = toml_span::parse(&text) else {
+        let arena = Arena::new();
+        let Err(e) = toml_spanner::parse(&text, &arena) else {
             return Some(text);
         };
         let bytes = text.as_bytes();
-        let at = e.span.start.min(bytes.len());
+        let at = e.span().range().start.min(bytes.len());
         let start = bytes[..at]
             .iter()
             .rposition(|&b| b == b'\n')

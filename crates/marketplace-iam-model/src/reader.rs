@@ -1,14 +1,13 @@
 //! A typed, error-collecting walk over a parsed TOML table.
 //!
 //! Deserializing with serde stops at the first error. A maintainer who made three mistakes should see three errors,
-//! so the schema is read by hand over the values `toml-span` parses, each with its byte range: every missing field,
+//! so the schema is read by hand over the items `toml-spanner` parses, each with its byte range: every missing field,
 //! wrong type, unknown key and duplicate list entry is recorded, and reading goes on. (A TOML syntax error stops the
 //! reading: what follows it cannot be trusted.)
 
 use std::ops::Range;
 
-use toml_span::Value;
-use toml_span::value::Table as TomlTable;
+use toml_spanner::{Item, Kind, Table as TomlTable};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
@@ -40,48 +39,17 @@ impl<T> Spanned<T> {
 /// A string from the file with the byte range it came from.
 pub(crate) type Str = Spanned<String>;
 
-/// The byte range of a parsed TOML value in `text`; for a string, with its quotes (the parser's span is the text
-/// between them), so that carets underline the string as written.
-fn range(text: &str, value: &Value<'_>) -> Range<usize> {
-    let (mut start, mut end) = (value.span.start, value.span.end);
-    if let Some(s) = value.as_str() {
-        let bytes = text.as_bytes();
-        // The parser points an empty one-line string (`""`, `''`) at its opening quote.
-        if s.is_empty()
-            && end == start + 1
-            && matches!(bytes.get(start), Some(b'"' | b'\''))
-            && bytes.get(end) == bytes.get(start)
-        {
-            return start..end + 1;
-        }
-        let mut quotes = 0;
-        while quotes < 3
-            && start > 0
-            && matches!(bytes[start - 1], b'"' | b'\'')
-            && bytes.get(end) == Some(&bytes[start - 1])
-        {
-            start -= 1;
-            end += 1;
-            quotes += 1;
-        }
-    }
-    start..end
+/// The byte range of a parsed TOML item in the document (for a string, with its quotes, so that carets underline the
+/// string as written).
+fn range(item: &Item<'_>) -> Range<usize> {
+    item.span().range()
 }
 
-/// What a value is, in messages: "string", "integer", ... (the names TOML gives its types).
-fn type_of(value: &Value<'_>) -> &'static str {
-    if value.as_str().is_some() {
-        "string"
-    } else if value.as_integer().is_some() {
-        "integer"
-    } else if value.as_float().is_some() {
-        "float"
-    } else if value.as_bool().is_some() {
-        "boolean"
-    } else if value.as_array().is_some() {
-        "array"
-    } else {
-        "table"
+/// What an item is, in messages: "string", "integer", ... (the names TOML gives its types).
+fn type_of(item: &Item<'_>) -> &'static str {
+    match item.kind() {
+        Kind::DateTime => "date-time",
+        kind => kind.as_str(),
     }
 }
 
@@ -96,8 +64,6 @@ pub(crate) struct StrList {
 /// One TOML table being read against a fixed set of keys.
 pub(crate) struct Table<'t, 'i> {
     table: &'t TomlTable<'i>,
-    /// The document the table was parsed from.
-    text: &'i str,
     span: Range<usize>,
     /// How messages name this table, e.g. "action `MeterUsage`" or "the `[page]` table".
     what: String,
@@ -109,7 +75,6 @@ impl<'t, 'i> Table<'t, 'i> {
     /// Starts reading `table`; reports every key not in `known` right away.
     pub fn new(
         diags: &mut Diagnostics,
-        text: &'i str,
         table: &'t TomlTable<'i>,
         span: Range<usize>,
         what: impl Into<String>,
@@ -117,18 +82,16 @@ impl<'t, 'i> Table<'t, 'i> {
     ) -> Self {
         let what = what.into();
         let mut suggested = Vec::new();
-        for key in table.keys() {
-            let name: &str = &key.name;
+        for (key, _) in table {
+            let name = key.name;
             if known.contains(&name) {
                 continue;
             }
-            let mut d = Diagnostic::spanned(
-                format!("unknown key `{name}` in {what}"),
-                key.span.start..key.span.end,
-            )
-            .with_label("unknown key");
+            let mut d =
+                Diagnostic::spanned(format!("unknown key `{name}` in {what}"), key.span.range())
+                    .with_label("unknown key");
             d = match crate::suggest::closest(name, known, 0.8) {
-                Some(k) if !table.contains_key(*k) => {
+                Some(k) if !table.contains_key(k) => {
                     suggested.push(k.to_string());
                     d.with_help(format!("did you mean `{k}`?"))
                 }
@@ -138,7 +101,6 @@ impl<'t, 'i> Table<'t, 'i> {
         }
         Table {
             table,
-            text,
             span,
             what,
             suggested,
@@ -158,7 +120,7 @@ impl<'t, 'i> Table<'t, 'i> {
         self.what = what;
     }
 
-    fn get(&self, key: &str) -> Option<&'t Value<'i>> {
+    fn get(&self, key: &str) -> Option<&'t Item<'i>> {
         self.table.get(key)
     }
 
@@ -181,7 +143,7 @@ impl<'t, 'i> Table<'t, 'i> {
         self.span.clone()
     }
 
-    fn wrong_type(&self, diags: &mut Diagnostics, key: &str, expected: &str, found: &Value<'_>) {
+    fn wrong_type(&self, diags: &mut Diagnostics, key: &str, expected: &str, found: &Item<'_>) {
         diags.push(
             Diagnostic::spanned(
                 format!(
@@ -189,7 +151,7 @@ impl<'t, 'i> Table<'t, 'i> {
                     self.what,
                     type_of(found)
                 ),
-                range(self.text, found),
+                range(found),
             )
             .with_label(format!("expected {expected}")),
         );
@@ -213,18 +175,15 @@ impl<'t, 'i> Table<'t, 'i> {
         };
         if s.trim().is_empty() {
             diags.push(
-                Diagnostic::spanned(
-                    format!("`{key}` in {} is empty", self.what),
-                    range(self.text, value),
-                )
-                .with_label("empty string")
-                .with_help(format!(
-                    "write the {key}, or remove the key if it is optional"
-                )),
+                Diagnostic::spanned(format!("`{key}` in {} is empty", self.what), range(value))
+                    .with_label("empty string")
+                    .with_help(format!(
+                        "write the {key}, or remove the key if it is optional"
+                    )),
             );
             return None;
         }
-        Some(Spanned::new(range(self.text, value), s.to_owned()))
+        Some(Spanned::new(range(value), s.to_owned()))
     }
 
     /// An optional boolean.
@@ -245,10 +204,10 @@ impl<'t, 'i> Table<'t, 'i> {
             self.missing(diags, key, example);
             return None;
         };
-        let parsed = value.as_integer().and_then(|i| u32::try_from(i).ok());
+        let parsed = value.as_i128().and_then(|i| u32::try_from(i).ok());
         match parsed {
-            Some(n) => Some(Spanned::new(range(self.text, value), n)),
-            None if value.as_integer().is_some() => {
+            Some(n) => Some(Spanned::new(range(value), n)),
+            None if value.as_i128().is_some() => {
                 diags.push(
                     Diagnostic::spanned(
                         format!(
@@ -256,7 +215,7 @@ impl<'t, 'i> Table<'t, 'i> {
                             self.what,
                             u32::MAX
                         ),
-                        range(self.text, value),
+                        range(value),
                     )
                     .with_label("out of range")
                     .with_help(format!("write `{key} = {example}`")),
@@ -302,19 +261,19 @@ impl<'t, 'i> Table<'t, 'i> {
                                     shorten(s),
                                     self.what
                                 ),
-                                range(self.text, item),
+                                range(item),
                             )
                             .with_label("duplicate entry")
                             .with_help("remove this entry"),
                         );
                     } else {
-                        items.push(Spanned::new(range(self.text, item), s.to_owned()));
+                        items.push(Spanned::new(range(item), s.to_owned()));
                     }
                 }
                 Some(_) => diags.push(
                     Diagnostic::spanned(
                         format!("empty string in `{key}` of {}", self.what),
-                        range(self.text, item),
+                        range(item),
                     )
                     .with_label("empty string")
                     .with_help("remove this entry"),
@@ -326,7 +285,7 @@ impl<'t, 'i> Table<'t, 'i> {
                             self.what,
                             type_of(item)
                         ),
-                        range(self.text, item),
+                        range(item),
                     )
                     .with_label("expected a string"),
                 ),
@@ -334,7 +293,7 @@ impl<'t, 'i> Table<'t, 'i> {
         }
         Some(StrList {
             items,
-            span: range(self.text, value),
+            span: range(value),
             written: array.len(),
         })
     }
@@ -361,14 +320,7 @@ impl<'t, 'i> Table<'t, 'i> {
             return None;
         };
         match value.as_table() {
-            Some(t) => Some(Table::new(
-                diags,
-                self.text,
-                t,
-                range(self.text, value),
-                what,
-                known,
-            )),
+            Some(t) => Some(Table::new(diags, t, range(value), what, known)),
             None => {
                 self.wrong_type(diags, key, "a table", value);
                 None
@@ -410,18 +362,11 @@ impl<'t, 'i> Table<'t, 'i> {
         let mut out = Vec::with_capacity(array.len());
         for (i, item) in array.iter().enumerate() {
             match item.as_table() {
-                Some(t) => out.push(Table::new(
-                    diags,
-                    self.text,
-                    t,
-                    range(self.text, item),
-                    what(i + 1),
-                    known,
-                )),
+                Some(t) => out.push(Table::new(diags, t, range(item), what(i + 1), known)),
                 None => self.wrong_type(diags, key, "an array of tables", item),
             }
         }
-        Some((out, range(self.text, value)))
+        Some((out, range(value)))
     }
 }
 
