@@ -2,6 +2,9 @@
 # Build cost of the compile-time API, measured against a baseline in the same run.
 #
 #   bash bench/build-cost.sh [ROUNDS]      (default 3 rounds; each round builds both services cold, alternating)
+#   REFERENCE=<git rev> bash bench/build-cost.sh [ROUNDS]
+#                                          (also builds, in each round, the with-api service against that revision:
+#                                           a before/after comparison within one run)
 #
 # Two minimal seller services, outside the workspace, identical but for one dependency:
 #   baseline: serde (derive) + serde_json
@@ -42,7 +45,7 @@ $2
 
 [workspace]
 TOML
-  cp "$root/Cargo.lock" "$dir/Cargo.lock"
+  cp "${4:-$root/Cargo.lock}" "$dir/Cargo.lock"
   cat > "$dir/src/main.rs" <<RS
 #[derive(serde::Serialize, serde::Deserialize)]
 struct UsageRecord {
@@ -128,6 +131,16 @@ git -C "$floor" add -A
 git -C "$floor" -c user.name=bench -c user.email=bench@localhost commit -qm floor
 make_service floor "floor-runtime = { git = \"file://$floor\" }" 'fn extra() { println!("{}", floor_runtime::KEYS); }'
 make_service with-api "marketplace-iam = { git = \"file://$snapshot\" }" "$api_main"
+if [ -n "${REFERENCE:-}" ]; then
+  # The same service against an earlier revision, with that revision's Cargo.lock.
+  reference="$work/marketplace-iam-snapshot-reference"
+  mkdir -p "$reference"
+  git -C "$root" archive "$REFERENCE" | tar -C "$reference" -xf -
+  git -C "$reference" init -q
+  git -C "$reference" add -A
+  git -C "$reference" -c user.name=bench -c user.email=bench@localhost commit -qm reference
+  make_service reference "marketplace-iam = { git = \"file://$reference\" }" "$api_main" "$reference/Cargo.lock"
+fi
 make_service with-api-path "marketplace-iam = { path = \"$root/crates/marketplace-iam\" }" "$api_main"
 
 now() { date +%s.%N; }
@@ -142,15 +155,28 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 # Fetch everything first so no round pays for downloads.
 (cd "$work/with-api" && cargo fetch --quiet) && (cd "$work/baseline" && cargo fetch --quiet) &&
   (cd "$work/floor" && cargo fetch --quiet)
+[ -n "${REFERENCE:-}" ] && (cd "$work/reference" && cargo fetch --quiet)
 
-base_wall=(); api_wall=(); base_cpu=(); api_cpu=(); floor_wall=(); floor_cpu=()
+base_wall=(); api_wall=(); base_cpu=(); api_cpu=(); floor_wall=(); floor_cpu=(); ref_wall=(); ref_cpu=()
 for i in $(seq "$rounds"); do
   read -r bw bc <<<"$(cold_build baseline)"
   read -r fw fc <<<"$(cold_build floor)"
+  # With a reference, it and with-api take turns at going first, so neither gains from its place in the round.
+  if [ -n "${REFERENCE:-}" ] && [ $((i % 2)) = 0 ]; then
+    read -r rw rc <<<"$(cold_build reference)"
+  fi
   read -r aw ac <<<"$(cold_build with-api)"
+  if [ -n "${REFERENCE:-}" ] && [ $((i % 2)) = 1 ]; then
+    read -r rw rc <<<"$(cold_build reference)"
+  fi
   base_wall+=("$bw"); api_wall+=("$aw"); base_cpu+=("$bc"); api_cpu+=("$ac"); floor_wall+=("$fw"); floor_cpu+=("$fc")
-  printf 'round %d: baseline %.2f s wall %.2f s cpu, floor %.2f s wall %.2f s cpu, with-api %.2f s wall %.2f s cpu\n' \
+  printf 'round %d: baseline %.2f s wall %.2f s cpu, floor %.2f s wall %.2f s cpu, with-api %.2f s wall %.2f s cpu' \
     "$i" "$bw" "$bc" "$fw" "$fc" "$aw" "$ac"
+  if [ -n "${REFERENCE:-}" ]; then
+    ref_wall+=("$rw"); ref_cpu+=("$rc")
+    printf ', reference %.2f s wall %.2f s cpu' "$rw" "$rc"
+  fi
+  echo
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 mbw=$(printf '%s\n' "${base_wall[@]}" | median); maw=$(printf '%s\n' "${api_wall[@]}" | median)
@@ -160,6 +186,11 @@ printf 'median cold build, cpu:  baseline %.2f s, with-api %.2f s, ratio %s\n' "
 mfw=$(printf '%s\n' "${floor_wall[@]}" | median); mfc=$(printf '%s\n' "${floor_cpu[@]}" | median)
 printf 'median cold build, floor: wall %.2f s, ratio %s; cpu %.2f s, ratio %s\n' \
   "$mfw" "$(ratio "$mfw" "$mbw")" "$mfc" "$(ratio "$mfc" "$mbc")"
+if [ -n "${REFERENCE:-}" ]; then
+  mrw=$(printf '%s\n' "${ref_wall[@]}" | median); mrc=$(printf '%s\n' "${ref_cpu[@]}" | median)
+  printf 'median cold build, with-api at %s: wall %.2f s, ratio %s; cpu %.2f s, ratio %s\n' \
+    "$REFERENCE" "$mrw" "$(ratio "$mrw" "$mbw")" "$mrc" "$(ratio "$mrc" "$mbc")"
+fi
 
 echo
 echo "crates the with-api service compiles that the baseline does not:"
