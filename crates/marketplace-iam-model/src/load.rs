@@ -237,6 +237,19 @@ fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_spanner::Error) -> Dia
                      (or use `\"\"\"` for text over several lines)",
                 )
         }
+        ErrorKind::InvalidEscape(_)
+        | ErrorKind::InvalidHexEscape(_)
+        | ErrorKind::InvalidEscapeValue(_) => Diagnostic::spanned(format!("invalid TOML: {e}"), span)
+            .with_label("not an escape TOML knows")
+            .with_help(
+                "write a backslash as `\\\\`, or put the text in single quotes ('...'), where a backslash is just a \
+                 backslash",
+            ),
+        ErrorKind::UnexpectedEof => {
+            Diagnostic::spanned("invalid TOML: the file ends in the middle of a value", span)
+                .with_label("the file ends here")
+                .with_help("close the array, inline table or string that is still open")
+        }
         ErrorKind::InvalidCharInString(c) => Diagnostic::spanned(
             format!(
                 "invalid TOML: the control character U+{:04X} is not allowed in a string",
