@@ -222,11 +222,14 @@ fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_spanner::Error) -> Dia
         ErrorKind::MissingInlineTableComma | ErrorKind::UnclosedInlineTable => {
             unclosed("}", "keys of an inline table")
         }
-        ErrorKind::InvalidInteger(_)
-        | ErrorKind::InvalidFloat(_)
-        | ErrorKind::InvalidDateTime(_) => {
+        ErrorKind::InvalidInteger(_) | ErrorKind::InvalidFloat(_) => {
             Diagnostic::spanned("invalid TOML: invalid number", span)
                 .with_label("not a number")
+                .with_help("write text in double quotes: `key = \"text\"`")
+        }
+        ErrorKind::InvalidDateTime(_) => {
+            Diagnostic::spanned("invalid TOML: invalid date-time", span)
+                .with_label("not a date-time")
                 .with_help("write text in double quotes: `key = \"text\"`")
         }
         ErrorKind::UnterminatedString(_) | ErrorKind::InvalidCharInString('\n') => {
