@@ -464,6 +464,30 @@ pub mod __readers {
     pub fn strict(file: &str, text: &str) -> Result<Policy, PolicyError> {
         Policy::parse_strict(file, text)
     }
+
+    /// Both readers on `text` (a byte order mark is skipped, as [`Policy::parse`] does): `Ok(true)` when the fast
+    /// path read it, the same policy as the strict reader (equal, and with equal `Debug`, which shows every field
+    /// in full); `Ok(false)` when it gave up; `Err` saying how they differ otherwise: the fast path read a different
+    /// policy, or accepted a document the strict reader refuses.
+    pub fn compare(text: &str) -> Result<bool, String> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let Some(policy) = fast(text) else {
+            return Ok(false);
+        };
+        match strict("t.json", text) {
+            Ok(expected)
+                if policy == expected && format!("{policy:?}") == format!("{expected:?}") =>
+            {
+                Ok(true)
+            }
+            Ok(expected) => Err(format!(
+                "the fast path read a different policy: {policy:?}, where the strict reader read {expected:?}"
+            )),
+            Err(e) => Err(format!(
+                "the fast path accepted a document the strict reader refuses ({e})"
+            )),
+        }
+    }
 }
 
 fn render_path(path: &serde_path_to_error::Path) -> String {
