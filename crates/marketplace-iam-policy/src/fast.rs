@@ -169,17 +169,24 @@ impl<'i> Reader<'_, 'i> {
 
     /// `Statement`: one object, or a non-empty array of objects.
     fn statements(&mut self) -> Option<Vec<Statement>> {
+        self.one_or_more(Self::statement)
+    }
+
+    /// One `T`, or a non-empty array of them.
+    fn one_or_more<T>(&mut self, mut read: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         match self.peek()? {
-            Node::Object { .. } => Some(vec![self.statement()?]),
-            Node::Array { len, .. } if len > 0 => {
+            Node::Array { len, .. } => {
+                if len == 0 {
+                    return None;
+                }
                 self.at += 1;
                 let mut out = Vec::with_capacity(len);
                 for _ in 0..len {
-                    out.push(self.statement()?);
+                    out.push(read(self)?);
                 }
                 Some(out)
             }
-            _ => None,
+            _ => Some(vec![read(self)?]),
         }
     }
 
@@ -220,7 +227,8 @@ impl<'i> Reader<'_, 'i> {
         })
     }
 
-    /// A string or a non-empty array of strings, each checked as a `T`.
+    /// A string or a non-empty array of strings, each checked as a `T`. (Not [`Reader::one_or_more`]: the strings
+    /// are gathered on the stack, since only the [`Patterns`] built from them is kept.)
     fn list<T: Item>(&mut self) -> Option<Patterns> {
         match self.next()? {
             Node::String(s) => {
@@ -282,17 +290,7 @@ impl<'i> Reader<'_, 'i> {
     /// A condition's values: a string or a boolean, or a non-empty array of them, each checked against what the
     /// operator compares. Numbers are left to the strict reader.
     fn values(&mut self, operator: Operator) -> Option<Vec<String>> {
-        match self.peek()? {
-            Node::Array { len, .. } if len > 0 => {
-                self.at += 1;
-                let mut out = Vec::with_capacity(len);
-                for _ in 0..len {
-                    out.push(self.value(operator)?);
-                }
-                Some(out)
-            }
-            _ => Some(vec![self.value(operator)?]),
-        }
+        self.one_or_more(|r| r.value(operator))
     }
 
     /// One condition value.
