@@ -412,6 +412,8 @@ impl<'a> Scratch<'a> {
             };
         }
         let hits = self.hits(decision);
+        // Most statements have no condition: asking is cheaper than running the `flat_map` that would find none
+        // (about 200 instructions of each document's five evaluations, callgrind).
         let conditions = if hits.iter().all(|h| h.statement.conditions.is_empty()) {
             Vec::new()
         } else {
