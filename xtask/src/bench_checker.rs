@@ -69,10 +69,7 @@ fn median_times<const N: usize>(rounds: usize, mut passes: [&mut dyn FnMut(); N]
             times.push(t.elapsed());
         }
     }
-    times.map(|mut t| {
-        t.sort();
-        t[t.len() / 2]
-    })
+    times.map(crate::median)
 }
 
 /// Times the checker next to serde_json on the same documents; writes the parliament and end-to-end inputs.

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use marketplace_iam_model::catalog::{AccessLevel, Catalog, CatalogAction};
 
+use crate::median;
+
 #[allow(dead_code)]
 #[path = "../../crates/marketplace-iam-macros/src/codegen.rs"]
 mod codegen;
@@ -50,11 +52,6 @@ fn synthetic(n: usize) -> (String, Catalog) {
         all[..n.div_ceil(2)].join(", ")
     );
     (toml, Catalog::from_actions(catalog))
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
 }
 
 pub fn run(sizes: &[usize], compile: bool) -> Result<(), String> {

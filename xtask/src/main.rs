@@ -138,6 +138,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// The median of the benchmarks' timings (the upper one of an even count).
+fn median(mut times: Vec<std::time::Duration>) -> std::time::Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
 fn report(result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
