@@ -186,6 +186,12 @@ fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_spanner::Error) -> Dia
             "separate the {separate} with `,` and close the list with `{close}`"
         ))
     };
+    // A bare word TOML read as something else: most likely text written without its quotes.
+    let unquoted = |message: &str, label: &str| {
+        Diagnostic::spanned(format!("invalid TOML: {message}"), span.clone())
+            .with_label(label)
+            .with_help("write text in double quotes: `key = \"text\"`")
+    };
     match e.kind() {
         ErrorKind::DuplicateKey { first } => again(format!("key `{}`", named(e.span())), first),
         ErrorKind::DuplicateTable { name, first } => {
@@ -205,9 +211,10 @@ fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_spanner::Error) -> Dia
             .with_help(
                 "policies.toml nests two levels deep at most (a list of strings in a table)",
             ),
-        ErrorKind::UnquotedString => Diagnostic::spanned("invalid TOML: text must be quoted", span)
-            .with_label("expected a string, a number, `true`, `false`, an array or a table")
-            .with_help("write text in double quotes: `key = \"text\"`"),
+        ErrorKind::UnquotedString => unquoted(
+            "text must be quoted",
+            "expected a string, a number, `true`, `false`, an array or a table",
+        ),
         ErrorKind::Wanted { expected, found } => {
             let (expected, found) = (token(expected), token(found));
             Diagnostic::spanned(
@@ -223,15 +230,9 @@ fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_spanner::Error) -> Dia
             unclosed("}", "keys of an inline table")
         }
         ErrorKind::InvalidInteger(_) | ErrorKind::InvalidFloat(_) => {
-            Diagnostic::spanned("invalid TOML: invalid number", span)
-                .with_label("not a number")
-                .with_help("write text in double quotes: `key = \"text\"`")
+            unquoted("invalid number", "not a number")
         }
-        ErrorKind::InvalidDateTime(_) => {
-            Diagnostic::spanned("invalid TOML: invalid date-time", span)
-                .with_label("not a date-time")
-                .with_help("write text in double quotes: `key = \"text\"`")
-        }
+        ErrorKind::InvalidDateTime(_) => unquoted("invalid date-time", "not a date-time"),
         ErrorKind::UnterminatedString(_) | ErrorKind::InvalidCharInString('\n') => {
             Diagnostic::spanned("invalid TOML: unterminated string", span)
                 .with_label("this string is not closed")
