@@ -64,15 +64,20 @@ fn main() {
 RS
 }
 
+# Makes a directory a git repository with one commit, which Cargo takes as a `git` dependency.
+git_repo() { # dir, commit message
+  git -C "$1" init -q
+  git -C "$1" add -A
+  git -C "$1" -c user.name=bench -c user.email=bench@localhost commit -qm "$2"
+}
+
 # The working tree (tracked and new files, as they are now) as a git repository.
 snapshot="$work/marketplace-iam-snapshot"
 mkdir -p "$snapshot"
 (cd "$root" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
   [ -e "$f" ] || [ -L "$f" ] && printf '%s\0' "$f"
 done | tar --null -T - -cf -) | tar -C "$snapshot" -xf -
-git -C "$snapshot" init -q
-git -C "$snapshot" add -A
-git -C "$snapshot" -c user.name=bench -c user.email=bench@localhost commit -qm snapshot
+git_repo "$snapshot" snapshot
 
 api_main='
 use marketplace_iam::{BatchMeterUsage, Grants, SaasSubscriptions};
@@ -126,9 +131,7 @@ floor-macro = { path = "../floor-macro" }
 TOML
 echo 'floor_macro::policies!();' > "$floor/floor-runtime/src/lib.rs"
 printf '[workspace]\nmembers = ["floor-macro", "floor-runtime"]\nresolver = "3"\n' > "$floor/Cargo.toml"
-git -C "$floor" init -q
-git -C "$floor" add -A
-git -C "$floor" -c user.name=bench -c user.email=bench@localhost commit -qm floor
+git_repo "$floor" floor
 make_service floor "floor-runtime = { git = \"file://$floor\" }" 'fn extra() { println!("{}", floor_runtime::KEYS); }'
 make_service with-api "marketplace-iam = { git = \"file://$snapshot\" }" "$api_main"
 if [ -n "${REFERENCE:-}" ]; then
@@ -136,9 +139,7 @@ if [ -n "${REFERENCE:-}" ]; then
   reference="$work/marketplace-iam-snapshot-reference"
   mkdir -p "$reference"
   git -C "$root" archive "$REFERENCE" | tar -C "$reference" -xf -
-  git -C "$reference" init -q
-  git -C "$reference" add -A
-  git -C "$reference" -c user.name=bench -c user.email=bench@localhost commit -qm reference
+  git_repo "$reference" reference
   make_service reference "marketplace-iam = { git = \"file://$reference\" }" "$api_main" "$reference/Cargo.lock"
 fi
 make_service with-api-path "marketplace-iam = { path = \"$root/crates/marketplace-iam\" }" "$api_main"
