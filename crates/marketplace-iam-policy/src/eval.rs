@@ -145,7 +145,7 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
 ///
 /// let meter = set.evaluate("aws-marketplace:MeterUsage", None);
 /// assert_eq!(meter.decision, Decision::ExplicitDeny);
-/// assert_eq!(meter.statements[0].sid.as_deref(), Some("NoMetering"));
+/// assert_eq!(meter.statements().next().unwrap().sid.as_deref(), Some("NoMetering"));
 /// assert_eq!(set.evaluate("aws-marketplace:RegisterUsage", None).decision, Decision::Allow);
 /// # Ok::<(), marketplace_iam_policy::PolicyError>(())
 /// ```
@@ -302,17 +302,80 @@ pub struct ConditionRef {
     pub values: Vec<String>,
 }
 
-/// The decision for one action and what it rests on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Evaluation {
+/// The decision for one action and what it rests on, borrowed from the [`PolicySet`] that made it.
+///
+/// Deciding keeps references to the statements the decision rests on; [`Evaluation::statements`] and
+/// [`Evaluation::conditions`] turn them into owned explanations when asked. An evaluation whose explanation is not
+/// needed (most of those a checker makes) allocates nothing.
+#[derive(Clone)]
+pub struct Evaluation<'a> {
     /// The decision.
     pub decision: Decision,
-    /// `Allow`: the allowing statements (of every layer); `ExplicitDeny`: the denying statements; `Conditional`:
-    /// the statements whose conditions are open (allowing and denying); `ImplicitDeny`: the statements to add.
-    pub statements: Vec<StatementRef>,
-    /// The conditions of those statements (for `Conditional`: the open ones).
-    pub conditions: Vec<ConditionRef>,
+    /// The action as given to [`PolicySet::evaluate`].
+    action: &'a str,
+    /// The statements the decision rests on (none for an implicit deny).
+    hits: Hits<'a>,
+    /// For an implicit deny: each place lacking an `Allow` (`None`: any identity policy).
+    missing: Missing<'a>,
 }
+
+impl<'a> Evaluation<'a> {
+    /// `Allow`: the allowing statements (of every layer); `ExplicitDeny`: the denying statements; `Conditional`:
+    /// the statements whose conditions are open (allowing and denying); `ImplicitDeny`: the statements to add, one
+    /// per place that lacks an `Allow`.
+    ///
+    /// ```
+    /// use marketplace_iam_policy::{Decision, PolicyFile, PolicySet};
+    ///
+    /// let set = PolicySet::new(vec![PolicyFile::parse("role.json", r#"{"Version": "2012-10-17",
+    ///     "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#)?]);
+    /// let e = set.evaluate("aws-marketplace:MeterUsage", None);
+    /// assert_eq!(e.decision, Decision::ImplicitDeny);
+    /// let add = e.statements().next().unwrap().add.unwrap();
+    /// assert_eq!(add.action, ["aws-marketplace:MeterUsage"]);
+    /// # Ok::<(), marketplace_iam_policy::PolicyError>(())
+    /// ```
+    pub fn statements(&self) -> impl Iterator<Item = StatementRef> + '_ {
+        let missing = self.missing.iter().map(|&(kind, policy)| StatementRef {
+            policy: policy.map(str::to_owned),
+            kind,
+            index: None,
+            sid: None,
+            effect: Effect::Allow,
+            add: Some(MinimalStatement::allow(self.action)),
+        });
+        let hits = self.hits.iter().map(Hit::statement_ref);
+        // One of the two is empty: an implicit deny rests on no statement.
+        missing.chain(hits)
+    }
+
+    /// The conditions of [`Evaluation::statements`] (for `Conditional`: the open ones; otherwise the ones that
+    /// held).
+    pub fn conditions(&self) -> impl Iterator<Item = ConditionRef> + '_ {
+        self.hits.iter().flat_map(Hit::condition_refs)
+    }
+}
+
+impl fmt::Debug for Evaluation<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Evaluation")
+            .field("decision", &self.decision)
+            .field("statements", &self.statements().collect::<Vec<_>>())
+            .field("conditions", &self.conditions().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Two evaluations are equal when their decisions and explanations are.
+impl PartialEq for Evaluation<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.decision == other.decision
+            && self.statements().eq(other.statements())
+            && self.conditions().eq(other.conditions())
+    }
+}
+
+impl Eq for Evaluation<'_> {}
 
 /// Which resource the request is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,57 +435,32 @@ struct Scratch<'a> {
     open_denies: Hits<'a>,
     allows: Hits<'a>,
     open: Hits<'a>,
-    /// Each place lacking an `Allow` (`None`: any identity policy).
-    missing: SmallVec<[(PolicyKind, Option<&'a str>); 2]>,
+    missing: Missing<'a>,
 }
 
 /// A few statements apply to an action in most policy sets: kept inline, so a single evaluation allocates only its
 /// result.
 type Hits<'a> = SmallVec<[Hit<'a>; 4]>;
 
-impl<'a> Scratch<'a> {
-    /// What a decision of [`PolicySet::decide`] rests on: for `Allow` the allowing statements, for
-    /// `ExplicitDeny` the denying ones, for `Conditional` the open ones; none for `ImplicitDeny`.
-    fn hits(&self, decision: Decision) -> &[Hit<'a>] {
-        match decision {
-            Decision::Allow => &self.allows,
-            Decision::ExplicitDeny => &self.denies,
-            Decision::Conditional => &self.open,
-            Decision::ImplicitDeny => &[],
-        }
-    }
+/// Each place lacking an `Allow` (`None`: any identity policy).
+type Missing<'a> = SmallVec<[(PolicyKind, Option<&'a str>); 2]>;
 
-    fn evaluation(&self, decision: Decision, action: &str) -> Evaluation {
-        if decision == Decision::ImplicitDeny {
-            return Evaluation {
-                decision,
-                statements: self
-                    .missing
-                    .iter()
-                    .map(|&(kind, policy)| StatementRef {
-                        policy: policy.map(str::to_owned),
-                        kind,
-                        index: None,
-                        sid: None,
-                        effect: Effect::Allow,
-                        add: Some(MinimalStatement::allow(action)),
-                    })
-                    .collect(),
-                conditions: Vec::new(),
-            };
-        }
-        let hits = self.hits(decision);
-        // Most statements have no condition: asking is cheaper than running the `flat_map` that would find none
-        // (about 200 instructions of each document's five evaluations, callgrind).
-        let conditions = if hits.iter().all(|h| h.statement.conditions.is_empty()) {
-            Vec::new()
-        } else {
-            hits.iter().flat_map(Hit::condition_refs).collect()
+impl<'a> Scratch<'a> {
+    /// The evaluation of a decision of [`PolicySet::decide`]: for `Allow` the allowing statements, for
+    /// `ExplicitDeny` the denying ones, for `Conditional` the open ones; the places lacking an `Allow` for
+    /// `ImplicitDeny`.
+    fn into_evaluation(self, decision: Decision, action: &'a str) -> Evaluation<'a> {
+        let (hits, missing) = match decision {
+            Decision::Allow => (self.allows, Missing::new()),
+            Decision::ExplicitDeny => (self.denies, Missing::new()),
+            Decision::Conditional => (self.open, Missing::new()),
+            Decision::ImplicitDeny => (Hits::new(), self.missing),
         };
         Evaluation {
             decision,
-            statements: hits.iter().map(Hit::statement_ref).collect(),
-            conditions,
+            action,
+            hits,
+            missing,
         }
     }
 }
@@ -540,7 +578,7 @@ impl PolicySet {
     /// The action is evaluated on the resource `*` when the catalog gives it no resource types (the five metering
     /// and entitlement actions); for an action with resource types, on "at least one resource" (see the crate
     /// documentation).
-    pub fn evaluate(&self, action: &str, context: Option<&Context>) -> Evaluation {
+    pub fn evaluate<'a>(&'a self, action: &'a str, context: Option<&Context>) -> Evaluation<'a> {
         let scope = scope_of(action);
         let lowered = Lowered::new(action);
         let lowered = lowered.as_bytes();
@@ -552,11 +590,11 @@ impl PolicySet {
                 Applies::No
             }
         });
-        scratch.evaluation(decision, action)
+        scratch.into_evaluation(decision, action)
     }
 
     /// AWS's evaluation logic over every statement of the set, given whether each applies; what the decision
-    /// rests on is left in `scratch` (see [`Scratch::hits`]).
+    /// rests on is left in `scratch` (see [`Scratch::into_evaluation`]).
     fn decide<'a>(
         &'a self,
         scratch: &mut Scratch<'a>,

@@ -226,8 +226,8 @@ pub fn check(set: &PolicySet, required: &[String], context: Option<&Context>) ->
             ActionReport {
                 action: action.clone(),
                 decision: e.decision,
-                statements: e.statements,
-                conditions: e.conditions,
+                statements: e.statements().collect(),
+                conditions: e.conditions().collect(),
             }
         })
         .collect();
@@ -713,8 +713,7 @@ mod tests {
                     access_level: a.access_level.as_str().to_owned(),
                     decision: e.decision,
                     statements: e
-                        .statements
-                        .into_iter()
+                        .statements()
                         .filter(|s| s.kind == PolicyKind::Identity && s.effect == Effect::Allow)
                         .collect(),
                 })

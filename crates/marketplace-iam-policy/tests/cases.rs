@@ -89,11 +89,7 @@ fn corpus_decisions_match_aws_documentation() {
             continue;
         }
         if let Some(sids) = strings(case.get("sids")) {
-            let got_sids: Vec<String> = got
-                .statements
-                .iter()
-                .filter_map(|s| s.sid.clone())
-                .collect();
+            let got_sids: Vec<String> = got.statements().filter_map(|s| s.sid).collect();
             if got_sids != sids {
                 failures.push(format!(
                     "{name}: expected statements {sids:?}, got {got_sids:?}"
@@ -101,7 +97,7 @@ fn corpus_decisions_match_aws_documentation() {
             }
         }
         if let Some(keys) = strings(case.get("keys")) {
-            let got_keys: Vec<String> = got.conditions.iter().map(|c| c.key.clone()).collect();
+            let got_keys: Vec<String> = got.conditions().map(|c| c.key).collect();
             if got_keys != keys {
                 failures.push(format!(
                     "{name}: expected condition keys {keys:?}, got {got_keys:?}"
@@ -110,8 +106,7 @@ fn corpus_decisions_match_aws_documentation() {
         }
         if want == Decision::ImplicitDeny
             && !got
-                .statements
-                .iter()
+                .statements()
                 .all(|s| s.add.as_ref().is_some_and(|a| a.action == [action]))
         {
             failures.push(format!(
