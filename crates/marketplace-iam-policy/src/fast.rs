@@ -10,13 +10,14 @@
 //! same.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use simd_json::{Buffers, INPUT_PADDING, Node, StaticNode, Tape};
 
 use crate::condition::{Operator, check_policy_value};
 use crate::grammar::{
     ActionName, Actions, Condition, EFFECTS, Item, Patterns, Policy, ResourceName, Resources,
-    Statement, VERSIONS, check_condition_key, choose,
+    Statement, VERSIONS, check_condition_key, choose, with_lower_case,
 };
 
 /// What one thread reuses from document to document: the padded copy of the input, simd-json's buffers and the
@@ -25,6 +26,8 @@ struct Scratch {
     input: Vec<u8>,
     buffers: Buffers,
     tape: Tape<'static>,
+    /// The document and its lower-case copy, reused to make the text the policy's lists share.
+    text: String,
 }
 
 thread_local! {
@@ -32,6 +35,7 @@ thread_local! {
         input: Vec::new(),
         buffers: Buffers::default(),
         tape: Tape(Vec::new()),
+        text: String::new(),
     });
 }
 
@@ -56,15 +60,22 @@ pub(crate) fn parse(text: &str) -> Option<Policy> {
             input,
             buffers,
             tape,
+            text: shared,
         } = &mut *scratch;
         input.clear();
         input.extend_from_slice(text.as_bytes());
         input.resize(text.len() + INPUT_PADDING, b' ');
+        // Strings without escapes stay where they are in simd-json's copy of the input: the pattern lists are
+        // ranges of the document, shared by all of them.
+        let base = input.as_ptr().addr();
         let mut filled = std::mem::replace(tape, Tape(Vec::new())).reset();
         let policy = match simd_json::fill_tape_padded(input, text.len(), buffers, &mut filled) {
             Ok(()) => Reader {
                 nodes: &filled.0,
                 at: 0,
+                base,
+                len: text.len(),
+                text: with_lower_case(shared, text),
             }
             .document(),
             Err(_) => None,
@@ -79,6 +90,11 @@ pub(crate) fn parse(text: &str) -> Option<Policy> {
 struct Reader<'t, 'i> {
     nodes: &'t [Node<'i>],
     at: usize,
+    /// The address of the input simd-json read, and its length.
+    base: usize,
+    len: usize,
+    /// The document followed by its ASCII-lowercase copy: the text of every [`Patterns`] of the policy.
+    text: Arc<str>,
 }
 
 /// The keys of a document and of a statement.
@@ -227,25 +243,33 @@ impl<'i> Reader<'_, 'i> {
         })
     }
 
-    /// A string or a non-empty array of strings, each checked as a `T`. (Not [`Reader::one_or_more`]: the strings
-    /// are gathered on the stack, since only the [`Patterns`] built from them is kept.)
+    /// A string or a non-empty array of strings, each checked as a `T`, as ranges of the document. (Not
+    /// [`Reader::one_or_more`]: the ranges are gathered on the stack, since only the [`Patterns`] built from them is
+    /// kept.)
     fn list<T: Item>(&mut self) -> Option<Patterns> {
-        match self.next()? {
+        let mut ranges: smallvec::SmallVec<[(usize, usize); 4]> = smallvec::SmallVec::new();
+        let len = match self.next()? {
             Node::String(s) => {
-                T::check(s).ok()?;
-                Some(Patterns::of(&[s]))
+                ranges.push(self.range::<T>(s)?);
+                return Some(Patterns::shared(&self.text, &ranges));
             }
-            Node::Array { len, .. } if len > 0 => {
-                let mut items: smallvec::SmallVec<[&str; 4]> = smallvec::SmallVec::new();
-                for _ in 0..len {
-                    let s = self.string()?;
-                    T::check(s).ok()?;
-                    items.push(s);
-                }
-                Some(Patterns::of(&items))
-            }
-            _ => None,
+            Node::Array { len, .. } if len > 0 => len,
+            _ => return None,
+        };
+        for _ in 0..len {
+            let s = self.string()?;
+            ranges.push(self.range::<T>(s)?);
         }
+        Some(Patterns::shared(&self.text, &ranges))
+    }
+
+    /// Where a string of the tape is in the document, once checked as a `T`.
+    fn range<T: Item>(&self, s: &str) -> Option<(usize, usize)> {
+        T::check(s).ok()?;
+        let start = s.as_ptr().addr().checked_sub(self.base)?;
+        let end = start + s.len();
+        debug_assert_eq!(self.text.get(start..end), Some(s));
+        (end <= self.len).then_some((start, end))
     }
 
     /// `Condition`: operator → key → value(s), flattened in document order.

@@ -3,11 +3,13 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::condition::{BaseOperator, Operator};
+use crate::matching::Glob;
 
 /// A parsed IAM policy document (identity policy, permissions boundary or service control policy).
 ///
@@ -114,10 +116,12 @@ pub enum Resources {
 
 /// The patterns of an `Action`, `NotAction`, `Resource` or `NotResource` element, in document order.
 ///
-/// Stored compactly and ready for matching: one string holds each pattern followed by its ASCII-lowercase copy (IAM
-/// compares action names in any letter case), and a small inline list where each ends and where its first wildcard
-/// is. A list is one allocation rather than one per pattern plus one for the list, and matching compares bytes
-/// without folding case or looking for wildcards again.
+/// Stored ready for matching, without a copy per pattern: the patterns are ranges of a shared text `X` that is
+/// followed by `X` in ASCII lower case (IAM compares action names in any letter case), and a small inline list
+/// says where each pattern is and where its first wildcard is. For a document read by [`Policy::parse`]'s fast
+/// path, `X` is the document itself, and every list of the policy shares it: reading a policy allocates that text
+/// once, not once per pattern or list. Matching compares bytes without folding case or looking for wildcards
+/// again.
 ///
 /// ```
 /// use marketplace_iam_policy::Patterns;
@@ -128,12 +132,41 @@ pub enum Resources {
 /// assert_eq!(patterns.iter().collect::<Vec<_>>(), ["aws-marketplace:MeterUsage", "aws-marketplace:Get*"]);
 /// assert_eq!(format!("{patterns:?}"), r#"["aws-marketplace:MeterUsage", "aws-marketplace:Get*"]"#);
 /// ```
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Patterns {
-    /// Each pattern, then the same in ASCII lower case.
-    text: String,
-    /// Per pattern: the end of its two copies in `text`, and the offset of its first `*` or `?` (`None`: none).
-    items: smallvec::SmallVec<[(usize, Option<usize>); 2]>,
+    /// `X` followed by `X` in ASCII lower case; every pattern is a range of `X`.
+    text: Arc<str>,
+    /// Where each pattern is in `text`.
+    items: smallvec::SmallVec<[Span; 2]>,
+}
+
+/// Where a pattern is in the text of its [`Patterns`], and where its wildcards are.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    /// The offset of the first `*` or `?` (`None`: none).
+    wildcard: Option<usize>,
+    /// The offset just after the last `*` or `?` (0 when there is none): where the literal suffix starts.
+    suffix: usize,
+}
+
+impl Span {
+    fn of(text: &str, start: usize, end: usize) -> Span {
+        let pattern = &text.as_bytes()[start..end];
+        // Patterns are short: memchr's word-at-a-time search, without the set-up of its vector search.
+        let wildcard = memchr::memchr2(b'*', b'?', pattern);
+        let suffix = match wildcard {
+            Some(_) => memchr::memrchr2(b'*', b'?', pattern).map_or(0, |i| i + 1),
+            None => 0,
+        };
+        Span {
+            start,
+            end,
+            wildcard,
+            suffix,
+        }
+    }
 }
 
 /// A pattern of a [`Patterns`], with what matching needs: bytes of the strings (they start and end on character
@@ -146,41 +179,87 @@ pub(crate) struct Compiled<'a> {
     pub(crate) lower: &'a [u8],
     /// The offset of the first `*` or `?`, if any.
     pub(crate) wildcard: Option<usize>,
+    /// The offset just after the last `*` or `?`.
+    pub(crate) suffix: usize,
+}
+
+impl<'a> Compiled<'a> {
+    /// The lower-case pattern, cut at its wildcards; `None` without wildcards.
+    pub(crate) fn lower_glob(&self) -> Option<Glob<'a>> {
+        let first = self.wildcard?;
+        Some(Glob::from_bounds(self.lower, first, self.suffix))
+    }
+}
+
+/// `x` followed by `x` in ASCII lower case, the text of a [`Patterns`], made in `buffer` (whose allocation a caller
+/// reading many documents keeps).
+pub(crate) fn with_lower_case(buffer: &mut String, x: &str) -> Arc<str> {
+    buffer.clear();
+    buffer.push_str(x);
+    buffer.push_str(x);
+    buffer[x.len()..].make_ascii_lowercase();
+    Arc::from(buffer.as_str())
 }
 
 impl Patterns {
     /// An empty list.
     pub fn new() -> Patterns {
-        Patterns::default()
-    }
-
-    /// Exactly these patterns, in one allocation of the list's final size.
-    pub(crate) fn of<S: AsRef<str>>(items: &[S]) -> Patterns {
-        let bytes = items.iter().map(|i| i.as_ref().len()).sum();
-        let mut patterns = Patterns::with_capacity(bytes, items.len());
-        for item in items {
-            patterns.push(item.as_ref());
-        }
-        patterns
-    }
-
-    fn with_capacity(bytes: usize, patterns: usize) -> Patterns {
         Patterns {
-            text: String::with_capacity(2 * bytes),
-            items: smallvec::SmallVec::with_capacity(patterns),
+            text: Arc::from(""),
+            items: smallvec::SmallVec::new(),
         }
     }
 
-    /// Appends a pattern.
-    pub fn push(&mut self, pattern: &str) {
-        let start = self.text.len();
-        self.text.push_str(pattern);
-        self.text.push_str(pattern);
-        if let Some(lower) = self.text.get_mut(start + pattern.len()..) {
-            lower.make_ascii_lowercase();
+    /// Exactly these patterns, with a text of their own.
+    pub(crate) fn of<S: AsRef<str>>(items: &[S]) -> Patterns {
+        let x: String = items.iter().map(AsRef::as_ref).collect();
+        let mut start = 0;
+        let spans = items
+            .iter()
+            .map(|item| {
+                let end = start + item.as_ref().len();
+                let span = Span::of(&x, start, end);
+                start = end;
+                span
+            })
+            .collect();
+        Patterns {
+            text: with_lower_case(&mut String::with_capacity(2 * x.len()), &x),
+            items: spans,
         }
-        let wildcard = memchr::memchr2(b'*', b'?', pattern.as_bytes());
-        self.items.push((self.text.len(), wildcard));
+    }
+
+    /// The patterns at these ranges of `text`, a text made by [`with_lower_case`] that other lists may share. Each
+    /// range must start and end on a character boundary of its first half.
+    pub(crate) fn shared(text: &Arc<str>, ranges: &[(usize, usize)]) -> Patterns {
+        Patterns {
+            text: Arc::clone(text),
+            items: ranges
+                .iter()
+                .map(|&(start, end)| Span::of(text, start, end))
+                .collect(),
+        }
+    }
+
+    /// The length of `X`, the first half of the text.
+    fn half(&self) -> usize {
+        self.text.len() / 2
+    }
+
+    /// Appends a pattern (copying the list's text: lists are built whole by the readers; this is for building one
+    /// by hand).
+    pub fn push(&mut self, pattern: &str) {
+        let (x, lower) = self.text.split_at(self.half());
+        let mut text = String::with_capacity(2 * (x.len() + pattern.len()));
+        text.push_str(x);
+        text.push_str(pattern);
+        text.push_str(lower);
+        let start = text.len();
+        text.push_str(pattern);
+        text[start..].make_ascii_lowercase();
+        let span = Span::of(&text, x.len(), x.len() + pattern.len());
+        self.text = Arc::from(text);
+        self.items.push(span);
     }
 
     /// The number of patterns.
@@ -195,26 +274,19 @@ impl Patterns {
 
     /// The pattern at `index`.
     pub fn get(&self, index: usize) -> Option<&str> {
-        let (end, _) = *self.items.get(index)?;
-        let start = match index.checked_sub(1) {
-            Some(i) => self.items[i].0,
-            None => 0,
-        };
-        self.text.get(start..start + (end - start) / 2)
+        let span = self.items.get(index)?;
+        self.text.get(span.start..span.end)
     }
 
     /// The patterns, ready for matching.
     pub(crate) fn compiled(&self) -> impl Iterator<Item = Compiled<'_>> + '_ {
         let bytes = self.text.as_bytes();
-        let mut start = 0;
-        self.items.iter().map(move |&(end, wildcard)| {
-            let (text, lower) = bytes[start..end].split_at((end - start) / 2);
-            start = end;
-            Compiled {
-                text,
-                lower,
-                wildcard,
-            }
+        let half = self.half();
+        self.items.iter().map(move |span| Compiled {
+            text: &bytes[span.start..span.end],
+            lower: &bytes[half + span.start..half + span.end],
+            wildcard: span.wildcard,
+            suffix: span.suffix,
         })
     }
 
@@ -224,6 +296,30 @@ impl Patterns {
             patterns: self,
             front: 0,
             back: self.items.len(),
+        }
+    }
+}
+
+impl Default for Patterns {
+    fn default() -> Patterns {
+        Patterns::new()
+    }
+}
+
+/// Two lists are equal when they hold the same patterns in the same order, whatever text they share.
+impl PartialEq for Patterns {
+    fn eq(&self, other: &Patterns) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Patterns {}
+
+impl std::hash::Hash for Patterns {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.len());
+        for pattern in self {
+            pattern.hash(state);
         }
     }
 }
@@ -278,11 +374,8 @@ impl<'a> IntoIterator for &'a Patterns {
 
 impl<S: AsRef<str>> FromIterator<S> for Patterns {
     fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Patterns {
-        let mut out = Patterns::new();
-        for s in iter {
-            out.push(s.as_ref());
-        }
-        out
+        let items: smallvec::SmallVec<[S; 4]> = iter.into_iter().collect();
+        Patterns::of(&items)
     }
 }
 
@@ -764,6 +857,7 @@ fn is_action_name(s: &str) -> bool {
     let b = s.as_bytes();
     // ASCII without spaces and control characters (nearly every name): only the colons are left to check.
     if s.is_ascii() && !has_space_or_control(b) {
+        // Names are short: memchr's word-at-a-time search, without the set-up of its vector search.
         return match memchr::memchr(b':', b) {
             Some(i) => i > 0 && i + 1 < b.len() && memchr::memchr(b':', &b[i + 1..]).is_none(),
             None => false,

@@ -57,17 +57,22 @@ pub(crate) struct Glob<'a> {
 impl<'a> Glob<'a> {
     /// `first`: the offset of the pattern's first wildcard.
     pub(crate) fn new(p: &'a [u8], first: usize) -> Glob<'a> {
-        let (prefix, rest) = p.split_at(first.min(p.len()));
         // Patterns are short and most end with their last wildcard: a plain scan from the end beats memrchr2.
-        let last = rest
+        let suffix = p
             .iter()
             .rposition(|&c| c == b'*' || c == b'?')
             .map_or(0, |i| i + 1);
-        let (middle, suffix) = rest.split_at(last);
+        Glob::from_bounds(p, first, suffix)
+    }
+
+    /// `first`: the offset of the pattern's first wildcard; `suffix`: the offset just after its last.
+    pub(crate) fn from_bounds(p: &'a [u8], first: usize, suffix: usize) -> Glob<'a> {
+        let first = first.min(p.len());
+        let suffix = suffix.clamp(first, p.len());
         Glob {
-            prefix,
-            middle,
-            suffix,
+            prefix: &p[..first],
+            middle: &p[first..suffix],
+            suffix: &p[suffix..],
         }
     }
 
@@ -80,6 +85,10 @@ impl<'a> Glob<'a> {
             || !same_text(self.suffix, &t[end..], ignore_case)
         {
             return false;
+        }
+        // One `*` between the two (`Prefix*`, `*Suffix`, `*`): it takes whatever is left.
+        if self.middle == b"*" {
+            return true;
         }
         let (p, t) = (self.middle, &t[self.prefix.len()..end]);
         // ASCII (action names, ARNs, most values): match bytes, no allocation. Otherwise characters, so `?` is one
@@ -190,7 +199,10 @@ impl Lowered {
 /// Whether an `Action`/`NotAction` pattern names an action given in lower case (see [`Lowered`]): IAM compares
 /// action names in any letter case.
 pub(crate) fn action_matches(pattern: &Compiled<'_>, lowered_action: &[u8]) -> bool {
-    compiled_match(pattern.lower, pattern.wildcard, lowered_action, false)
+    match pattern.lower_glob() {
+        None => pattern.lower == lowered_action,
+        Some(glob) => glob.matches(lowered_action, false),
+    }
 }
 
 /// `ArnLike`/`ArnEquals`: the six colon-separated parts of the ARN are compared one by one (the last part, the
