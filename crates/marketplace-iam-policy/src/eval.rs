@@ -428,42 +428,11 @@ impl Hit<'_> {
     }
 }
 
-/// What a decision of [`PolicySet::decide`] rests on, as references into the policy set.
-#[derive(Default)]
-struct Scratch<'a> {
-    denies: Hits<'a>,
-    open_denies: Hits<'a>,
-    allows: Hits<'a>,
-    open: Hits<'a>,
-    missing: Missing<'a>,
-}
-
-/// A few statements apply to an action in most policy sets: kept inline, so a single evaluation allocates only its
-/// result.
+/// A few statements apply to an action in most policy sets: kept inline, so an evaluation allocates nothing.
 type Hits<'a> = SmallVec<[Hit<'a>; 4]>;
 
 /// Each place lacking an `Allow` (`None`: any identity policy).
 type Missing<'a> = SmallVec<[(PolicyKind, Option<&'a str>); 2]>;
-
-impl<'a> Scratch<'a> {
-    /// The evaluation of a decision of [`PolicySet::decide`]: for `Allow` the allowing statements, for
-    /// `ExplicitDeny` the denying ones, for `Conditional` the open ones; the places lacking an `Allow` for
-    /// `ImplicitDeny`.
-    fn into_evaluation(self, decision: Decision, action: &'a str) -> Evaluation<'a> {
-        let (hits, missing) = match decision {
-            Decision::Allow => (self.allows, Missing::new()),
-            Decision::ExplicitDeny => (self.denies, Missing::new()),
-            Decision::Conditional => (self.open, Missing::new()),
-            Decision::ImplicitDeny => (Hits::new(), self.missing),
-        };
-        Evaluation {
-            decision,
-            action,
-            hits,
-            missing,
-        }
-    }
-}
 
 /// Whether a statement's `Action`/`NotAction` covers `action`.
 /// `action` in ASCII lower case (see [`Lowered`]).
@@ -582,63 +551,71 @@ impl PolicySet {
         let scope = scope_of(action);
         let lowered = Lowered::new(action);
         let lowered = lowered.as_bytes();
-        let mut scratch = Scratch::default();
-        let decision = self.decide(&mut scratch, |file, statement| {
+        self.decide(action, |file, statement| {
             if covers_action(statement, lowered) && covers_resource(statement, scope) {
                 conditions_hold(statement, &file.policy, context)
             } else {
                 Applies::No
             }
-        });
-        scratch.into_evaluation(decision, action)
+        })
     }
 
-    /// AWS's evaluation logic over every statement of the set, given whether each applies; what the decision
-    /// rests on is left in `scratch` (see [`Scratch::into_evaluation`]).
+    /// AWS's evaluation logic over every statement of the set, given whether each applies, with the statements
+    /// the decision rests on: for `Allow` the allowing statements, for `ExplicitDeny` the denying ones, for
+    /// `Conditional` the open ones; the places lacking an `Allow` for `ImplicitDeny`.
     fn decide<'a>(
         &'a self,
-        scratch: &mut Scratch<'a>,
+        action: &'a str,
         mut applies: impl FnMut(&'a PolicyFile, &'a Statement) -> Applies,
-    ) -> Decision {
-        let Scratch {
-            denies,
-            open_denies,
-            allows,
-            open,
+    ) -> Evaluation<'a> {
+        let evaluation = |decision, hits, missing| Evaluation {
+            decision,
+            action,
+            hits,
             missing,
-        } = scratch;
-        denies.clear();
-        open_denies.clear();
-        allows.clear();
-        open.clear();
-        missing.clear();
+        };
 
-        // Explicit denies, from every policy.
-        for (file, kind) in self.policies() {
-            sort_statements(file, kind, Effect::Deny, &mut applies, denies, open_denies);
+        // Explicit denies, from every policy. (Plain loops: this runs for every evaluated action, and iterator
+        // chains over the three kinds of policy cost more than the statements of a small set.)
+        let (mut denies, mut open_denies) = (Hits::new(), Hits::new());
+        let mut sort_denies = |file, kind| {
+            sort_statements(
+                file,
+                kind,
+                Effect::Deny,
+                &mut applies,
+                &mut denies,
+                &mut open_denies,
+            );
+        };
+        for file in &self.identity {
+            sort_denies(file, PolicyKind::Identity);
+        }
+        if let Some(boundary) = &self.boundary {
+            sort_denies(boundary, PolicyKind::Boundary);
+        }
+        for scp in &self.scps {
+            sort_denies(scp, PolicyKind::Scp);
         }
         if !denies.is_empty() {
-            return Decision::ExplicitDeny;
+            return evaluation(Decision::ExplicitDeny, denies, Missing::new());
         }
 
         // Allows, layer by layer: the identity policies together, then the boundary, then each SCP. A layer allows
         // (its open statements do not matter then), is open, or lacks an `Allow`.
+        let (mut allows, mut open, mut missing) = (Hits::new(), Hits::new(), Missing::new());
         let mut any_open = !open_denies.is_empty();
-        let layers = std::iter::once((&self.identity[..], PolicyKind::Identity, None))
-            .chain(
-                self.boundary
-                    .iter()
-                    .map(|b| (std::slice::from_ref(b), PolicyKind::Boundary, Some(&b.name))),
-            )
-            .chain(
-                self.scps
-                    .iter()
-                    .map(|s| (std::slice::from_ref(s), PolicyKind::Scp, Some(&s.name))),
-            );
-        for (files, kind, name) in layers {
+        let mut layer = |files: &'a [PolicyFile], kind, name: Option<&'a String>| {
             let (allows_before, open_before) = (allows.len(), open.len());
             for file in files {
-                sort_statements(file, kind, Effect::Allow, &mut applies, allows, open);
+                sort_statements(
+                    file,
+                    kind,
+                    Effect::Allow,
+                    &mut applies,
+                    &mut allows,
+                    &mut open,
+                );
             }
             if allows.len() > allows_before {
                 open.truncate(open_before);
@@ -647,15 +624,26 @@ impl PolicySet {
             } else {
                 missing.push((kind, name.map(String::as_str)));
             }
+        };
+        layer(&self.identity, PolicyKind::Identity, None);
+        if let Some(boundary) = &self.boundary {
+            layer(
+                std::slice::from_ref(boundary),
+                PolicyKind::Boundary,
+                Some(&boundary.name),
+            );
+        }
+        for scp in &self.scps {
+            layer(std::slice::from_ref(scp), PolicyKind::Scp, Some(&scp.name));
         }
 
         if !missing.is_empty() {
-            Decision::ImplicitDeny
+            evaluation(Decision::ImplicitDeny, Hits::new(), missing)
         } else if !any_open {
-            Decision::Allow
+            evaluation(Decision::Allow, allows, Missing::new())
         } else {
-            open.extend(open_denies.drain(..));
-            Decision::Conditional
+            open.extend(open_denies);
+            evaluation(Decision::Conditional, open, Missing::new())
         }
     }
 }

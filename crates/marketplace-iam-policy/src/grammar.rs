@@ -137,35 +137,53 @@ pub struct Patterns {
     /// `X` followed by `X` in ASCII lower case; every pattern is a range of `X`.
     text: Arc<str>,
     /// Where each pattern is in `text`.
-    items: smallvec::SmallVec<[Span; 2]>,
+    items: smallvec::SmallVec<[Span; 3]>,
 }
 
-/// Where a pattern is in the text of its [`Patterns`], and where its wildcards are.
+/// Where a pattern is in the text of its [`Patterns`], and where its wildcards are: offsets of 32 bits, so that a
+/// list of up to three patterns fits in the statement that holds it (a list's text is at most a document, and
+/// [`Policy::parse`] refuses documents of 4 GiB and more).
 #[derive(Debug, Clone, Copy)]
 struct Span {
-    start: usize,
-    end: usize,
-    /// The offset of the first `*` or `?` (`None`: none).
-    wildcard: Option<usize>,
+    start: u32,
+    end: u32,
+    /// The offset in the pattern of its first `*` or `?` ([`Span::NONE`]: none).
+    wildcard: u32,
     /// The offset just after the last `*` or `?` (0 when there is none): where the literal suffix starts.
-    suffix: usize,
+    suffix: u32,
 }
 
 impl Span {
+    const NONE: u32 = u32::MAX;
+
+    /// # Panics
+    ///
+    /// If `end` does not fit in 32 bits (a list of 4 GiB of text).
     fn of(text: &str, start: usize, end: usize) -> Span {
         let pattern = &text.as_bytes()[start..end];
-        // Patterns are short: memchr's word-at-a-time search, without the set-up of its vector search.
-        let wildcard = memchr::memchr2(b'*', b'?', pattern);
-        let suffix = match wildcard {
-            Some(_) => memchr::memrchr2(b'*', b'?', pattern).map_or(0, |i| i + 1),
-            None => 0,
+        let offset =
+            |i: usize| u32::try_from(i).expect("a pattern list holds less than 4 GiB of text");
+        let (wildcard, suffix) = match memchr::memchr2(b'*', b'?', pattern) {
+            Some(first) => (
+                first,
+                memchr::memrchr2(b'*', b'?', pattern).map_or(0, |i| i + 1),
+            ),
+            None => (Span::NONE as usize, 0),
         };
         Span {
-            start,
-            end,
-            wildcard,
-            suffix,
+            start: offset(start),
+            end: offset(end),
+            wildcard: offset(wildcard),
+            suffix: offset(suffix),
         }
+    }
+
+    fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    fn wildcard(&self) -> Option<usize> {
+        (self.wildcard != Span::NONE).then_some(self.wildcard as usize)
     }
 }
 
@@ -248,6 +266,10 @@ impl Patterns {
 
     /// Appends a pattern (copying the list's text: lists are built whole by the readers; this is for building one
     /// by hand).
+    ///
+    /// # Panics
+    ///
+    /// If the list would hold 4 GiB of text or more.
     pub fn push(&mut self, pattern: &str) {
         let (x, lower) = self.text.split_at(self.half());
         let mut text = String::with_capacity(2 * (x.len() + pattern.len()));
@@ -275,7 +297,7 @@ impl Patterns {
     /// The pattern at `index`.
     pub fn get(&self, index: usize) -> Option<&str> {
         let span = self.items.get(index)?;
-        self.text.get(span.start..span.end)
+        self.text.get(span.range())
     }
 
     /// The patterns, ready for matching.
@@ -283,10 +305,10 @@ impl Patterns {
         let bytes = self.text.as_bytes();
         let half = self.half();
         self.items.iter().map(move |span| Compiled {
-            text: &bytes[span.start..span.end],
-            lower: &bytes[half + span.start..half + span.end],
-            wildcard: span.wildcard,
-            suffix: span.suffix,
+            text: &bytes[span.range()],
+            lower: &bytes[half..][span.range()],
+            wildcard: span.wildcard(),
+            suffix: span.suffix as usize,
         })
     }
 
@@ -465,6 +487,20 @@ impl Policy {
     /// ```
     pub fn parse(file: &str, text: &str) -> Result<Policy, PolicyError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if u32::try_from(text.len()).is_err() {
+            // Pattern lists keep 32-bit offsets into the document (see `Patterns`).
+            return Err(PolicyError {
+                file: file.to_owned(),
+                line: 1,
+                column: 1,
+                path: String::new(),
+                message: format!(
+                    "the document is {} bytes long, not a policy document (IAM accepts at most 6,144 characters in \
+                     a managed policy, and this reader at most 4 GiB): check that it is the right file",
+                    text.len()
+                ),
+            });
+        }
         // Most documents are ordinary and valid: read from simd-json's tape, they cost about half of what the serde
         // reader costs. Anything else is left to the strict reader below, which reads (and reports) it as before.
         if let Some(policy) = crate::fast::parse(text) {
@@ -857,7 +893,6 @@ fn is_action_name(s: &str) -> bool {
     let b = s.as_bytes();
     // ASCII without spaces and control characters (nearly every name): only the colons are left to check.
     if s.is_ascii() && !has_space_or_control(b) {
-        // Names are short: memchr's word-at-a-time search, without the set-up of its vector search.
         return match memchr::memchr(b':', b) {
             Some(i) => i > 0 && i + 1 < b.len() && memchr::memchr(b':', &b[i + 1..]).is_none(),
             None => false,
