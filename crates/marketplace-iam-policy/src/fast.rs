@@ -16,8 +16,8 @@ use simd_json::{Buffers, INPUT_PADDING, Node, StaticNode, Tape};
 
 use crate::condition::{Operator, check_policy_value};
 use crate::grammar::{
-    ActionName, Actions, Condition, EFFECTS, Item, Patterns, Policy, ResourceName, Resources,
-    Statement, VERSIONS, check_condition_key, choose, with_lower_case,
+    ActionName, Actions, Condition, EFFECTS, Item, Patterns, Policy, ResourceName, Resources, Scan,
+    Span, Statement, VERSIONS, check_condition_key, choose, with_lower_case,
 };
 
 /// What one thread reuses from document to document: the padded copy of the input, simd-json's buffers and the
@@ -247,29 +247,38 @@ impl<'i> Reader<'_, 'i> {
     /// [`Reader::one_or_more`]: the ranges are gathered on the stack, since only the [`Patterns`] built from them is
     /// kept.)
     fn list<T: Item>(&mut self) -> Option<Patterns> {
-        let mut ranges: smallvec::SmallVec<[(usize, usize); 4]> = smallvec::SmallVec::new();
+        let mut spans: smallvec::SmallVec<[Span; 4]> = smallvec::SmallVec::new();
         let len = match self.next()? {
             Node::String(s) => {
-                ranges.push(self.range::<T>(s)?);
-                return Some(Patterns::shared(&self.text, &ranges));
+                spans.push(self.span::<T>(s)?);
+                return Some(Patterns::shared(&self.text, &spans));
             }
             Node::Array { len, .. } if len > 0 => len,
             _ => return None,
         };
         for _ in 0..len {
             let s = self.string()?;
-            ranges.push(self.range::<T>(s)?);
+            spans.push(self.span::<T>(s)?);
         }
-        Some(Patterns::shared(&self.text, &ranges))
+        Some(Patterns::shared(&self.text, &spans))
     }
 
-    /// Where a string of the tape is in the document, once checked as a `T`.
-    fn range<T: Item>(&self, s: &str) -> Option<(usize, usize)> {
-        T::check(s).ok()?;
+    /// Where a string of the tape is in the document, once checked as a `T`, with its wildcards.
+    fn span<T: Item>(&self, s: &str) -> Option<Span> {
         let start = s.as_ptr().addr().checked_sub(self.base)?;
         let end = start + s.len();
         debug_assert_eq!(self.text.get(start..end), Some(s));
-        (end <= self.len).then_some((start, end))
+        if end > self.len {
+            return None;
+        }
+        // The lower-case copy follows the document, so the windows of a scan rarely run off the text.
+        let Some(scan) = Scan::of(self.text.as_bytes(), start, s.len()) else {
+            T::check(s).ok()?;
+            return Some(Span::of(&self.text, start, end));
+        };
+        // Offsets fit in 32 bits: the fast path reads at most `MAX_BYTES`.
+        let (start, end) = (u32::try_from(start).ok()?, u32::try_from(end).ok()?);
+        T::accepts(s, &scan).then(|| Span::scanned(start, end, &scan))
     }
 
     /// `Condition`: operator → key → value(s), flattened in document order.

@@ -144,7 +144,7 @@ pub struct Patterns {
 /// list of up to three patterns fits in the statement that holds it (a list's text is at most a document, and
 /// [`Policy::parse`] refuses documents of 4 GiB and more).
 #[derive(Debug, Clone, Copy)]
-struct Span {
+pub(crate) struct Span {
     start: u32,
     end: u32,
     /// The offset in the pattern of its first `*` or `?` ([`Span::NONE`]: none).
@@ -159,7 +159,7 @@ impl Span {
     /// # Panics
     ///
     /// If `end` does not fit in 32 bits (a list of 4 GiB of text).
-    fn of(text: &str, start: usize, end: usize) -> Span {
+    pub(crate) fn of(text: &str, start: usize, end: usize) -> Span {
         let pattern = &text.as_bytes()[start..end];
         let offset =
             |i: usize| u32::try_from(i).expect("a pattern list holds less than 4 GiB of text");
@@ -175,6 +175,20 @@ impl Span {
             end: offset(end),
             wildcard: offset(wildcard),
             suffix: offset(suffix),
+        }
+    }
+
+    /// The pattern at `start..end` of a document of less than 4 GiB, whose wildcards `scan` found.
+    pub(crate) fn scanned(start: u32, end: u32, scan: &Scan) -> Span {
+        let (wildcard, suffix) = match scan.first_wildcard {
+            Some(first) => (first, scan.end_wildcard),
+            None => (Span::NONE, 0),
+        };
+        Span {
+            start,
+            end,
+            wildcard,
+            suffix,
         }
     }
 
@@ -247,15 +261,12 @@ impl Patterns {
         }
     }
 
-    /// The patterns at these ranges of `text`, a text made by [`with_lower_case`] that other lists may share. Each
-    /// range must start and end on a character boundary of its first half.
-    pub(crate) fn shared(text: &Arc<str>, ranges: &[(usize, usize)]) -> Patterns {
+    /// The patterns at these spans of `text`, a text made by [`with_lower_case`] that other lists may share. Each
+    /// span must start and end on a character boundary of its first half.
+    pub(crate) fn shared(text: &Arc<str>, spans: &[Span]) -> Patterns {
         Patterns {
             text: Arc::clone(text),
-            items: ranges
-                .iter()
-                .map(|&(start, end)| Span::of(text, start, end))
-                .collect(),
+            items: spans.iter().copied().collect(),
         }
     }
 
@@ -871,12 +882,118 @@ impl<'de> Deserialize<'de> for Statement {
 pub(crate) trait Item {
     const WHAT: &'static str;
     fn check(s: &str) -> Result<(), String>;
+    /// Whether [`Item::check`] accepts `s`, given its [`Scan`] (for the fast path).
+    fn accepts(s: &str, _scan: &Scan) -> bool {
+        Self::check(s).is_ok()
+    }
+}
+
+/// What the fast path needs to know of a string: its colons, its wildcards, and whether it is all printable
+/// ASCII. Found a word (eight bytes) at a time, over windows of 32 bytes, with no loop or branch per byte: a
+/// byte-by-byte scan of these short strings, or a `memchr` call per question, cost the fast path a tenth of its
+/// time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Scan {
+    /// The offset of the first `:`, if any.
+    first_colon: Option<u32>,
+    /// Whether there is a `:` after the first.
+    more_colons: bool,
+    printable: bool,
+    /// The offset of the first `*` or `?`, if any.
+    first_wildcard: Option<u32>,
+    /// The offset just after the last `*` or `?` (0 if none).
+    end_wildcard: u32,
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of each byte of `x` that equals `b` (exactly: no carry runs from one byte into the next).
+const fn equal_bytes(x: u64, b: u8) -> u64 {
+    let t = x ^ (ONES * b as u64);
+    !(((t & LOW7) + LOW7) | t | LOW7)
+}
+
+/// The high bit of each byte of `x` that is not printable ASCII (`!` to `~`).
+const fn unprintable_bytes(x: u64) -> u64 {
+    let low = x & LOW7;
+    let from_bang = (low + ONES * (0x80 - b'!' as u64)) & HIGH;
+    let delete = (low + ONES) & HIGH;
+    (x & HIGH) | (HIGH & !from_bang) | delete
+}
+
+/// Bit `i` set for each byte `i` of a word of [`equal_bytes`] or [`unprintable_bytes`] whose high bit is set.
+const fn byte_bits(m: u64) -> u32 {
+    // Moves bit 8i to bit 56 + i; the other products land above bit 63 or, all distinct, below bit 56.
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+}
+
+impl Scan {
+    const WINDOW: usize = 32;
+
+    /// The scan of the `len` bytes of `text` from `start`, or `None` if `text` does not go on to the end of the
+    /// last window (32-byte windows are read whole; the bytes after the string are ignored).
+    pub(crate) fn of(text: &[u8], start: usize, len: usize) -> Option<Scan> {
+        let mut scan = Scan {
+            first_colon: None,
+            more_colons: false,
+            printable: true,
+            first_wildcard: None,
+            end_wildcard: 0,
+        };
+        let mut at = 0;
+        while at < len {
+            let window = text.get(start + at..start + at + Scan::WINDOW)?;
+            let (mut colons, mut wildcards, mut unprintable) = (0u32, 0u32, 0u32);
+            for (i, word) in (0..).step_by(8).zip(window.chunks_exact(8)) {
+                let mut bytes = [0; 8];
+                bytes.copy_from_slice(word);
+                let x = u64::from_le_bytes(bytes);
+                colons |= byte_bits(equal_bytes(x, b':')) << i;
+                wildcards |= byte_bits(equal_bytes(x, b'*') | equal_bytes(x, b'?')) << i;
+                unprintable |= byte_bits(unprintable_bytes(x)) << i;
+            }
+            let inside = match len - at {
+                n if n >= Scan::WINDOW => u32::MAX,
+                n => (1 << n) - 1,
+            };
+            let (colons, wildcards) = (colons & inside, wildcards & inside);
+            // Offsets fit: the fast path reads documents of at most 64 KiB.
+            let offset = |bit: u32| at as u32 + bit;
+            if colons != 0 {
+                // (Counting them would be a software popcount: x86-64 does not have to have the instruction.)
+                scan.more_colons |= scan.first_colon.is_some() || colons & (colons - 1) != 0;
+                scan.first_colon
+                    .get_or_insert(offset(colons.trailing_zeros()));
+            }
+            scan.printable &= unprintable & inside == 0;
+            if wildcards != 0 {
+                scan.first_wildcard
+                    .get_or_insert(offset(wildcards.trailing_zeros()));
+                scan.end_wildcard = offset(32 - wildcards.leading_zeros());
+            }
+            at += Scan::WINDOW;
+        }
+        Some(scan)
+    }
 }
 
 pub(crate) struct ActionName;
 
 impl Item for ActionName {
     const WHAT: &'static str = "an action name";
+    fn accepts(s: &str, scan: &Scan) -> bool {
+        if !scan.printable {
+            return Self::check(s).is_ok();
+        }
+        // `service:Name`: exactly one `:`, with text on both sides (as `is_action_name`), or `*`.
+        s == "*"
+            || (!scan.more_colons
+                && scan
+                    .first_colon
+                    .is_some_and(|i| i > 0 && i as usize + 1 < s.len()))
+    }
     fn check(s: &str) -> Result<(), String> {
         if s == "*" || is_action_name(s) {
             Ok(())
@@ -1271,6 +1388,52 @@ impl Visitor<'_> for ValueV {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What [`Scan::of`] finds, one byte at a time.
+    fn scan_by_bytes(s: &[u8]) -> Scan {
+        let colons: Vec<usize> = (0..s.len()).filter(|&i| s[i] == b':').collect();
+        let wildcards: Vec<usize> = (0..s.len())
+            .filter(|&i| matches!(s[i], b'*' | b'?'))
+            .collect();
+        let offset = |i: usize| u32::try_from(i).unwrap();
+        Scan {
+            first_colon: colons.first().copied().map(offset),
+            more_colons: colons.len() > 1,
+            printable: s.iter().all(u8::is_ascii_graphic),
+            first_wildcard: wildcards.first().copied().map(offset),
+            end_wildcard: wildcards.last().map_or(0, |&i| offset(i + 1)),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The word-at-a-time scan finds what a byte-by-byte one finds, whatever surrounds the string and wherever
+        /// it falls in its windows; the fast path's name check and wildcard positions agree with the strict ones.
+        #[test]
+        fn scan_agrees_with_bytes(
+            before in "[a-z:*? ]{0,9}",
+            name in "[a-zA-Z:*?~! \t\u{1}\u{7f}é-]{0,70}",
+            after in "[a-z:*? ]{0,80}",
+        ) {
+            let text = format!("{before}{name}{after}");
+            let (start, len) = (before.len(), name.len());
+            if let Some(scan) = Scan::of(text.as_bytes(), start, len) {
+                prop_assert_eq!(scan, scan_by_bytes(name.as_bytes()));
+                prop_assert_eq!(ActionName::accepts(&name, &scan), ActionName::check(&name).is_ok());
+                let scanned = Span::scanned(start as u32, (start + len) as u32, &scan);
+                let span = Span::of(&text, start, start + len);
+                prop_assert_eq!(
+                    (scanned.wildcard(), scanned.suffix),
+                    (span.wildcard(), span.suffix)
+                );
+            } else {
+                // Only when the text ends before the string's last window does.
+                prop_assert!(text.len() < start + len.div_ceil(32) * 32);
+            }
+        }
+    }
 
     #[test]
     fn action_names_are_checked_as_before() {
