@@ -247,20 +247,20 @@ impl<'i> Reader<'_, 'i> {
     /// [`Reader::one_or_more`]: the ranges are gathered on the stack, since only the [`Patterns`] built from them is
     /// kept.)
     fn list<T: Item>(&mut self) -> Option<Patterns> {
-        let mut spans: smallvec::SmallVec<[Span; 4]> = smallvec::SmallVec::new();
+        let mut patterns = Patterns::sharing(&self.text);
         let len = match self.next()? {
             Node::String(s) => {
-                spans.push(self.span::<T>(s)?);
-                return Some(Patterns::shared(&self.text, &spans));
+                patterns.push_span(self.span::<T>(s)?);
+                return Some(patterns);
             }
             Node::Array { len, .. } if len > 0 => len,
             _ => return None,
         };
         for _ in 0..len {
             let s = self.string()?;
-            spans.push(self.span::<T>(s)?);
+            patterns.push_span(self.span::<T>(s)?);
         }
-        Some(Patterns::shared(&self.text, &spans))
+        Some(patterns)
     }
 
     /// Where a string of the tape is in the document, once checked as a `T`, with its wildcards.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::condition::{BaseOperator, Operator};
 use crate::matching::Glob;
+use crate::words::{byte_bits, equal_bytes, unprintable_bytes};
 
 /// A parsed IAM policy document (identity policy, permissions boundary or service control policy).
 ///
@@ -261,13 +262,18 @@ impl Patterns {
         }
     }
 
-    /// The patterns at these spans of `text`, a text made by [`with_lower_case`] that other lists may share. Each
-    /// span must start and end on a character boundary of its first half.
-    pub(crate) fn shared(text: &Arc<str>, spans: &[Span]) -> Patterns {
+    /// An empty list of patterns of `text`, a text made by [`with_lower_case`] that other lists may share.
+    pub(crate) fn sharing(text: &Arc<str>) -> Patterns {
         Patterns {
             text: Arc::clone(text),
-            items: spans.iter().copied().collect(),
+            items: smallvec::SmallVec::new(),
         }
+    }
+
+    /// Appends the pattern at `span` of the list's text; it must start and end on character boundaries of the
+    /// first half.
+    pub(crate) fn push_span(&mut self, span: Span) {
+        self.items.push(span);
     }
 
     /// The length of `X`, the first half of the text.
@@ -903,30 +909,6 @@ pub(crate) struct Scan {
     first_wildcard: Option<u32>,
     /// The offset just after the last `*` or `?` (0 if none).
     end_wildcard: u32,
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-/// The high bit of each byte of `x` that equals `b` (exactly: no carry runs from one byte into the next).
-const fn equal_bytes(x: u64, b: u8) -> u64 {
-    let t = x ^ (ONES * b as u64);
-    !(((t & LOW7) + LOW7) | t | LOW7)
-}
-
-/// The high bit of each byte of `x` that is not printable ASCII (`!` to `~`).
-const fn unprintable_bytes(x: u64) -> u64 {
-    let low = x & LOW7;
-    let from_bang = (low + ONES * (0x80 - b'!' as u64)) & HIGH;
-    let delete = (low + ONES) & HIGH;
-    (x & HIGH) | (HIGH & !from_bang) | delete
-}
-
-/// Bit `i` set for each byte `i` of a word of [`equal_bytes`] or [`unprintable_bytes`] whose high bit is set.
-const fn byte_bits(m: u64) -> u32 {
-    // Moves bit 8i to bit 56 + i; the other products land above bit 63 or, all distinct, below bit 56.
-    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
 }
 
 impl Scan {

@@ -103,6 +103,7 @@ mod hints;
 mod matching;
 mod report;
 mod serialize;
+mod words;
 
 pub use condition::{BaseOperator, Context, Operator, SetOperator};
 pub use eval::{

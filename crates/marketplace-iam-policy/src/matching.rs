@@ -2,6 +2,7 @@
 //! matches exactly one character, everything else matches itself. There is no escape character.
 
 use crate::grammar::Compiled;
+use crate::words::{lower_word, same_bytes};
 
 /// Whether `text` matches the IAM wildcard `pattern`.
 ///
@@ -43,31 +44,6 @@ pub(crate) fn compiled_match(
 
 fn same_text(a: &[u8], b: &[u8], ignore_case: bool) -> bool {
     same_bytes(a, b) || (ignore_case && a.eq_ignore_ascii_case(b))
-}
-
-/// `a == b`, for the short strings matching compares (names, their literal prefixes and suffixes): up to 16 bytes
-/// are two word comparisons, and a longer string is told apart by its last word before the rest is compared. Most
-/// comparisons of a check end here, and a call to `memcmp` costs more than the comparison itself.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    if n < 8 {
-        return a.iter().zip(b).all(|(x, y)| x == y);
-    }
-    let word = |s: &[u8], at: usize| {
-        let mut w = [0; 8];
-        w.copy_from_slice(&s[at..at + 8]);
-        u64::from_ne_bytes(w)
-    };
-    if word(a, n - 8) != word(b, n - 8) {
-        return false;
-    }
-    if n <= 16 {
-        return word(a, 0) == word(b, 0);
-    }
-    a[..n - 8] == b[..n - 8]
 }
 
 /// A pattern with wildcards, cut into its literal prefix (before the first wildcard), its middle (from the first
@@ -205,7 +181,12 @@ impl Lowered {
         match out.short.get_mut(..action.len()) {
             Some(short) => {
                 short.copy_from_slice(action.as_bytes());
-                short.make_ascii_lowercase();
+                // A word at a time: a byte-by-byte loop was a tenth of an evaluation.
+                for word in out.short.chunks_exact_mut(8) {
+                    let mut bytes = [0; 8];
+                    bytes.copy_from_slice(word);
+                    word.copy_from_slice(&lower_word(u64::from_le_bytes(bytes)).to_le_bytes());
+                }
             }
             None => out.long = Some(action.to_ascii_lowercase()),
         }
