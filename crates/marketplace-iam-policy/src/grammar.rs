@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use wide::u8x32;
 
 use crate::condition::{BaseOperator, Operator};
-use crate::matching::Glob;
 
 /// A parsed IAM policy document (identity policy, permissions boundary or service control policy).
 ///
@@ -214,14 +213,6 @@ pub(crate) struct Compiled<'a> {
     pub(crate) wildcard: Option<usize>,
     /// The offset just after the last `*` or `?`.
     pub(crate) suffix: usize,
-}
-
-impl<'a> Compiled<'a> {
-    /// The lower-case pattern, cut at its wildcards; `None` without wildcards.
-    pub(crate) fn lower_glob(&self) -> Option<Glob<'a>> {
-        let first = self.wildcard?;
-        Some(Glob::from_bounds(self.lower, first, self.suffix))
-    }
 }
 
 /// `x` followed by `x` in ASCII lower case, the text of a [`Patterns`], made in `buffer` (whose allocation a caller

@@ -204,11 +204,24 @@ impl Lowered {
 
 /// Whether an `Action`/`NotAction` pattern names an action given in lower case (see [`Lowered`]): IAM compares
 /// action names in any letter case.
+#[inline]
 pub(crate) fn action_matches(pattern: &Compiled<'_>, lowered_action: &[u8]) -> bool {
-    match pattern.lower_glob() {
-        None => same_bytes(pattern.lower, lowered_action),
-        Some(glob) => glob.matches(lowered_action, false),
+    let (p, t) = (pattern.lower, lowered_action);
+    let Some(first) = pattern.wildcard else {
+        return same_bytes(p, t);
+    };
+    // Most patterns with wildcards are `prefix*` (or `*suffix`): their literal ends decide, without globbing.
+    let (Some(prefix), Some(suffix)) = (p.get(..first), p.get(pattern.suffix..)) else {
+        return false;
+    };
+    let Some(end) = t.len().checked_sub(suffix.len()) else {
+        return false;
+    };
+    if end < first || !same_bytes(prefix, &t[..first]) || !same_bytes(suffix, &t[end..]) {
+        return false;
     }
+    pattern.suffix == first + 1 && p[first] == b'*'
+        || Glob::from_bounds(p, first, pattern.suffix).matches(t, false)
 }
 
 /// `ArnLike`/`ArnEquals`: the six colon-separated parts of the ARN are compared one by one (the last part, the
