@@ -17,7 +17,7 @@ use simd_json::{Buffers, INPUT_PADDING, Node, StaticNode, Tape};
 use crate::condition::{Operator, check_policy_value};
 use crate::grammar::{
     ActionName, Actions, Condition, EFFECTS, Item, Patterns, Policy, ResourceName, Resources, Scan,
-    Span, Statement, VERSIONS, check_condition_key, choose, with_lower_case,
+    Span, Statement, VERSIONS, check_condition_key, choose,
 };
 
 /// What one thread reuses from document to document: the padded copy of the input, simd-json's buffers and the
@@ -26,8 +26,6 @@ struct Scratch {
     input: Vec<u8>,
     buffers: Buffers,
     tape: Tape<'static>,
-    /// The document and its lower-case copy, reused to make the text the policy's lists share.
-    text: String,
 }
 
 thread_local! {
@@ -35,7 +33,6 @@ thread_local! {
         input: Vec::new(),
         buffers: Buffers::default(),
         tape: Tape(Vec::new()),
-        text: String::new(),
     });
 }
 
@@ -60,7 +57,6 @@ pub(crate) fn parse(text: &str) -> Option<Policy> {
             input,
             buffers,
             tape,
-            text: shared,
         } = &mut *scratch;
         input.clear();
         input.extend_from_slice(text.as_bytes());
@@ -75,7 +71,7 @@ pub(crate) fn parse(text: &str) -> Option<Policy> {
                 at: 0,
                 base,
                 len: text.len(),
-                text: with_lower_case(shared, text),
+                text: Arc::from(text),
             }
             .document(),
             Err(_) => None,
@@ -93,7 +89,7 @@ struct Reader<'t, 'i> {
     /// The address of the input simd-json read, and its length.
     base: usize,
     len: usize,
-    /// The document followed by its ASCII-lowercase copy: the text of every [`Patterns`] of the policy.
+    /// The document: the text of every [`Patterns`] of the policy.
     text: Arc<str>,
 }
 
@@ -271,11 +267,7 @@ impl<'i> Reader<'_, 'i> {
         if end > self.len {
             return None;
         }
-        // The lower-case copy follows the document, so the windows of a scan rarely run off the text.
-        let Some(scan) = Scan::of(self.text.as_bytes(), start, s.len()) else {
-            T::check(s).ok()?;
-            return Some(Span::of(&self.text, start, end));
-        };
+        let scan = Scan::of(self.text.as_bytes(), start, s.len())?;
         // Offsets fit in 32 bits: the fast path reads at most `MAX_BYTES`.
         let (start, end) = (u32::try_from(start).ok()?, u32::try_from(end).ok()?);
         T::accepts(s, &scan).then(|| Span::scanned(start, end, &scan))

@@ -116,12 +116,10 @@ pub enum Resources {
 
 /// The patterns of an `Action`, `NotAction`, `Resource` or `NotResource` element, in document order.
 ///
-/// Stored ready for matching, without a copy per pattern: the patterns are ranges of a shared text `X` that is
-/// followed by `X` in ASCII lower case (IAM compares action names in any letter case), and a small inline list
-/// says where each pattern is and where its first wildcard is. For a document read by [`Policy::parse`]'s fast
-/// path, `X` is the document itself, and every list of the policy shares it: reading a policy allocates that text
-/// once, not once per pattern or list. Matching compares bytes without folding case or looking for wildcards
-/// again.
+/// Stored ready for matching, without a copy per pattern: the patterns are ranges of a shared text, and a small
+/// inline list says where each pattern is and where its first and last wildcards are. For a document read by
+/// [`Policy::parse`]'s fast path, the text is the document itself, and every list of the policy shares it: reading
+/// a policy allocates that text once, not once per pattern or list. Matching does not look for wildcards again.
 ///
 /// ```
 /// use marketplace_iam_policy::Patterns;
@@ -134,7 +132,7 @@ pub enum Resources {
 /// ```
 #[derive(Clone)]
 pub struct Patterns {
-    /// `X` followed by `X` in ASCII lower case; every pattern is a range of `X`.
+    /// Every pattern is a range of it.
     text: Arc<str>,
     /// Where each pattern is in `text`.
     items: smallvec::SmallVec<[Span; 3]>,
@@ -207,22 +205,10 @@ impl Span {
 pub(crate) struct Compiled<'a> {
     /// As written.
     pub(crate) text: &'a [u8],
-    /// In ASCII lower case.
-    pub(crate) lower: &'a [u8],
     /// The offset of the first `*` or `?`, if any.
     pub(crate) wildcard: Option<usize>,
     /// The offset just after the last `*` or `?`.
     pub(crate) suffix: usize,
-}
-
-/// `x` followed by `x` in ASCII lower case, the text of a [`Patterns`], made in `buffer` (whose allocation a caller
-/// reading many documents keeps).
-pub(crate) fn with_lower_case(buffer: &mut String, x: &str) -> Arc<str> {
-    buffer.clear();
-    buffer.push_str(x);
-    buffer.push_str(x);
-    buffer[x.len()..].make_ascii_lowercase();
-    Arc::from(buffer.as_str())
 }
 
 impl Patterns {
@@ -248,12 +234,12 @@ impl Patterns {
             })
             .collect();
         Patterns {
-            text: with_lower_case(&mut String::with_capacity(2 * x.len()), &x),
+            text: Arc::from(x),
             items: spans,
         }
     }
 
-    /// An empty list of patterns of `text`, a text made by [`with_lower_case`] that other lists may share.
+    /// An empty list of patterns of `text`, a text that other lists may share.
     pub(crate) fn sharing(text: &Arc<str>) -> Patterns {
         Patterns {
             text: Arc::clone(text),
@@ -261,15 +247,9 @@ impl Patterns {
         }
     }
 
-    /// Appends the pattern at `span` of the list's text; it must start and end on character boundaries of the
-    /// first half.
+    /// Appends the pattern at `span` of the list's text; it must start and end on character boundaries.
     pub(crate) fn push_span(&mut self, span: Span) {
         self.items.push(span);
-    }
-
-    /// The length of `X`, the first half of the text.
-    fn half(&self) -> usize {
-        self.text.len() / 2
     }
 
     /// Appends a pattern (copying the list's text: lists are built whole by the readers; this is for building one
@@ -279,15 +259,11 @@ impl Patterns {
     ///
     /// If the list would hold 4 GiB of text or more.
     pub fn push(&mut self, pattern: &str) {
-        let (x, lower) = self.text.split_at(self.half());
-        let mut text = String::with_capacity(2 * (x.len() + pattern.len()));
+        let x = &self.text;
+        let mut text = String::with_capacity(x.len() + pattern.len());
         text.push_str(x);
         text.push_str(pattern);
-        text.push_str(lower);
-        let start = text.len();
-        text.push_str(pattern);
-        text[start..].make_ascii_lowercase();
-        let span = Span::of(&text, x.len(), x.len() + pattern.len());
+        let span = Span::of(&text, x.len(), text.len());
         self.text = Arc::from(text);
         self.items.push(span);
     }
@@ -311,10 +287,8 @@ impl Patterns {
     /// The patterns, ready for matching.
     pub(crate) fn compiled(&self) -> impl Iterator<Item = Compiled<'_>> + '_ {
         let bytes = self.text.as_bytes();
-        let half = self.half();
         self.items.iter().map(move |span| Compiled {
             text: &bytes[span.range()],
-            lower: &bytes[half..][span.range()],
             wildcard: span.wildcard(),
             suffix: span.suffix as usize,
         })
@@ -905,8 +879,7 @@ pub(crate) struct Scan {
 impl Scan {
     const WINDOW: usize = 32;
 
-    /// The scan of the `len` bytes of `text` from `start`, or `None` if `text` does not go on to the end of the
-    /// last window (32-byte windows are read whole; the bytes after the string are ignored).
+    /// The scan of the `len` bytes of `text` from `start` (`None` if they are not all in `text`).
     pub(crate) fn of(text: &[u8], start: usize, len: usize) -> Option<Scan> {
         let mut scan = Scan {
             first_colon: None,
@@ -917,11 +890,17 @@ impl Scan {
         };
         let mut at = 0;
         while at < len {
-            let window: &[u8; Scan::WINDOW] = text
-                .get(start + at..start + at + Scan::WINDOW)?
-                .try_into()
-                .ok()?;
-            let bytes = u8x32::new(*window);
+            let window: [u8; Scan::WINDOW] = match text.get(start + at..start + at + Scan::WINDOW) {
+                Some(window) => window.try_into().ok()?,
+                // Near the end of the text: the rest, padded (the padding is outside the string).
+                None => {
+                    let rest = text.get(start + at..)?;
+                    let mut window = [0; Scan::WINDOW];
+                    window.get_mut(..rest.len())?.copy_from_slice(rest);
+                    window
+                }
+            };
+            let bytes = u8x32::new(window);
             let colons = bytes.simd_eq(u8x32::splat(b':')).to_bitmask();
             let wildcards = (bytes.simd_eq(u8x32::splat(b'*')) | bytes.simd_eq(u8x32::splat(b'?')))
                 .to_bitmask();
@@ -1381,8 +1360,9 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
-        /// The word-at-a-time scan finds what a byte-by-byte one finds, whatever surrounds the string and wherever
-        /// it falls in its windows; the fast path's name check and wildcard positions agree with the strict ones.
+        /// The vector scan finds what a byte-by-byte one finds, whatever surrounds the string, wherever it falls in
+        /// its windows and however near the end of the text; the fast path's name check and wildcard positions
+        /// agree with the strict ones.
         #[test]
         fn scan_agrees_with_bytes(
             before in "[a-z:*? ]{0,9}",
@@ -1391,19 +1371,15 @@ mod tests {
         ) {
             let text = format!("{before}{name}{after}");
             let (start, len) = (before.len(), name.len());
-            if let Some(scan) = Scan::of(text.as_bytes(), start, len) {
-                prop_assert_eq!(scan, scan_by_bytes(name.as_bytes()));
-                prop_assert_eq!(ActionName::accepts(&name, &scan), ActionName::check(&name).is_ok());
-                let scanned = Span::scanned(start as u32, (start + len) as u32, &scan);
-                let span = Span::of(&text, start, start + len);
-                prop_assert_eq!(
-                    (scanned.wildcard(), scanned.suffix),
-                    (span.wildcard(), span.suffix)
-                );
-            } else {
-                // Only when the text ends before the string's last window does.
-                prop_assert!(text.len() < start + len.div_ceil(32) * 32);
-            }
+            let scan = Scan::of(text.as_bytes(), start, len).expect("the string is in the text");
+            prop_assert_eq!(scan, scan_by_bytes(name.as_bytes()));
+            prop_assert_eq!(ActionName::accepts(&name, &scan), ActionName::check(&name).is_ok());
+            let scanned = Span::scanned(start as u32, (start + len) as u32, &scan);
+            let span = Span::of(&text, start, start + len);
+            prop_assert_eq!(
+                (scanned.wildcard(), scanned.suffix),
+                (span.wildcard(), span.suffix)
+            );
         }
     }
 

@@ -2,7 +2,7 @@
 //! matches exactly one character, everything else matches itself. There is no escape character.
 
 use crate::grammar::Compiled;
-use crate::words::{lower_word, same_bytes};
+use crate::words::{lower_word, same_bytes, same_lowered};
 
 /// Whether `text` matches the IAM wildcard `pattern`.
 ///
@@ -162,9 +162,9 @@ fn glob<T: Copy + PartialEq>(
     p[pi..].iter().all(|&c| c == any)
 }
 
-/// An action name in ASCII lower case, to match against the lower-case copies of [`Patterns`](crate::Patterns):
-/// matching in any letter case is then matching exactly. Made once per evaluated action, on the stack for names of
-/// up to 64 bytes (every catalog action).
+/// An action name in ASCII lower case, to match [`Patterns`](crate::Patterns) against in any letter case: only the
+/// pattern's side is folded as it is compared. Made once per evaluated action, on the stack for names of up to 64
+/// bytes (every catalog action).
 pub(crate) struct Lowered {
     short: [u8; 64],
     len: usize,
@@ -206,9 +206,9 @@ impl Lowered {
 /// action names in any letter case.
 #[inline]
 pub(crate) fn action_matches(pattern: &Compiled<'_>, lowered_action: &[u8]) -> bool {
-    let (p, t) = (pattern.lower, lowered_action);
+    let (p, t) = (pattern.text, lowered_action);
     let Some(first) = pattern.wildcard else {
-        return same_bytes(p, t);
+        return same_lowered(p, t);
     };
     // Most patterns with wildcards are `prefix*` (or `*suffix`): their literal ends decide, without globbing.
     let (Some(prefix), Some(suffix)) = (p.get(..first), p.get(pattern.suffix..)) else {
@@ -217,11 +217,11 @@ pub(crate) fn action_matches(pattern: &Compiled<'_>, lowered_action: &[u8]) -> b
     let Some(end) = t.len().checked_sub(suffix.len()) else {
         return false;
     };
-    if end < first || !same_bytes(prefix, &t[..first]) || !same_bytes(suffix, &t[end..]) {
+    if end < first || !same_lowered(prefix, &t[..first]) || !same_lowered(suffix, &t[end..]) {
         return false;
     }
     pattern.suffix == first + 1 && p[first] == b'*'
-        || Glob::from_bounds(p, first, pattern.suffix).matches(t, false)
+        || Glob::from_bounds(p, first, pattern.suffix).matches(t, true)
 }
 
 /// `ArnLike`/`ArnEquals`: the six colon-separated parts of the ARN are compared one by one (the last part, the

@@ -17,6 +17,7 @@ use crate::eval::{
 use crate::grammar::Compiled;
 use crate::grammar::{Actions, Effect, Principal, Resources, Statement, Version};
 use crate::matching::{Glob, action_matches};
+use crate::words::same_lowered;
 
 /// The overall answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -419,7 +420,7 @@ fn names_catalog_action(pattern: &Compiled<'_>) -> bool {
 /// Every catalog action is `aws-marketplace:Name`: a pattern whose text before its first wildcard cannot begin such
 /// a name matches none, and a pattern without wildcards matches at most the one of its name.
 fn for_each_catalog_match(pattern: &Compiled<'_>, mut found: impl FnMut(usize) -> ControlFlow<()>) {
-    // The catalog's names in lower case, to match the patterns' lower-case copies exactly.
+    // The catalog's names in lower case, to match the patterns against in any letter case.
     static LOWER: LazyLock<Vec<String>> = LazyLock::new(|| {
         catalog::all()
             .iter()
@@ -428,21 +429,24 @@ fn for_each_catalog_match(pattern: &Compiled<'_>, mut found: impl FnMut(usize) -
     });
     let literal = pattern
         .wildcard
-        .and_then(|i| pattern.lower.get(..i))
-        .unwrap_or(pattern.lower);
+        .and_then(|i| pattern.text.get(..i))
+        .unwrap_or(pattern.text);
     let head = literal.get(..SERVICE.len()).unwrap_or(literal);
     if !SERVICE.as_bytes()[..head.len()].eq_ignore_ascii_case(head) {
         return;
     }
     let Some(first) = pattern.wildcard else {
-        if let Some(j) = LOWER.iter().position(|n| n.as_bytes() == pattern.lower) {
+        if let Some(j) = LOWER
+            .iter()
+            .position(|n| same_lowered(pattern.text, n.as_bytes()))
+        {
             let _ = found(j);
         }
         return;
     };
-    let glob = Glob::new(pattern.lower, first);
+    let glob = Glob::new(pattern.text, first);
     for (j, name) in LOWER.iter().enumerate() {
-        if glob.matches(name.as_bytes(), false) && found(j).is_break() {
+        if glob.matches(name.as_bytes(), true) && found(j).is_break() {
             return;
         }
     }

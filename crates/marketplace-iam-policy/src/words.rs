@@ -40,6 +40,33 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a[..n - 8] == b[..n - 8]
 }
 
+/// [`same_bytes`] of `a` in ASCII lower case and `lowered`, which is: IAM's comparison of action names, in any
+/// letter case, against a name already lowered.
+pub(crate) fn same_lowered(a: &[u8], lowered: &[u8]) -> bool {
+    let n = a.len();
+    if n != lowered.len() {
+        return false;
+    }
+    if n < 8 {
+        return a
+            .iter()
+            .zip(lowered)
+            .all(|(x, y)| x.to_ascii_lowercase() == *y);
+    }
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    if lower_word(word(a, n - 8)) != word(lowered, n - 8) {
+        return false;
+    }
+    // Whole words, then the last word again (overlapping): no byte is compared one at a time.
+    (0..n - 8)
+        .step_by(8)
+        .all(|at| lower_word(word(a, at)) == word(lowered, at))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +88,38 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn same_lowered_folds_the_first_only() {
+        let texts = [
+            "",
+            "A",
+            "a",
+            "aws-marketplace:",
+            "AWS-Marketplace:",
+            "aws-marketplace;",
+            "aws-marketplace:MeterUsage",
+            "aws-marketplace:meterusage",
+            "aws-marketplace:meterusagf",
+            "Aws-Marketplace:MeterUsagE",
+            "s3:GetObject",
+            "s3:getobject",
+        ];
+        for a in texts {
+            for b in texts {
+                let lowered = b.to_ascii_lowercase();
+                assert_eq!(
+                    same_lowered(a.as_bytes(), lowered.as_bytes()),
+                    a.eq_ignore_ascii_case(b),
+                    "{a:?} {lowered:?}"
+                );
+            }
+        }
+        assert!(
+            !same_lowered(b"AB", b"AB"),
+            "the second is taken as lowered"
+        );
     }
 
     #[test]
