@@ -403,24 +403,30 @@ pub(crate) enum Applies {
 #[derive(Clone, Copy)]
 struct Hit<'a> {
     file: &'a PolicyFile,
+    /// The statement's position in the policy (32 bits keep a hit at two words: an evaluation keeps a few inline
+    /// and returns them by value).
+    index: u32,
     kind: PolicyKind,
-    index: usize,
-    statement: &'a Statement,
 }
 
 impl Hit<'_> {
+    fn statement(&self) -> &Statement {
+        &self.file.policy.statements[self.index as usize]
+    }
+
     fn statement_ref(&self) -> StatementRef {
-        StatementRef::new(self.file, self.kind, self.index, self.statement)
+        StatementRef::new(self.file, self.kind, self.index as usize, self.statement())
     }
 
     /// The statement's conditions: all of them, for an open statement (none decided) as for one that applies
     /// (every one held).
     fn condition_refs(&self) -> impl Iterator<Item = ConditionRef> + '_ {
-        self.statement.conditions.iter().map(|c| ConditionRef {
+        let statement = self.statement();
+        statement.conditions.iter().map(move |c| ConditionRef {
             policy: self.file.name.clone(),
             kind: self.kind,
-            index: self.index,
-            sid: self.statement.sid.clone(),
+            index: self.index as usize,
+            sid: statement.sid.clone(),
             operator: c.operator.to_string(),
             key: c.key.clone(),
             values: c.values.clone(),
@@ -658,16 +664,12 @@ fn sort_statements<'a>(
     yes: &mut Hits<'a>,
     open: &mut Hits<'a>,
 ) {
-    for (index, statement) in file.policy.statements.iter().enumerate() {
+    // A policy of 2^32 statements cannot be read (IAM allows a few hundred).
+    for (index, statement) in (0..).zip(&file.policy.statements) {
         if statement.effect != effect {
             continue;
         }
-        let hit = Hit {
-            file,
-            kind,
-            index,
-            statement,
-        };
+        let hit = Hit { file, index, kind };
         match applies(file, statement) {
             Applies::No => {}
             Applies::Yes => yes.push(hit),
