@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::LazyLock;
 
+use arcstr::Substr;
 use smallvec::SmallVec;
 
 use serde::Serialize;
@@ -224,7 +225,7 @@ impl StatementRef {
             policy: Some(file.name.clone()),
             kind,
             index: Some(index),
-            sid: statement.sid.clone(),
+            sid: statement.sid.as_deref().map(str::to_owned),
             effect: statement.effect,
             add: None,
         }
@@ -426,10 +427,10 @@ impl Hit<'_> {
             policy: self.file.name.clone(),
             kind: self.kind,
             index: self.index as usize,
-            sid: statement.sid.clone(),
+            sid: statement.sid.as_deref().map(str::to_owned),
             operator: c.operator.to_string(),
-            key: c.key.clone(),
-            values: c.values.clone(),
+            key: c.key.to_string(),
+            values: c.values.iter().map(Substr::to_string).collect(),
         })
     }
 }

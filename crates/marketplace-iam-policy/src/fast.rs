@@ -10,8 +10,8 @@
 //! same.
 
 use std::cell::RefCell;
-use std::sync::Arc;
 
+use arcstr::{ArcStr, Substr};
 use simd_json::{Buffers, INPUT_PADDING, Node, StaticNode, Tape};
 
 use crate::condition::{Operator, check_policy_value};
@@ -71,7 +71,7 @@ pub(crate) fn parse(text: &str) -> Option<Policy> {
                 at: 0,
                 base,
                 len: text.len(),
-                text: Arc::from(text),
+                text: ArcStr::from(text),
             }
             .document(),
             Err(_) => None,
@@ -90,7 +90,7 @@ struct Reader<'t, 'i> {
     base: usize,
     len: usize,
     /// The document: the text of every [`Patterns`] of the policy.
-    text: Arc<str>,
+    text: ArcStr,
 }
 
 /// The keys of a document and of a statement.
@@ -167,7 +167,7 @@ impl<'i> Reader<'_, 'i> {
                 Key::Version if version.is_none() => {
                     version = Some(choose(VERSIONS, self.string()?)?)
                 }
-                Key::Id if id.is_none() => id = Some(self.string()?.to_owned()),
+                Key::Id if id.is_none() => id = Some(self.shared_string()?),
                 Key::Statement if statements.is_none() => statements = Some(self.statements()?),
                 _ => return None,
             }
@@ -210,7 +210,7 @@ impl<'i> Reader<'_, 'i> {
         let mut conditions = None;
         for _ in 0..self.object()? {
             match Key::of(self.string()?)? {
-                Key::Sid if sid.is_none() => sid = Some(self.string()?.to_owned()),
+                Key::Sid if sid.is_none() => sid = Some(self.shared_string()?),
                 Key::Effect if effect.is_none() => effect = Some(choose(EFFECTS, self.string()?)?),
                 // A second `Action`, or `Action` with `NotAction`, is an error: the strict reader says which.
                 Key::Action if actions.is_none() => {
@@ -259,6 +259,23 @@ impl<'i> Reader<'_, 'i> {
         Some(patterns)
     }
 
+    /// A string of the tape as the part of the document it is (strings without escapes stay in place in
+    /// simd-json's copy of the input).
+    fn substr(&self, s: &str) -> Option<Substr> {
+        let start = s.as_ptr().addr().checked_sub(self.base)?;
+        let range = start..start + s.len();
+        debug_assert_eq!(self.text.get(range.clone()), Some(s));
+        // Checked first: `substr` panics on a range off the text or its character boundaries.
+        self.text.get(range.clone())?;
+        Some(self.text.substr(range))
+    }
+
+    /// The next node, a string, as part of the document.
+    fn shared_string(&mut self) -> Option<Substr> {
+        let s = self.string()?;
+        self.substr(s)
+    }
+
     /// Where a string of the tape is in the document, once checked as a `T`, with its wildcards.
     fn span<T: Item>(&self, s: &str) -> Option<Span> {
         let start = s.as_ptr().addr().checked_sub(self.base)?;
@@ -304,7 +321,7 @@ impl<'i> Reader<'_, 'i> {
                 let values = self.values(operator)?;
                 out.push(Condition {
                     operator,
-                    key: key.to_owned(),
+                    key: self.substr(key)?,
                     values,
                 });
             }
@@ -314,19 +331,23 @@ impl<'i> Reader<'_, 'i> {
 
     /// A condition's values: a string or a boolean, or a non-empty array of them, each checked against what the
     /// operator compares. Numbers are left to the strict reader.
-    fn values(&mut self, operator: Operator) -> Option<Vec<String>> {
+    fn values(&mut self, operator: Operator) -> Option<Vec<Substr>> {
         self.one_or_more(|r| r.value(operator))
     }
 
     /// One condition value.
-    fn value(&mut self, operator: Operator) -> Option<String> {
-        let text = match self.next()? {
-            Node::String(s) => s,
-            Node::Static(StaticNode::Bool(true)) => "true",
-            Node::Static(StaticNode::Bool(false)) => "false",
+    fn value(&mut self, operator: Operator) -> Option<Substr> {
+        let (text, value) = match self.next()? {
+            Node::String(s) => (s, self.substr(s)?),
+            Node::Static(StaticNode::Bool(true)) => {
+                ("true", Substr::from(arcstr::literal!("true")))
+            }
+            Node::Static(StaticNode::Bool(false)) => {
+                ("false", Substr::from(arcstr::literal!("false")))
+            }
             _ => return None,
         };
         check_policy_value(operator.base, text).ok()?;
-        Some(text.to_owned())
+        Some(value)
     }
 }

@@ -1,9 +1,9 @@
 //! The IAM JSON policy grammar, read strictly: what IAM would refuse to attach is an error here too, located by
 //! file, line, column and JSON path.
 
+use arcstr::{ArcStr, Substr};
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -32,7 +32,7 @@ pub struct Policy {
     /// `Version`, if the document has one. IAM treats a document without it as `2008-10-17`.
     pub version: Option<Version>,
     /// `Id`, if any.
-    pub id: Option<String>,
+    pub id: Option<Substr>,
     /// The statements, in document order (`Statement` as one object is a list of one).
     pub statements: Vec<Statement>,
 }
@@ -64,7 +64,7 @@ impl Version {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
     /// `Sid`, if any.
-    pub sid: Option<String>,
+    pub sid: Option<Substr>,
     /// `Effect`.
     pub effect: Effect,
     /// `Principal` or `NotPrincipal`, if any (IAM refuses them in identity policies, boundaries and SCPs; the
@@ -133,7 +133,7 @@ pub enum Resources {
 #[derive(Clone)]
 pub struct Patterns {
     /// Every pattern is a range of it.
-    text: Arc<str>,
+    text: ArcStr,
     /// Where each pattern is in `text`.
     items: smallvec::SmallVec<[Span; 3]>,
 }
@@ -215,7 +215,7 @@ impl Patterns {
     /// An empty list.
     pub fn new() -> Patterns {
         Patterns {
-            text: Arc::from(""),
+            text: ArcStr::new(),
             items: smallvec::SmallVec::new(),
         }
     }
@@ -234,15 +234,15 @@ impl Patterns {
             })
             .collect();
         Patterns {
-            text: Arc::from(x),
+            text: ArcStr::from(x),
             items: spans,
         }
     }
 
     /// An empty list of patterns of `text`, a text that other lists may share.
-    pub(crate) fn sharing(text: &Arc<str>) -> Patterns {
+    pub(crate) fn sharing(text: &ArcStr) -> Patterns {
         Patterns {
-            text: Arc::clone(text),
+            text: ArcStr::clone(text),
             items: smallvec::SmallVec::new(),
         }
     }
@@ -264,7 +264,7 @@ impl Patterns {
         text.push_str(x);
         text.push_str(pattern);
         let span = Span::of(&text, x.len(), text.len());
-        self.text = Arc::from(text);
+        self.text = ArcStr::from(text);
         self.items.push(span);
     }
 
@@ -410,9 +410,9 @@ pub struct Condition {
     /// The operator, e.g. `ForAnyValue:StringLikeIfExists`.
     pub operator: Operator,
     /// The condition key as written (IAM matches keys in any letter case).
-    pub key: String,
+    pub key: Substr,
     /// The values (one or more).
-    pub values: Vec<String>,
+    pub values: Vec<Substr>,
 }
 
 /// Why a policy document could not be read: where, and what is wrong.
@@ -501,7 +501,7 @@ impl Policy {
         {
             return Ok(Policy {
                 version: raw.version,
-                id: raw.id,
+                id: raw.id.map(Substr::from),
                 statements: raw.statement.0,
             });
         }
@@ -523,7 +523,7 @@ impl Policy {
         })?;
         Ok(Policy {
             version: raw.version,
-            id: raw.id,
+            id: raw.id.map(Substr::from),
             statements: raw.statement.0,
         })
     }
@@ -839,7 +839,7 @@ impl<'de> Deserialize<'de> for Statement {
             (None, None) => None,
         };
         Ok(Statement {
-            sid: raw.sid,
+            sid: raw.sid.map(Substr::from),
             effect: raw.effect,
             principal,
             actions,
@@ -1181,8 +1181,8 @@ impl<'de> Deserialize<'de> for ConditionBlock {
                     let (operator, entries) = map.next_value_seed(seed)?;
                     out.extend(entries.into_iter().map(|(key, values)| Condition {
                         operator,
-                        key,
-                        values,
+                        key: Substr::from(key),
+                        values: values.into_iter().map(Substr::from).collect(),
                     }));
                 }
                 Ok(ConditionBlock(out))

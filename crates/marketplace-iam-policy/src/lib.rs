@@ -105,6 +105,9 @@ mod report;
 mod serialize;
 mod words;
 
+/// The text of a policy's strings (`Sid`, `Id`, condition keys and values): a reference-counted part of the
+/// document it was read from, so reading a policy does not allocate a string for each.
+pub use arcstr::Substr;
 pub use condition::{BaseOperator, Context, Operator, SetOperator};
 pub use eval::{
     ConditionRef, Decision, Evaluation, MAX_POLICY_FILE_BYTES, MinimalStatement, PolicyFile,

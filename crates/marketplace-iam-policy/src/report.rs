@@ -463,7 +463,7 @@ fn warnings(set: &PolicySet, required: &[String], context: Option<&Context>) -> 
                     code,
                     policy: Some(file.name.clone()),
                     index: Some(index),
-                    sid: s.sid.clone(),
+                    sid: s.sid.as_deref().map(str::to_owned),
                     message,
                 });
             };
