@@ -42,6 +42,7 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 
 /// [`same_bytes`] of `a` in ASCII lower case and `lowered`, which is: IAM's comparison of action names, in any
 /// letter case, against a name already lowered.
+#[inline]
 pub(crate) fn same_lowered(a: &[u8], lowered: &[u8]) -> bool {
     let n = a.len();
     if n != lowered.len() {
