@@ -575,55 +575,28 @@ impl PolicySet {
         action: &'a str,
         mut applies: impl FnMut(&'a PolicyFile, &'a Statement) -> Applies,
     ) -> Evaluation<'a> {
-        let evaluation = |decision, hits, missing| Evaluation {
-            decision,
-            action,
-            hits,
-            missing,
-        };
-
-        // Explicit denies, from every policy. (Plain loops: this runs for every evaluated action, and iterator
-        // chains over the three kinds of policy cost more than the statements of a small set.)
+        // One pass over every statement, layer by layer: the identity policies together, then the boundary, then
+        // each SCP. (Plain loops: this runs for every evaluated action, and iterator chains over the kinds of
+        // policy cost more than the statements of a small set.)
         let (mut denies, mut open_denies) = (Hits::new(), Hits::new());
-        let mut sort_denies = |file, kind| {
-            sort_statements(
-                file,
-                kind,
-                Effect::Deny,
-                &mut applies,
-                &mut denies,
-                &mut open_denies,
-            );
-        };
-        for file in &self.identity {
-            sort_denies(file, PolicyKind::Identity);
-        }
-        if let Some(boundary) = &self.boundary {
-            sort_denies(boundary, PolicyKind::Boundary);
-        }
-        for scp in &self.scps {
-            sort_denies(scp, PolicyKind::Scp);
-        }
-        if !denies.is_empty() {
-            return evaluation(Decision::ExplicitDeny, denies, Missing::new());
-        }
-
-        // Allows, layer by layer: the identity policies together, then the boundary, then each SCP. A layer allows
-        // (its open statements do not matter then), is open, or lacks an `Allow`.
         let (mut allows, mut open, mut missing) = (Hits::new(), Hits::new(), Missing::new());
-        let mut any_open = !open_denies.is_empty();
+        let mut any_open = false;
         let mut layer = |files: &'a [PolicyFile], kind, name: Option<&'a String>| {
             let (allows_before, open_before) = (allows.len(), open.len());
             for file in files {
-                sort_statements(
-                    file,
-                    kind,
-                    Effect::Allow,
-                    &mut applies,
-                    &mut allows,
-                    &mut open,
-                );
+                // A policy of 2^32 statements cannot be read (IAM allows a few hundred).
+                for (index, statement) in (0..).zip(&file.policy.statements) {
+                    let hit = Hit { file, index, kind };
+                    match (applies(file, statement), statement.effect) {
+                        (Applies::No, _) => {}
+                        (Applies::Yes, Effect::Deny) => denies.push(hit),
+                        (Applies::Open, Effect::Deny) => open_denies.push(hit),
+                        (Applies::Yes, Effect::Allow) => allows.push(hit),
+                        (Applies::Open, Effect::Allow) => open.push(hit),
+                    }
+                }
             }
+            // A layer allows (its open statements do not matter then), is open, or lacks an `Allow`.
             if allows.len() > allows_before {
                 open.truncate(open_before);
             } else if open.len() > open_before {
@@ -644,37 +617,22 @@ impl PolicySet {
             layer(std::slice::from_ref(scp), PolicyKind::Scp, Some(&scp.name));
         }
 
-        if !missing.is_empty() {
+        // An explicit deny anywhere wins; then a layer lacking an `Allow`; then an open condition.
+        let evaluation = |decision, hits, missing| Evaluation {
+            decision,
+            action,
+            hits,
+            missing,
+        };
+        if !denies.is_empty() {
+            evaluation(Decision::ExplicitDeny, denies, Missing::new())
+        } else if !missing.is_empty() {
             evaluation(Decision::ImplicitDeny, Hits::new(), missing)
-        } else if !any_open {
+        } else if !any_open && open_denies.is_empty() {
             evaluation(Decision::Allow, allows, Missing::new())
         } else {
             open.extend(open_denies);
             evaluation(Decision::Conditional, open, Missing::new())
-        }
-    }
-}
-
-/// Sorts the statements of `file` with the given effect into those that apply (`yes`) and those whose conditions
-/// are open (`open`).
-fn sort_statements<'a>(
-    file: &'a PolicyFile,
-    kind: PolicyKind,
-    effect: Effect,
-    applies: &mut impl FnMut(&'a PolicyFile, &'a Statement) -> Applies,
-    yes: &mut Hits<'a>,
-    open: &mut Hits<'a>,
-) {
-    // A policy of 2^32 statements cannot be read (IAM allows a few hundred).
-    for (index, statement) in (0..).zip(&file.policy.statements) {
-        if statement.effect != effect {
-            continue;
-        }
-        let hit = Hit { file, index, kind };
-        match applies(file, statement) {
-            Applies::No => {}
-            Applies::Yes => yes.push(hit),
-            Applies::Open => open.push(hit),
         }
     }
 }
