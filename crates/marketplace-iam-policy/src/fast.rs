@@ -61,8 +61,8 @@ pub(crate) fn parse(text: &str) -> Option<Policy> {
         input.clear();
         input.extend_from_slice(text.as_bytes());
         input.resize(text.len() + INPUT_PADDING, b' ');
-        // Strings without escapes stay where they are in simd-json's copy of the input: the pattern lists are
-        // ranges of the document, shared by all of them.
+        // Strings without escapes stay where they are in simd-json's copy of the input: the strings the policy keeps
+        // are parts of the document, found by their address in that copy.
         let base = input.as_ptr().addr();
         let mut filled = std::mem::replace(tape, Tape(Vec::new())).reset();
         let policy = match simd_json::fill_tape_padded(input, text.len(), buffers, &mut filled) {
@@ -70,7 +70,6 @@ pub(crate) fn parse(text: &str) -> Option<Policy> {
                 nodes: &filled.0,
                 at: 0,
                 base,
-                len: text.len(),
                 text: ArcStr::from(text),
             }
             .document(),
@@ -86,10 +85,9 @@ pub(crate) fn parse(text: &str) -> Option<Policy> {
 struct Reader<'t, 'i> {
     nodes: &'t [Node<'i>],
     at: usize,
-    /// The address of the input simd-json read, and its length.
+    /// The address of the copy of the document simd-json read.
     base: usize,
-    len: usize,
-    /// The document: the text of every [`Patterns`] of the policy.
+    /// The document, which the policy's strings (pattern lists, `Sid`, `Id`, condition keys and values) are parts of.
     text: ArcStr,
 }
 
@@ -239,9 +237,8 @@ impl<'i> Reader<'_, 'i> {
         })
     }
 
-    /// A string or a non-empty array of strings, each checked as a `T`, as ranges of the document. (Not
-    /// [`Reader::one_or_more`]: the ranges are gathered on the stack, since only the [`Patterns`] built from them is
-    /// kept.)
+    /// A string or a non-empty array of strings, each checked as a `T`, as parts of the document. (Not
+    /// [`Reader::one_or_more`]: only the [`Patterns`] is kept, which records where each string is.)
     fn list<T: Item>(&mut self) -> Option<Patterns> {
         let mut patterns = Patterns::sharing(&self.text);
         let len = match self.next()? {
@@ -259,15 +256,19 @@ impl<'i> Reader<'_, 'i> {
         Some(patterns)
     }
 
-    /// A string of the tape as the part of the document it is (strings without escapes stay in place in
-    /// simd-json's copy of the input).
-    fn substr(&self, s: &str) -> Option<Substr> {
+    /// Where a string of the tape is in the document (strings without escapes stay in place in simd-json's copy
+    /// of the input). Checked, so that slicing the text with it cannot panic.
+    fn range(&self, s: &str) -> Option<std::ops::Range<usize>> {
         let start = s.as_ptr().addr().checked_sub(self.base)?;
         let range = start..start + s.len();
         debug_assert_eq!(self.text.get(range.clone()), Some(s));
-        // Checked first: `substr` panics on a range off the text or its character boundaries.
         self.text.get(range.clone())?;
-        Some(self.text.substr(range))
+        Some(range)
+    }
+
+    /// A string of the tape as the part of the document it is.
+    fn substr(&self, s: &str) -> Option<Substr> {
+        Some(self.text.substr(self.range(s)?))
     }
 
     /// The next node, a string, as part of the document.
@@ -278,15 +279,13 @@ impl<'i> Reader<'_, 'i> {
 
     /// Where a string of the tape is in the document, once checked as a `T`, with its wildcards.
     fn span<T: Item>(&self, s: &str) -> Option<Span> {
-        let start = s.as_ptr().addr().checked_sub(self.base)?;
-        let end = start + s.len();
-        debug_assert_eq!(self.text.get(start..end), Some(s));
-        if end > self.len {
-            return None;
-        }
-        let scan = Scan::of(self.text.as_bytes(), start, s.len())?;
+        let range = self.range(s)?;
+        let scan = Scan::of(self.text.as_bytes(), range.start, s.len())?;
         // Offsets fit in 32 bits: the fast path reads at most `MAX_BYTES`.
-        let (start, end) = (u32::try_from(start).ok()?, u32::try_from(end).ok()?);
+        let (start, end) = (
+            u32::try_from(range.start).ok()?,
+            u32::try_from(range.end).ok()?,
+        );
         T::accepts(s, &scan).then(|| Span::scanned(start, end, &scan))
     }
 

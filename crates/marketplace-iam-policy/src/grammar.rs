@@ -881,6 +881,7 @@ impl Scan {
 
     /// The scan of the `len` bytes of `text` from `start` (`None` if they are not all in `text`).
     pub(crate) fn of(text: &[u8], start: usize, len: usize) -> Option<Scan> {
+        text.get(start..start + len)?;
         let mut scan = Scan {
             first_colon: None,
             more_colons: false,
