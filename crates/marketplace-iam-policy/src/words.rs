@@ -15,57 +15,40 @@ pub(crate) const fn lower_word(x: u64) -> u64 {
     x | (capital >> 2)
 }
 
-/// `a == b`, for the short strings matching compares (names, their literal prefixes and suffixes): up to 16 bytes
-/// are two word comparisons, and a longer string is told apart by its last word before the rest is compared. Most
-/// comparisons of a check end here, and a call to `memcmp` costs more than the comparison itself.
+/// `a == b`, for the short strings matching compares (names, their literal prefixes and suffixes): a word at a time,
+/// the last word first (it tells most different names apart), overlapping the others at the end. A call to
+/// `memcmp` costs more than the comparison itself.
+#[inline]
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    if n < 8 {
-        return a.iter().zip(b).all(|(x, y)| x == y);
-    }
-    let word = |s: &[u8], at: usize| {
-        let mut w = [0; 8];
-        w.copy_from_slice(&s[at..at + 8]);
-        u64::from_ne_bytes(w)
-    };
-    if word(a, n - 8) != word(b, n - 8) {
-        return false;
-    }
-    if n <= 16 {
-        return word(a, 0) == word(b, 0);
-    }
-    a[..n - 8] == b[..n - 8]
+    same_words(a, b, |w| w, |c| c)
 }
 
 /// [`same_bytes`] of `a` in ASCII lower case and `lowered`, which is: IAM's comparison of action names, in any
 /// letter case, against a name already lowered.
 #[inline]
 pub(crate) fn same_lowered(a: &[u8], lowered: &[u8]) -> bool {
+    same_words(a, lowered, lower_word, |c| c.to_ascii_lowercase())
+}
+
+/// Whether `a`, folded word by word (or byte by byte when shorter than a word), equals `b`.
+#[inline]
+fn same_words(a: &[u8], b: &[u8], fold: impl Fn(u64) -> u64, fold_byte: impl Fn(u8) -> u8) -> bool {
     let n = a.len();
-    if n != lowered.len() {
+    if n != b.len() {
         return false;
     }
     if n < 8 {
-        return a
-            .iter()
-            .zip(lowered)
-            .all(|(x, y)| x.to_ascii_lowercase() == *y);
+        return a.iter().zip(b).all(|(&x, &y)| fold_byte(x) == y);
     }
     let word = |s: &[u8], at: usize| {
         let mut w = [0; 8];
         w.copy_from_slice(&s[at..at + 8]);
         u64::from_le_bytes(w)
     };
-    if lower_word(word(a, n - 8)) != word(lowered, n - 8) {
-        return false;
-    }
-    // Whole words, then the last word again (overlapping): no byte is compared one at a time.
-    (0..n - 8)
-        .step_by(8)
-        .all(|at| lower_word(word(a, at)) == word(lowered, at))
+    fold(word(a, n - 8)) == word(b, n - 8)
+        && (0..n - 8)
+            .step_by(8)
+            .all(|at| fold(word(a, at)) == word(b, at))
 }
 
 #[cfg(test)]
