@@ -58,9 +58,15 @@ pub fn write_corpus(out: &Path, count: usize, seed: u64, options: Options) -> Re
     Ok(())
 }
 
-/// The median time of each of `passes` over `rounds` rounds. The passes take turns within each round, so a change
-/// in the machine's speed during the run affects them alike and their ratios stay comparable.
-fn median_times<const N: usize>(rounds: usize, mut passes: [&mut dyn FnMut(); N]) -> [Duration; N] {
+/// The median time of each of `passes` over `rounds` rounds, and the median over the rounds of the first pass's
+/// time divided by each pass's time in the same round (its speed relative to the first). The passes take turns
+/// within each round, so a round's ratio compares passes run within the same second: a change in the machine's
+/// speed between rounds (on the project's machine, up to a half from one minute to the next) leaves it alone,
+/// whereas a ratio of the medians mixes speeds whenever the change falls inside the run.
+fn median_times<const N: usize>(
+    rounds: usize,
+    mut passes: [&mut dyn FnMut(); N],
+) -> ([Duration; N], [f64; N]) {
     let mut times = [(); N].map(|()| Vec::with_capacity(rounds));
     for _ in 0..rounds {
         for (pass, times) in passes.iter_mut().zip(&mut times) {
@@ -69,7 +75,14 @@ fn median_times<const N: usize>(rounds: usize, mut passes: [&mut dyn FnMut(); N]
             times.push(t.elapsed());
         }
     }
-    times.map(crate::median)
+    let ratios = std::array::from_fn(|p| {
+        let mut r: Vec<f64> = (0..rounds)
+            .map(|i| times[0][i].as_secs_f64() / times[p][i].as_secs_f64())
+            .collect();
+        r.sort_by(f64::total_cmp);
+        r[r.len() / 2]
+    });
+    (times.map(crate::median), ratios)
 }
 
 /// Times the checker next to serde_json on the same documents; writes the parliament and end-to-end inputs.
@@ -89,9 +102,9 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), St
     ]
     .map(String::from)
     .to_vec();
-    let rounds = 9;
+    let rounds = 15;
 
-    let [serde, parse, parse_eval, parse_check] = median_times(
+    let ([serde, parse, parse_eval, parse_check], ratios) = median_times(
         rounds,
         [
             &mut || {
@@ -127,31 +140,42 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), St
 
     let mb = bytes as f64 / 1e6;
     println!(
-        "{count} policies, {bytes} bytes ({:.0} bytes each), seed {seed}, median of {rounds} rounds (the passes take turns)",
+        "{count} policies, {bytes} bytes ({:.0} bytes each), seed {seed}, {rounds} rounds (the passes take turns)",
         bytes as f64 / count as f64
     );
     println!(
-        "{:<58} {:>10} {:>10} {:>12} {:>9}",
-        "", "time", "MB/s", "policies/s", "vs serde"
+        "{:<58} {:>10} {:>10} {:>12} {:>9} {:>11}",
+        "", "time", "MB/s", "policies/s", "vs serde", "(medians)"
     );
-    let row = |name: &str, d: Duration| {
+    let row = |name: &str, d: Duration, ratio: f64| {
         println!(
-            "{name:<58} {:>8.1}ms {:>10.1} {:>12.0} {:>8.2}x",
+            "{name:<58} {:>8.1}ms {:>10.1} {:>12.0} {:>8.2}x {:>10.2}x",
             d.as_secs_f64() * 1e3,
             mb / d.as_secs_f64(),
             count as f64 / d.as_secs_f64(),
+            ratio,
             serde.as_secs_f64() / d.as_secs_f64()
         );
     };
-    row("serde_json::from_str::<Value>", serde);
-    row("marketplace-iam-policy: parse (PolicyFile::parse)", parse);
+    row("serde_json::from_str::<Value>", serde, ratios[0]);
+    row(
+        "marketplace-iam-policy: parse (PolicyFile::parse)",
+        parse,
+        ratios[1],
+    );
     row(
         "parse + evaluate the 5 metering/entitlement actions",
         parse_eval,
+        ratios[2],
     );
     row(
         "parse + check(saas): 3 actions, over-grants, warnings",
         parse_check,
+        ratios[3],
+    );
+    println!(
+        "time: median of the rounds; vs serde: median of the rounds' ratios to the serde pass of the same round; \
+         (medians): ratio of the median times"
     );
 
     let corpus = out.join("policies.jsonl");
