@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::condition::{self, Context};
 use crate::grammar::{Actions, Effect, Patterns, Policy, PolicyError, Resources, Statement};
-use crate::matching::{action_matches, compiled_match, wildcard_match};
+use crate::matching::{Lowered, action_matches, compiled_match, wildcard_match};
 
 /// Which part of the evaluation a policy plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -442,7 +442,7 @@ type Hits<'a> = SmallVec<[Hit<'a>; 4]>;
 type Missing<'a> = SmallVec<[(PolicyKind, Option<&'a str>); 2]>;
 
 /// Whether a statement's `Action`/`NotAction` covers `action`.
-/// `action` in any letter case.
+/// `action` in ASCII lower case (see [`Lowered`]).
 pub(crate) fn covers_action(statement: &Statement, action: &[u8]) -> bool {
     match &statement.actions {
         Actions::Action(patterns) => patterns.compiled().any(|p| action_matches(&p, action)),
@@ -556,9 +556,10 @@ impl PolicySet {
     /// documentation).
     pub fn evaluate<'a>(&'a self, action: &'a str, context: Option<&Context>) -> Evaluation<'a> {
         let scope = scope_of(action);
-        let name = action.as_bytes();
+        let lowered = Lowered::new(action);
+        let lowered = lowered.as_bytes();
         self.decide(action, |file, statement| {
-            if covers_action(statement, name) && covers_resource(statement, scope) {
+            if covers_action(statement, lowered) && covers_resource(statement, scope) {
                 conditions_hold(statement, &file.policy, context)
             } else {
                 Applies::No
