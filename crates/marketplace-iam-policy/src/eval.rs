@@ -443,6 +443,7 @@ type Missing<'a> = SmallVec<[(PolicyKind, Option<&'a str>); 2]>;
 
 /// Whether a statement's `Action`/`NotAction` covers `action`.
 /// `action` in ASCII lower case (see [`Lowered`]).
+#[inline]
 pub(crate) fn covers_action(statement: &Statement, action: &[u8]) -> bool {
     match &statement.actions {
         Actions::Action(patterns) => patterns.compiled().any(|p| action_matches(&p, action)),
