@@ -240,15 +240,19 @@ impl<'i> Reader<'_, 'i> {
     /// A string or a non-empty array of strings, each checked as a `T`, as parts of the document. (Not
     /// [`Reader::one_or_more`]: only the [`Patterns`] is kept, which records where each string is.)
     fn list<T: Item>(&mut self) -> Option<Patterns> {
-        let mut patterns = Patterns::sharing(&self.text);
         let len = match self.next()? {
+            // `"Resource": "*"`, the most common list (and `"Action": "*"`), needs no share of the document: both
+            // kinds of list accept `*`.
+            Node::String("*") => return Some(Patterns::star()),
             Node::String(s) => {
+                let mut patterns = Patterns::sharing(&self.text);
                 patterns.push_span(self.span::<T>(s)?);
                 return Some(patterns);
             }
             Node::Array { len, .. } if len > 0 => len,
             _ => return None,
         };
+        let mut patterns = Patterns::sharing(&self.text);
         for _ in 0..len {
             let s = self.string()?;
             patterns.push_span(self.span::<T>(s)?);

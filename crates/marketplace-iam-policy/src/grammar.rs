@@ -239,6 +239,21 @@ impl Patterns {
         }
     }
 
+    /// `*` alone, in a static text (copies share it without counting references).
+    pub(crate) fn star() -> Patterns {
+        let mut items = smallvec::SmallVec::new();
+        items.push(Span {
+            start: 0,
+            end: 1,
+            wildcard: 0,
+            suffix: 1,
+        });
+        Patterns {
+            text: arcstr::literal!("*"),
+            items,
+        }
+    }
+
     /// An empty list of patterns of `text`, a text that other lists may share.
     pub(crate) fn sharing(text: &ArcStr) -> Patterns {
         Patterns {
