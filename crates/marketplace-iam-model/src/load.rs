@@ -193,17 +193,16 @@ fn syntax_error(diags: &Diagnostics, text: &str, e: &toml_spanner::Error) -> Dia
             .with_help("write text in double quotes: `key = \"text\"`")
     };
     match e.kind() {
-        ErrorKind::DuplicateKey { first } => again(format!("key `{}`", named(e.span())), first),
+        // `DottedKeyInvalidType`: `a.b = ...` after `a = <not a table>`, which defines `a` again.
+        ErrorKind::DuplicateKey { first } | ErrorKind::DottedKeyInvalidType { first } => {
+            again(format!("key `{}`", named(e.span())), first)
+        }
         ErrorKind::DuplicateTable { name, first } => {
             again(format!("table `[{}]`", named(name)), first)
         }
         // Points at the whole `[[name]]` header.
         ErrorKind::RedefineAsArray { first } => {
             again(format!("table `{}`", named(e.span())), first)
-        }
-        // `a.b = ...` after `a = <not a table>`.
-        ErrorKind::DottedKeyInvalidType { first } => {
-            again(format!("key `{}`", named(e.span())), first)
         }
         // The parser's only use of this kind while parsing: past its nesting limit.
         ErrorKind::OutOfRange { .. } => Diagnostic::spanned("invalid TOML: nested too deep", span)
