@@ -158,22 +158,11 @@ impl Span {
     ///
     /// If `end` does not fit in 32 bits (a list of 4 GiB of text).
     pub(crate) fn of(text: &str, start: usize, end: usize) -> Span {
-        let pattern = &text.as_bytes()[start..end];
         let offset =
             |i: usize| u32::try_from(i).expect("a pattern list holds less than 4 GiB of text");
-        let (wildcard, suffix) = match memchr::memchr2(b'*', b'?', pattern) {
-            Some(first) => (
-                first,
-                memchr::memrchr2(b'*', b'?', pattern).map_or(0, |i| i + 1),
-            ),
-            None => (Span::NONE as usize, 0),
-        };
-        Span {
-            start: offset(start),
-            end: offset(end),
-            wildcard: offset(wildcard),
-            suffix: offset(suffix),
-        }
+        let (start32, end32) = (offset(start), offset(end));
+        let scan = Scan::of(text.as_bytes(), start, end - start).expect("a range of the text");
+        Span::scanned(start32, end32, &scan)
     }
 
     /// The pattern at `start..end` of a document of less than 4 GiB, whose wildcards `scan` found.
@@ -241,16 +230,10 @@ impl Patterns {
 
     /// `*` alone, in a static text (copies share it without counting references).
     pub(crate) fn star() -> Patterns {
-        let mut items = smallvec::SmallVec::new();
-        items.push(Span {
-            start: 0,
-            end: 1,
-            wildcard: 0,
-            suffix: 1,
-        });
+        let text = arcstr::literal!("*");
         Patterns {
-            text: arcstr::literal!("*"),
-            items,
+            items: smallvec::smallvec![Span::of(&text, 0, 1)],
+            text,
         }
     }
 
@@ -874,10 +857,10 @@ pub(crate) trait Item {
     }
 }
 
-/// What the fast path needs to know of a string: its colons, its wildcards, and whether it is all printable
+/// What the readers need to know of a name or pattern: its colons, its wildcards, and whether it is all printable
 /// ASCII. Found 32 bytes at a time with vector comparisons (SSE2 on x86-64), with no loop or branch per byte: a
 /// byte-by-byte scan of these short strings, or a `memchr` call per question, cost the fast path a tenth of its
-/// time.
+/// time. Both readers check action names and place wildcards with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Scan {
     /// The offset of the first `:`, if any.
@@ -927,7 +910,7 @@ impl Scan {
                 n => (1 << n) - 1,
             };
             let (colons, wildcards) = (colons & inside, wildcards & inside);
-            // Offsets fit: the fast path reads documents of at most 64 KiB.
+            // Offsets fit: a string is at most a document, and `Policy::parse` refuses documents of 4 GiB or more.
             let offset = |bit: u32| at as u32 + bit;
             if colons != 0 {
                 scan.more_colons |= scan.first_colon.is_some() || colons & (colons - 1) != 0;
@@ -951,15 +934,7 @@ pub(crate) struct ActionName;
 impl Item for ActionName {
     const WHAT: &'static str = "an action name";
     fn accepts(s: &str, scan: &Scan) -> bool {
-        if !scan.printable {
-            return Self::check(s).is_ok();
-        }
-        // `service:Name`: exactly one `:`, with text on both sides (as `is_action_name`), or `*`.
-        s == "*"
-            || (!scan.more_colons
-                && scan
-                    .first_colon
-                    .is_some_and(|i| i > 0 && i as usize + 1 < s.len()))
+        s == "*" || is_scanned_action_name(s, scan)
     }
     fn check(s: &str) -> Result<(), String> {
         if s == "*" || is_action_name(s) {
@@ -974,15 +949,19 @@ impl Item for ActionName {
 
 /// `service:Name`: exactly one `:`, with text on both sides, and no whitespace.
 fn is_action_name(s: &str) -> bool {
-    let b = s.as_bytes();
-    // ASCII without spaces and control characters (nearly every name): only the colons are left to check.
-    if s.is_ascii() && !has_space_or_control(b) {
-        return match memchr::memchr(b':', b) {
-            Some(i) => i > 0 && i + 1 < b.len() && memchr::memchr(b':', &b[i + 1..]).is_none(),
-            None => false,
-        };
+    Scan::of(s.as_bytes(), 0, s.len()).is_some_and(|scan| is_scanned_action_name(s, &scan))
+}
+
+/// [`is_action_name`], given the string's [`Scan`]: for printable ASCII (nearly every name), only the colons are left
+/// to check.
+fn is_scanned_action_name(s: &str, scan: &Scan) -> bool {
+    if !scan.printable {
+        return is_action_name_by_chars(s);
     }
-    is_action_name_by_chars(s)
+    !scan.more_colons
+        && scan
+            .first_colon
+            .is_some_and(|i| i > 0 && i as usize + 1 < s.len())
 }
 
 /// [`is_action_name`] for any text, one `char` at a time; the reference the byte-wise path must agree with.
@@ -996,23 +975,6 @@ fn is_action_name_by_chars(s: &str) -> bool {
         }
         None => false,
     }
-}
-
-/// Whether a byte is below `!` (a space or a control character), eight bytes at a time: a word has a byte below
-/// `n` exactly when `(x - n·0x01…01) & !x & 0x80…80` is not zero.
-fn has_space_or_control(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = b.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        if x.wrapping_sub(ONES * u64::from(b'!')) & !x & HIGH != 0 {
-            return true;
-        }
-    }
-    chunks.remainder().iter().any(|&c| c < b'!')
 }
 
 pub(crate) struct ResourceName;
@@ -1377,8 +1339,8 @@ mod tests {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
         /// The vector scan finds what a byte-by-byte one finds, whatever surrounds the string, wherever it falls in
-        /// its windows and however near the end of the text; the fast path's name check and wildcard positions
-        /// agree with the strict ones.
+        /// its windows and however near the end of the text; the name check on a scan agrees with the char-by-char
+        /// reference, and wildcard positions with those of a pattern list built from text.
         #[test]
         fn scan_agrees_with_bytes(
             before in "[a-z:*? ]{0,9}",
@@ -1390,6 +1352,10 @@ mod tests {
             let scan = Scan::of(text.as_bytes(), start, len).expect("the string is in the text");
             prop_assert_eq!(scan, scan_by_bytes(name.as_bytes()));
             prop_assert_eq!(ActionName::accepts(&name, &scan), ActionName::check(&name).is_ok());
+            prop_assert_eq!(
+                ActionName::accepts(&name, &scan),
+                name == "*" || is_action_name_by_chars(&name)
+            );
             let scanned = Span::scanned(start as u32, (start + len) as u32, &scan);
             let span = Span::of(&text, start, start + len);
             prop_assert_eq!(
