@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::condition::{self, Context};
 use crate::grammar::{Actions, Effect, Patterns, Policy, PolicyError, Resources, Statement};
-use crate::matching::{Lowered, action_matches, compiled_match, wildcard_match};
+use crate::matching::{Lowered, action_matches, wildcard_match};
 
 /// Which part of the evaluation a policy plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -456,7 +456,7 @@ pub(crate) fn covers_resource(statement: &Statement, scope: Scope) -> bool {
     let covers_star = |patterns: &Patterns| {
         patterns
             .compiled()
-            .any(|p| p.text == b"*" || compiled_match(p.text, p.wildcard, b"*", false))
+            .any(|p| p.text == b"*" || p.glob().is_some_and(|g| g.matches(b"*", false)))
     };
     match (&statement.resources, scope, statement.effect) {
         // No `Resource` at all (refused by IAM in identity policies; the report warns): applies to everything.

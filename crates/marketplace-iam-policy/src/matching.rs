@@ -9,6 +9,12 @@ use crate::words::{lower_word, same_bytes, same_lowered};
 /// With `ignore_case`, letters match in any case (ASCII case folding: action names and condition keys are ASCII),
 /// the way IAM compares action names; without it, the comparison is exact, as for ARNs and `StringLike`.
 ///
+/// The literal prefix, up to the first wildcard (the whole pattern if it has none), is compared first: most
+/// comparisons end there (another service, another action name, a different length). Then the literal suffix after
+/// the last wildcard, which must end the text. Each is compared exactly first (policies mostly spell names as AWS
+/// does), then in any case if asked. Wildcards are ASCII and bytes of other characters compare only with
+/// themselves, so what is left of both strings starts and ends on character boundaries.
+///
 /// ```
 /// use marketplace_iam_policy::wildcard_match;
 ///
@@ -18,27 +24,17 @@ use crate::words::{lower_word, same_bytes, same_lowered};
 /// assert!(!wildcard_match("arn:aws:s3:::Bucket", "arn:aws:s3:::bucket", false));
 /// ```
 pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let wildcard = memchr::memchr2(b'*', b'?', pattern.as_bytes());
-    compiled_match(pattern.as_bytes(), wildcard, text.as_bytes(), ignore_case)
-}
-
-/// [`wildcard_match`] on the bytes of two strings, given where the pattern's first wildcard is (`None`: it has
-/// none).
-///
-/// The literal prefix, up to the first wildcard (the whole pattern if it has none), is compared first: most
-/// comparisons end there (another service, another action name, a different length). Then the literal suffix after
-/// the last wildcard, which must end the text. Each is compared exactly first (policies mostly spell names as AWS
-/// does), then in any case if asked. Wildcards are ASCII and bytes of other characters compare only with
-/// themselves, so what is left of both strings starts and ends on character boundaries.
-pub(crate) fn compiled_match(
-    p: &[u8],
-    wildcard: Option<usize>,
-    t: &[u8],
-    ignore_case: bool,
-) -> bool {
-    match wildcard {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    match memchr::memchr2(b'*', b'?', p) {
         None => p.len() == t.len() && same_text(p, t, ignore_case),
         Some(first) => Glob::new(p, first).matches(t, ignore_case),
+    }
+}
+
+impl<'a> Compiled<'a> {
+    /// The pattern cut at the wildcards its list found when it was read (`None`: it has none).
+    pub(crate) fn glob(&self) -> Option<Glob<'a>> {
+        Some(Glob::from_bounds(self.text, self.wildcard?, self.suffix))
     }
 }
 

@@ -16,7 +16,7 @@ use crate::eval::{
 };
 use crate::grammar::Compiled;
 use crate::grammar::{Actions, Effect, Principal, Resources, Statement, Version};
-use crate::matching::{Glob, action_matches};
+use crate::matching::action_matches;
 use crate::words::same_lowered;
 
 /// The overall answer.
@@ -435,7 +435,7 @@ fn for_each_catalog_match(pattern: &Compiled<'_>, mut found: impl FnMut(usize) -
     if !SERVICE.as_bytes()[..head.len()].eq_ignore_ascii_case(head) {
         return;
     }
-    let Some(first) = pattern.wildcard else {
+    let Some(glob) = pattern.glob() else {
         if let Some(j) = LOWER
             .iter()
             .position(|n| same_lowered(pattern.text, n.as_bytes()))
@@ -444,7 +444,6 @@ fn for_each_catalog_match(pattern: &Compiled<'_>, mut found: impl FnMut(usize) -
         }
         return;
     };
-    let glob = Glob::new(pattern.text, first);
     for (j, name) in LOWER.iter().enumerate() {
         if glob.matches(name.as_bytes(), true) && found(j).is_break() {
             return;
