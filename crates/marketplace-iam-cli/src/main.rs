@@ -13,6 +13,7 @@
 //! Exit codes: 0 every checked action is allowed unconditionally (with `--gaad`: at least one user or role may
 //! make every call); 1 not so (and `policy` for a pricing model that needs no policy); 2 unusable input.
 
+mod choice;
 mod gaad;
 mod output;
 mod role;
@@ -22,8 +23,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
-use marketplace_iam::{DeploymentTarget, PolicyChoice, ProductType};
+use marketplace_iam::PolicyChoice;
 use marketplace_iam_policy::{Context, PolicyFile, PolicySet, catalog_actions, check};
+
+use crate::choice::{PolicyArg, TargetArg};
 
 /// Exit code: every checked action is allowed unconditionally.
 pub(crate) const EXIT_ALLOWED: u8 = 0;
@@ -51,9 +54,9 @@ enum Command {
     /// A pricing model that makes no metering or entitlement call (ami/hourly-annual) has no document: the reason
     /// goes to stderr and the exit code is 1.
     Policy {
-        /// `<product>` or `<product>/<pricing model>`, e.g. `saas`, `saas/subscriptions`, `container/custom-metering`.
-        #[arg(value_name = "PRODUCT[/MODEL]")]
-        spec: String,
+        /// `<product>` or `<product>/<pricing model>` (any letter case).
+        #[arg(value_name = "PRODUCT[/MODEL]", value_enum, ignore_case = true)]
+        spec: PolicyArg,
     },
     /// Check whether IAM policies let a principal make the calls a product or pricing model needs, with AWS's
     /// evaluation logic, and what else they allow in `aws-marketplace`.
@@ -65,13 +68,13 @@ enum Command {
 
 #[derive(Args)]
 pub(crate) struct RoleArgs {
-    /// `<product>` or `<product>/<pricing model>`, e.g. `ami`, `container/hourly-monthly`, `saas/subscriptions`.
-    #[arg(value_name = "PRODUCT[/MODEL]")]
-    spec: String,
+    /// `<product>` or `<product>/<pricing model>` (any letter case).
+    #[arg(value_name = "PRODUCT[/MODEL]", value_enum, ignore_case = true)]
+    spec: PolicyArg,
 
-    /// Where the software runs: `ec2`, `ecs`, `eks`, `agentcore` or `cross-account` (SaaS).
-    #[arg(long, value_name = "TARGET")]
-    target: String,
+    /// Where the software runs (any letter case).
+    #[arg(long, value_name = "TARGET", value_enum, ignore_case = true)]
+    target: TargetArg,
 
     /// The 12-digit id of the account the role is created in (ecs, eks, agentcore).
     #[arg(long, value_name = "ID")]
@@ -117,9 +120,9 @@ pub(crate) enum RoleFormat {
 #[derive(Args)]
 #[command(group(ArgGroup::new("required_actions").required(true).args(["product", "action"])))]
 struct CheckArgs {
-    /// The product type or pricing model whose actions to check: `saas`, `saas/subscriptions`, `ami/custom-metering`, ...
-    #[arg(long, value_name = "PRODUCT[/MODEL]")]
-    product: Option<String>,
+    /// The product type or pricing model whose actions to check (any letter case).
+    #[arg(long, value_name = "PRODUCT[/MODEL]", value_enum, ignore_case = true)]
+    product: Option<PolicyArg>,
 
     /// An action to check instead, e.g. `aws-marketplace:MeterUsage` or `MeterUsage`; repeat it or separate with commas.
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
@@ -180,7 +183,7 @@ impl From<marketplace_iam_policy::ReadError> for Unusable {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Policy { spec } => run_policy(&spec),
+        Command::Policy { spec } => run_policy(spec.0),
         Command::Check(args) => run_check(&args),
         Command::Role(args) => role::run(&args),
     };
@@ -193,34 +196,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// A product type or one of its pricing models, as named on the command line.
-pub(crate) fn parse_choice(spec: &str) -> Result<PolicyChoice, Unusable> {
-    spec.parse().map_err(|_| {
-        let mut known: Vec<String> = Vec::new();
-        for p in ProductType::ALL {
-            known.push(p.id().to_owned());
-            known.extend(p.pricing_models().iter().map(|m| m.id().to_owned()));
-        }
-        Unusable(format!(
-            "unknown product or pricing model `{spec}`; known: {}",
-            known.join(", ")
-        ))
-    })
-}
-
-/// A deployment target, as named on the command line.
-pub(crate) fn parse_target(target: &str) -> Result<DeploymentTarget, Unusable> {
-    target.parse().map_err(|_| {
-        let known: Vec<&str> = DeploymentTarget::ALL.iter().map(|t| t.id()).collect();
-        Unusable(format!(
-            "unknown target `{target}`; known: {}",
-            known.join(", ")
-        ))
-    })
-}
-
-fn run_policy(spec: &str) -> Result<u8, Unusable> {
-    let json = match parse_choice(spec)? {
+fn run_policy(choice: PolicyChoice) -> Result<u8, Unusable> {
+    let json = match choice {
         PolicyChoice::Product(p) => p.policy_json(),
         PolicyChoice::PricingModel(m) => match m.policy_json() {
             Some(json) => json,
@@ -239,8 +216,7 @@ fn run_policy(spec: &str) -> Result<u8, Unusable> {
 
 /// The actions to check, in the order asked, spelled as the catalog does.
 fn required_actions(args: &CheckArgs) -> Result<(Vec<String>, Option<PolicyChoice>), Unusable> {
-    if let Some(spec) = &args.product {
-        let choice = parse_choice(spec)?;
+    if let Some(PolicyArg(choice)) = args.product {
         let actions = choice
             .actions()
             .iter()

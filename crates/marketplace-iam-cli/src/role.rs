@@ -4,7 +4,7 @@ use marketplace_iam::RoleBuilder;
 use marketplace_iam_model::Parameter;
 use serde_json::{Value, json};
 
-use crate::{EXIT_ALLOWED, RoleArgs, RoleFormat, Unusable, output, parse_choice, parse_target};
+use crate::{EXIT_ALLOWED, RoleArgs, RoleFormat, Unusable, output};
 
 /// The parameters given on the command line, by their names in policies.toml.
 fn given(args: &RoleArgs) -> Vec<(Parameter, &str)> {
@@ -27,8 +27,8 @@ fn option(p: Parameter) -> String {
 }
 
 pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
-    let choice = parse_choice(&args.spec)?;
-    let target = parse_target(&args.target)?;
+    let choice = args.spec.0;
+    let target = args.target.0;
     let given = given(args);
     let mut builder = RoleBuilder::new(choice, target).map_err(|e| Unusable(e.to_string()))?;
     for (p, value) in &given {

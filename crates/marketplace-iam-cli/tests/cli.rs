@@ -112,7 +112,7 @@ fn unknown_product_is_unusable_and_lists_the_known_ones() {
     let dir = scratch("unknown-product");
     assert_unusable(
         &run(&["policy", "saas/yearly"], &dir),
-        "unknown product or pricing model `saas/yearly`; known: saas, saas/subscriptions",
+        "invalid value 'saas/yearly' for '<PRODUCT[/MODEL]>'\n  [possible values: saas, saas/subscriptions, ",
     );
     let role = write(&dir, "role.json", MARKETPLACE_STAR);
     assert_unusable(
@@ -120,7 +120,76 @@ fn unknown_product_is_unusable_and_lists_the_known_ones() {
             &["check", "--product", "desktop", role.to_str().unwrap()],
             &dir,
         ),
-        "unknown product or pricing model `desktop`",
+        "invalid value 'desktop' for '--product <PRODUCT[/MODEL]>'",
+    );
+}
+
+#[test]
+fn a_typo_gets_the_nearest_value() {
+    let dir = scratch("typo");
+    let out = run(&["policy", "saas/subscriptons"], &dir);
+    assert_unusable(&out, "invalid value 'saas/subscriptons'");
+    assert!(
+        stderr(&out).contains("tip: a similar value exists: 'saas/subscriptions'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["role", "saas", "--target", "crossaccount"], &dir);
+    assert_unusable(&out, "invalid value 'crossaccount' for '--target <TARGET>'");
+    assert!(
+        stderr(&out).contains("tip: a similar value exists: 'cross-account'"),
+        "{}",
+        stderr(&out)
+    );
+    write(&dir, "role.json", MARKETPLACE_STAR);
+    let out = run(
+        &["check", "--product", "ami/custom-meterin", "role.json"],
+        &dir,
+    );
+    assert_unusable(&out, "tip: a similar value exists: 'ami/custom-metering'");
+}
+
+#[test]
+fn help_lists_every_product_model_and_target() {
+    let dir = scratch("help");
+    let policy = run(&["policy", "--help"], &dir);
+    assert_eq!(code(&policy), 0);
+    let check = run(&["check", "--help"], &dir);
+    let role = run(&["role", "--help"], &dir);
+    for (help, with_targets) in [
+        (stdout(&policy), false),
+        (stdout(&check), false),
+        (stdout(&role), true),
+    ] {
+        assert!(help.contains("Possible values:"), "{help}");
+        for p in marketplace_iam::ProductType::ALL {
+            assert!(
+                help.contains(&format!("- {}:", p.id())),
+                "{} in\n{help}",
+                p.id()
+            );
+        }
+        for m in marketplace_iam::PricingModel::ALL {
+            assert!(
+                help.contains(&format!("- {}:", m.id())),
+                "{} in\n{help}",
+                m.id()
+            );
+        }
+        for t in marketplace_iam::DeploymentTarget::ALL {
+            assert_eq!(
+                help.contains(&format!("- {}:", t.id())),
+                with_targets,
+                "{} in\n{help}",
+                t.id()
+            );
+        }
+    }
+    // The short help lists them too.
+    let short = stdout(&run(&["role", "-h"], &dir));
+    assert!(
+        short.contains("[possible values: ec2, ecs, eks, agentcore, cross-account]"),
+        "{short}"
     );
 }
 
@@ -853,7 +922,7 @@ fn role_refuses_what_would_not_work() {
     );
     assert_unusable(
         &run(&["role", "saas", "--target", "moon"], &dir),
-        "unknown target `moon`",
+        "invalid value 'moon' for '--target <TARGET>'",
     );
     assert_unusable(
         &run(
