@@ -22,7 +22,7 @@ use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use marketplace_iam::PolicyChoice;
 use marketplace_iam_policy::{Context, PolicyFile, PolicySet, catalog_actions, check};
 
@@ -64,6 +64,19 @@ enum Command {
     /// Print a deployable role for a product type or pricing model on a target: its trust and permissions policies
     /// (json), or a CloudFormation template or Terraform configuration that creates it.
     Role(RoleArgs),
+    /// Print a shell completion script, which completes subcommands, options, and every product, pricing model and
+    /// target.
+    ///
+    /// bash: `marketplace-iam completions bash > ~/.local/share/bash-completion/completions/marketplace-iam`;
+    /// zsh: `marketplace-iam completions zsh > ~/.zfunc/_marketplace-iam` (with `~/.zfunc` in `fpath`);
+    /// fish: `marketplace-iam completions fish > ~/.config/fish/completions/marketplace-iam.fish`;
+    /// PowerShell: `marketplace-iam completions powershell >> $PROFILE`;
+    /// elvish: `marketplace-iam completions elvish >> ~/.config/elvish/rc.elv`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum, ignore_case = true)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Args)]
@@ -186,6 +199,7 @@ fn main() -> ExitCode {
         Command::Policy { spec } => run_policy(spec.0),
         Command::Check(args) => run_check(&args),
         Command::Role(args) => role::run(&args),
+        Command::Completions { shell } => run_completions(shell),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -194,6 +208,17 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_UNUSABLE)
         }
     }
+}
+
+/// The completion script, generated in memory first: clap_complete panics on a failed write, and a closed stdout
+/// must end the command quietly.
+fn run_completions(shell: clap_complete::Shell) -> Result<u8, Unusable> {
+    let mut script = Vec::new();
+    let mut command = Cli::command();
+    let name = command.get_name().to_owned();
+    clap_complete::generate(shell, &mut command, name, &mut script);
+    output::write_stdout(|out| out.write_all(&script))?;
+    Ok(EXIT_ALLOWED)
 }
 
 fn run_policy(choice: PolicyChoice) -> Result<u8, Unusable> {

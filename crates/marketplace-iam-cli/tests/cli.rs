@@ -936,3 +936,51 @@ fn role_refuses_what_would_not_work() {
         "needs no role",
     );
 }
+
+/// Every product type, pricing model and target of the `marketplace-iam` crate's data, by id.
+fn every_value() -> Vec<&'static str> {
+    let mut ids: Vec<&str> = marketplace_iam::ProductType::ALL
+        .iter()
+        .map(|p| p.id())
+        .collect();
+    ids.extend(marketplace_iam::PricingModel::ALL.iter().map(|m| m.id()));
+    ids.extend(
+        marketplace_iam::DeploymentTarget::ALL
+            .iter()
+            .map(|t| t.id()),
+    );
+    ids
+}
+
+#[test]
+fn completions_complete_every_product_model_and_target() {
+    let dir = scratch("completions");
+    let bash = run(&["completions", "bash"], &dir);
+    assert_eq!(code(&bash), 0, "{}", stderr(&bash));
+    let script = stdout(&bash);
+    assert!(script.contains("saas/subscriptions"), "{script}");
+    assert!(script.contains("cross-account"), "{script}");
+    assert!(script.contains("complete -F"), "{script}");
+    for shell in ["bash", "zsh", "fish"] {
+        let script = stdout(&run(&["completions", shell], &dir));
+        for value in every_value() {
+            assert!(script.contains(value), "{shell}: {value} missing");
+        }
+        for word in ["policy", "check", "role", "completions", "target", "gaad"] {
+            assert!(script.contains(word), "{shell}: {word} missing");
+        }
+    }
+    // clap_complete's PowerShell and Elvish scripts complete subcommands and options (not values).
+    for shell in ["powershell", "elvish"] {
+        let out = run(&["completions", shell], &dir);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let script = stdout(&out);
+        for word in ["check", "role", "completions", "--target", "--gaad"] {
+            assert!(script.contains(word), "{shell}: {word} missing");
+        }
+    }
+    assert_unusable(
+        &run(&["completions", "ksh"], &dir),
+        "invalid value 'ksh' for '<SHELL>'",
+    );
+}
