@@ -294,11 +294,9 @@ impl Reader<'_> {
 }
 
 impl Account {
-    /// Reads an export of `aws iam get-account-authorization-details`.
+    /// Reads an export of `aws iam get-account-authorization-details`, from standard input for `-`.
     pub(crate) fn read(path: &Path) -> Result<Account, Unusable> {
-        let file = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Unusable(format!("{file}: cannot read the file: {e}")))?;
+        let (file, bytes) = crate::input::read_bytes(path)?;
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             let (line, column) = line_col(
                 std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),

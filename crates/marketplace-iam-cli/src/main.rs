@@ -15,6 +15,7 @@
 
 mod choice;
 mod gaad;
+mod input;
 mod output;
 mod role;
 
@@ -24,7 +25,7 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use marketplace_iam::PolicyChoice;
-use marketplace_iam_policy::{Context, PolicyFile, PolicySet, catalog_actions, check};
+use marketplace_iam_policy::{Context, PolicySet, catalog_actions, check};
 
 use crate::choice::{PolicyArg, TargetArg};
 
@@ -141,15 +142,16 @@ struct CheckArgs {
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     action: Vec<String>,
 
-    /// The principal's identity policy documents (inline or managed), all together.
+    /// The principal's identity policy documents (inline or managed), all together; `-` reads one from standard
+    /// input.
     #[arg(value_name = "POLICY.json", required_unless_present = "gaad")]
     policies: Vec<PathBuf>,
 
-    /// The principal's permissions boundary.
+    /// The principal's permissions boundary (`-`: standard input).
     #[arg(long, value_name = "FILE")]
     boundary: Option<PathBuf>,
 
-    /// A service control policy that applies to the account (repeat for each).
+    /// A service control policy that applies to the account (repeat for each; `-`: standard input).
     #[arg(long, value_name = "FILE")]
     scp: Vec<PathBuf>,
 
@@ -163,7 +165,7 @@ struct CheckArgs {
     format: Format,
 
     /// The output of `aws iam get-account-authorization-details`: answer which users and roles of the account may
-    /// make the calls (attached managed, inline and group policies, permissions boundaries).
+    /// make the calls (attached managed, inline and group policies, permissions boundaries); `-`: standard input.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["policies", "boundary"])]
     gaad: Option<PathBuf>,
 }
@@ -184,12 +186,6 @@ pub(crate) struct Unusable(pub(crate) String);
 impl std::fmt::Display for Unusable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-impl From<marketplace_iam_policy::ReadError> for Unusable {
-    fn from(e: marketplace_iam_policy::ReadError) -> Self {
-        Unusable(e.to_string())
     }
 }
 
@@ -298,10 +294,18 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
             reason.map(|r| format!(" ({r})")).unwrap_or_default()
         ));
     }
+    input::stdin_at_most_once(
+        args.policies
+            .iter()
+            .map(|p| ("POLICY.json", p.as_path()))
+            .chain(args.boundary.iter().map(|p| ("--boundary", p.as_path())))
+            .chain(args.scp.iter().map(|p| ("--scp", p.as_path())))
+            .chain(args.gaad.iter().map(|p| ("--gaad", p.as_path()))),
+    )?;
     let scps = args
         .scp
         .iter()
-        .map(PolicyFile::read)
+        .map(|p| input::read_policy(p))
         .collect::<Result<Vec<_>, _>>()?;
 
     if let Some(path) = &args.gaad {
@@ -321,11 +325,11 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     let identity = args
         .policies
         .iter()
-        .map(PolicyFile::read)
+        .map(|p| input::read_policy(p))
         .collect::<Result<Vec<_>, _>>()?;
     let mut set = PolicySet::new(identity);
     if let Some(boundary) = &args.boundary {
-        set = set.with_boundary(PolicyFile::read(boundary)?);
+        set = set.with_boundary(input::read_policy(boundary)?);
     }
     for scp in scps {
         set = set.with_scp(scp);
@@ -344,6 +348,6 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
 
 impl From<io::Error> for Unusable {
     fn from(e: io::Error) -> Self {
-        Unusable(format!("cannot write the output: {e}"))
+        input::could_not_write(&e)
     }
 }

@@ -2,7 +2,7 @@
 //! errors they get for unusable input.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -35,6 +35,26 @@ fn run(args: &[&str], dir: &Path) -> Output {
         .env_remove("NO_COLOR")
         .output()
         .unwrap()
+}
+
+/// Runs the command with `input` on its standard input.
+fn run_with_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // The command may exit before reading (a usage error): a closed pipe here is not the test's failure.
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    child.wait_with_output().unwrap()
 }
 
 fn code(out: &Output) -> i32 {
@@ -391,7 +411,7 @@ fn other_unusable_input_exits_2() {
     write(&dir, "role.json", MARKETPLACE_STAR);
     assert_unusable(
         &run(&["check", "--product", "saas", "missing.json"], &dir),
-        "missing.json: cannot read the file",
+        "error: could not read `missing.json`: ",
     );
     assert_unusable(
         &run(
@@ -405,7 +425,7 @@ fn other_unusable_input_exits_2() {
             ],
             &dir,
         ),
-        "nope.json: cannot read the file",
+        "error: could not read `nope.json`: ",
     );
     assert_unusable(
         &run(
@@ -982,5 +1002,178 @@ fn completions_complete_every_product_model_and_target() {
     assert_unusable(
         &run(&["completions", "ksh"], &dir),
         "invalid value 'ksh' for '<SHELL>'",
+    );
+}
+
+#[test]
+fn io_errors_name_the_file_and_what_happened() {
+    let dir = scratch("io-errors");
+    write(&dir, "role.json", MARKETPLACE_STAR);
+    let out = run(&["check", "--product", "saas", "missing.json"], &dir);
+    assert_unusable(&out, "error: could not read `missing.json`: ");
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    // The operating system's words, whatever the platform calls them.
+    let os = std::fs::read(dir.join("missing.json"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(&os), "{err}");
+    for (args, file) in [
+        (
+            vec![
+                "check",
+                "--product",
+                "saas",
+                "role.json",
+                "--scp",
+                "scp.json",
+            ],
+            "scp.json",
+        ),
+        (
+            vec!["check", "--product", "saas", "--gaad", "account.json"],
+            "account.json",
+        ),
+        (vec!["check", "--product", "saas", "."], "."),
+    ] {
+        assert_unusable(
+            &run(&args, &dir),
+            &format!("error: could not read `{file}`: "),
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    let dir = scratch("closed-stdout");
+    for args in [
+        &["completions", "bash"][..],
+        &["policy", "saas"],
+        &["check", "--help"],
+        &[
+            "role",
+            "saas",
+            "--target",
+            "cross-account",
+            "--format",
+            "cloudformation",
+        ],
+    ] {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .current_dir(&dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before (or while) the command writes, as `| head -1` does.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+        assert_eq!(code(&out), 0, "{args:?}");
+    }
+}
+
+#[test]
+fn dash_reads_a_policy_from_stdin_once() {
+    let dir = scratch("stdin");
+    let out = run_with_stdin(
+        &[
+            "check",
+            "--product",
+            "saas/subscriptions",
+            "-",
+            "--format",
+            "json",
+        ],
+        &dir,
+        SUBSCRIPTIONS_ONLY_RESOLVE,
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["actions"][0]["decision"], "allow");
+    assert_eq!(report["actions"][0]["statements"][0]["policy"], "<stdin>");
+
+    // The boundary and an SCP may come from standard input too.
+    write(&dir, "role.json", MARKETPLACE_STAR);
+    let out = run_with_stdin(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "role.json",
+            "--boundary",
+            "-",
+            "--format",
+            "json",
+        ],
+        &dir,
+        SUBSCRIPTIONS_ONLY_RESOLVE,
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["actions"][1]["statements"][0]["kind"], "boundary");
+    assert_eq!(report["actions"][1]["statements"][0]["policy"], "<stdin>");
+    let out = run_with_stdin(
+        &["check", "--product", "saas", "role.json", "--scp", "-"],
+        &dir,
+        MARKETPLACE_STAR,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+
+    // Located as `<stdin>:line:col`.
+    assert_unusable(
+        &run_with_stdin(
+            &["check", "--product", "saas", "-"],
+            &dir,
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}\n",
+        ),
+        "error: <stdin>:4:24: Statement[0]: invalid JSON: trailing comma",
+    );
+
+    // Read once only: a second `-` is refused before anything is read.
+    assert_unusable(
+        &run_with_stdin(
+            &["check", "--product", "saas", "-", "--scp", "-"],
+            &dir,
+            MARKETPLACE_STAR,
+        ),
+        "`-` (standard input) is given 2 times (POLICY.json, --scp), but standard input can be read only once",
+    );
+    assert_unusable(
+        &run_with_stdin(
+            &["check", "--product", "saas", "-", "-"],
+            &dir,
+            MARKETPLACE_STAR,
+        ),
+        "`-` (standard input) is given 2 times (POLICY.json, POLICY.json)",
+    );
+
+    // An authorization-details export from standard input.
+    let export = std::fs::read_to_string(fixtures().join("gaad.json")).unwrap();
+    let out = run_with_stdin(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "--gaad",
+            "-",
+            "--format",
+            "json",
+        ],
+        &dir,
+        &export,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["verdict"], "allowed");
+    assert_unusable(
+        &run_with_stdin(
+            &["check", "--product", "saas", "--gaad", "-"],
+            &dir,
+            "{\"RoleDetailList\": [",
+        ),
+        "<stdin>:1:",
     );
 }

@@ -1,0 +1,104 @@
+//! The files named on the command line: `-` is standard input (read once, named `<stdin>` in messages), and an I/O
+//! error says which file and what happened.
+
+use std::io::{self, Read};
+use std::path::Path;
+
+use marketplace_iam_policy::{MAX_POLICY_FILE_BYTES, Policy, PolicyFile, ReadError};
+
+use crate::Unusable;
+
+/// How standard input is named in messages and reports (`<stdin>:4:24: ...`).
+pub(crate) const STDIN_NAME: &str = "<stdin>";
+
+/// Whether a file argument is `-`, standard input.
+pub(crate) fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The error for a file that could not be read: ``could not read `role.json`: No such file or directory (os error 2)``.
+pub(crate) fn could_not_read(path: &Path, e: &io::Error) -> Unusable {
+    if is_stdin(path) {
+        Unusable(format!("could not read standard input: {e}"))
+    } else {
+        Unusable(format!("could not read `{}`: {e}", path.display()))
+    }
+}
+
+/// The error for output that could not be written (a closed pipe is not one: see `output::write_stdout`).
+pub(crate) fn could_not_write(e: &io::Error) -> Unusable {
+    Unusable(format!("could not write to standard output: {e}"))
+}
+
+/// Reads standard input, refusing more than `limit` bytes (`what` says whose limit) after reading at most one more.
+fn read_stdin(limit: Option<(u64, &str)>) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let stdin = io::stdin().lock();
+    match limit {
+        Some((limit, what)) => {
+            stdin.take(limit + 1).read_to_end(&mut bytes)?;
+            if bytes.len() as u64 > limit {
+                return Err(io::Error::new(
+                    io::ErrorKind::FileTooLarge,
+                    format!(
+                        "it is larger than {} MiB, the limit for {what}",
+                        limit >> 20
+                    ),
+                ));
+            }
+        }
+        None => {
+            let mut stdin = stdin;
+            stdin.read_to_end(&mut bytes)?;
+        }
+    }
+    Ok(bytes)
+}
+
+/// Reads a whole file, or standard input for `-`; returns the name messages use for it.
+pub(crate) fn read_bytes(path: &Path) -> Result<(String, Vec<u8>), Unusable> {
+    if is_stdin(path) {
+        let bytes = read_stdin(None).map_err(|e| could_not_read(path, &e))?;
+        return Ok((STDIN_NAME.to_owned(), bytes));
+    }
+    let bytes = std::fs::read(path).map_err(|e| could_not_read(path, &e))?;
+    Ok((path.display().to_string(), bytes))
+}
+
+/// Reads and parses one policy document, from a file or from standard input for `-`.
+pub(crate) fn read_policy(path: &Path) -> Result<PolicyFile, Unusable> {
+    if is_stdin(path) {
+        let bytes = read_stdin(Some((MAX_POLICY_FILE_BYTES, "a policy document")))
+            .map_err(|e| could_not_read(path, &e))?;
+        let policy =
+            Policy::parse_bytes(STDIN_NAME, &bytes).map_err(|e| Unusable(e.to_string()))?;
+        return Ok(PolicyFile {
+            name: STDIN_NAME.to_owned(),
+            policy,
+        });
+    }
+    PolicyFile::read(path).map_err(|e| match e {
+        ReadError::Io { source, .. } => could_not_read(path, &source),
+        ReadError::Invalid(e) => Unusable(e.to_string()),
+    })
+}
+
+/// Refuses `-` given for more than one file argument: standard input can be read only once. `args` are the file
+/// arguments with the option that names each (`POLICY.json`, `--boundary`, ...).
+pub(crate) fn stdin_at_most_once<'a>(
+    args: impl IntoIterator<Item = (&'static str, &'a Path)>,
+) -> Result<(), Unusable> {
+    let given: Vec<&str> = args
+        .into_iter()
+        .filter(|(_, path)| is_stdin(path))
+        .map(|(option, _)| option)
+        .collect();
+    if given.len() > 1 {
+        return Err(Unusable(format!(
+            "`-` (standard input) is given {} times ({}), but standard input can be read only once: save all but one of the documents to files",
+            given.len(),
+            given.join(", ")
+        )));
+    }
+    Ok(())
+}
