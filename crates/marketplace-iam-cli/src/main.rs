@@ -16,6 +16,7 @@
 mod choice;
 mod gaad;
 mod input;
+mod list;
 mod output;
 mod role;
 
@@ -65,6 +66,13 @@ enum Command {
     /// Print a deployable role for a product type or pricing model on a target: its trust and permissions policies
     /// (json), or a CloudFormation template or Terraform configuration that creates it.
     Role(RoleArgs),
+    /// List the product types, pricing models (with their actions), actions and deployment targets (with their
+    /// parameters) this version knows.
+    List {
+        /// `text` for a person, `json` for tools (one object; see the README).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print a shell completion script, which completes subcommands, options, and every product, pricing model and
     /// target.
     ///
@@ -90,6 +98,18 @@ pub(crate) struct RoleArgs {
     #[arg(long, value_name = "TARGET", value_enum, ignore_case = true)]
     target: TargetArg,
 
+    #[command(flatten)]
+    parameters: ParameterArgs,
+
+    /// `json`: the trust and permissions policies with every parameter filled in (all are required);
+    /// `cloudformation` / `terraform`: the published template, with the parameters given as defaults.
+    #[arg(long, value_enum, default_value_t = RoleFormat::Json)]
+    format: RoleFormat,
+}
+
+/// The values of the trust policy's parameters (`role::parameter_options` maps them to policies.toml's names).
+#[derive(Args, Default)]
+pub(crate) struct ParameterArgs {
     /// The 12-digit id of the account the role is created in (ecs, eks, agentcore).
     #[arg(long, value_name = "ID")]
     account_id: Option<String>,
@@ -113,11 +133,6 @@ pub(crate) struct RoleArgs {
     /// The external ID the application presents, 2 to 1224 characters (cross-account).
     #[arg(long, value_name = "ID")]
     external_id: Option<String>,
-
-    /// `json`: the trust and permissions policies with every parameter filled in (all are required);
-    /// `cloudformation` / `terraform`: the published template, with the parameters given as defaults.
-    #[arg(long, value_enum, default_value_t = RoleFormat::Json)]
-    format: RoleFormat,
 }
 
 /// The output format of `role`.
@@ -170,7 +185,7 @@ struct CheckArgs {
     gaad: Option<PathBuf>,
 }
 
-/// The output format of `check`.
+/// The output format of `check` and `list`.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Text a person reads at a glance (coloured on a terminal unless NO_COLOR is set).
@@ -195,6 +210,7 @@ fn main() -> ExitCode {
         Command::Policy { spec } => run_policy(spec.0),
         Command::Check(args) => run_check(&args),
         Command::Role(args) => role::run(&args),
+        Command::List { format } => list::run(format),
         Command::Completions { shell } => run_completions(shell),
     };
     match result {

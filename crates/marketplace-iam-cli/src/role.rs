@@ -1,47 +1,78 @@
 //! `marketplace-iam role`: a deployable role for a product type or pricing model on a target.
 
-use marketplace_iam::RoleBuilder;
+use marketplace_iam::{DeploymentTarget, RoleBuilder};
 use marketplace_iam_model::Parameter;
 use serde_json::{Value, json};
 
-use crate::{EXIT_ALLOWED, RoleArgs, RoleFormat, Unusable, output};
+use crate::{EXIT_ALLOWED, ParameterArgs, RoleArgs, RoleFormat, Unusable, output};
 
-/// The parameters given on the command line, by their names in policies.toml.
-fn given(args: &RoleArgs) -> Vec<(Parameter, &str)> {
+/// Each trust-policy parameter by its name in policies.toml, the option that gives it, and the value given: the one
+/// place that maps the command line to `RoleBuilder`'s parameters.
+fn parameter_options(args: &ParameterArgs) -> [(&'static str, &'static str, Option<&str>); 6] {
     [
-        (Parameter::AccountId, &args.account_id),
-        (Parameter::OidcProvider, &args.oidc_provider),
-        (Parameter::Namespace, &args.namespace),
-        (Parameter::ServiceAccount, &args.service_account),
-        (Parameter::TrustedRoleArn, &args.trusted_role_arn),
-        (Parameter::ExternalId, &args.external_id),
+        ("AccountId", "--account-id", args.account_id.as_deref()),
+        (
+            "OidcProvider",
+            "--oidc-provider",
+            args.oidc_provider.as_deref(),
+        ),
+        ("Namespace", "--namespace", args.namespace.as_deref()),
+        (
+            "ServiceAccount",
+            "--service-account",
+            args.service_account.as_deref(),
+        ),
+        (
+            "TrustedRoleArn",
+            "--trusted-role-arn",
+            args.trusted_role_arn.as_deref(),
+        ),
+        ("ExternalId", "--external-id", args.external_id.as_deref()),
     ]
-    .into_iter()
-    .filter_map(|(p, v)| v.as_deref().map(|v| (p, v)))
-    .collect()
 }
 
-/// The command-line option of a parameter (`--account-id`).
-fn option(p: Parameter) -> String {
-    format!("--{}", p.variable().replace('_', "-"))
+/// The parameters given on the command line: name in policies.toml, option, value.
+fn given(args: &ParameterArgs) -> Vec<(&'static str, &'static str, &str)> {
+    parameter_options(args)
+        .into_iter()
+        .filter_map(|(name, option, value)| value.map(|v| (name, option, v)))
+        .collect()
+}
+
+/// The command-line option of a parameter named as in policies.toml (`AccountId` -> `--account-id`).
+fn option_of(name: &str) -> &str {
+    parameter_options(&ParameterArgs::default())
+        .into_iter()
+        .find(|(n, _, _)| *n == name)
+        .map_or(name, |(_, option, _)| option)
+}
+
+/// The parameters a target's trust policy takes: name in policies.toml and command-line option.
+pub(crate) fn target_parameters(target: DeploymentTarget) -> Vec<(&'static str, &'static str)> {
+    target
+        .parameters()
+        .iter()
+        .map(|&name| (name, option_of(name)))
+        .collect()
 }
 
 pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
     let choice = args.spec.0;
     let target = args.target.0;
-    let given = given(args);
+    let given = given(&args.parameters);
     let mut builder = RoleBuilder::new(choice, target).map_err(|e| Unusable(e.to_string()))?;
-    for (p, value) in &given {
-        if !target.parameters().contains(&p.name()) {
+    for &(name, option, value) in &given {
+        if !target.parameters().contains(&name) {
             return Err(Unusable(format!(
-                "{} does not apply to the {target} target; it takes {}",
-                option(*p),
+                "{option} does not apply to the {target} target; it takes {}",
                 options(target.parameters())
             )));
         }
-        p.check(value)
-            .map_err(|e| Unusable(format!("{}: {e}", option(*p))))?;
-        builder = builder.parameter(p.name(), *value);
+        if let Some(p) = Parameter::from_name(name) {
+            p.check(value)
+                .map_err(|e| Unusable(format!("{option}: {e}")))?;
+        }
+        builder = builder.parameter(name, value);
     }
     let text = match args.format {
         RoleFormat::Json => {
@@ -73,8 +104,7 @@ pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
 fn options(names: &[&str]) -> String {
     names
         .iter()
-        .filter_map(|n| Parameter::from_name(n))
-        .map(option)
+        .map(|n| option_of(n))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -99,7 +129,7 @@ fn template(
     format: RoleFormat,
     choice: marketplace_iam::PolicyChoice,
     target: marketplace_iam::DeploymentTarget,
-    given: &[(Parameter, &str)],
+    given: &[(&str, &str, &str)],
 ) -> Result<String, Unusable> {
     let policies = marketplace_iam_model::parse("policies.toml", marketplace_iam::POLICIES_TOML)
         .map_err(|e| {
@@ -115,20 +145,20 @@ fn template(
         .ok_or_else(|| Unusable(format!("no template for {choice} on {target}")))?;
     let inputs = deployment.inputs();
     let mut defaults = Vec::with_capacity(given.len());
-    for &(p, v) in given {
-        if inputs.contains(&p) {
-            defaults.push((p, v));
-        } else if p == Parameter::AccountId {
-            // The account id is not a template input: the deployment supplies it.
-            output::note(&format!(
-                "{} is not needed here: the template takes the account from the deployment",
-                option(p)
-            ));
-        } else {
-            return Err(Unusable(format!(
-                "{} is not an input of this template",
-                option(p)
-            )));
+    for &(name, option, value) in given {
+        match Parameter::from_name(name) {
+            Some(p) if inputs.contains(&p) => defaults.push((p, value)),
+            Some(Parameter::AccountId) => {
+                // The account id is not a template input: the deployment supplies it.
+                output::note(&format!(
+                    "{option} is not needed here: the template takes the account from the deployment"
+                ));
+            }
+            _ => {
+                return Err(Unusable(format!(
+                    "{option} is not an input of this template"
+                )));
+            }
         }
     }
     Ok(match format {

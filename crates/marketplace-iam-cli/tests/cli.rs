@@ -1177,3 +1177,112 @@ fn dash_reads_a_policy_from_stdin_once() {
         "<stdin>:1:",
     );
 }
+
+#[test]
+fn list_prints_what_the_command_knows() {
+    let dir = scratch("list");
+    let out = run(&["list"], &dir);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    for value in every_value() {
+        assert!(text.contains(value), "{value} in\n{text}");
+    }
+    for heading in [
+        "Product types",
+        "Pricing models",
+        "Actions",
+        "Deployment targets",
+    ] {
+        assert!(text.contains(heading), "{heading} in\n{text}");
+    }
+    assert!(
+        text.contains("saas/subscriptions               SaaS Subscriptions: ResolveCustomer, BatchMeterUsage\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ami/hourly-annual                AMI Hourly or annual: no policy ("),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("  aws-marketplace:GetEntitlements  Read ")),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "parameters: TrustedRoleArn (--trusted-role-arn), ExternalId (--external-id)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("products: ami; parameters: none"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no colour on a pipe");
+
+    let out = run(&["list", "--format", "json"], &dir);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("{\n  \"product_types\": ["),
+        "the documented key order"
+    );
+    let v = json(&out);
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["actions", "pricing_models", "product_types", "targets"]
+    );
+
+    let products = v["product_types"].as_array().unwrap();
+    assert_eq!(products.len(), marketplace_iam::ProductType::ALL.len());
+    assert_eq!(products[0]["id"], "saas");
+    assert_eq!(products[0]["name"], "SaaS");
+    assert_eq!(
+        products[0]["actions"],
+        serde_json::json!([
+            "aws-marketplace:ResolveCustomer",
+            "aws-marketplace:BatchMeterUsage",
+            "aws-marketplace:GetEntitlements"
+        ])
+    );
+    assert_eq!(products[0]["pricing_models"][0], "saas/subscriptions");
+
+    let models = v["pricing_models"].as_array().unwrap();
+    assert_eq!(models.len(), marketplace_iam::PricingModel::ALL.len());
+    let hourly = models
+        .iter()
+        .find(|m| m["id"] == "ami/hourly-annual")
+        .unwrap();
+    assert_eq!(hourly["product"], "ami");
+    assert_eq!(hourly["actions"], serde_json::json!([]));
+    assert!(hourly["no_policy"].is_string());
+    let custom = models
+        .iter()
+        .find(|m| m["id"] == "ami/custom-metering")
+        .unwrap();
+    assert_eq!(
+        custom["actions"],
+        serde_json::json!(["aws-marketplace:MeterUsage"])
+    );
+    assert!(custom["no_policy"].is_null());
+
+    let actions = v["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), marketplace_iam::Action::ALL.len());
+    let meter = actions
+        .iter()
+        .find(|a| a["name"] == "aws-marketplace:MeterUsage")
+        .unwrap();
+    assert_eq!(meter["access_level"], "Write");
+    assert!(!meter["purpose"].as_str().unwrap().is_empty());
+
+    let targets = v["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), marketplace_iam::DeploymentTarget::ALL.len());
+    let eks = targets.iter().find(|t| t["id"] == "eks").unwrap();
+    assert_eq!(eks["products"], serde_json::json!(["container"]));
+    assert_eq!(eks["instance_profile"], false);
+    assert!(!eks["signer"].as_str().unwrap().is_empty());
+    assert_eq!(
+        eks["parameters"][1],
+        serde_json::json!({"name": "OidcProvider", "option": "--oidc-provider"})
+    );
+    let ec2 = targets.iter().find(|t| t["id"] == "ec2").unwrap();
+    assert_eq!(ec2["parameters"], serde_json::json!([]));
+    assert_eq!(ec2["instance_profile"], true);
+}

@@ -1,0 +1,207 @@
+//! `marketplace-iam list`: the product types, pricing models, actions and deployment targets the command knows, all
+//! from the `marketplace-iam` crate's data (policies.toml), as text or as one JSON object.
+
+use std::io::{self, Write};
+
+use anstyle::Style;
+use marketplace_iam::{Action, DeploymentTarget, PricingModel, ProductType};
+use serde::Serialize;
+
+use crate::{EXIT_ALLOWED, Format, Unusable, output, role};
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+
+/// The whole answer; its JSON form is documented in the README ("`marketplace-iam list`").
+#[derive(Serialize)]
+struct Listing {
+    product_types: Vec<ProductEntry>,
+    pricing_models: Vec<ModelEntry>,
+    actions: Vec<ActionEntry>,
+    targets: Vec<TargetEntry>,
+}
+
+#[derive(Serialize)]
+struct ProductEntry {
+    id: &'static str,
+    name: &'static str,
+    actions: Vec<&'static str>,
+    pricing_models: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct ModelEntry {
+    id: &'static str,
+    name: &'static str,
+    product: &'static str,
+    /// Empty when the model needs no policy.
+    actions: Vec<&'static str>,
+    /// Why the model needs no policy; `null` when it has one.
+    no_policy: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct ActionEntry {
+    name: &'static str,
+    access_level: &'static str,
+    purpose: &'static str,
+}
+
+#[derive(Serialize)]
+struct TargetEntry {
+    id: &'static str,
+    name: &'static str,
+    products: Vec<&'static str>,
+    signer: &'static str,
+    instance_profile: bool,
+    parameters: Vec<ParameterEntry>,
+}
+
+#[derive(Serialize)]
+struct ParameterEntry {
+    name: &'static str,
+    option: &'static str,
+}
+
+fn action_names(actions: &[Action]) -> Vec<&'static str> {
+    actions.iter().map(|a| a.as_str()).collect()
+}
+
+fn listing() -> Listing {
+    Listing {
+        product_types: ProductType::ALL
+            .iter()
+            .map(|p| ProductEntry {
+                id: p.id(),
+                name: p.name(),
+                actions: action_names(p.actions()),
+                pricing_models: p.pricing_models().iter().map(|m| m.id()).collect(),
+            })
+            .collect(),
+        pricing_models: PricingModel::ALL
+            .iter()
+            .map(|m| ModelEntry {
+                id: m.id(),
+                name: m.name(),
+                product: m.product().id(),
+                actions: action_names(m.actions()),
+                no_policy: m.no_policy_reason(),
+            })
+            .collect(),
+        actions: Action::ALL
+            .iter()
+            .map(|a| ActionEntry {
+                name: a.as_str(),
+                access_level: a.access_level(),
+                purpose: a.purpose(),
+            })
+            .collect(),
+        targets: DeploymentTarget::ALL
+            .iter()
+            .map(|&t| TargetEntry {
+                id: t.id(),
+                name: t.name(),
+                products: t.serves().iter().map(|p| p.id()).collect(),
+                signer: t.signer(),
+                instance_profile: t.instance_profile(),
+                parameters: role::target_parameters(t)
+                    .into_iter()
+                    .map(|(name, option)| ParameterEntry { name, option })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The width of the widest of `ids`, to align the column after them.
+fn width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
+    ids.map(str::len).max().unwrap_or(0)
+}
+
+fn short(action: &str) -> &str {
+    action.strip_prefix("aws-marketplace:").unwrap_or(action)
+}
+
+fn text(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
+    writeln!(
+        out,
+        "{BOLD}Product types{BOLD:#} (`policy <id>`: the policy AWS documents for the product type)"
+    )?;
+    let w = width(l.product_types.iter().map(|p| p.id));
+    for p in &l.product_types {
+        let actions: Vec<&str> = p.actions.iter().map(|a| short(a)).collect();
+        writeln!(out, "  {:<w$}  {}: {}", p.id, p.name, actions.join(", "))?;
+    }
+
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{BOLD}Pricing models{BOLD:#} (`policy <id>`: least privilege for one model)"
+    )?;
+    let w = width(l.pricing_models.iter().map(|m| m.id));
+    for m in &l.pricing_models {
+        match m.no_policy {
+            Some(reason) => writeln!(
+                out,
+                "  {:<w$}  {}: no policy {DIM}({reason}){DIM:#}",
+                m.id, m.name
+            )?,
+            None => {
+                let actions: Vec<&str> = m.actions.iter().map(|a| short(a)).collect();
+                writeln!(out, "  {:<w$}  {}: {}", m.id, m.name, actions.join(", "))?;
+            }
+        }
+    }
+
+    writeln!(out)?;
+    writeln!(out, "{BOLD}Actions{BOLD:#}")?;
+    let w = width(l.actions.iter().map(|a| a.name));
+    let lw = width(l.actions.iter().map(|a| a.access_level));
+    for a in &l.actions {
+        writeln!(
+            out,
+            "  {:<w$}  {:<lw$}  {}",
+            a.name, a.access_level, a.purpose
+        )?;
+    }
+
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{BOLD}Deployment targets{BOLD:#} (`role <id> --target <target>`)"
+    )?;
+    let w = width(l.targets.iter().map(|t| t.id));
+    for t in &l.targets {
+        let parameters = if t.parameters.is_empty() {
+            "none".to_owned()
+        } else {
+            t.parameters
+                .iter()
+                .map(|p| format!("{} ({})", p.name, p.option))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        writeln!(out, "  {:<w$}  {}", t.id, t.name)?;
+        writeln!(
+            out,
+            "  {:<w$}  products: {}; parameters: {parameters}",
+            "",
+            t.products.join(", ")
+        )?;
+        writeln!(out, "  {:<w$}  {DIM}{}{DIM:#}", "", t.signer)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn run(format: Format) -> Result<u8, Unusable> {
+    let listing = listing();
+    match format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(&listing)
+                .map_err(|e| Unusable(format!("internal error: {e}")))?;
+            output::write_stdout(|out| writeln!(out, "{json}"))?;
+        }
+        Format::Text => output::write_stdout(|out| text(out, &listing))?,
+    }
+    Ok(EXIT_ALLOWED)
+}
