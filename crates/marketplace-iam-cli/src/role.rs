@@ -2,7 +2,8 @@
 
 use marketplace_iam::{DeploymentTarget, RoleBuilder};
 use marketplace_iam_model::Parameter;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::{EXIT_ALLOWED, ParameterArgs, RoleArgs, RoleFormat, Unusable, output};
 
@@ -83,15 +84,16 @@ pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
                 )),
                 other => Unusable(other.to_string()),
             })?;
-            let value = json!({
-                "policy": choice.id(),
-                "target": target.id(),
-                "signer": target.signer(),
-                "instance_profile": role.instance_profile,
-                "trust_policy": parse(&role.trust_policy)?,
-                "permissions_policy": parse(role.permissions_policy)?,
-            });
-            pretty(&value)?
+            let trust_policy = embedded(&role.trust_policy)?;
+            let permissions_policy = embedded(role.permissions_policy)?;
+            pretty(&RoleJson {
+                policy: choice.id(),
+                target: target.id(),
+                signer: target.signer(),
+                instance_profile: role.instance_profile,
+                trust_policy: &trust_policy,
+                permissions_policy: &permissions_policy,
+            })?
         }
         RoleFormat::Cloudformation | RoleFormat::Terraform => {
             template(args.format, choice, target, &given)?
@@ -109,18 +111,42 @@ fn options(names: &[&str]) -> String {
         .join(", ")
 }
 
-fn parse(json: &str) -> Result<Value, Unusable> {
-    serde_json::from_str(json).map_err(|e| {
+/// The indentation of the published documents (docs/policies/*.json), used for the whole `--format json` object.
+const INDENT: &str = "    ";
+
+/// `role --format json`: the role's documents keep the published text, so `Version` comes before `Statement` and
+/// every key stays where the published document has it (a `serde_json::Value` would sort the keys).
+#[derive(Serialize)]
+struct RoleJson<'a> {
+    policy: &'static str,
+    target: &'static str,
+    signer: &'static str,
+    instance_profile: bool,
+    trust_policy: &'a RawValue,
+    permissions_policy: &'a RawValue,
+}
+
+/// A published document as a member of the role object: its own text, indented one level deeper. A JSON document's
+/// line breaks are all whitespace between tokens (a string cannot hold a raw one), so indenting after each is safe.
+fn embedded(json: &str) -> Result<Box<RawValue>, Unusable> {
+    let indented = json.trim_end().replace('\n', &format!("\n{INDENT}"));
+    RawValue::from_string(indented).map_err(|e| {
         Unusable(format!(
             "internal error: a generated document is not JSON: {e}"
         ))
     })
 }
 
-fn pretty(value: &Value) -> Result<String, Unusable> {
-    serde_json::to_string_pretty(value)
-        .map(|s| s + "\n")
-        .map_err(|e| Unusable(format!("internal error: {e}")))
+fn pretty(value: &impl Serialize) -> Result<String, Unusable> {
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(INDENT.as_bytes());
+    value
+        .serialize(&mut serde_json::Serializer::with_formatter(
+            &mut out, formatter,
+        ))
+        .map_err(|e| Unusable(format!("internal error: {e}")))?;
+    out.push(b'\n');
+    String::from_utf8(out).map_err(|e| Unusable(format!("internal error: {e}")))
 }
 
 /// The published template of the deployment, rendered by the engine from the same policies.toml the runtime crate

@@ -1286,3 +1286,51 @@ fn list_prints_what_the_command_knows() {
     assert_eq!(ec2["parameters"], serde_json::json!([]));
     assert_eq!(ec2["instance_profile"], true);
 }
+
+#[test]
+fn role_json_keeps_the_published_key_order() {
+    let dir = scratch("role-order");
+    let out = run(
+        &[
+            "role",
+            "saas/subscriptions",
+            "--target",
+            "cross-account",
+            "--trusted-role-arn",
+            "arn:aws:iam::444455556666:role/app",
+            "--external-id",
+            "tenant-42",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "{\n    \"policy\": \"saas/subscriptions\",\n    \"target\": \"cross-account\",\n"
+        ),
+        "{text}"
+    );
+    // The permissions policy is the published text, key order and all, one level in.
+    let published = workspace_file("docs/policies/saas-subscriptions.json");
+    let embedded = format!(
+        "    \"permissions_policy\": {}\n}}\n",
+        published.trim_end().replace('\n', "\n    ")
+    );
+    assert!(text.ends_with(&embedded), "{text}");
+    // So is the trust policy, with the parameters filled in.
+    let trust = workspace_file("docs/trust-policies/cross-account.json")
+        .replace("${TrustedRoleArn}", "arn:aws:iam::444455556666:role/app")
+        .replace("${ExternalId}", "tenant-42");
+    let embedded = format!(
+        "    \"trust_policy\": {},\n",
+        trust.trim_end().replace('\n', "\n    ")
+    );
+    assert!(text.contains(&embedded), "{text}");
+    let version = text.find("\"Version\"").unwrap();
+    let statement = text.find("\"Statement\"").unwrap();
+    assert!(version < statement, "Version first: {text}");
+    // Still one JSON object.
+    let v = json(&out);
+    assert_eq!(v["permissions_policy"]["Version"], "2012-10-17");
+}
