@@ -1,6 +1,6 @@
 //! `marketplace-iam role`: a deployable role for a product type or pricing model on a target.
 
-use marketplace_iam::{DeploymentTarget, RoleBuilder};
+use marketplace_iam::{DeploymentTarget, RoleBuilder, RoleError};
 use marketplace_iam_model::Parameter;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -57,33 +57,50 @@ pub(crate) fn target_parameters(target: DeploymentTarget) -> Vec<(&'static str, 
         .collect()
 }
 
+/// `RoleBuilder`'s error in the command's words: parameters by their options.
+fn role_error(e: RoleError, target: DeploymentTarget) -> Unusable {
+    match e {
+        RoleError::Missing(names) => Unusable(format!(
+            "the {target} trust policy needs {}",
+            options(&names)
+        )),
+        RoleError::Unexpected { name, expected } => Unusable(if expected.is_empty() {
+            format!(
+                "{} does not apply to the {target} target, which takes no parameter",
+                option_of(&name)
+            )
+        } else {
+            format!(
+                "{} does not apply to the {target} target; it takes {}",
+                option_of(&name),
+                options(expected)
+            )
+        }),
+        other => Unusable(other.to_string()),
+    }
+}
+
+fn options(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| option_of(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
     let choice = args.spec.0;
     let target = args.target.0;
     let given = given(&args.parameters);
-    let mut builder = RoleBuilder::new(choice, target).map_err(|e| Unusable(e.to_string()))?;
-    for &(name, option, value) in &given {
-        if !target.parameters().contains(&name) {
-            return Err(Unusable(format!(
-                "{option} does not apply to the {target} target; it takes {}",
-                options(target.parameters())
-            )));
-        }
-        if let Some(p) = Parameter::from_name(name) {
-            p.check(value)
-                .map_err(|e| Unusable(format!("{option}: {e}")))?;
-        }
-        builder = builder.parameter(name, value);
-    }
+    let builder = RoleBuilder::new(choice, target).map_err(|e| role_error(e, target))?;
     let text = match args.format {
         RoleFormat::Json => {
-            let role = builder.build().map_err(|e| match e {
-                marketplace_iam::RoleError::Missing(names) => Unusable(format!(
-                    "the {target} trust policy needs {}",
-                    options(&names)
-                )),
-                other => Unusable(other.to_string()),
-            })?;
+            // RoleBuilder checks every value and which the target takes; its error is the one reported.
+            let role = given
+                .iter()
+                .fold(builder, |b, &(name, _, value)| b.parameter(name, value))
+                .build()
+                .map_err(|e| role_error(e, target))?;
             let trust_policy = embedded(&role.trust_policy)?;
             let permissions_policy = embedded(role.permissions_policy)?;
             pretty(&RoleJson {
@@ -101,14 +118,6 @@ pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
     };
     output::write_stdout(|out| out.write_all(text.as_bytes()))?;
     Ok(EXIT_ALLOWED)
-}
-
-fn options(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| option_of(n))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The indentation of the published documents (docs/policies/*.json), used for the whole `--format json` object.
@@ -173,7 +182,12 @@ fn template(
     let mut defaults = Vec::with_capacity(given.len());
     for &(name, option, value) in given {
         match Parameter::from_name(name) {
-            Some(p) if inputs.contains(&p) => defaults.push((p, value)),
+            Some(p) if inputs.contains(&p) => {
+                // A default the template's own AllowedPattern / validation would refuse is not written.
+                p.check(value)
+                    .map_err(|e| Unusable(format!("{option}: {e}")))?;
+                defaults.push((p, value));
+            }
             Some(Parameter::AccountId) => {
                 // The account id is not a template input: the deployment supplies it.
                 output::note(&format!(
@@ -193,4 +207,33 @@ fn template(
         }
         _ => marketplace_iam_model::iac::cloudformation_with_defaults(&deployment, &defaults),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn every_parameter_of_every_target_has_an_option_of_the_command() {
+        let cli = crate::Cli::command();
+        let role = cli.find_subcommand("role").unwrap();
+        let longs: Vec<String> = role
+            .get_arguments()
+            .filter_map(|a| a.get_long())
+            .map(|l| format!("--{l}"))
+            .collect();
+        for (_, option, _) in parameter_options(&ParameterArgs::default()) {
+            assert!(
+                longs.iter().any(|l| l == option),
+                "{option} is not an option of role"
+            );
+        }
+        for &target in DeploymentTarget::ALL {
+            for (name, option) in target_parameters(target) {
+                assert_ne!(name, option, "{target}: {name} has no option");
+            }
+        }
+    }
 }

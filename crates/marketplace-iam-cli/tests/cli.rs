@@ -933,12 +933,14 @@ fn role_refuses_what_would_not_work() {
                 "saas",
                 "--target",
                 "cross-account",
+                "--trusted-role-arn",
+                "arn:aws:iam::444455556666:role/app",
                 "--external-id",
                 "x",
             ],
             &dir,
         ),
-        "--external-id: ExternalId must be 2 to 1224 characters long, got 1",
+        "error: ExternalId must be 2 to 1224 characters long, got 1",
     );
     assert_unusable(
         &run(&["role", "saas", "--target", "moon"], &dir),
@@ -1333,4 +1335,101 @@ fn role_json_keeps_the_published_key_order() {
     // Still one JSON object.
     let v = json(&out);
     assert_eq!(v["permissions_policy"]["Version"], "2012-10-17");
+}
+
+#[test]
+fn role_parameters_are_checked_by_the_role_builder() {
+    let dir = scratch("role-builder");
+    let eks = |account: &str, provider: &str| {
+        run(
+            &[
+                "role",
+                "container",
+                "--target",
+                "eks",
+                "--account-id",
+                account,
+                "--oidc-provider",
+                provider,
+                "--namespace",
+                "metering",
+                "--service-account",
+                "meter",
+            ],
+            &dir,
+        )
+    };
+    // The library's messages, as its RoleBuilder reports them.
+    assert_unusable(
+        &eks("12345", "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE"),
+        "error: AccountId must be exactly 12 digits, got 5 characters",
+    );
+    assert_unusable(
+        &eks(
+            "111122223333",
+            "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE",
+        ),
+        "error: OidcProvider is written without https://",
+    );
+    assert_eq!(
+        code(&eks(
+            "111122223333",
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE"
+        )),
+        0
+    );
+    // Missing parameters are named by their options.
+    assert_unusable(
+        &run(&["role", "container", "--target", "eks"], &dir),
+        "the eks trust policy needs --account-id, --oidc-provider, --namespace, --service-account",
+    );
+    assert_unusable(
+        &run(
+            &[
+                "role",
+                "container",
+                "--target",
+                "ecs",
+                "--account-id",
+                "111122223333",
+                "--external-id",
+                "tenant-42",
+            ],
+            &dir,
+        ),
+        "--external-id does not apply to the ecs target; it takes --account-id",
+    );
+    // A template's defaults are checked before they are written into it.
+    assert_unusable(
+        &run(
+            &[
+                "role",
+                "saas",
+                "--target",
+                "cross-account",
+                "--format",
+                "cloudformation",
+                "--external-id",
+                "x",
+            ],
+            &dir,
+        ),
+        "--external-id: ExternalId must be 2 to 1224 characters long, got 1",
+    );
+    assert_unusable(
+        &run(
+            &[
+                "role",
+                "ami",
+                "--target",
+                "ec2",
+                "--format",
+                "terraform",
+                "--namespace",
+                "metering",
+            ],
+            &dir,
+        ),
+        "--namespace is not an input of this template",
+    );
 }
