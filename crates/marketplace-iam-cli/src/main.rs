@@ -8,6 +8,9 @@
 //! marketplace-iam role container/hourly-monthly --target eks --account-id 111122223333 \
 //!     --oidc-provider oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE --namespace metering --service-account meter
 //! marketplace-iam role saas/subscriptions --target cross-account --format cloudformation > role.json
+//! aws iam get-role-policy ... --query PolicyDocument | marketplace-iam check --product saas -
+//! marketplace-iam list [--format json]
+//! marketplace-iam completions bash > ~/.local/share/bash-completion/completions/marketplace-iam
 //! ```
 //!
 //! Exit codes: 0 every checked action is allowed unconditionally (with `--gaad`: at least one user or role may
