@@ -230,6 +230,9 @@ mod tests {
                 "{option} is not an option of role"
             );
         }
+        for p in Parameter::ALL {
+            assert_ne!(option_of(p.name()), p.name(), "{} has no option", p.name());
+        }
         for &target in DeploymentTarget::ALL {
             for (name, option) in target_parameters(target) {
                 assert_ne!(name, option, "{target}: {name} has no option");
