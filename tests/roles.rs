@@ -2,7 +2,7 @@
 //! pass the checks a security review of trust policies asks for.
 
 use marketplace_iam::{
-    DeploymentTarget, PolicyChoice, PricingModel, ProductType, RoleBuilder, RoleError,
+    DeploymentTarget, Parameter, PolicyChoice, PricingModel, ProductType, RoleBuilder, RoleError,
 };
 use marketplace_iam_tests::{read, root};
 use serde_json::Value;
@@ -122,9 +122,13 @@ fn every_served_policy_builds_a_role_on_each_of_its_targets_and_has_templates() 
             .filter(|t| t.serves().contains(&choice.product()))
         {
             let mut builder = RoleBuilder::new(choice, target).unwrap();
-            for name in target.parameters() {
-                let value = EXAMPLES.iter().find(|(n, _)| n == name).unwrap().1;
-                builder = builder.parameter(name, value);
+            for &parameter in target.parameters() {
+                let value = EXAMPLES
+                    .iter()
+                    .find(|(n, _)| *n == parameter.name())
+                    .unwrap()
+                    .1;
+                builder = builder.parameter(parameter, value);
             }
             let role = builder
                 .build()
@@ -173,8 +177,11 @@ fn the_role_builder_refuses_what_would_not_work() {
     ));
     let saas = || RoleBuilder::for_policy::<Saas>(DeploymentTarget::CrossAccount).unwrap();
     let err = saas()
-        .parameter("TrustedRoleArn", "arn:aws:iam::444455556666:role/app")
-        .parameter("ExternalId", "x")
+        .parameter(
+            Parameter::TrustedRoleArn,
+            "arn:aws:iam::444455556666:role/app",
+        )
+        .parameter(Parameter::ExternalId, "x")
         .build()
         .unwrap_err();
     assert_eq!(
@@ -182,8 +189,8 @@ fn the_role_builder_refuses_what_would_not_work() {
         "ExternalId must be 2 to 1224 characters long, got 1"
     );
     let err = saas()
-        .parameter("TrustedRoleArn", "*")
-        .parameter("ExternalId", "tenant-1")
+        .parameter(Parameter::TrustedRoleArn, "*")
+        .parameter(Parameter::ExternalId, "tenant-1")
         .build()
         .unwrap_err();
     assert!(
@@ -192,9 +199,12 @@ fn the_role_builder_refuses_what_would_not_work() {
         "{err}"
     );
     let err = saas()
-        .parameter("TrustedRoleArn", "arn:aws:iam::444455556666:role/app")
-        .parameter("ExternalId", "tenant-1")
-        .parameter("AccountId", "111122223333")
+        .parameter(
+            Parameter::TrustedRoleArn,
+            "arn:aws:iam::444455556666:role/app",
+        )
+        .parameter(Parameter::ExternalId, "tenant-1")
+        .parameter(Parameter::AccountId, "111122223333")
         .build()
         .unwrap_err();
     assert_eq!(
@@ -203,7 +213,7 @@ fn the_role_builder_refuses_what_would_not_work() {
     );
     let err = RoleBuilder::for_policy::<marketplace_iam::Container>(DeploymentTarget::Ecs)
         .unwrap()
-        .parameter("AccountId", "1111-2222-3333")
+        .parameter(Parameter::AccountId, "1111-2222-3333")
         .build()
         .unwrap_err();
     assert_eq!(
@@ -212,8 +222,11 @@ fn the_role_builder_refuses_what_would_not_work() {
     );
     // A value cannot smuggle JSON into the trust policy.
     let err = saas()
-        .parameter("TrustedRoleArn", "arn:aws:iam::444455556666:role/app")
-        .parameter("ExternalId", "a\",\"Effect\":\"Deny")
+        .parameter(
+            Parameter::TrustedRoleArn,
+            "arn:aws:iam::444455556666:role/app",
+        )
+        .parameter(Parameter::ExternalId, "a\",\"Effect\":\"Deny")
         .build()
         .unwrap_err();
     assert!(

@@ -64,7 +64,7 @@ fn the_generated_api_restates_policies_toml() {
     for (a, d) in Action::ALL.iter().zip(&policies.actions) {
         assert_eq!(a.as_str(), d.name);
         assert_eq!(a.purpose(), d.purpose);
-        assert_eq!(a.access_level(), d.access_level.as_str());
+        assert_eq!(a.access_level().as_str(), d.access_level.as_str());
     }
     for (p, d) in ProductType::ALL.iter().zip(&policies.products) {
         assert_eq!(p.id(), d.id);
@@ -108,31 +108,111 @@ fn parsing_matches_the_way_iam_does_and_round_trips() {
     assert!("saas/".parse::<PricingModel>().is_err());
 }
 
-#[test]
-fn grants_match_the_action_lists() {
-    for &p in ProductType::ALL {
-        for &a in Action::ALL {
-            assert_eq!(p.grants(a), p.actions().contains(&a), "{p} {a}");
+/// The actions a published document allows, read from the file itself (every statement's `Action`).
+fn published_actions(file: &str) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(&read(file)).unwrap();
+    let mut actions = Vec::new();
+    for statement in doc["Statement"].as_array().unwrap() {
+        assert_eq!(statement["Effect"], "Allow", "{file}");
+        match &statement["Action"] {
+            serde_json::Value::String(a) => actions.push(a.clone()),
+            serde_json::Value::Array(list) => {
+                actions.extend(list.iter().map(|a| a.as_str().unwrap().to_owned()))
+            }
+            other => panic!("{file}: Action is {other}"),
         }
     }
+    assert!(!actions.is_empty(), "{file} allows nothing");
+    actions
+}
+
+#[test]
+fn grants_are_what_the_published_documents_allow() {
+    let mut checked = 0;
+    for &p in ProductType::ALL {
+        let allowed = published_actions(&format!("docs/policies/{}.json", p.id()));
+        for &a in Action::ALL {
+            assert_eq!(
+                p.grants(a),
+                allowed.iter().any(|x| x == a.as_str()),
+                "{p} {a}"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, ProductType::ALL.len() * Action::ALL.len());
+    assert!(checked > 0);
+    // The one contrast the README shows.
     assert!(!ProductType::Ami.grants(Action::BatchMeterUsage));
 }
 
 #[test]
-fn markers_carry_their_policy() {
+fn markers_carry_the_published_policy() {
     use marketplace_iam::{Ami, AmiHourlyAnnual, IamAction, MeterUsage, Policy, SaasContracts};
-    assert_eq!(MeterUsage::ACTION, Action::MeterUsage);
-    assert_eq!(Ami::PRODUCT, ProductType::Ami);
-    assert_eq!(Ami::PRICING_MODEL, None);
-    assert_eq!(Ami::POLICY_JSON, Some(ProductType::Ami.policy_json()));
+    assert_eq!(MeterUsage::NAME, "aws-marketplace:MeterUsage");
+    assert_eq!(
+        MeterUsage::ACCESS_LEVEL.as_str(),
+        marketplace_iam_model::catalog::lookup(MeterUsage::NAME)
+            .unwrap()
+            .access_level
+            .as_str()
+    );
+    assert_eq!(Ami::SPEC.product_id(), "ami");
+    assert_eq!(Ami::SPEC.pricing_model_id(), None);
+    assert_eq!(
+        Ami::POLICY_JSON,
+        Some(read("docs/policies/ami.json").as_str())
+    );
     assert_eq!(
         SaasContracts::ACTIONS,
-        &[Action::ResolveCustomer, Action::GetEntitlements]
+        published_actions("docs/policies/saas-contracts.json")
     );
-    assert_eq!(
-        SaasContracts::PRICING_MODEL,
-        Some(PricingModel::SaasContracts)
+    assert_eq!(SaasContracts::SPEC.id(), "saas/contracts");
+    assert_eq!(SaasContracts::SPEC.pricing_model_id(), Some("contracts"));
+    // A model that makes no call has no published document and no action.
+    assert!(
+        !marketplace_iam_tests::root()
+            .join("docs/policies/ami-hourly-annual.json")
+            .exists()
     );
     assert_eq!(AmiHourlyAnnual::POLICY_JSON, None);
-    assert_eq!(AmiHourlyAnnual::ACTIONS, &[] as &[Action]);
+    assert!(AmiHourlyAnnual::ACTIONS.is_empty());
+    assert!(AmiHourlyAnnual::SPEC.no_policy_reason().is_some());
+}
+
+#[test]
+fn specs_are_what_policies_toml_says() {
+    let policies = engine();
+    for (t, d) in marketplace_iam::DeploymentTarget::ALL
+        .iter()
+        .zip(&policies.targets)
+    {
+        let spec = t.spec();
+        assert_eq!(spec.id(), d.id);
+        assert_eq!(
+            spec.trust_policy_template(),
+            read(&format!("docs/trust-policies/{}.json", d.id))
+        );
+        let names: Vec<&str> = spec.parameters().iter().map(|p| p.name()).collect();
+        let declared: Vec<&str> = d.trust.parameters().iter().map(|p| p.name()).collect();
+        assert_eq!(names, declared, "{t}");
+        assert_eq!(
+            spec.serves(),
+            d.serves.iter().map(String::as_str).collect::<Vec<_>>()
+        );
+    }
+    assert_eq!(
+        marketplace_iam::DeploymentTarget::ALL.len(),
+        policies.targets.len()
+    );
+    for &p in ProductType::ALL {
+        let targets: Vec<&str> = p.spec().targets().iter().map(|t| t.id()).collect();
+        let product = policies.product(p.id()).unwrap();
+        let declared: Vec<&str> = policies
+            .targets_of(product)
+            .map(|t| t.id.as_str())
+            .collect();
+        assert_eq!(targets, declared, "{p}");
+        assert!(!targets.is_empty(), "{p} runs nowhere");
+    }
 }

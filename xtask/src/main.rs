@@ -4,7 +4,7 @@
 //! - `cargo xtask gen-docs` regenerates every generated file from policies.toml and the AWS catalog data:
 //!   `docs/policies/*.json`, `docs/permissions.md` and the catalog table of the engine.
 //! - `cargo xtask gen-docs --check` writes nothing and fails, naming each stale file, if any is out of date.
-//! - `cargo xtask bench-expand [--compile] [SIZES...]` times the compile-time expansion on synthetic files.
+//! - `cargo xtask bench-expand [SIZES...]` times the compile-time expansion on synthetic files.
 //! - `cargo xtask policy-corpus --count N --seed S --out FILE` writes random policies with the `aws-marketplace`
 //!   actions our checker says each allows, for the differential test against parliament (`.ci/run`).
 //! - `cargo run --release -p xtask -- bench-checker` times the policy checker (see docs/BENCHMARKS.md and
@@ -42,9 +42,6 @@ enum Task {
         /// Numbers of actions.
         #[arg(default_values_t = [100, 1_000, 10_000])]
         sizes: Vec<usize>,
-        /// Also compile the generated code (a cold `cargo build` per size).
-        #[arg(long)]
-        compile: bool,
     },
     /// Write random policies (JSON lines) with the aws-marketplace actions our checker says each allows.
     PolicyCorpus {
@@ -107,7 +104,7 @@ fn main() -> ExitCode {
             out,
         } => report(bench_checker::run(&out, policies, gaad_mb, seed)),
         Task::E2e { args } => e2e(&args),
-        Task::BenchExpand { sizes, compile } => match bench_expand::run(&sizes, compile) {
+        Task::BenchExpand { sizes } => match bench_expand::run(&sizes) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -92,7 +92,7 @@ fn listing() -> Listing {
             .iter()
             .map(|a| ActionEntry {
                 name: a.as_str(),
-                access_level: a.access_level(),
+                access_level: a.access_level().as_str(),
                 purpose: a.purpose(),
             })
             .collect(),
@@ -106,7 +106,10 @@ fn listing() -> Listing {
                 instance_profile: t.instance_profile(),
                 parameters: role::target_parameters(t)
                     .into_iter()
-                    .map(|(name, option)| ParameterEntry { name, option })
+                    .map(|(parameter, option)| ParameterEntry {
+                        name: parameter.name(),
+                        option,
+                    })
                     .collect(),
             })
             .collect(),

@@ -1,78 +1,92 @@
 //! `marketplace-iam role`: a deployable role for a product type or pricing model on a target.
 
-use marketplace_iam::{DeploymentTarget, RoleBuilder, RoleError};
-use marketplace_iam_model::Parameter;
+use marketplace_iam::{DeploymentTarget, Parameter, RoleBuilder, RoleError};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::{EXIT_ALLOWED, ParameterArgs, RoleArgs, RoleFormat, Unusable, output};
 
-/// Each trust-policy parameter by its name in policies.toml, the option that gives it, and the value given: the one
-/// place that maps the command line to `RoleBuilder`'s parameters.
-fn parameter_options(args: &ParameterArgs) -> [(&'static str, &'static str, Option<&str>); 6] {
+/// Each trust-policy parameter, the option that gives it, and the value given: the one place that maps the command
+/// line to `RoleBuilder`'s parameters.
+fn parameter_options(args: &ParameterArgs) -> [(Parameter, &'static str, Option<&str>); 6] {
     [
-        ("AccountId", "--account-id", args.account_id.as_deref()),
         (
-            "OidcProvider",
+            Parameter::AccountId,
+            "--account-id",
+            args.account_id.as_deref(),
+        ),
+        (
+            Parameter::OidcProvider,
             "--oidc-provider",
             args.oidc_provider.as_deref(),
         ),
-        ("Namespace", "--namespace", args.namespace.as_deref()),
         (
-            "ServiceAccount",
+            Parameter::Namespace,
+            "--namespace",
+            args.namespace.as_deref(),
+        ),
+        (
+            Parameter::ServiceAccount,
             "--service-account",
             args.service_account.as_deref(),
         ),
         (
-            "TrustedRoleArn",
+            Parameter::TrustedRoleArn,
             "--trusted-role-arn",
             args.trusted_role_arn.as_deref(),
         ),
-        ("ExternalId", "--external-id", args.external_id.as_deref()),
+        (
+            Parameter::ExternalId,
+            "--external-id",
+            args.external_id.as_deref(),
+        ),
     ]
 }
 
-/// The parameters given on the command line: name in policies.toml, option, value.
-fn given(args: &ParameterArgs) -> Vec<(&'static str, &'static str, &str)> {
+/// The parameters given on the command line: parameter, option, value.
+fn given(args: &ParameterArgs) -> Vec<(Parameter, &'static str, &str)> {
     parameter_options(args)
         .into_iter()
-        .filter_map(|(name, option, value)| value.map(|v| (name, option, v)))
+        .filter_map(|(parameter, option, value)| value.map(|v| (parameter, option, v)))
         .collect()
 }
 
-/// The command-line option of a parameter named as in policies.toml (`AccountId` -> `--account-id`).
-fn option_of(name: &str) -> &str {
+/// The command-line option of a parameter (`AccountId` -> `--account-id`).
+fn option_of(parameter: Parameter) -> &'static str {
     parameter_options(&ParameterArgs::default())
         .into_iter()
-        .find(|(n, _, _)| *n == name)
-        .map_or(name, |(_, option, _)| option)
+        .find(|(p, _, _)| *p == parameter)
+        .map_or(parameter.name(), |(_, option, _)| option)
 }
 
-/// The parameters a target's trust policy takes: name in policies.toml and command-line option.
-pub(crate) fn target_parameters(target: DeploymentTarget) -> Vec<(&'static str, &'static str)> {
+/// The parameters a target's trust policy takes: parameter and command-line option.
+pub(crate) fn target_parameters(target: DeploymentTarget) -> Vec<(Parameter, &'static str)> {
     target
         .parameters()
         .iter()
-        .map(|&name| (name, option_of(name)))
+        .map(|&p| (p, option_of(p)))
         .collect()
 }
 
 /// `RoleBuilder`'s error in the command's words: parameters by their options.
 fn role_error(e: RoleError, target: DeploymentTarget) -> Unusable {
     match e {
-        RoleError::Missing(names) => Unusable(format!(
+        RoleError::Missing(missing) => Unusable(format!(
             "the {target} trust policy needs {}",
-            options(&names)
+            options(&missing)
         )),
-        RoleError::Unexpected { name, expected } => Unusable(if expected.is_empty() {
+        RoleError::Unexpected {
+            parameter,
+            expected,
+        } => Unusable(if expected.is_empty() {
             format!(
                 "{} does not apply to the {target} target, which takes no parameter",
-                option_of(&name)
+                option_of(parameter)
             )
         } else {
             format!(
                 "{} does not apply to the {target} target; it takes {}",
-                option_of(&name),
+                option_of(parameter),
                 options(expected)
             )
         }),
@@ -80,10 +94,10 @@ fn role_error(e: RoleError, target: DeploymentTarget) -> Unusable {
     }
 }
 
-fn options(names: &[&str]) -> String {
-    names
+fn options(parameters: &[Parameter]) -> String {
+    parameters
         .iter()
-        .map(|n| option_of(n))
+        .map(|&p| option_of(p))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -98,7 +112,9 @@ pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
             // RoleBuilder checks every value and which the target takes; its error is the one reported.
             let role = given
                 .iter()
-                .fold(builder, |b, &(name, _, value)| b.parameter(name, value))
+                .fold(builder, |b, &(parameter, _, value)| {
+                    b.parameter(parameter, value)
+                })
                 .build()
                 .map_err(|e| role_error(e, target))?;
             let trust_policy = embedded(&role.trust_policy)?;
@@ -164,7 +180,7 @@ fn template(
     format: RoleFormat,
     choice: marketplace_iam::PolicyChoice,
     target: marketplace_iam::DeploymentTarget,
-    given: &[(&str, &str, &str)],
+    given: &[(Parameter, &str, &str)],
 ) -> Result<String, Unusable> {
     let policies = marketplace_iam_model::parse("policies.toml", marketplace_iam::POLICIES_TOML)
         .map_err(|e| {
@@ -180,15 +196,15 @@ fn template(
         .ok_or_else(|| Unusable(format!("no template for {choice} on {target}")))?;
     let inputs = deployment.inputs();
     let mut defaults = Vec::with_capacity(given.len());
-    for &(name, option, value) in given {
-        match Parameter::from_name(name) {
+    for &(parameter, option, value) in given {
+        match marketplace_iam_model::Parameter::from_name(parameter.name()) {
             Some(p) if inputs.contains(&p) => {
                 // A default the template's own AllowedPattern / validation would refuse is not written.
                 p.check(value)
                     .map_err(|e| Unusable(format!("{option}: {e}")))?;
                 defaults.push((p, value));
             }
-            Some(Parameter::AccountId) => {
+            Some(marketplace_iam_model::Parameter::AccountId) => {
                 // The account id is not a template input: the deployment supplies it.
                 output::note(&format!(
                     "{option} is not needed here: the template takes the account from the deployment"
@@ -230,12 +246,16 @@ mod tests {
                 "{option} is not an option of role"
             );
         }
-        for p in Parameter::ALL {
-            assert_ne!(option_of(p.name()), p.name(), "{} has no option", p.name());
+        for &p in Parameter::ALL {
+            assert_ne!(option_of(p), p.name(), "{p} has no option");
         }
         for &target in DeploymentTarget::ALL {
-            for (name, option) in target_parameters(target) {
-                assert_ne!(name, option, "{target}: {name} has no option");
+            for (parameter, option) in target_parameters(target) {
+                assert_ne!(
+                    parameter.name(),
+                    option,
+                    "{target}: {parameter} has no option"
+                );
             }
         }
     }

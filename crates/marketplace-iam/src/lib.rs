@@ -83,11 +83,53 @@
 
 #![forbid(unsafe_code)]
 
+// The expansions of `policies!` name the vocabulary by `::marketplace_iam::...`, here as in a seller's crate.
+extern crate self as marketplace_iam;
+
 /// Expands a policies.toml into the typed API this crate exposes (see the crate documentation).
 ///
-/// This crate invokes it once on the project's policies.toml; call it yourself only to generate the same API from
-/// your own file: `marketplace_iam::policies!(path = "policies.toml");`.
+/// This crate invokes it once on the project's policies.toml. A seller invokes it on their own file, in their own
+/// crate, to get the same API for their own products: `marketplace_iam::policies!(path = "policies.toml");`. The
+/// generated types implement this crate's traits ([`Policy`], [`Grants`]) and use its action markers
+/// ([`actions`]), so they work with [`require!`], `marketplace-iam-sdk`'s clients and `RoleBuilder`.
+///
+/// Arguments (each optional, separated by commas):
+///
+/// - `path = "config/policies.toml"`: the file, relative to the invoking crate's `Cargo.toml` (default
+///   `policies.toml`); editing it rebuilds the crate.
+/// - `source = "..."`: inline TOML instead of a file (for tests).
+/// - `crate = some::path`: where this crate is, for a crate that re-exports it (default `::marketplace_iam`), as
+///   serde's `#[serde(crate = "...")]`.
 pub use marketplace_iam_macros::policies;
+
+mod vocabulary;
+
+pub use vocabulary::{
+    AccessLevel, GrantedTo, Grants, IamAction, Parameter, ParseError, Policy, PolicySpec,
+    TargetSpec, ValueKind,
+};
+
+/// One marker type per action of AWS's catalog, by IAM prefix, for bounds such as `P: Grants<A>`.
+///
+/// The actions a policies.toml declares are also re-exported where it is expanded (this crate's root for its own
+/// file: [`BatchMeterUsage`] is [`actions::aws_marketplace::BatchMeterUsage`]).
+///
+/// ```
+/// use marketplace_iam::IamAction;
+/// use marketplace_iam::actions::aws_marketplace::StartChangeSet;
+///
+/// assert_eq!(StartChangeSet::NAME, "aws-marketplace:StartChangeSet");
+/// assert_eq!(StartChangeSet::ACCESS_LEVEL, marketplace_iam::AccessLevel::Write);
+/// ```
+pub mod actions {
+    marketplace_iam_macros::__catalog!();
+
+    /// Where a broken policies.toml's actions that are not in AWS's catalog point, while its errors are reported.
+    #[doc(hidden)]
+    pub mod __unknown {
+        pub use crate::__private::UnknownAction;
+    }
+}
 
 policies!();
 
@@ -116,10 +158,83 @@ macro_rules! require {
     };
 }
 
+/// `Serialize` and `Deserialize` of a generated enum by its id, with the `serde` feature; nothing without it.
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __serde_by_id {
+    ($ty:ident, $id:ident) => {
+        impl $crate::__private::serde::Serialize for $ty {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.$id())
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::__private::FromStrVisitor::<$ty>(
+                    ::core::marker::PhantomData,
+                ))
+            }
+        }
+    };
+}
+
+/// `Serialize` and `Deserialize` of a generated enum by its id, with the `serde` feature; nothing without it.
+#[cfg(not(feature = "serde"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __serde_by_id {
+    ($ty:ident, $id:ident) => {};
+}
+
 #[doc(hidden)]
 pub mod __private {
     pub use marketplace_iam_macros::__require as require;
 
+    #[cfg(feature = "serde")]
+    pub use serde;
+
     /// Compiles only where `P: Grants<A>` holds; `require!` calls it.
     pub const fn granted<P: crate::Grants<A>, A: crate::IamAction>() {}
+
+    /// Only `policies!` implements [`Policy`](crate::Policy): its data and its grants come from one validated file.
+    pub trait Sealed {}
+
+    /// The action marker of a name a broken policies.toml declares that is not in AWS's catalog: it keeps the user's
+    /// code free of secondary errors while the file's own errors are reported.
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+    pub struct UnknownAction;
+
+    impl crate::vocabulary::sealed::Action for UnknownAction {}
+
+    impl crate::IamAction for UnknownAction {
+        const NAME: &'static str = "";
+        const ACCESS_LEVEL: crate::AccessLevel = crate::AccessLevel::Read;
+    }
+
+    /// Deserializes a value by its `FromStr`.
+    #[cfg(feature = "serde")]
+    pub struct FromStrVisitor<T>(pub core::marker::PhantomData<T>);
+
+    #[cfg(feature = "serde")]
+    impl<T> serde::de::Visitor<'_> for FromStrVisitor<T>
+    where
+        T: core::str::FromStr<Err = crate::ParseError>,
+    {
+        type Value = T;
+
+        fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            f.write_str("an id from policies.toml as a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+            s.parse().map_err(E::custom)
+        }
+    }
 }

@@ -1,14 +1,13 @@
-//! Deployable roles: a product type or pricing model's policy on a [`DeploymentTarget`], with the target's trust
+//! Deployable roles: a product type or pricing model's policy on a deployment target, with the target's trust
 //! policy filled in from validated parameters (feature `roles`).
 
 use std::fmt;
 use std::str::FromStr;
 
-use marketplace_iam_model::Parameter;
+use crate::{Parameter, ParseError, Policy, PolicySpec, PricingModel, ProductType, TargetSpec};
 
-use crate::{DeploymentTarget, ParseError, Policy, PricingModel, ProductType};
-
-/// Whose permissions a role gets: a product type's policy or a pricing model's.
+/// Whose permissions a role gets: one of this crate's product types or pricing models, chosen at run time (for
+/// your own `policies!` types, pass their `spec()` or use [`RoleBuilder::for_policy`]).
 ///
 /// ```
 /// use marketplace_iam::{PolicyChoice, PricingModel, ProductType};
@@ -28,17 +27,20 @@ pub enum PolicyChoice {
 }
 
 impl PolicyChoice {
-    /// The choice a marker type stands for.
+    /// Every product type and pricing model, each product type followed by its pricing models.
     ///
     /// ```
-    /// use marketplace_iam::{PolicyChoice, ProductType, Saas};
-    /// assert_eq!(PolicyChoice::of::<Saas>(), PolicyChoice::Product(ProductType::Saas));
+    /// let ids: Vec<String> = marketplace_iam::PolicyChoice::all().map(|c| c.to_string()).collect();
+    /// assert_eq!(ids[..2], ["saas", "saas/subscriptions"]);
     /// ```
-    pub fn of<P: Policy>() -> Self {
-        match P::PRICING_MODEL {
-            Some(m) => PolicyChoice::PricingModel(m),
-            None => PolicyChoice::Product(P::PRODUCT),
-        }
+    pub fn all() -> impl Iterator<Item = PolicyChoice> {
+        ProductType::ALL.iter().flat_map(|&p| {
+            std::iter::once(PolicyChoice::Product(p)).chain(
+                p.pricing_models()
+                    .iter()
+                    .map(|&m| PolicyChoice::PricingModel(m)),
+            )
+        })
     }
 
     /// The product type.
@@ -51,10 +53,12 @@ impl PolicyChoice {
 
     /// `saas` or `saas/subscriptions`.
     pub fn id(self) -> &'static str {
-        match self {
-            PolicyChoice::Product(p) => p.id(),
-            PolicyChoice::PricingModel(m) => m.id(),
-        }
+        self.spec().id()
+    }
+
+    /// Display name (`SaaS Subscriptions`).
+    pub fn name(self) -> &'static str {
+        self.spec().name()
     }
 
     /// The actions the policy grants (empty for a pricing model that makes no call).
@@ -67,10 +71,21 @@ impl PolicyChoice {
 
     /// The permissions policy, or `None` for a pricing model that makes no call.
     pub fn policy_json(self) -> Option<&'static str> {
+        self.spec().policy_json()
+    }
+
+    /// Everything policies.toml says about the policy.
+    pub fn spec(self) -> &'static PolicySpec {
         match self {
-            PolicyChoice::Product(p) => Some(p.policy_json()),
-            PolicyChoice::PricingModel(m) => m.policy_json(),
+            PolicyChoice::Product(p) => p.spec(),
+            PolicyChoice::PricingModel(m) => m.spec(),
         }
+    }
+}
+
+impl From<PolicyChoice> for &'static PolicySpec {
+    fn from(choice: PolicyChoice) -> Self {
+        choice.spec()
     }
 }
 
@@ -95,11 +110,12 @@ impl FromStr for PolicyChoice {
 
 /// A role ready to deploy: its trust policy with every parameter filled in, and its permissions policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Role {
     /// Where it is used.
-    pub target: DeploymentTarget,
+    pub target: &'static TargetSpec,
     /// Whose policy it has.
-    pub choice: PolicyChoice,
+    pub policy: &'static PolicySpec,
     /// The trust policy (who may assume the role).
     pub trust_policy: String,
     /// The permissions policy, byte for byte the published document.
@@ -110,70 +126,77 @@ pub struct Role {
 
 /// Why a role could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RoleError {
     /// The target does not run that product type's software.
     NotServed {
         /// The target.
-        target: DeploymentTarget,
-        /// The product type.
-        product: ProductType,
+        target: &'static TargetSpec,
+        /// The policy, whose `targets()` are the ones that do.
+        policy: &'static PolicySpec,
     },
     /// The pricing model makes no call, so it needs no role.
     NoPolicy {
-        /// The model.
-        model: PricingModel,
+        /// The model's policy.
+        policy: &'static PolicySpec,
         /// Why it needs none.
         reason: &'static str,
     },
     /// Parameters the target's trust policy needs were not given.
-    Missing(Vec<&'static str>),
+    Missing(Vec<Parameter>),
     /// A parameter the target's trust policy does not use was given.
     Unexpected {
-        /// Its name.
-        name: String,
+        /// The parameter.
+        parameter: Parameter,
         /// The ones the target uses.
-        expected: &'static [&'static str],
+        expected: &'static [Parameter],
     },
     /// A parameter's value is not valid.
     Invalid {
-        /// What is wrong.
+        /// The parameter.
+        parameter: Parameter,
+        /// What is wrong, and what a valid value looks like.
         message: String,
     },
 }
 
 impl fmt::Display for RoleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |items: &mut dyn Iterator<Item = String>| items.collect::<Vec<_>>().join(", ");
         match self {
-            RoleError::NotServed { target, product } => {
-                let serves: Vec<String> = DeploymentTarget::ALL
-                    .iter()
-                    .filter(|t| t.serves().contains(product))
-                    .map(|t| t.to_string())
-                    .collect();
-                write!(
-                    f,
-                    "the {} target does not run {} products; their targets are: {}",
-                    target,
-                    product.name(),
-                    serves.join(", ")
-                )
+            RoleError::NotServed { target, policy } => write!(
+                f,
+                "the {} target does not run {} products; their targets are: {}",
+                target,
+                policy.product_name(),
+                list(&mut policy.targets().iter().map(|t| t.to_string()))
+            ),
+            RoleError::NoPolicy { policy, reason } => {
+                write!(f, "the {policy} pricing model needs no role: {reason}")
             }
-            RoleError::NoPolicy { model, reason } => {
-                write!(f, "the {model} pricing model needs no role: {reason}")
-            }
-            RoleError::Missing(names) => write!(f, "missing parameter(s): {}", names.join(", ")),
-            RoleError::Unexpected { name, expected } => {
+            RoleError::Missing(names) => write!(
+                f,
+                "missing parameter(s): {}",
+                list(&mut names.iter().map(|p| p.to_string()))
+            ),
+            RoleError::Unexpected {
+                parameter,
+                expected,
+            } => {
                 if expected.is_empty() {
-                    write!(f, "unexpected parameter {name}: this target takes none")
+                    write!(
+                        f,
+                        "unexpected parameter {parameter}: this target takes none"
+                    )
                 } else {
                     write!(
                         f,
-                        "unexpected parameter {name}: this target takes {}",
-                        expected.join(", ")
+                        "unexpected parameter {parameter}: this target takes {}",
+                        list(&mut expected.iter().map(|p| p.to_string()))
                     )
                 }
             }
-            RoleError::Invalid { message } => f.write_str(message),
+            RoleError::Invalid { message, .. } => f.write_str(message),
         }
     }
 }
@@ -183,23 +206,24 @@ impl std::error::Error for RoleError {}
 /// Builds a [`Role`]: choose the policy and the target, give the parameters the target's trust policy needs, build.
 ///
 /// Every parameter is validated (a 12-digit account id, an external ID of 2 to 1224 allowed characters, a role ARN,
-/// Kubernetes names, an OIDC provider without `https://`), and the target must serve the product.
+/// Kubernetes names, an OIDC provider without `https://`), and the target must serve the product. The policy and
+/// the target may come from this crate's policies.toml or from a seller's own `policies!`.
 ///
 /// ```
-/// use marketplace_iam::{ContainerHourlyMonthly, DeploymentTarget, RoleBuilder};
+/// use marketplace_iam::{ContainerHourlyMonthly, DeploymentTarget, Parameter, RoleBuilder};
 ///
 /// let role = RoleBuilder::for_policy::<ContainerHourlyMonthly>(DeploymentTarget::Eks)?
-///     .parameter("AccountId", "111122223333")
-///     .parameter("OidcProvider", "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
-///     .parameter("Namespace", "metering")
-///     .parameter("ServiceAccount", "meter")
+///     .parameter(Parameter::AccountId, "111122223333")
+///     .parameter(Parameter::OidcProvider, "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
+///     .parameter(Parameter::Namespace, "metering")
+///     .parameter(Parameter::ServiceAccount, "meter")
 ///     .build()?;
 /// assert!(role.trust_policy.contains("system:serviceaccount:metering:meter"));
 /// assert!(role.permissions_policy.contains("aws-marketplace:RegisterUsage"));
 ///
 /// // A SaaS role is assumed from another account, and never without an external ID.
 /// let err = RoleBuilder::for_policy::<marketplace_iam::Saas>(DeploymentTarget::CrossAccount)?
-///     .parameter("TrustedRoleArn", "arn:aws:iam::444455556666:role/app")
+///     .parameter(Parameter::TrustedRoleArn, "arn:aws:iam::444455556666:role/app")
 ///     .build()
 ///     .unwrap_err();
 /// assert_eq!(err.to_string(), "missing parameter(s): ExternalId");
@@ -207,91 +231,121 @@ impl std::error::Error for RoleError {}
 /// ```
 #[derive(Debug, Clone)]
 pub struct RoleBuilder {
-    choice: PolicyChoice,
-    target: DeploymentTarget,
-    values: Vec<(String, String)>,
+    policy: &'static PolicySpec,
+    target: &'static TargetSpec,
+    values: Vec<(Parameter, String)>,
 }
 
 impl RoleBuilder {
-    /// Starts a role with `choice`'s permissions on `target`.
-    pub fn new(choice: PolicyChoice, target: DeploymentTarget) -> Result<Self, RoleError> {
-        if let PolicyChoice::PricingModel(model) = choice
-            && let Some(reason) = model.no_policy_reason()
-        {
-            return Err(RoleError::NoPolicy { model, reason });
+    /// Starts a role with `policy`'s permissions on `target` (a [`PolicyChoice`], [`ProductType`] or
+    /// [`PricingModel`], and a [`DeploymentTarget`](crate::DeploymentTarget), or their specs).
+    pub fn new(
+        policy: impl Into<&'static PolicySpec>,
+        target: impl Into<&'static TargetSpec>,
+    ) -> Result<Self, RoleError> {
+        let (policy, target) = (policy.into(), target.into());
+        if let Some(reason) = policy.no_policy_reason() {
+            return Err(RoleError::NoPolicy { policy, reason });
         }
-        if !target.serves().contains(&choice.product()) {
-            return Err(RoleError::NotServed {
-                target,
-                product: choice.product(),
-            });
+        if !target.serves().contains(&policy.product_id()) {
+            return Err(RoleError::NotServed { target, policy });
         }
         Ok(RoleBuilder {
-            choice,
+            policy,
             target,
             values: Vec::new(),
         })
     }
 
-    /// Starts a role with the permissions of the marker type `P` (a product type or pricing model).
-    pub fn for_policy<P: Policy>(target: DeploymentTarget) -> Result<Self, RoleError> {
-        Self::new(PolicyChoice::of::<P>(), target)
+    /// Starts a role with the permissions of the marker type `P` (a product type or pricing model, of this crate or
+    /// of a seller's own `policies!`).
+    pub fn for_policy<P: Policy>(
+        target: impl Into<&'static TargetSpec>,
+    ) -> Result<Self, RoleError> {
+        Self::new(P::SPEC, target)
     }
 
-    /// Sets a parameter by name (`AccountId`, `ExternalId`, ...); see [`DeploymentTarget::parameters`].
+    /// Sets a parameter (see [`DeploymentTarget::parameters`](crate::DeploymentTarget::parameters)); a later value for the same parameter replaces it.
     #[must_use]
-    pub fn parameter(mut self, name: &str, value: impl Into<String>) -> Self {
-        self.values.retain(|(n, _)| n != name);
-        self.values.push((name.to_owned(), value.into()));
+    pub fn parameter(mut self, parameter: Parameter, value: impl Into<String>) -> Self {
+        self.values.retain(|(p, _)| *p != parameter);
+        self.values.push((parameter, value.into()));
         self
     }
 
     /// Checks every parameter and fills in the trust policy.
     pub fn build(self) -> Result<Role, RoleError> {
         let expected = self.target.parameters();
-        if let Some((name, _)) = self
-            .values
-            .iter()
-            .find(|(n, _)| !expected.contains(&n.as_str()))
-        {
+        if let Some(&(parameter, _)) = self.values.iter().find(|(p, _)| !expected.contains(p)) {
             return Err(RoleError::Unexpected {
-                name: name.clone(),
+                parameter,
                 expected,
             });
         }
-        let missing: Vec<&'static str> = expected
+        let missing: Vec<Parameter> = expected
             .iter()
             .copied()
-            .filter(|e| !self.values.iter().any(|(n, _)| n == e))
+            .filter(|e| !self.values.iter().any(|(p, _)| p == e))
             .collect();
         if !missing.is_empty() {
             return Err(RoleError::Missing(missing));
         }
         let mut trust = self.target.trust_policy_template().to_owned();
-        for (name, value) in &self.values {
-            let parameter = Parameter::from_name(name).ok_or_else(|| RoleError::Invalid {
-                message: format!(
-                    "{name} is not a parameter this version of marketplace-iam can check"
-                ),
+        for (parameter, value) in &self.values {
+            let name = parameter.name();
+            let check = marketplace_iam_model::Parameter::from_name(name).ok_or_else(|| {
+                RoleError::Invalid {
+                    parameter: *parameter,
+                    message: format!(
+                        "{name} is not a parameter this version of marketplace-iam can check"
+                    ),
+                }
             })?;
-            parameter
-                .check(value)
-                .map_err(|message| RoleError::Invalid { message })?;
+            check.check(value).map_err(|message| RoleError::Invalid {
+                parameter: *parameter,
+                message,
+            })?;
             // Validated values hold no JSON-special character, so they can be placed in the JSON text as they are.
             trust = trust.replace(&format!("${{{name}}}"), value);
         }
         let permissions_policy = self
-            .choice
+            .policy
             .policy_json()
-            .ok_or_else(|| RoleError::Invalid {
-                message: format!("{} has no policy", self.choice),
+            .ok_or(RoleError::NoPolicy {
+                policy: self.policy,
+                reason: "it has no policy document",
             })?;
         Ok(Role {
             target: self.target,
-            choice: self.choice,
+            policy: self.policy,
             trust_policy: trust,
             permissions_policy,
             instance_profile: self.target.instance_profile(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The runtime crate's parameters are the engine's, by name and in order.
+    #[test]
+    fn parameters_are_the_engines() {
+        let ours: Vec<&str> = crate::Parameter::ALL.iter().map(|p| p.name()).collect();
+        let engine: Vec<&str> = marketplace_iam_model::Parameter::ALL
+            .iter()
+            .map(|p| p.name())
+            .collect();
+        assert_eq!(ours, engine);
+    }
+
+    /// The runtime crate's access levels are the engine's, by name and in order.
+    #[test]
+    fn access_levels_are_the_engines() {
+        let ours: Vec<&str> = crate::AccessLevel::ALL.iter().map(|l| l.as_str()).collect();
+        let engine: Vec<&str> = marketplace_iam_model::catalog::AccessLevel::ALL
+            .iter()
+            .map(|l| l.as_str())
+            .collect();
+        assert_eq!(ours, engine);
     }
 }

@@ -1,26 +1,27 @@
-//! Reading the file and reporting its problems; the items themselves come from [`crate::codegen`].
+//! `policies!` and `require!`: reading the file, reporting its problems, and the items of [`crate::items`].
 
 use std::path::PathBuf;
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
 
-use crate::codegen;
-use crate::{Args, Require};
+use crate::args::{Args, Require, Source};
+use crate::{items, plan};
 
-pub(crate) fn expand(args: Args) -> TokenStream {
-    let span = args.span();
+pub(crate) fn policies(args: Args) -> TokenStream {
+    let Args { source, krate } = args;
+    let span = source.span();
     let examples = std::env::var("CARGO_CRATE_NAME").is_ok_and(|n| n == "marketplace_iam");
     // `file`: the absolute path, as a literal, when the text comes from a file.
-    let (display, bytes, file) = match &args {
-        Args::Source(lit, _) => (
+    let (display, bytes, file) = match &source {
+        Source::Inline(lit, _) => (
             "<inline policies>".to_owned(),
             lit.value().into_bytes(),
             None,
         ),
-        Args::Default | Args::Path(_) => {
-            let rel = match &args {
-                Args::Path(lit) => lit.value(),
+        Source::Default | Source::Path(_) => {
+            let rel = match &source {
+                Source::Path(lit) => lit.value(),
                 _ => "policies.toml".to_owned(),
             };
             let dir = std::env::var_os("CARGO_MANIFEST_DIR")
@@ -36,14 +37,14 @@ pub(crate) fn expand(args: Args) -> TokenStream {
                          (CARGO_MANIFEST_DIR)\n\
                          = help: create the file there, or pass `path = \"...\"` to `policies!`"
                     );
-                    return error_with_skeleton(&[message], span, "");
+                    return error_with_skeleton(&[message], span, "", &krate);
                 }
             }
         }
     };
     match marketplace_iam_model::parse_bytes(&display, &bytes) {
         Ok(policies) => {
-            let items = items(&codegen::generate(&codegen::plan(&policies, examples)));
+            let items = items::generate(&plan::plan(&policies, examples), &krate);
             // A valid file is UTF-8, so its text can be kept as a constant for tools that run the engine on it. For a
             // file, `include_str!` is also what makes cargo rebuild the invoking crate when the file changes (stable
             // Rust has no tracked paths).
@@ -73,7 +74,7 @@ pub(crate) fn expand(args: Args) -> TokenStream {
                 })
                 .collect();
             let text = String::from_utf8_lossy(&bytes);
-            let skeleton = error_with_skeleton(&messages, span, &text);
+            let skeleton = error_with_skeleton(&messages, span, &text, &krate);
             // The file may not be UTF-8 here, so it is tracked as bytes: fixing it rebuilds the invoking crate.
             let track = file
                 .map(|abs| quote_spanned!(span=> const _: &[u8] = ::core::include_bytes!(#abs);));
@@ -82,27 +83,23 @@ pub(crate) fn expand(args: Args) -> TokenStream {
     }
 }
 
-/// The generated source as tokens. It is this crate's own output, so a lexer error is a bug here: reported, not
-/// hidden.
-fn items(source: &str) -> TokenStream {
-    source.parse().unwrap_or_else(|e| {
-        let message = format!(
-            "marketplace-iam-macros generated invalid Rust ({e:?}); please report this bug"
-        );
-        quote!(::core::compile_error! { #message })
-    })
-}
-
 /// One `compile_error!` per problem, plus placeholder items named after whatever the file declares.
-fn error_with_skeleton(messages: &[String], span: Span, text: &str) -> TokenStream {
+fn error_with_skeleton(
+    messages: &[String],
+    span: Span,
+    text: &str,
+    krate: &TokenStream,
+) -> TokenStream {
     let errors = messages
         .iter()
         .map(|m| quote_spanned!(span=> ::core::compile_error! { #m }));
-    let items = items(&codegen::generate(&codegen::skeleton(
-        marketplace_iam_model::salvage(text),
-    )));
-    let items = quote!(#[doc(hidden)] pub const POLICIES_TOML: &str = ""; #items);
-    quote!(#(#errors)* #items)
+    let items = items::generate(&plan::skeleton(marketplace_iam_model::salvage(text)), krate);
+    quote! {
+        #(#errors)*
+        #[doc(hidden)]
+        pub const POLICIES_TOML: &str = "";
+        #items
+    }
 }
 
 /// `require!`: one `granted::<Policy, Action>()` per action, every token of it located at the action, so an unmet

@@ -1,0 +1,61 @@
+//! The runtime crate's action markers: one per action of AWS's catalog, in a module per IAM prefix.
+
+use std::collections::BTreeMap;
+
+use marketplace_iam_model::catalog::{self, CatalogAction};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::items::ident;
+use crate::plan::{access_level_variant, marker_path};
+
+/// The modules of markers for `actions`; expanded inside the runtime crate, whose private sealing trait they name
+/// by `crate::`.
+pub fn markers(actions: &[CatalogAction]) -> TokenStream {
+    let mut by_module: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    for a in actions {
+        let Some((module, marker)) = marker_path(a.name) else {
+            continue;
+        };
+        let marker = ident(&marker);
+        let name = a.name;
+        let level = ident(access_level_variant(a.access_level));
+        let doc = format!(
+            "`{name}` ({} access): {}.\n\nSee [its documentation]({}).",
+            a.access_level.as_str(),
+            a.description.trim_end_matches('.'),
+            a.documentation
+        );
+        by_module.entry(module).or_default().push(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+            pub struct #marker;
+
+            impl crate::vocabulary::sealed::Action for #marker {}
+
+            impl crate::IamAction for #marker {
+                const NAME: &'static str = #name;
+                const ACCESS_LEVEL: crate::AccessLevel = crate::AccessLevel::#level;
+            }
+        });
+    }
+    let modules = by_module.into_iter().map(|(module, markers)| {
+        let doc = format!(
+            "The actions of the `{}` IAM prefix.",
+            module.replace('_', "-")
+        );
+        let module = ident(&module);
+        quote! {
+            #[doc = #doc]
+            pub mod #module {
+                #(#markers)*
+            }
+        }
+    });
+    quote!(#(#modules)*)
+}
+
+/// The markers of every action of the engine's catalog.
+pub fn all() -> TokenStream {
+    markers(catalog::all())
+}

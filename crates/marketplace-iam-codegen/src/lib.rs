@@ -1,0 +1,75 @@
+//! The code generation behind [marketplace-iam](https://docs.rs/marketplace-iam)'s proc macros, as an ordinary
+//! library: `marketplace-iam-macros` (the only proc-macro crate) forwards its input here, and the expansion
+//! benchmark and the tests call the same functions.
+//!
+//! The phases: [`policies`] parses its arguments, reads and validates the policies.toml with the engine
+//! ([`marketplace_iam_model`]), turns the validated model into a [`Plan`] ([`plan()`], or [`skeleton`] with the names
+//! a broken file still declares), and writes the plan's items with `quote!` ([`generate`]), one function per kind
+//! of item. The items hold data only and name the runtime crate's vocabulary (`Policy`, `Grants`, `ParseError`, the
+//! action markers) by path, `::marketplace_iam` unless `crate = ...` says otherwise.
+//!
+//! # Examples
+//!
+//! ```
+//! let text = std::fs::read_to_string("../../policies.toml")?;
+//! let policies = marketplace_iam_model::parse("policies.toml", &text).unwrap();
+//! let plan = marketplace_iam_codegen::plan(&policies, false);
+//! let items = marketplace_iam_codegen::generate(&plan, &quote::quote!(::marketplace_iam));
+//! let code = items.to_string();
+//! assert!(code.contains("pub enum PricingModel"));
+//! assert!(code.contains("impl :: marketplace_iam :: Policy for SaasSubscriptions"));
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+mod args;
+mod catalog;
+mod expand;
+mod items;
+mod plan;
+
+use proc_macro2::TokenStream;
+
+pub use catalog::{all as catalog_markers, markers as markers_of};
+pub use items::generate;
+pub use plan::{Plan, marker_path, plan, skeleton};
+
+/// `policies!(...)`: the items of a policies.toml, or its errors (one `compile_error!` each) with placeholder items.
+///
+/// ```
+/// let out = marketplace_iam_codegen::policies(quote::quote!(paht = "policies.toml"));
+/// assert!(out.to_string().contains("unknown argument `paht`"));
+/// ```
+pub fn policies(input: TokenStream) -> TokenStream {
+    match syn::parse2::<args::Args>(input) {
+        Ok(args) => expand::policies(args),
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+/// `require!` (through `marketplace_iam::require!`, which passes the runtime crate's path first): one check per
+/// action, each located at the action.
+///
+/// ```
+/// let out = marketplace_iam_codegen::require(quote::quote!(::marketplace_iam; Saas: BatchMeterUsage));
+/// assert!(out.to_string().contains("granted"));
+/// ```
+pub fn require(input: TokenStream) -> TokenStream {
+    match syn::parse2::<args::Require>(input) {
+        Ok(req) => expand::require(req),
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+/// The runtime crate's action markers, one per action of AWS's catalog (`marketplace_iam::actions`).
+///
+/// ```
+/// let out = marketplace_iam_codegen::catalog(quote::quote!()).to_string();
+/// assert!(out.contains("pub mod aws_marketplace"));
+/// assert!(out.contains("pub struct MeterUsage"));
+/// ```
+pub fn catalog(input: TokenStream) -> TokenStream {
+    if let Some(t) = input.into_iter().next() {
+        return syn::Error::new(t.span(), "`__catalog!()` takes no arguments").to_compile_error();
+    }
+    catalog_markers()
+}
