@@ -10,8 +10,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::model::{Document, Policies};
-use crate::targets::{Parameter, Target};
+use crate::model::{Document, Parameter, Policies, Target};
 
 /// One published policy document deployed on one target.
 #[derive(Debug, Clone, Copy)]

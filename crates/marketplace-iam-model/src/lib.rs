@@ -7,12 +7,23 @@
 //!
 //! # Phases
 //!
-//! 1. **Parse** the TOML (every syntax error is reported, with its position).
-//! 2. **Read** each table against its schema: missing fields, wrong types, unknown keys and duplicate list entries
-//!    are all collected.
-//! 3. **Check** across tables: references resolve, ids are unique and can become Rust names, action names are exact
-//!    names from the AWS catalog ([`catalog`]) with no wildcard, no product or pricing model is empty.
-//! 4. **Build** the typed [`Policies`] only when nothing was found.
+//! Each phase is a file of its name, so the rule behind a message is found by the phase that reports it:
+//!
+//! 1. **Syntax** (`src/syntax.rs`): the TOML is parsed; a syntax error is reported with its position, in the
+//!    project's words, and ends the run (what follows it cannot be trusted).
+//! 2. **Read** (`src/read/`): each table against its schema, deployment targets included: missing fields, wrong
+//!    types, unknown keys, empty strings, duplicate list entries and an unsupported `schema_version` are all
+//!    collected (`src/read/table.rs` is the walk over one table).
+//! 3. **Check** (`src/check.rs`): the rules across fields and tables: references resolve, ids are unique and can
+//!    become Rust names, action names are exact names from the AWS catalog ([`catalog`]) with no wildcard, no product
+//!    or pricing model is empty, and a trust policy names one principal, known parameters and, for another account,
+//!    an external ID.
+//! 4. **Build** (`src/build.rs`): the typed [`Policies`] (the types are in `src/model/`), only when nothing was found.
+//!
+//! `src/pipeline.rs` runs the phases ([`parse`]). Beside them, `src/salvage.rs` ([`salvage`]) recovers the Rust
+//! names of a broken file for the proc macro's placeholder items; `src/render.rs` writes the policy documents and
+//! trust policies, `src/page.rs` the published page and `src/iac.rs` the templates; `src/diagnostic.rs` renders the
+//! problems found.
 //!
 //! # Examples
 //!
@@ -58,34 +69,38 @@
 
 #![warn(missing_docs)]
 
+mod build;
 pub mod catalog;
+mod check;
 mod diagnostic;
 #[cfg(feature = "iac")]
 pub mod iac;
 mod ident;
-mod load;
 mod model;
 #[cfg(feature = "docs")]
 mod page;
-mod reader;
+mod pipeline;
+mod read;
 mod render;
+mod salvage;
 pub mod suggest;
-mod targets;
+mod syntax;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use ident::{screaming_snake, upper_camel};
-pub use load::{SCHEMA_VERSION, Salvaged, parse, parse_bytes, parse_with_catalog, salvage};
 pub use model::{
-    Action, ActionIndex, Document, Page, Policies, PricingModel, Product, Requirement, Service,
-    Source,
+    Action, ActionIndex, Document, Page, Parameter, Policies, PricingModel, PrincipalKind, Product,
+    Requirement, Service, Source, Target, Trust, TrustCondition,
 };
 #[cfg(feature = "docs")]
 pub use page::render_page;
+pub use pipeline::{parse, parse_bytes, parse_with_catalog};
+pub use read::SCHEMA_VERSION;
 pub use render::render_policy;
-pub use targets::{Parameter, PrincipalKind, Target, Trust, TrustCondition};
+pub use salvage::{Salvaged, salvage};
 
 /// Why [`load`] failed.
 #[derive(Debug)]

@@ -1,4 +1,7 @@
-//! Canonical IAM policy JSON.
+//! Rendering the JSON the engine publishes: each product's and pricing model's identity policy, and each
+//! deployment target's trust policy.
+
+use crate::model::{Document, Trust};
 
 /// Renders the identity policy that allows exactly `actions` on `"*"`.
 ///
@@ -46,8 +49,79 @@ pub fn render_policy(actions: &[&str]) -> String {
     out
 }
 
+impl Document<'_> {
+    /// The canonical IAM policy JSON (see [`render_policy`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let policies = marketplace_iam_model::load("../../policies.toml")?;
+    /// let ami = policies.documents().into_iter().find(|d| d.file_name() == "ami.json").unwrap();
+    /// assert!(ami.json().contains("\"aws-marketplace:MeterUsage\""));
+    /// # Ok::<(), marketplace_iam_model::LoadError>(())
+    /// ```
+    pub fn json(&self) -> String {
+        let names: Vec<&str> = self.actions().map(|a| a.name.as_str()).collect();
+        render_policy(&names)
+    }
+}
+
+impl Trust {
+    /// The canonical trust policy JSON, placeholders kept (`${AccountId}`); byte-stable like
+    /// [`render_policy`].
+    pub fn render(&self) -> String {
+        let mut out =
+            String::from("{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [\n        {\n");
+        out.push_str(
+            "            \"Effect\": \"Allow\",\n            \"Principal\": {\n                ",
+        );
+        push_json_string(&mut out, self.principal_kind.key());
+        out.push_str(": ");
+        push_json_string(&mut out, &self.principal);
+        out.push_str("\n            },\n            \"Action\": ");
+        push_json_string(&mut out, &self.action);
+        if !self.conditions.is_empty() {
+            out.push_str(",\n            \"Condition\": {");
+            let mut operators: Vec<&str> = Vec::new();
+            for c in &self.conditions {
+                if !operators.contains(&c.operator.as_str()) {
+                    operators.push(&c.operator);
+                }
+            }
+            for (i, op) in operators.iter().enumerate() {
+                out.push_str(if i == 0 {
+                    "\n                "
+                } else {
+                    ",\n                "
+                });
+                push_json_string(&mut out, op);
+                out.push_str(": {");
+                for (j, c) in self
+                    .conditions
+                    .iter()
+                    .filter(|c| c.operator == *op)
+                    .enumerate()
+                {
+                    out.push_str(if j == 0 {
+                        "\n                    "
+                    } else {
+                        ",\n                    "
+                    });
+                    push_json_string(&mut out, &c.key);
+                    out.push_str(": ");
+                    push_json_string(&mut out, &c.value);
+                }
+                out.push_str("\n                }");
+            }
+            out.push_str("\n            }");
+        }
+        out.push_str("\n        }\n    ]\n}\n");
+        out
+    }
+}
+
 /// Appends `s` as a JSON string literal (RFC 8259 escaping).
-pub(crate) fn push_json_string(out: &mut String, s: &str) {
+fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -66,6 +140,7 @@ pub(crate) fn push_json_string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Parameter, PrincipalKind, TrustCondition};
 
     fn parsed(json: &str) -> serde_json::Value {
         serde_json::from_str(json).expect("valid JSON")
@@ -125,6 +200,72 @@ mod tests {
         assert_eq!(
             parsed(&render_policy(&[]))["Statement"][0]["Action"],
             serde_json::json!([])
+        );
+    }
+
+    #[test]
+    fn trust_policy_renders_canonically_with_placeholders() {
+        let trust = Trust {
+            principal_kind: PrincipalKind::Federated,
+            principal: "arn:aws:iam::${AccountId}:oidc-provider/${OidcProvider}".into(),
+            action: "sts:AssumeRoleWithWebIdentity".into(),
+            conditions: vec![
+                TrustCondition {
+                    operator: "StringEquals".into(),
+                    key: "${OidcProvider}:sub".into(),
+                    value: "system:serviceaccount:${Namespace}:${ServiceAccount}".into(),
+                },
+                TrustCondition {
+                    operator: "StringLike".into(),
+                    key: "aws:SourceArn".into(),
+                    value: "arn:aws:eks:*".into(),
+                },
+                TrustCondition {
+                    operator: "StringEquals".into(),
+                    key: "${OidcProvider}:aud".into(),
+                    value: "sts.amazonaws.com".into(),
+                },
+            ],
+        };
+        assert_eq!(
+            trust.parameters(),
+            [
+                Parameter::AccountId,
+                Parameter::OidcProvider,
+                Parameter::Namespace,
+                Parameter::ServiceAccount
+            ]
+        );
+        // Operators in order of first use, each with its keys in file order.
+        assert_eq!(
+            trust.render(),
+            r#"{
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {
+                "Federated": "arn:aws:iam::${AccountId}:oidc-provider/${OidcProvider}"
+            },
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {
+                    "${OidcProvider}:sub": "system:serviceaccount:${Namespace}:${ServiceAccount}",
+                    "${OidcProvider}:aud": "sts.amazonaws.com"
+                },
+                "StringLike": {
+                    "aws:SourceArn": "arn:aws:eks:*"
+                }
+            }
+        }
+    ]
+}
+"#
+        );
+        let v = parsed(&trust.render());
+        assert_eq!(
+            v["Statement"][0]["Condition"]["StringEquals"]["${OidcProvider}:aud"],
+            "sts.amazonaws.com"
         );
     }
 }
