@@ -76,6 +76,7 @@ mod diagnostic;
 #[cfg(feature = "iac")]
 pub mod iac;
 mod ident;
+mod json;
 mod model;
 #[cfg(feature = "docs")]
 mod page;

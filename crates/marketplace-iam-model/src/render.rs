@@ -1,6 +1,7 @@
 //! Rendering the JSON the engine publishes: each product's and pricing model's identity policy, and each
-//! deployment target's trust policy.
+//! deployment target's trust policy. Both are built as JSON values and written by the engine's JSON writer (`json`).
 
+use crate::json::{self, Json};
 use crate::model::{Document, Trust};
 
 /// Renders the identity policy that allows exactly `actions` on `"*"`.
@@ -32,22 +33,29 @@ use crate::model::{Document, Trust};
 /// "#);
 /// ```
 pub fn render_policy(actions: &[&str]) -> String {
-    let mut out = String::with_capacity(160 + actions.iter().map(|a| a.len() + 20).sum::<usize>());
-    out.push_str("{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [\n        {\n");
-    out.push_str("            \"Effect\": \"Allow\",\n            \"Action\": [");
-    for (i, action) in actions.iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str("                ");
-        push_json_string(&mut out, action);
-    }
-    out.push_str(if actions.is_empty() {
-        "],\n"
-    } else {
-        "\n            ],\n"
-    });
-    out.push_str("            \"Resource\": \"*\"\n        }\n    ]\n}\n");
-    out
+    json::write(&policy(actions), json::POLICY_INDENT)
 }
+
+/// The identity policy that allows exactly `actions` on `"*"`, as a JSON value.
+fn policy<'a>(actions: &[&'a str]) -> Json<'a> {
+    Json::object([
+        ("Version", Json::str(POLICY_VERSION)),
+        (
+            "Statement",
+            Json::Array(vec![Json::object([
+                ("Effect", Json::str("Allow")),
+                (
+                    "Action",
+                    Json::Array(actions.iter().map(|a| Json::str(a)).collect()),
+                ),
+                ("Resource", Json::str("*")),
+            ])]),
+        ),
+    ])
+}
+
+/// The IAM policy language version every rendered document declares.
+const POLICY_VERSION: &str = "2012-10-17";
 
 impl Document<'_> {
     /// The canonical IAM policy JSON (see [`render_policy`]).
@@ -67,74 +75,70 @@ impl Document<'_> {
 }
 
 impl Trust {
-    /// The canonical trust policy JSON, placeholders kept (`${AccountId}`); byte-stable like
-    /// [`render_policy`].
+    /// The canonical trust policy JSON, placeholders kept (`${AccountId}`); byte-stable like [`render_policy`]:
+    /// keys in the order `Version`, `Statement`, then `Effect`, `Principal`, `Action`, `Condition` (left out when
+    /// there is none, its operators in order of first use, each with its keys in policies.toml order).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use marketplace_iam_model::{PrincipalKind, Trust};
+    ///
+    /// let trust = Trust {
+    ///     principal_kind: PrincipalKind::Service,
+    ///     principal: "ecs-tasks.amazonaws.com".into(),
+    ///     action: "sts:AssumeRole".into(),
+    ///     conditions: vec![],
+    /// };
+    /// assert_eq!(trust.render(), r#"{
+    ///     "Version": "2012-10-17",
+    ///     "Statement": [
+    ///         {
+    ///             "Effect": "Allow",
+    ///             "Principal": {
+    ///                 "Service": "ecs-tasks.amazonaws.com"
+    ///             },
+    ///             "Action": "sts:AssumeRole"
+    ///         }
+    ///     ]
+    /// }
+    /// "#);
+    /// ```
     pub fn render(&self) -> String {
-        let mut out =
-            String::from("{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [\n        {\n");
-        out.push_str(
-            "            \"Effect\": \"Allow\",\n            \"Principal\": {\n                ",
-        );
-        push_json_string(&mut out, self.principal_kind.key());
-        out.push_str(": ");
-        push_json_string(&mut out, &self.principal);
-        out.push_str("\n            },\n            \"Action\": ");
-        push_json_string(&mut out, &self.action);
+        json::write(&self.json(), json::POLICY_INDENT)
+    }
+
+    fn json(&self) -> Json<'_> {
+        let mut statement = vec![
+            ("Effect", Json::str("Allow")),
+            (
+                "Principal",
+                Json::object([(self.principal_kind.key(), Json::str(&self.principal))]),
+            ),
+            ("Action", Json::str(&self.action)),
+        ];
         if !self.conditions.is_empty() {
-            out.push_str(",\n            \"Condition\": {");
             let mut operators: Vec<&str> = Vec::new();
             for c in &self.conditions {
                 if !operators.contains(&c.operator.as_str()) {
                     operators.push(&c.operator);
                 }
             }
-            for (i, op) in operators.iter().enumerate() {
-                out.push_str(if i == 0 {
-                    "\n                "
-                } else {
-                    ",\n                "
-                });
-                push_json_string(&mut out, op);
-                out.push_str(": {");
-                for (j, c) in self
+            let by_operator = operators.into_iter().map(|op| {
+                let keys = self
                     .conditions
                     .iter()
-                    .filter(|c| c.operator == *op)
-                    .enumerate()
-                {
-                    out.push_str(if j == 0 {
-                        "\n                    "
-                    } else {
-                        ",\n                    "
-                    });
-                    push_json_string(&mut out, &c.key);
-                    out.push_str(": ");
-                    push_json_string(&mut out, &c.value);
-                }
-                out.push_str("\n                }");
-            }
-            out.push_str("\n            }");
+                    .filter(|c| c.operator == op)
+                    .map(|c| (c.key.as_str(), Json::str(&c.value)));
+                (op, Json::object(keys))
+            });
+            statement.push(("Condition", Json::object(by_operator)));
         }
-        out.push_str("\n        }\n    ]\n}\n");
-        out
+        Json::object([
+            ("Version", Json::str(POLICY_VERSION)),
+            ("Statement", Json::Array(vec![Json::object(statement)])),
+        ])
     }
-}
-
-/// Appends `s` as a JSON string literal (RFC 8259 escaping).
-fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]
