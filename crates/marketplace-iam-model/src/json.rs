@@ -1,16 +1,27 @@
-//! The one JSON writer of the engine: policy documents and trust policies are built as a [`Json`] value and written
-//! by [`write`].
+//! The one JSON writer of the engine: policy documents, trust policies and the deployable templates (feature `iac`)
+//! are all built as a [`Json`] value and written by [`write`].
 //!
 //! The output is byte-stable: object keys in the order the value lists them (a document's key order is part of its
 //! bytes, so the renderers fix it), `indent` once per level, `": "` between a key and its value, `[]` and `{}` for
 //! empty containers, and a trailing newline. Strings are escaped as RFC 8259 requires and no more (`"`, `\` and the
-//! control characters), so every other character is written as itself.
+//! control characters), so every other character is written as itself; a control character without a short escape
+//! is written `\u00XX` (U+0008 and U+000C too, as the policies have always been written, where serde_json writes
+//! `\b` and `\f`).
 
 use std::borrow::Cow;
 
 /// A JSON value whose objects keep the order of their keys.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Json<'a> {
+    /// `null` (the policies and trust policies have none; the templates of `iac` may).
+    #[cfg_attr(not(feature = "iac"), allow(dead_code))]
+    Null,
+    /// `true` or `false` (likewise).
+    #[cfg_attr(not(feature = "iac"), allow(dead_code))]
+    Bool(bool),
+    /// A number, as its JSON text (`12`; likewise).
+    #[cfg_attr(not(feature = "iac"), allow(dead_code))]
+    Number(String),
     /// A string.
     String(Cow<'a, str>),
     /// An array.
@@ -49,6 +60,9 @@ pub(crate) fn write(value: &Json<'_>, indent: &str) -> String {
 
 fn write_value(out: &mut String, value: &Json<'_>, indent: &str, depth: usize) {
     match value {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => out.push_str(n),
         Json::String(s) => push_string(out, s),
         Json::Array(items) => {
             write_container(out, ('[', ']'), items, indent, depth, |out, item| {
@@ -127,10 +141,13 @@ mod tests {
             ("a", Json::str("x")),
             ("b", Json::Array(vec![Json::str("y"), Json::Object(vec![])])),
             ("c", Json::Array(vec![])),
+            ("d", Json::Number("12".into())),
+            ("e", Json::Bool(true)),
+            ("f", Json::Null),
         ]);
         assert_eq!(
             write(&v, "  "),
-            "{\n  \"a\": \"x\",\n  \"b\": [\n    \"y\",\n    {}\n  ],\n  \"c\": []\n}\n"
+            "{\n  \"a\": \"x\",\n  \"b\": [\n    \"y\",\n    {}\n  ],\n  \"c\": [],\n  \"d\": 12,\n  \"e\": true,\n  \"f\": null\n}\n"
         );
     }
 

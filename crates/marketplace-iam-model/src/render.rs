@@ -1,5 +1,6 @@
 //! Rendering the JSON the engine publishes: each product's and pricing model's identity policy, and each
-//! deployment target's trust policy. Both are built as JSON values and written by the engine's JSON writer (`json`).
+//! deployment target's trust policy. Both are built as JSON values and written by the engine's one JSON writer
+//! (`json`), as are the templates of `iac`.
 
 use crate::json::{self, Json};
 use crate::model::{Document, Trust};
