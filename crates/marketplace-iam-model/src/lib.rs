@@ -104,7 +104,19 @@ pub use render::render_policy;
 pub use salvage::{Salvaged, salvage};
 
 /// Why [`load`] failed.
+///
+/// New kinds of failure may be added: match with a `_` arm, or use the accessors.
+///
+/// # Examples
+///
+/// ```
+/// let err = marketplace_iam_model::load("no/such/policies.toml").unwrap_err();
+/// assert_eq!(err.path(), Some(std::path::Path::new("no/such/policies.toml")));
+/// assert_eq!(err.io_error().unwrap().kind(), std::io::ErrorKind::NotFound);
+/// assert!(err.diagnostics().is_none());
+/// ```
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum LoadError {
     /// The file could not be read.
     Read {
@@ -115,6 +127,48 @@ pub enum LoadError {
     },
     /// The file was read, and has problems; all of them are in here.
     Invalid(Diagnostics),
+}
+
+impl LoadError {
+    /// The file that could not be read, when that is the failure.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            LoadError::Read { path, .. } => Some(path),
+            LoadError::Invalid(_) => None,
+        }
+    }
+
+    /// What the operating system said, when the file could not be read.
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        match self {
+            LoadError::Read { source, .. } => Some(source),
+            LoadError::Invalid(_) => None,
+        }
+    }
+
+    /// Every problem found in the file, when it was read and is invalid (the file's name is
+    /// [`Diagnostics::path`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("marketplace-iam-load-error-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let file = dir.join("policies.toml");
+    /// std::fs::write(&file, "schema_version = 2\n")?;
+    /// let err = marketplace_iam_model::load(&file).unwrap_err();
+    /// let diags = err.diagnostics().unwrap();
+    /// assert_eq!(diags.iter().next().unwrap().message(), "unsupported schema_version 2");
+    /// assert!(err.path().is_none() && err.io_error().is_none());
+    /// std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn diagnostics(&self) -> Option<&Diagnostics> {
+        match self {
+            LoadError::Invalid(d) => Some(d),
+            LoadError::Read { .. } => None,
+        }
+    }
 }
 
 impl fmt::Display for LoadError {
