@@ -254,33 +254,23 @@ fn check_service_and_level(diags: &mut Diagnostics, a: &RawAction, name: &Str, c
 }
 
 fn check_products(diags: &mut Diagnostics, products: &[RawProduct], index: &ActionIds) {
-    let mut seen: HashMap<&str, &Str> = HashMap::new();
+    check_kebab_ids(
+        diags,
+        products.iter().filter_map(|p| p.id.as_ref()),
+        "product",
+        "give each product a different id",
+    );
     for p in products {
-        if let Some(id) = &p.id {
-            check_kebab_id(diags, id, "product");
-            if seen.insert(id.get_ref(), id).is_some() {
-                diags.push(duplicate_id(
-                    id,
-                    "product",
-                    "give each product a different id",
-                ));
-            }
-        }
         if let Some(list) = &p.actions {
             check_references(diags, &list.items, index);
         }
-        let mut model_ids: HashMap<&str, &Str> = HashMap::new();
+        check_kebab_ids(
+            diags,
+            p.models.iter().filter_map(|m| m.id.as_ref()),
+            "pricing model",
+            "give each pricing model of a product a different id",
+        );
         for m in &p.models {
-            if let Some(id) = &m.id {
-                check_kebab_id(diags, id, "pricing model");
-                if model_ids.insert(id.get_ref(), id).is_some() {
-                    diags.push(duplicate_id(
-                        id,
-                        "pricing model",
-                        "give each pricing model of a product a different id",
-                    ));
-                }
-            }
             if let Some(url) = &m.source {
                 check_url(diags, url, "source");
             }
@@ -350,6 +340,23 @@ fn duplicate_id(id: &Str, what: &str, help: &str) -> Diagnostic {
     Diagnostic::spanned(format!("duplicate {what} id `{}`", id.get_ref()), id.span())
         .with_label("declared again here")
         .with_help(help)
+}
+
+/// Ids of one kind (`what`) that name published files and Rust types: each kebab-case, none declared twice (`help`
+/// says how to tell them apart).
+fn check_kebab_ids<'a>(
+    diags: &mut Diagnostics,
+    ids: impl IntoIterator<Item = &'a Str>,
+    what: &str,
+    help: &str,
+) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for id in ids {
+        check_kebab_id(diags, id, what);
+        if !seen.insert(id.get_ref()) {
+            diags.push(duplicate_id(id, what, help));
+        }
+    }
 }
 
 fn check_kebab_id(diags: &mut Diagnostics, id: &Str, what: &str) {
@@ -462,18 +469,13 @@ fn check_type_names(diags: &mut Diagnostics, actions: &[RawAction], products: &[
 
 /// Target ids name published files and Rust types; each target serves declared products (`products`, their ids).
 fn check_targets(diags: &mut Diagnostics, targets: &[RawTarget], products: &[&str]) {
-    let mut ids: HashSet<&str> = HashSet::new();
+    check_kebab_ids(
+        diags,
+        targets.iter().filter_map(|t| t.id.as_ref()),
+        "target",
+        "give each target a different id",
+    );
     for t in targets {
-        if let Some(id) = &t.id {
-            check_kebab_id(diags, id, "target");
-            if !ids.insert(id.get_ref()) {
-                diags.push(duplicate_id(
-                    id,
-                    "target",
-                    "give each target a different id",
-                ));
-            }
-        }
         if let Some(list) = &t.serves {
             if list.written == 0 {
                 diags.push(
