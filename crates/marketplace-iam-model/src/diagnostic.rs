@@ -1,7 +1,7 @@
 //! Errors in a policies file, collected and rendered the way rustc renders its own.
 //!
 //! The renderer is a small one of the project's own rather than a rendering crate: every seller service compiles this
-//! engine through the proc macro, and a diagnostic here has one span, one label and one help line.
+//! engine through the proc macro, and a diagnostic here has one span, one label, notes and one help line.
 
 use std::fmt;
 use std::fmt::Write as _;
@@ -10,12 +10,28 @@ use std::ops::Range;
 /// One problem found in a policies file.
 ///
 /// A diagnostic has a headline ([`message`](Self::message)), usually a byte range of the source it points at
-/// ([`span`](Self::span)) with a short label, and a `help:` line where the fix is obvious.
+/// ([`span`](Self::span)) with a short [`label`](Self::label), [`notes`](Self::notes) that explain, and a `help:`
+/// line where the fix is obvious ([`help`](Self::help)). Its file, line and column are its [`Diagnostics`]'
+/// ([`path`](Diagnostics::path), [`line_col`](Diagnostics::line_col)).
+///
+/// # Examples
+///
+/// ```
+/// let err = marketplace_iam_model::parse("policies.toml", "schema_version = 2\n").unwrap_err();
+/// let d = err.iter().next().unwrap();
+/// assert_eq!(d.message(), "unsupported schema_version 2");
+/// assert_eq!(d.span(), Some(17..18));
+/// assert_eq!(d.label(), Some("unsupported"));
+/// assert!(d.help().unwrap().starts_with("this version of marketplace-iam reads schema_version = 1"));
+/// assert!(d.notes().is_empty());
+/// assert_eq!((err.path(), err.line_col(d)), ("policies.toml", Some((1, 18))));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     message: String,
     span: Option<Range<usize>>,
     label: Option<String>,
+    notes: Vec<String>,
     help: Option<String>,
 }
 
@@ -26,6 +42,7 @@ impl Diagnostic {
             message: message.into(),
             span: Some(span),
             label: None,
+            notes: Vec::new(),
             help: None,
         }
     }
@@ -36,6 +53,7 @@ impl Diagnostic {
             message: message.into(),
             span: None,
             label: None,
+            notes: Vec::new(),
             help: None,
         }
     }
@@ -44,6 +62,22 @@ impl Diagnostic {
     #[must_use]
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a `note:` line that explains the problem (after any earlier one, before the `help:` line).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use marketplace_iam_model::Diagnostic;
+    ///
+    /// let d = Diagnostic::whole_file("the file declares nothing").with_note("it is empty");
+    /// assert_eq!(d.notes(), ["it is empty"]);
+    /// ```
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
         self
     }
 
@@ -62,6 +96,16 @@ impl Diagnostic {
     /// The byte range of the source the diagnostic points at, if it points anywhere.
     pub fn span(&self) -> Option<Range<usize>> {
         self.span.clone()
+    }
+
+    /// The short text shown under the caret, if any.
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
+    /// The `note:` lines, in order.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// The `help:` text, if any.
@@ -153,6 +197,20 @@ impl Diagnostics {
         &self.path
     }
 
+    /// The text of the file the spans point into (without a byte order mark; for bytes that were not UTF-8, with
+    /// each bad sequence replaced by U+FFFD).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = marketplace_iam_model::parse("p.toml", "schema_version = 2\n").unwrap_err();
+    /// let d = err.iter().next().unwrap();
+    /// assert_eq!(&err.source()[d.span().unwrap()], "2");
+    /// ```
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
     /// The 1-based line and column (in characters) where `diagnostic` points, if it points anywhere.
     pub fn line_col(&self, diagnostic: &Diagnostic) -> Option<(usize, usize)> {
         Some(self.position(diagnostic.span.as_ref()?.start))
@@ -175,6 +233,7 @@ impl Diagnostics {
     /// 3 | <the source line>
     ///   |     ^^^^ <label>
     ///   |
+    ///   = note: <each note>
     ///   = help: <help>
     /// ```
     ///
@@ -184,6 +243,9 @@ impl Diagnostics {
         let mut out = format!("error: {}\n", d.message);
         let Some(span) = &d.span else {
             let _ = write!(out, "--> {}", self.path);
+            for note in &d.notes {
+                let _ = write!(out, "\n = note: {note}");
+            }
             if let Some(help) = &d.help {
                 let _ = write!(out, "\n = help: {help}");
             }
@@ -251,8 +313,14 @@ impl Diagnostics {
         if let Some(label) = &d.label {
             let _ = write!(out, " {label}");
         }
+        if !d.notes.is_empty() || d.help.is_some() {
+            let _ = write!(out, "\n{pad} |");
+        }
+        for note in &d.notes {
+            let _ = write!(out, "\n{pad} = note: {note}");
+        }
         if let Some(help) = &d.help {
-            let _ = write!(out, "\n{pad} |\n{pad} = help: {help}");
+            let _ = write!(out, "\n{pad} = help: {help}");
         }
         out
     }
@@ -289,6 +357,15 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// `a`, `b`, `c`
+pub(crate) fn backticked(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,6 +385,25 @@ mod tests {
         assert!(text.contains("^^^ here"), "{text}");
         assert!(text.contains("= help: write it differently"), "{text}");
         assert!(text.ends_with("due to 1 previous error"), "{text}");
+    }
+
+    #[test]
+    fn notes_come_before_the_help_line() {
+        let mut d = Diagnostics::new("policies.toml", "a = 1\n");
+        d.push(
+            Diagnostic::spanned("bad", 0..1)
+                .with_label("here")
+                .with_note("first")
+                .with_note("second")
+                .with_help("fix it"),
+        );
+        d.push(Diagnostic::whole_file("empty").with_note("why"));
+        assert_eq!(
+            d.to_string(),
+            "error: bad\n --> policies.toml:1:1\n  |\n1 | a = 1\n  | ^ here\n  |\n  = note: first\n  = note: \
+             second\n  = help: fix it\n\nerror: empty\n--> policies.toml\n = note: why\n\nerror: could not load \
+             `policies.toml` due to 2 previous errors"
+        );
     }
 
     #[test]

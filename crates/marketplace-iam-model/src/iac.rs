@@ -5,13 +5,18 @@
 //! one. Both renderers embed the policies exactly as [`Document::json`](crate::Document::json) and
 //! [`Trust::render`](crate::Trust::render) write them, so the templates cannot drift from the published JSON.
 //!
+//! Templates are written by the engine's one JSON writer, with two-space indentation and their keys sorted.
+//!
 //! In a template the account the role is created in comes from the deployment itself (CloudFormation's
 //! `AWS::AccountId`, Terraform's `aws_caller_identity`); every other [`Parameter`] is a validated input.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value, json};
 
-use crate::model::{Document, Policies};
-use crate::targets::{Parameter, Target};
+use crate::json::{self, Json};
+
+use crate::model::{Document, Parameter, Policies, Target};
 
 /// One published policy document deployed on one target.
 #[derive(Debug, Clone, Copy)]
@@ -93,10 +98,30 @@ fn with_default(
     declaration
 }
 
+/// The indentation of the published templates: two spaces.
+const TEMPLATE_INDENT: &str = "  ";
+
+/// A template as the engine writes every JSON document (see `json`): keys in the order of `value`'s map (sorted),
+/// a trailing newline.
 fn pretty(value: &Value) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
-    s.push('\n');
-    s
+    json::write(&from_serde(value), TEMPLATE_INDENT)
+}
+
+/// `value` as the engine's JSON value, borrowing its strings.
+fn from_serde(value: &Value) -> Json<'_> {
+    match value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Number(n) => Json::Number(n.to_string()),
+        Value::String(s) => Json::str(s),
+        Value::Array(items) => Json::Array(items.iter().map(from_serde).collect()),
+        Value::Object(fields) => Json::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), from_serde(v)))
+                .collect(),
+        ),
+    }
 }
 
 fn parse(json: &str) -> Value {
@@ -345,4 +370,22 @@ pub fn terraform_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, &str)
     config.insert("resource".to_owned(), Value::Object(resources));
     config.insert("output".to_owned(), Value::Object(outputs));
     pretty(&Value::Object(config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The templates were written by serde_json's pretty printer before the engine's writer; the published ones
+    /// must not change by a byte.
+    #[test]
+    fn templates_are_written_as_serde_json_pretty_prints_them() {
+        let policies = crate::load("../../policies.toml").unwrap();
+        for d in policies.deployments() {
+            for text in [cloudformation(&d), terraform(&d)] {
+                let value: Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(text, serde_json::to_string_pretty(&value).unwrap() + "\n");
+            }
+        }
+    }
 }

@@ -1,5 +1,23 @@
 //! The Rust names the compile-time API derives from ids in policies.toml.
 
+/// Names the generated Rust API uses for itself; no id may turn into one of them.
+pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Action",
+    "ProductType",
+    "PricingModel",
+    "Grants",
+    "GrantedTo",
+    "Policy",
+    "IamAction",
+    "ParseError",
+    "DeploymentTarget",
+    "Role",
+    "RoleBuilder",
+    "RoleError",
+    "Parameter",
+    "Self",
+];
+
 /// Is `id` a valid action id: an UpperCamelCase Rust type name such as `BatchMeterUsage`?
 pub(crate) fn is_action_id(id: &str) -> bool {
     let mut chars = id.chars();

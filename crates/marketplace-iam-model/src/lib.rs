@@ -7,12 +7,23 @@
 //!
 //! # Phases
 //!
-//! 1. **Parse** the TOML (every syntax error is reported, with its position).
-//! 2. **Read** each table against its schema: missing fields, wrong types, unknown keys and duplicate list entries
-//!    are all collected.
-//! 3. **Check** across tables: references resolve, ids are unique and can become Rust names, action names are exact
-//!    names from the AWS catalog ([`catalog`]) with no wildcard, no product or pricing model is empty.
-//! 4. **Build** the typed [`Policies`] only when nothing was found.
+//! Each phase is a file of its name, so the rule behind a message is found by the phase that reports it:
+//!
+//! 1. **Syntax** (`src/syntax.rs`): the TOML is parsed; a syntax error is reported with its position, in the
+//!    project's words, and ends the run (what follows it cannot be trusted).
+//! 2. **Read** (`src/read/`): each table against its schema, deployment targets included: missing fields, wrong
+//!    types, unknown keys, empty strings, duplicate list entries and an unsupported `schema_version` are all
+//!    collected (`src/read/table.rs` is the walk over one table).
+//! 3. **Check** (`src/check.rs`): the rules across fields and tables: references resolve, ids are unique and can
+//!    become Rust names, action names are exact names from the AWS catalog ([`catalog`]) with no wildcard, no product
+//!    or pricing model is empty, and a trust policy names one principal, known parameters and, for another account,
+//!    an external ID.
+//! 4. **Build** (`src/build.rs`): the typed [`Policies`] (the types are in `src/model/`), only when nothing was found.
+//!
+//! `src/pipeline.rs` runs the phases ([`parse`]). Beside them, `src/salvage.rs` ([`salvage`]) recovers the Rust
+//! names of a broken file for the proc macro's placeholder items; `src/render.rs` writes the policy documents and
+//! trust policies, `src/page.rs` the published page and `src/iac.rs` the templates; `src/diagnostic.rs` renders the
+//! problems found.
 //!
 //! # Examples
 //!
@@ -58,37 +69,54 @@
 
 #![warn(missing_docs)]
 
+mod build;
 pub mod catalog;
+mod check;
 mod diagnostic;
 #[cfg(feature = "iac")]
 pub mod iac;
 mod ident;
-mod load;
+mod json;
 mod model;
 #[cfg(feature = "docs")]
 mod page;
-mod reader;
+mod pipeline;
+mod read;
 mod render;
+mod salvage;
 pub mod suggest;
-mod targets;
+mod syntax;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use ident::{screaming_snake, upper_camel};
-pub use load::{SCHEMA_VERSION, Salvaged, parse, parse_bytes, parse_with_catalog, salvage};
 pub use model::{
-    Action, ActionIndex, Document, Page, Policies, PricingModel, Product, Requirement, Service,
-    Source,
+    Action, ActionIndex, Document, Page, Parameter, Policies, PricingModel, PrincipalKind, Product,
+    Requirement, Service, Source, Target, Trust, TrustCondition,
 };
 #[cfg(feature = "docs")]
 pub use page::render_page;
+pub use pipeline::{parse, parse_bytes, parse_with_catalog};
+pub use read::SCHEMA_VERSION;
 pub use render::render_policy;
-pub use targets::{Parameter, PrincipalKind, Target, Trust, TrustCondition};
+pub use salvage::{Salvaged, salvage};
 
 /// Why [`load`] failed.
+///
+/// New kinds of failure may be added: match with a `_` arm, or use the accessors.
+///
+/// # Examples
+///
+/// ```
+/// let err = marketplace_iam_model::load("no/such/policies.toml").unwrap_err();
+/// assert_eq!(err.path(), Some(std::path::Path::new("no/such/policies.toml")));
+/// assert_eq!(err.io_error().unwrap().kind(), std::io::ErrorKind::NotFound);
+/// assert!(err.diagnostics().is_none());
+/// ```
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum LoadError {
     /// The file could not be read.
     Read {
@@ -99,6 +127,48 @@ pub enum LoadError {
     },
     /// The file was read, and has problems; all of them are in here.
     Invalid(Diagnostics),
+}
+
+impl LoadError {
+    /// The file that could not be read, when that is the failure.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            LoadError::Read { path, .. } => Some(path),
+            LoadError::Invalid(_) => None,
+        }
+    }
+
+    /// What the operating system said, when the file could not be read.
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        match self {
+            LoadError::Read { source, .. } => Some(source),
+            LoadError::Invalid(_) => None,
+        }
+    }
+
+    /// Every problem found in the file, when it was read and is invalid (the file's name is
+    /// [`Diagnostics::path`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("marketplace-iam-load-error-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let file = dir.join("policies.toml");
+    /// std::fs::write(&file, "schema_version = 2\n")?;
+    /// let err = marketplace_iam_model::load(&file).unwrap_err();
+    /// let diags = err.diagnostics().unwrap();
+    /// assert_eq!(diags.iter().next().unwrap().message(), "unsupported schema_version 2");
+    /// assert!(err.path().is_none() && err.io_error().is_none());
+    /// std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn diagnostics(&self) -> Option<&Diagnostics> {
+        match self {
+            LoadError::Invalid(d) => Some(d),
+            LoadError::Read { .. } => None,
+        }
+    }
 }
 
 impl fmt::Display for LoadError {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Policies, Requirement};
+use crate::model::{Parameter, Policies, Requirement};
 
 /// Renders the Markdown page: the AWS page's sections and notes (corrected), each product's policy, a table of
 /// pricing models → actions → document, the actions, and the sources. `policies_dir` is the path from the page to
@@ -133,7 +133,7 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
             let parameters = t.trust.parameters();
             if !parameters.is_empty() {
                 let _ = writeln!(w, "Parameters:\n");
-                crate::targets::describe_parameters(w, &parameters);
+                describe_parameters(w, &parameters);
                 let _ = writeln!(w);
             }
             for n in &t.notes {
@@ -183,4 +183,11 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// Writes `name: value` lines for the page's parameter list.
+fn describe_parameters(out: &mut String, parameters: &[Parameter]) {
+    for p in parameters {
+        let _ = writeln!(out, "- `{}`: {}", p.name(), p.description());
+    }
 }

@@ -1,4 +1,9 @@
-//! Canonical IAM policy JSON.
+//! Rendering the JSON the engine publishes: each product's and pricing model's identity policy, and each
+//! deployment target's trust policy. Both are built as JSON values and written by the engine's one JSON writer
+//! (`json`), as are the templates of `iac`.
+
+use crate::json::{self, Json};
+use crate::model::{Document, Trust};
 
 /// Renders the identity policy that allows exactly `actions` on `"*"`.
 ///
@@ -29,43 +34,118 @@
 /// "#);
 /// ```
 pub fn render_policy(actions: &[&str]) -> String {
-    let mut out = String::with_capacity(160 + actions.iter().map(|a| a.len() + 20).sum::<usize>());
-    out.push_str("{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [\n        {\n");
-    out.push_str("            \"Effect\": \"Allow\",\n            \"Action\": [");
-    for (i, action) in actions.iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str("                ");
-        push_json_string(&mut out, action);
-    }
-    out.push_str(if actions.is_empty() {
-        "],\n"
-    } else {
-        "\n            ],\n"
-    });
-    out.push_str("            \"Resource\": \"*\"\n        }\n    ]\n}\n");
-    out
+    json::write(&policy(actions), json::POLICY_INDENT)
 }
 
-/// Appends `s` as a JSON string literal (RFC 8259 escaping).
-pub(crate) fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
+/// The identity policy that allows exactly `actions` on `"*"`, as a JSON value.
+fn policy<'a>(actions: &[&'a str]) -> Json<'a> {
+    Json::object([
+        ("Version", Json::str(POLICY_VERSION)),
+        (
+            "Statement",
+            Json::Array(vec![Json::object([
+                ("Effect", Json::str("Allow")),
+                (
+                    "Action",
+                    Json::Array(actions.iter().map(|a| Json::str(a)).collect()),
+                ),
+                ("Resource", Json::str("*")),
+            ])]),
+        ),
+    ])
+}
+
+/// The IAM policy language version every rendered document declares.
+const POLICY_VERSION: &str = "2012-10-17";
+
+impl Document<'_> {
+    /// The canonical IAM policy JSON (see [`render_policy`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let policies = marketplace_iam_model::load("../../policies.toml")?;
+    /// let ami = policies.documents().into_iter().find(|d| d.file_name() == "ami.json").unwrap();
+    /// assert!(ami.json().contains("\"aws-marketplace:MeterUsage\""));
+    /// # Ok::<(), marketplace_iam_model::LoadError>(())
+    /// ```
+    pub fn json(&self) -> String {
+        let names: Vec<&str> = self.actions().map(|a| a.name.as_str()).collect();
+        render_policy(&names)
     }
-    out.push('"');
+}
+
+impl Trust {
+    /// The canonical trust policy JSON, placeholders kept (`${AccountId}`); byte-stable like [`render_policy`]:
+    /// keys in the order `Version`, `Statement`, then `Effect`, `Principal`, `Action`, `Condition` (left out when
+    /// there is none, its operators in order of first use, each with its keys in policies.toml order).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use marketplace_iam_model::{PrincipalKind, Trust};
+    ///
+    /// let trust = Trust {
+    ///     principal_kind: PrincipalKind::Service,
+    ///     principal: "ecs-tasks.amazonaws.com".into(),
+    ///     action: "sts:AssumeRole".into(),
+    ///     conditions: vec![],
+    /// };
+    /// assert_eq!(trust.render(), r#"{
+    ///     "Version": "2012-10-17",
+    ///     "Statement": [
+    ///         {
+    ///             "Effect": "Allow",
+    ///             "Principal": {
+    ///                 "Service": "ecs-tasks.amazonaws.com"
+    ///             },
+    ///             "Action": "sts:AssumeRole"
+    ///         }
+    ///     ]
+    /// }
+    /// "#);
+    /// ```
+    pub fn render(&self) -> String {
+        json::write(&self.json(), json::POLICY_INDENT)
+    }
+
+    fn json(&self) -> Json<'_> {
+        let mut statement = vec![
+            ("Effect", Json::str("Allow")),
+            (
+                "Principal",
+                Json::object([(self.principal_kind.key(), Json::str(&self.principal))]),
+            ),
+            ("Action", Json::str(&self.action)),
+        ];
+        if !self.conditions.is_empty() {
+            let mut operators: Vec<&str> = Vec::new();
+            for c in &self.conditions {
+                if !operators.contains(&c.operator.as_str()) {
+                    operators.push(&c.operator);
+                }
+            }
+            let by_operator = operators.into_iter().map(|op| {
+                let keys = self
+                    .conditions
+                    .iter()
+                    .filter(|c| c.operator == op)
+                    .map(|c| (c.key.as_str(), Json::str(&c.value)));
+                (op, Json::object(keys))
+            });
+            statement.push(("Condition", Json::object(by_operator)));
+        }
+        Json::object([
+            ("Version", Json::str(POLICY_VERSION)),
+            ("Statement", Json::Array(vec![Json::object(statement)])),
+        ])
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Parameter, PrincipalKind, TrustCondition};
 
     fn parsed(json: &str) -> serde_json::Value {
         serde_json::from_str(json).expect("valid JSON")
@@ -125,6 +205,72 @@ mod tests {
         assert_eq!(
             parsed(&render_policy(&[]))["Statement"][0]["Action"],
             serde_json::json!([])
+        );
+    }
+
+    #[test]
+    fn trust_policy_renders_canonically_with_placeholders() {
+        let trust = Trust {
+            principal_kind: PrincipalKind::Federated,
+            principal: "arn:aws:iam::${AccountId}:oidc-provider/${OidcProvider}".into(),
+            action: "sts:AssumeRoleWithWebIdentity".into(),
+            conditions: vec![
+                TrustCondition {
+                    operator: "StringEquals".into(),
+                    key: "${OidcProvider}:sub".into(),
+                    value: "system:serviceaccount:${Namespace}:${ServiceAccount}".into(),
+                },
+                TrustCondition {
+                    operator: "StringLike".into(),
+                    key: "aws:SourceArn".into(),
+                    value: "arn:aws:eks:*".into(),
+                },
+                TrustCondition {
+                    operator: "StringEquals".into(),
+                    key: "${OidcProvider}:aud".into(),
+                    value: "sts.amazonaws.com".into(),
+                },
+            ],
+        };
+        assert_eq!(
+            trust.parameters(),
+            [
+                Parameter::AccountId,
+                Parameter::OidcProvider,
+                Parameter::Namespace,
+                Parameter::ServiceAccount
+            ]
+        );
+        // Operators in order of first use, each with its keys in file order.
+        assert_eq!(
+            trust.render(),
+            r#"{
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {
+                "Federated": "arn:aws:iam::${AccountId}:oidc-provider/${OidcProvider}"
+            },
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {
+                    "${OidcProvider}:sub": "system:serviceaccount:${Namespace}:${ServiceAccount}",
+                    "${OidcProvider}:aud": "sts.amazonaws.com"
+                },
+                "StringLike": {
+                    "aws:SourceArn": "arn:aws:eks:*"
+                }
+            }
+        }
+    ]
+}
+"#
+        );
+        let v = parsed(&trust.render());
+        assert_eq!(
+            v["Statement"][0]["Condition"]["StringEquals"]["${OidcProvider}:aud"],
+            "sts.amazonaws.com"
         );
     }
 }

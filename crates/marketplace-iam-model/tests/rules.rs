@@ -593,3 +593,47 @@ fn trust_policy_rules() {
         ["target id `ECS` cannot become a Rust type name"]
     );
 }
+
+#[test]
+fn trust_policy_rules_report_together_in_file_order() {
+    // One principal breaking two rules: both are reported, the wildcard first.
+    assert_eq!(
+        target_errors(&[(
+            "principal = \"ecs-tasks.amazonaws.com\"",
+            "principal = \"*${Account}\""
+        )]),
+        [
+            "wildcard principal in a trust policy",
+            "unknown parameter `${Account}`"
+        ]
+    );
+    // A cross-account trust policy whose external ID condition is incomplete has no external ID condition.
+    assert_eq!(
+        target_errors(&[
+            (
+                "principal_kind = \"Service\"\nprincipal = \"ecs-tasks.amazonaws.com\"",
+                "principal_kind = \"AWS\"\nprincipal = \"${TrustedRoleArn}\""
+            ),
+            (
+                "key = \"aws:SourceAccount\"\nvalue = \"${AccountId}\"",
+                "key = \"sts:ExternalId\""
+            ),
+        ]),
+        [
+            "a cross-account trust policy without an `sts:ExternalId` condition",
+            "missing `value` in condition #1"
+        ]
+    );
+}
+
+#[test]
+fn target_ids_are_unique() {
+    let text = format!("{BASE}{TARGET}{TARGET}");
+    let d = parse("policies.toml", &text).unwrap_err();
+    let messages: Vec<&str> = d.iter().map(|x| x.message()).collect();
+    assert_eq!(messages, ["duplicate target id `ecs`"]);
+    // It points at the second declaration.
+    let second = text.rfind("id = \"ecs\"").unwrap();
+    let line = text[..second].lines().count() + 1;
+    assert_eq!(d.line_col(d.iter().next().unwrap()), Some((line, 6)));
+}

@@ -1,4 +1,4 @@
-//! A typed, error-collecting walk over a parsed TOML table.
+//! The reading phase's tool: a typed, error-collecting walk over one parsed TOML table.
 //!
 //! Deserializing with serde stops at the first error. A maintainer who made three mistakes should see three errors,
 //! so the schema is read by hand over the items `toml-spanner` parses, each with its byte range: every missing field,
@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use toml_spanner::{Item, Kind, Table as TomlTable};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, backticked};
 
 /// A value read from the file, with the byte range it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -368,15 +368,6 @@ impl<'t, 'i> Table<'t, 'i> {
         }
         Some((out, range(value)))
     }
-}
-
-/// `a`, `b`, `c`
-pub(crate) fn backticked(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Long strings are cut in headlines; the caret shows them whole.

@@ -1,11 +1,10 @@
-//! Deployment targets: where a product's software runs, which role signs its calls, and that role's trust policy.
+//! The deployment-target types: where a product's software runs, which role signs its calls, and that role's trust
+//! policy (with the `${Parameter}` placeholders a deployer fills in).
+//!
+//! Data types only: policies.toml's `[[targets]]` tables are read in `read`, checked in `check` and built in
+//! `build`; trust policies are rendered with the other JSON in `render`.
 
-use std::collections::HashSet;
-
-use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ident;
-use crate::reader::{Str, Table, backticked};
-use crate::render::push_json_string;
 
 /// A value a deployer supplies for a trust policy, written `${Name}` in policies.toml (CloudFormation's `Fn::Sub`
 /// syntax, so published templates substitute it directly).
@@ -242,6 +241,27 @@ pub enum PrincipalKind {
 }
 
 impl PrincipalKind {
+    /// Every kind of principal.
+    pub const ALL: [PrincipalKind; 3] = [
+        PrincipalKind::Service,
+        PrincipalKind::Federated,
+        PrincipalKind::Aws,
+    ];
+
+    /// The kind whose [`key`](Self::key) is `key`, as policies.toml writes it in `principal_kind`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use marketplace_iam_model::PrincipalKind;
+    ///
+    /// assert_eq!(PrincipalKind::from_key("AWS"), Some(PrincipalKind::Aws));
+    /// assert_eq!(PrincipalKind::from_key("aws"), None);
+    /// ```
+    pub fn from_key(key: &str) -> Option<PrincipalKind> {
+        PrincipalKind::ALL.into_iter().find(|p| p.key() == key)
+    }
+
     /// The key under `Principal` (`Service`, `Federated`, `AWS`).
     pub const fn key(self) -> &'static str {
         match self {
@@ -293,58 +313,6 @@ impl Trust {
         }
         out
     }
-
-    /// The canonical trust policy JSON, placeholders kept (`${AccountId}`); byte-stable like
-    /// [`render_policy`](crate::render_policy).
-    pub fn render(&self) -> String {
-        let mut out =
-            String::from("{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [\n        {\n");
-        out.push_str(
-            "            \"Effect\": \"Allow\",\n            \"Principal\": {\n                ",
-        );
-        push_json_string(&mut out, self.principal_kind.key());
-        out.push_str(": ");
-        push_json_string(&mut out, &self.principal);
-        out.push_str("\n            },\n            \"Action\": ");
-        push_json_string(&mut out, &self.action);
-        if !self.conditions.is_empty() {
-            out.push_str(",\n            \"Condition\": {");
-            let mut operators: Vec<&str> = Vec::new();
-            for c in &self.conditions {
-                if !operators.contains(&c.operator.as_str()) {
-                    operators.push(&c.operator);
-                }
-            }
-            for (i, op) in operators.iter().enumerate() {
-                out.push_str(if i == 0 {
-                    "\n                "
-                } else {
-                    ",\n                "
-                });
-                push_json_string(&mut out, op);
-                out.push_str(": {");
-                for (j, c) in self
-                    .conditions
-                    .iter()
-                    .filter(|c| c.operator == *op)
-                    .enumerate()
-                {
-                    out.push_str(if j == 0 {
-                        "\n                    "
-                    } else {
-                        ",\n                    "
-                    });
-                    push_json_string(&mut out, &c.key);
-                    out.push_str(": ");
-                    push_json_string(&mut out, &c.value);
-                }
-                out.push_str("\n                }");
-            }
-            out.push_str("\n            }");
-        }
-        out.push_str("\n        }\n    ]\n}\n");
-        out
-    }
 }
 
 /// A deployment target: where the software runs and which role signs its metering calls.
@@ -380,251 +348,6 @@ pub(crate) fn placeholders(text: &str) -> impl Iterator<Item = &str> {
     text.split("${")
         .skip(1)
         .filter_map(|s| s.split_once('}').map(|(name, _)| name))
-}
-
-pub(crate) const TARGET_KEYS: &[&str] = &[
-    "id",
-    "name",
-    "signer",
-    "attach",
-    "serves",
-    "instance_profile",
-    "trust",
-    "notes",
-];
-const TRUST_KEYS: &[&str] = &["principal_kind", "principal", "action", "conditions"];
-const CONDITION_KEYS: &[&str] = &["operator", "key", "value"];
-const TRUST_ACTIONS: &[&str] = &["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"];
-
-/// Reads and checks the `[[targets]]` tables. `products` are the declared product ids.
-pub(crate) fn read_targets(
-    diags: &mut Diagnostics,
-    root: &Table<'_, '_>,
-    products: &[&str],
-) -> Vec<Option<Target>> {
-    let Some((tables, _)) = root.tables(
-        diags,
-        "targets",
-        false,
-        &|n| format!("target #{n}"),
-        TARGET_KEYS,
-    ) else {
-        return Vec::new();
-    };
-    let mut ids: HashSet<String> = HashSet::new();
-    let mut out = Vec::new();
-    for mut t in tables {
-        let id = t.string(diags, "id", "\"ecs\"");
-        if let Some(id) = &id {
-            t.set_what(format!("target `{}`", id.get_ref()));
-            crate::load::check_kebab_id(diags, id, "target");
-            if !ids.insert(id.get_ref().clone()) {
-                diags.push(crate::load::duplicate_id(
-                    id,
-                    "target",
-                    "give each target a different id",
-                ));
-            }
-        }
-        let name = t.string(diags, "name", "\"...\"");
-        let signer = t.string(diags, "signer", "\"...\"");
-        let attach = t.string(diags, "attach", "\"...\"");
-        let serves = t.strings(diags, "serves", Some("[\"container\"]"));
-        if let Some(list) = &serves {
-            if list.written == 0 {
-                diags.push(
-                    Diagnostic::spanned(
-                        format!("{} serves no product", t.what()),
-                        list.span.clone(),
-                    )
-                    .with_label("empty list")
-                    .with_help(format!(
-                        "list the product ids it serves: {}",
-                        backticked(products)
-                    )),
-                );
-            }
-            for item in &list.items {
-                if !products.contains(&item.get_ref().as_str()) {
-                    diags.push(
-                        Diagnostic::spanned(
-                            format!("product `{}` is not declared", item.get_ref()),
-                            item.span(),
-                        )
-                        .with_label("no `[[products]]` table has this id")
-                        .with_help(format!(
-                            "use a declared product id: {}",
-                            backticked(products)
-                        )),
-                    );
-                }
-            }
-        }
-        let instance_profile = t.bool(diags, "instance_profile");
-        let notes = t.strings(diags, "notes", None);
-        let trust = t
-            .table(
-                diags,
-                "trust",
-                &format!("the trust policy of {}", t.what()),
-                TRUST_KEYS,
-            )
-            .and_then(|tr| read_trust(diags, &tr));
-        out.push((|| {
-            Some(Target {
-                id: id?.into_inner(),
-                name: name?.into_inner(),
-                signer: signer?.into_inner(),
-                attach: attach?.into_inner(),
-                serves: serves?.items.into_iter().map(|s| s.into_inner()).collect(),
-                instance_profile: instance_profile.unwrap_or(false),
-                trust: trust?,
-                notes: notes
-                    .map(|n| n.items.into_iter().map(|s| s.into_inner()).collect())
-                    .unwrap_or_default(),
-            })
-        })());
-    }
-    out
-}
-
-fn read_trust(diags: &mut Diagnostics, t: &Table<'_, '_>) -> Option<Trust> {
-    let kind = t.string(diags, "principal_kind", "\"Service\"");
-    let principal = t.string(diags, "principal", "\"ecs-tasks.amazonaws.com\"");
-    let action = t.string(diags, "action", "\"sts:AssumeRole\"");
-    let principal_kind = kind.as_ref().and_then(|k| {
-        let parsed = [
-            PrincipalKind::Service,
-            PrincipalKind::Federated,
-            PrincipalKind::Aws,
-        ]
-        .into_iter()
-        .find(|p| p.key() == k.get_ref());
-        if parsed.is_none() {
-            diags.push(
-                Diagnostic::spanned(
-                    format!("unknown principal kind `{}`", k.get_ref()),
-                    k.span(),
-                )
-                .with_label("not a principal kind")
-                .with_help("write `Service`, `Federated` or `AWS`"),
-            );
-        }
-        parsed
-    });
-    if let Some(p) = &principal {
-        if p.get_ref().contains('*') {
-            diags.push(
-                Diagnostic::spanned("wildcard principal in a trust policy", p.span())
-                    .with_label("anyone matching this could assume the role")
-                    .with_help(
-                        "name the one service, identity provider or role that assumes the role",
-                    ),
-            );
-        }
-        check_placeholders(diags, p);
-    }
-    if let Some(a) = &action
-        && !TRUST_ACTIONS.contains(&a.get_ref().as_str())
-    {
-        diags.push(
-            Diagnostic::spanned(
-                format!("unsupported trust action `{}`", a.get_ref()),
-                a.span(),
-            )
-            .with_label("not a role-assumption action")
-            .with_help(format!("write one of {}", backticked(TRUST_ACTIONS))),
-        );
-    }
-    let mut conditions = Vec::new();
-    if let Some((tables, _)) = t.tables(
-        diags,
-        "conditions",
-        false,
-        &|n| format!("condition #{n}"),
-        CONDITION_KEYS,
-    ) {
-        for c in tables {
-            let operator = c.string(diags, "operator", "\"StringEquals\"");
-            let key = c.string(diags, "key", "\"aws:SourceAccount\"");
-            let value = c.string(diags, "value", "\"${AccountId}\"");
-            if let Some(op) = &operator
-                && !matches!(
-                    op.get_ref().as_str(),
-                    "StringEquals" | "StringLike" | "ArnEquals" | "ArnLike"
-                )
-            {
-                diags.push(
-                    Diagnostic::spanned(
-                        format!("unsupported condition operator `{}`", op.get_ref()),
-                        op.span(),
-                    )
-                    .with_label("not allowed in a trust policy here")
-                    .with_help("write `StringEquals`, `StringLike`, `ArnEquals` or `ArnLike`"),
-                );
-            }
-            for s in [&key, &value].into_iter().flatten() {
-                check_placeholders(diags, s);
-            }
-            if let (Some(operator), Some(key), Some(value)) = (operator, key, value) {
-                conditions.push(TrustCondition {
-                    operator: operator.into_inner(),
-                    key: key.into_inner(),
-                    value: value.into_inner(),
-                });
-            }
-        }
-    }
-    let trust = Trust {
-        principal_kind: principal_kind?,
-        principal: principal?.into_inner(),
-        action: action?.into_inner(),
-        conditions,
-    };
-    // Least privilege for roles assumed from another account: without an external ID, any principal the trusted
-    // account lets assume roles can act for it (the confused deputy problem).
-    if trust.principal_kind == PrincipalKind::Aws
-        && !trust
-            .conditions
-            .iter()
-            .any(|c| c.key == "sts:ExternalId" && c.operator == "StringEquals")
-    {
-        diags.push(
-            Diagnostic::spanned("a cross-account trust policy without an `sts:ExternalId` condition", t.span())
-                .with_label("in this trust policy")
-                .with_help("add a condition `operator = \"StringEquals\"`, `key = \"sts:ExternalId\"`, `value = \"${ExternalId}\"`"),
-        );
-    }
-    Some(trust)
-}
-
-fn check_placeholders(diags: &mut Diagnostics, s: &Str) {
-    for name in placeholders(s.get_ref()) {
-        if Parameter::from_name(name).is_none() {
-            let known: Vec<&str> = Parameter::ALL.iter().map(|p| p.name()).collect();
-            diags.push(
-                Diagnostic::spanned(format!("unknown parameter `${{{name}}}`"), s.span())
-                    .with_label("not a known parameter")
-                    .with_help(format!("the parameters are {}", backticked(&known))),
-            );
-        }
-    }
-    if s.get_ref().matches("${").count() != placeholders(s.get_ref()).count() {
-        diags.push(
-            Diagnostic::spanned("unclosed `${` in a placeholder", s.span())
-                .with_label("no closing `}`")
-                .with_help("write placeholders as `${AccountId}`"),
-        );
-    }
-}
-
-/// Writes `name: value` lines for the page's parameter list.
-#[cfg(feature = "docs")]
-pub(crate) fn describe_parameters(out: &mut String, parameters: &[Parameter]) {
-    use std::fmt::Write as _;
-    for p in parameters {
-        let _ = writeln!(out, "- `{}`: {}", p.name(), p.description());
-    }
 }
 
 #[cfg(test)]
@@ -693,49 +416,6 @@ mod tests {
                 "pattern of {p:?} on {v:?}"
             );
         }
-    }
-
-    #[test]
-    fn trust_policy_renders_canonically_with_placeholders() {
-        let trust = Trust {
-            principal_kind: PrincipalKind::Federated,
-            principal: "arn:aws:iam::${AccountId}:oidc-provider/${OidcProvider}".into(),
-            action: "sts:AssumeRoleWithWebIdentity".into(),
-            conditions: vec![
-                TrustCondition {
-                    operator: "StringEquals".into(),
-                    key: "${OidcProvider}:sub".into(),
-                    value: "system:serviceaccount:${Namespace}:${ServiceAccount}".into(),
-                },
-                TrustCondition {
-                    operator: "StringEquals".into(),
-                    key: "${OidcProvider}:aud".into(),
-                    value: "sts.amazonaws.com".into(),
-                },
-            ],
-        };
-        assert_eq!(
-            trust.parameters(),
-            [
-                Parameter::AccountId,
-                Parameter::OidcProvider,
-                Parameter::Namespace,
-                Parameter::ServiceAccount
-            ]
-        );
-        let json = trust.render();
-        assert!(json.ends_with("}\n"));
-        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        let st = &v["Statement"][0];
-        assert_eq!(
-            st["Principal"]["Federated"],
-            "arn:aws:iam::${AccountId}:oidc-provider/${OidcProvider}"
-        );
-        assert_eq!(
-            st["Condition"]["StringEquals"]["${OidcProvider}:aud"],
-            "sts.amazonaws.com"
-        );
-        assert_eq!(json, trust.render());
     }
 
     #[test]

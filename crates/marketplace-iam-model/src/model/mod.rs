@@ -1,10 +1,17 @@
-//! The typed, validated contents of policies.toml.
+//! The typed, validated contents of policies.toml: what the build phase returns and every renderer reads.
+//!
+//! Data types and their lookups only. Reading, checking and building them are the phases `read`, `check` and
+//! `build`; rendering them is `render` (JSON) and `page` (Markdown).
+
+mod target;
 
 use std::fmt;
 
 use crate::catalog::AccessLevel;
 use crate::ident;
-use crate::render;
+
+pub(crate) use target::placeholders;
+pub use target::{Parameter, PrincipalKind, Target, Trust, TrustCondition};
 
 /// Everything policies.toml declares, validated: every reference resolves, every name is an exact catalog action,
 /// every id can become a Rust name, and no generated name collides with another.
@@ -21,7 +28,7 @@ pub struct Policies {
     /// The product types, in file order.
     pub products: Vec<Product>,
     /// Where products run and which role signs their calls, in file order.
-    pub targets: Vec<crate::Target>,
+    pub targets: Vec<Target>,
 }
 
 /// The published page's own text (the parts not about one product).
@@ -58,6 +65,23 @@ pub enum Service {
 }
 
 impl Service {
+    /// Every service.
+    pub const ALL: [Service; 2] = [Service::Metering, Service::Entitlement];
+
+    /// The service whose [`id`](Self::id) is `id`, as policies.toml writes it in `service`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use marketplace_iam_model::Service;
+    ///
+    /// assert_eq!(Service::from_id("metering"), Some(Service::Metering));
+    /// assert_eq!(Service::from_id("Metering"), None);
+    /// ```
+    pub fn from_id(id: &str) -> Option<Service> {
+        Service::ALL.into_iter().find(|s| s.id() == id)
+    }
+
     /// The id used in policies.toml: `metering` or `entitlement`.
     pub const fn id(self) -> &'static str {
         match self {
@@ -205,12 +229,6 @@ impl<'a> Document<'a> {
         let policies = self.policies;
         indices.iter().map(move |&i| policies.action(i))
     }
-
-    /// The canonical IAM policy JSON (see [`crate::render_policy`]).
-    pub fn json(&self) -> String {
-        let names: Vec<&str> = self.actions().map(|a| a.name.as_str()).collect();
-        render::render_policy(&names)
-    }
 }
 
 impl Policies {
@@ -234,15 +252,12 @@ impl Policies {
     }
 
     /// The target with this id.
-    pub fn target(&self, id: &str) -> Option<&crate::Target> {
+    pub fn target(&self, id: &str) -> Option<&Target> {
         self.targets.iter().find(|t| t.id == id)
     }
 
     /// The targets that serve `product`.
-    pub fn targets_of<'a>(
-        &'a self,
-        product: &'a Product,
-    ) -> impl Iterator<Item = &'a crate::Target> + 'a {
+    pub fn targets_of<'a>(&'a self, product: &'a Product) -> impl Iterator<Item = &'a Target> + 'a {
         self.targets
             .iter()
             .filter(move |t| t.serves.contains(&product.id))

@@ -1,0 +1,611 @@
+//! Phase 3, checking: the rules that hold across fields and tables, over what the reading phase read.
+//!
+//! Each rule of policies.toml that is not about one table's shape is here, one function a subject:
+//!
+//! - actions ([`check_actions`]): ids are UpperCamelCase Rust names and unique; names are exact names of the AWS
+//!   catalog with no wildcard ([`check_action_name`]), each declared once; service and access level agree with the
+//!   catalog ([`check_service_and_level`]); `api_reference` is an https:// address;
+//! - products and pricing models ([`check_products`]): ids are kebab-case and unique; every action they list is
+//!   declared ([`check_references`]); a pricing model has `actions` or `no_policy`, never both, never an empty list
+//!   ([`check_requirement`]); `source` is an https:// address;
+//! - empty lists ([`check_not_empty`]): at least one action and one product, and no product granting nothing;
+//! - Rust names ([`check_type_names`]): no two ids become the same generated type, nor one the generated API uses;
+//! - the page ([`check_page`]): sources link https:// addresses;
+//! - targets ([`check_targets`]): ids are kebab-case and unique; `serves` names declared products; the trust policy
+//!   ([`check_trust`]) has a known principal kind, no wildcard principal, a role-assumption action, supported
+//!   condition operators, known `${Parameter}` placeholders ([`check_placeholders`]), and an `sts:ExternalId`
+//!   condition when another account assumes the role.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use crate::catalog::{self, AccessLevel, Catalog};
+use crate::diagnostic::{Diagnostic, Diagnostics, backticked};
+use crate::ident::{self, RESERVED_TYPE_NAMES};
+use crate::model::{ActionIndex, Parameter, PrincipalKind, Service, placeholders};
+use crate::read::{
+    RawAction, RawModel, RawPage, RawPolicies, RawProduct, RawTables, RawTarget, RawTrust, Str,
+};
+
+/// The declared actions by id, for resolving references (what the building phase resolves them with).
+pub(crate) type ActionIds = HashMap<String, ActionIndex>;
+
+/// The actions a trust policy may allow.
+const TRUST_ACTIONS: &[&str] = &["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"];
+
+/// The condition operators a trust policy may use.
+const TRUST_OPERATORS: &[&str] = &["StringEquals", "StringLike", "ArnEquals", "ArnLike"];
+
+/// Runs every rule over `raw`; returns the declared actions by id.
+pub(crate) fn check(diags: &mut Diagnostics, raw: &RawPolicies, catalog: &Catalog) -> ActionIds {
+    let actions = RawTables::items(&raw.actions);
+    let products = RawTables::items(&raw.products);
+    check_not_empty(diags, raw);
+    if let Some(page) = &raw.page {
+        check_page(diags, page);
+    }
+    let index = check_actions(diags, actions, catalog);
+    check_products(diags, products, &index);
+    check_type_names(diags, actions, products);
+    let product_ids: Vec<&str> = products
+        .iter()
+        .filter_map(|p| p.id.as_ref().map(|id| id.get_ref().as_str()))
+        .collect();
+    check_targets(diags, &raw.targets, &product_ids);
+    index
+}
+
+/// A file that declares no action or no product publishes nothing, and a product whose policy grants nothing is a
+/// mistake (a pricing model that makes no call says so with `no_policy`, see [`check_requirement`]).
+fn check_not_empty(diags: &mut Diagnostics, raw: &RawPolicies) {
+    if let Some(actions) = raw.actions.as_ref().filter(|a| a.items.is_empty()) {
+        diags.push(
+            Diagnostic::spanned("no action is declared", actions.span.clone())
+                .with_label("empty")
+                .with_help("declare each action in an `[[actions]]` table"),
+        );
+    }
+    if let Some(products) = raw.products.as_ref().filter(|p| p.items.is_empty()) {
+        diags.push(
+            Diagnostic::spanned("no product is declared", products.span.clone())
+                .with_label("empty")
+                .with_help("declare each product type in a `[[products]]` table"),
+        );
+    }
+    for p in RawTables::items(&raw.products) {
+        if let Some(list) = p.actions.as_ref().filter(|a| a.written == 0) {
+            diags.push(
+                Diagnostic::spanned(format!("{} grants no action", p.what), list.span.clone())
+                    .with_label("empty list")
+                    .with_help("list the actions the product's policy grants, e.g. `actions = [\"MeterUsage\"]`"),
+            );
+        }
+    }
+}
+
+/// The page's sources link public https:// pages.
+fn check_page(diags: &mut Diagnostics, page: &RawPage) {
+    for url in page.sources.iter().filter_map(|s| s.url.as_ref()) {
+        check_url(diags, url, "url");
+    }
+}
+
+/// Checks ids, names, services and access levels; returns the id → index map of the declared actions.
+fn check_actions(diags: &mut Diagnostics, actions: &[RawAction], catalog: &Catalog) -> ActionIds {
+    let mut index = HashMap::new();
+    let mut names: HashMap<&str, &Str> = HashMap::new();
+    for (i, a) in actions.iter().enumerate() {
+        if let Some(id) = &a.id {
+            if !ident::is_action_id(id.get_ref()) {
+                diags.push(
+                    Diagnostic::spanned(
+                        format!(
+                            "action id `{}` cannot become a Rust type name",
+                            id.get_ref()
+                        ),
+                        id.span(),
+                    )
+                    .with_label("not an UpperCamelCase identifier")
+                    .with_help(
+                        "action ids are UpperCamelCase ASCII names such as `BatchMeterUsage` \
+                         (usually the action name without `aws-marketplace:`)",
+                    ),
+                );
+            }
+            if index.insert(id.get_ref().clone(), ActionIndex(i)).is_some() {
+                diags.push(duplicate_id(
+                    id,
+                    "action",
+                    "each action is declared once; remove this `[[actions]]` table or rename its id",
+                ));
+            }
+        }
+        if let Some(name) = &a.name {
+            if check_action_name(diags, name, catalog)
+                && let Some(first) = names.insert(name.get_ref(), name)
+            {
+                let (line, _) = diags.position(first.span().start);
+                diags.push(
+                    Diagnostic::spanned(
+                        format!("action `{}` is declared twice", name.get_ref()),
+                        name.span(),
+                    )
+                    .with_label(format!("already declared on line {line}"))
+                    .with_help("declare each IAM action once and refer to it by its id"),
+                );
+            }
+            check_service_and_level(diags, a, name, catalog);
+        }
+        if let Some(url) = &a.api_reference {
+            check_url(diags, url, "api_reference");
+        }
+    }
+    index
+}
+
+/// Least privilege and exact names: no wildcard, the right prefix, a name AWS defines in exactly that case.
+/// Returns whether the name is a catalog action.
+fn check_action_name(diags: &mut Diagnostics, name: &Str, catalog: &Catalog) -> bool {
+    let n = name.get_ref();
+    if n.contains(['*', '?']) {
+        diags.push(
+            Diagnostic::spanned(format!("wildcard in action `{n}`"), name.span())
+                .with_label("wildcards grant more than the integration needs")
+                .with_help(
+                    "name each action exactly, e.g. `aws-marketplace:MeterUsage`: `aws-marketplace:*` also grants \
+                     write access to product listings and agreements",
+                ),
+        );
+        return false;
+    }
+    if catalog.lookup(n).is_some() {
+        return true;
+    }
+    let mut d = Diagnostic::spanned(
+        format!(
+            "action `{n}` is not in the AWS catalog of the `{}` prefix",
+            catalog::PREFIX
+        ),
+        name.span(),
+    );
+    d = if let Some(exact) = catalog.lookup_ignore_case(n) {
+        d.with_label("wrong letter case")
+            .with_help(format!("write it as the catalog does: `{}`", exact.name))
+    } else if !n.starts_with(&format!("{}:", catalog::PREFIX)) {
+        d.with_label(format!("not an `{}:` action", catalog::PREFIX))
+            .with_help(format!(
+                "write `{}:` followed by the action name",
+                catalog::PREFIX
+            ))
+    } else if let Some(close) = catalog.closest(n) {
+        d.with_label("unknown action")
+            .with_help(format!("did you mean `{}`?", close.name))
+    } else {
+        d.with_label("unknown action").with_help(
+            "the actions AWS defines for the prefix are listed in \
+             crates/marketplace-iam-model/data/aws-marketplace-actions.json",
+        )
+    };
+    diags.push(d);
+    false
+}
+
+fn check_service_and_level(diags: &mut Diagnostics, a: &RawAction, name: &Str, catalog: &Catalog) {
+    let entry = catalog.lookup(name.get_ref());
+    if let Some(service) = &a.service {
+        match Service::from_id(service.get_ref()) {
+            None => diags.push(
+                Diagnostic::spanned(
+                    format!("unknown service `{}`", service.get_ref()),
+                    service.span(),
+                )
+                .with_label("not a service")
+                .with_help("write `metering` or `entitlement`"),
+            ),
+            Some(s) => {
+                if let Some(entry) = entry
+                    && entry.service != s.catalog_name()
+                {
+                    diags.push(
+                        Diagnostic::spanned(
+                            format!("`{}` belongs to {}, not to {}", entry.name, entry.service, s.catalog_name()),
+                            service.span(),
+                        )
+                        .with_label("does not match the AWS catalog")
+                        .with_help(
+                            "only Metering Service and Entitlement Service actions belong in seller integration \
+                             policies",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(level) = &a.access_level {
+        let names: Vec<&str> = AccessLevel::ALL.iter().map(|l| l.as_str()).collect();
+        match AccessLevel::from_name(level.get_ref()) {
+            None => diags.push(
+                Diagnostic::spanned(
+                    format!("unknown access level `{}`", level.get_ref()),
+                    level.span(),
+                )
+                .with_label("not an IAM access level")
+                .with_help(format!("write one of {}", backticked(&names))),
+            ),
+            Some(l) => {
+                if let Some(entry) = entry
+                    && entry.access_level != l
+                {
+                    diags.push(
+                        Diagnostic::spanned(
+                            format!(
+                                "the AWS catalog gives `{}` the access level {}, not {l}",
+                                entry.name, entry.access_level
+                            ),
+                            level.span(),
+                        )
+                        .with_label("does not match the AWS catalog")
+                        .with_help(format!("write `access_level = \"{}\"`", entry.access_level)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_products(diags: &mut Diagnostics, products: &[RawProduct], index: &ActionIds) {
+    check_kebab_ids(
+        diags,
+        products.iter().filter_map(|p| p.id.as_ref()),
+        "product",
+        "give each product a different id",
+    );
+    for p in products {
+        if let Some(list) = &p.actions {
+            check_references(diags, &list.items, index);
+        }
+        check_kebab_ids(
+            diags,
+            p.models.iter().filter_map(|m| m.id.as_ref()),
+            "pricing model",
+            "give each pricing model of a product a different id",
+        );
+        for m in &p.models {
+            if let Some(url) = &m.source {
+                check_url(diags, url, "source");
+            }
+            check_requirement(diags, m, index);
+        }
+    }
+}
+
+fn check_requirement(diags: &mut Diagnostics, m: &RawModel, index: &ActionIds) {
+    let what = match &m.id {
+        Some(id) => format!("pricing model `{}`", id.get_ref()),
+        None => "this pricing model".to_owned(),
+    };
+    match (&m.actions, &m.no_policy) {
+        (Some(list), None) if list.written == 0 => diags.push(
+            Diagnostic::spanned(format!("{what} grants no action"), list.span.clone())
+                .with_label("empty list")
+                .with_help(
+                    "list the actions it calls, or, if it makes no metering or entitlement call, replace \
+                     `actions` with `no_policy = \"<why>\"`",
+                ),
+        ),
+        (Some(list), None) => check_references(diags, &list.items, index),
+        (None, Some(_)) => {}
+        (Some(list), Some(_)) => diags.push(
+            Diagnostic::spanned(format!("{what} has both `actions` and `no_policy`"), list.span.clone())
+                .with_label("`actions` here")
+                .with_help("keep `actions` if the model makes calls, `no_policy` if it makes none"),
+        ),
+        (None, None) => diags.push(
+            Diagnostic::spanned(format!("{what} says neither `actions` nor `no_policy`"), m.span.clone())
+                .with_label("in this table")
+                .with_help("add `actions = [\"...\"]`, or `no_policy = \"<why>\"` if it makes no call"),
+        ),
+    }
+}
+
+fn check_references(diags: &mut Diagnostics, items: &[Str], index: &ActionIds) {
+    for item in items {
+        let id = item.get_ref();
+        if index.contains_key(id) {
+            continue;
+        }
+        let mut known: Vec<&str> = index.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        let suffix = id.strip_prefix(&format!("{}:", catalog::PREFIX));
+        let help = if let Some(short) = suffix.filter(|s| index.contains_key(*s)) {
+            format!("refer to actions by their id: `{short}`")
+        } else if let Some(close) = crate::suggest::closest(id, &known, 0.85) {
+            format!("did you mean `{close}`?")
+        } else {
+            format!(
+                "declare it in an `[[actions]]` table, or use a declared action: {}",
+                backticked(&known)
+            )
+        };
+        diags.push(
+            Diagnostic::spanned(format!("action `{id}` is not declared"), item.span())
+                .with_label("no `[[actions]]` table has this id")
+                .with_help(help),
+        );
+    }
+}
+
+/// `duplicate <what> id `x``, pointing at the second declaration.
+fn duplicate_id(id: &Str, what: &str, help: &str) -> Diagnostic {
+    Diagnostic::spanned(format!("duplicate {what} id `{}`", id.get_ref()), id.span())
+        .with_label("declared again here")
+        .with_help(help)
+}
+
+/// Ids of one kind (`what`) that name published files and Rust types: each kebab-case, none declared twice (`help`
+/// says how to tell them apart).
+fn check_kebab_ids<'a>(
+    diags: &mut Diagnostics,
+    ids: impl IntoIterator<Item = &'a Str>,
+    what: &str,
+    help: &str,
+) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for id in ids {
+        check_kebab_id(diags, id, what);
+        if !seen.insert(id.get_ref()) {
+            diags.push(duplicate_id(id, what, help));
+        }
+    }
+}
+
+fn check_kebab_id(diags: &mut Diagnostics, id: &Str, what: &str) {
+    if !ident::is_kebab_id(id.get_ref()) {
+        diags.push(
+            Diagnostic::spanned(
+                format!(
+                    "{what} id `{}` cannot become a Rust type name",
+                    id.get_ref()
+                ),
+                id.span(),
+            )
+            .with_label("not a lowercase kebab-case id")
+            .with_help(format!(
+                "{what} ids are lowercase ASCII words joined by `-`, such as `hourly-monthly`; \
+                     they name the published file and the Rust type (`HourlyMonthly`)"
+            )),
+        );
+    }
+}
+
+fn check_url(diags: &mut Diagnostics, url: &Str, key: &str) {
+    if !url.get_ref().starts_with("https://") || url.get_ref().contains(char::is_whitespace) {
+        diags.push(
+            Diagnostic::spanned(format!("`{key}` must be an https:// address"), url.span())
+                .with_label("not an https:// address")
+                .with_help("link the public AWS page the fact comes from"),
+        );
+    }
+}
+
+/// Every id becomes a Rust type in the generated API; two ids must not become the same type.
+fn check_type_names(diags: &mut Diagnostics, actions: &[RawAction], products: &[RawProduct]) {
+    let mut taken: HashMap<String, String> = RESERVED_TYPE_NAMES
+        .iter()
+        .map(|n| (n.to_string(), "the generated API itself".to_owned()))
+        .collect();
+    let mut claim = |diags: &mut Diagnostics, name: String, owner: String, span: Range<usize>| {
+        if let Some(previous) = taken.get(&name) {
+            diags.push(
+                Diagnostic::spanned(
+                    format!("{owner} would become the Rust type `{name}`, which {previous} uses"),
+                    span,
+                )
+                .with_label("name collision")
+                .with_help("choose another id"),
+            );
+        } else {
+            taken.insert(name, owner);
+        }
+    };
+    // A duplicate id is reported once, as a duplicate, not again as a type-name collision.
+    let mut seen_ids = std::collections::HashSet::new();
+    let mut first = |kind: &str, id: &str| seen_ids.insert(format!("{kind} {id}"));
+    for a in actions {
+        if let Some(id) =
+            a.id.as_ref()
+                .filter(|id| ident::is_action_id(id.get_ref()) && first("action", id.get_ref()))
+        {
+            claim(
+                diags,
+                id.get_ref().clone(),
+                format!("action `{}`", id.get_ref()),
+                id.span(),
+            );
+            if ident::screaming_snake(id.get_ref()) == "POLICIES_TOML" {
+                diags.push(
+                    Diagnostic::spanned(
+                        format!("action `{}` would become the constant `POLICIES_TOML`, which the generated API itself uses", id.get_ref()),
+                        id.span(),
+                    )
+                    .with_label("name collision")
+                    .with_help("choose another id"),
+                );
+            }
+        }
+    }
+    for p in products {
+        let Some(pid) =
+            p.id.as_ref()
+                .filter(|id| ident::is_kebab_id(id.get_ref()) && first("product", id.get_ref()))
+        else {
+            continue;
+        };
+        claim(
+            diags,
+            ident::upper_camel(pid.get_ref()),
+            format!("product `{}`", pid.get_ref()),
+            pid.span(),
+        );
+        for m in &p.models {
+            if let Some(mid) = m.id.as_ref().filter(|id| {
+                ident::is_kebab_id(id.get_ref())
+                    && first(&format!("model of {}", pid.get_ref()), id.get_ref())
+            }) {
+                claim(
+                    diags,
+                    ident::upper_camel(pid.get_ref()) + &ident::upper_camel(mid.get_ref()),
+                    format!(
+                        "pricing model `{}` of product `{}`",
+                        mid.get_ref(),
+                        pid.get_ref()
+                    ),
+                    mid.span(),
+                );
+            }
+        }
+    }
+}
+
+/// Target ids name published files and Rust types; each target serves declared products (`products`, their ids).
+fn check_targets(diags: &mut Diagnostics, targets: &[RawTarget], products: &[&str]) {
+    check_kebab_ids(
+        diags,
+        targets.iter().filter_map(|t| t.id.as_ref()),
+        "target",
+        "give each target a different id",
+    );
+    for t in targets {
+        if let Some(list) = &t.serves {
+            if list.written == 0 {
+                diags.push(
+                    Diagnostic::spanned(format!("{} serves no product", t.what), list.span.clone())
+                        .with_label("empty list")
+                        .with_help(format!(
+                            "list the product ids it serves: {}",
+                            backticked(products)
+                        )),
+                );
+            }
+            for item in &list.items {
+                if !products.contains(&item.get_ref().as_str()) {
+                    diags.push(
+                        Diagnostic::spanned(
+                            format!("product `{}` is not declared", item.get_ref()),
+                            item.span(),
+                        )
+                        .with_label("no `[[products]]` table has this id")
+                        .with_help(format!(
+                            "use a declared product id: {}",
+                            backticked(products)
+                        )),
+                    );
+                }
+            }
+        }
+        if let Some(trust) = &t.trust {
+            check_trust(diags, trust);
+        }
+    }
+}
+
+/// Least privilege for who may assume the role: one named principal, a role-assumption action, supported
+/// conditions, known placeholders, and an external ID for another account.
+fn check_trust(diags: &mut Diagnostics, t: &RawTrust) {
+    let kind = t.principal_kind.as_ref().and_then(|k| {
+        let parsed = PrincipalKind::from_key(k.get_ref());
+        if parsed.is_none() {
+            diags.push(
+                Diagnostic::spanned(
+                    format!("unknown principal kind `{}`", k.get_ref()),
+                    k.span(),
+                )
+                .with_label("not a principal kind")
+                .with_help("write `Service`, `Federated` or `AWS`"),
+            );
+        }
+        parsed
+    });
+    if let Some(p) = &t.principal {
+        if p.get_ref().contains('*') {
+            diags.push(
+                Diagnostic::spanned("wildcard principal in a trust policy", p.span())
+                    .with_label("anyone matching this could assume the role")
+                    .with_help(
+                        "name the one service, identity provider or role that assumes the role",
+                    ),
+            );
+        }
+        check_placeholders(diags, p);
+    }
+    if let Some(a) = &t.action
+        && !TRUST_ACTIONS.contains(&a.get_ref().as_str())
+    {
+        diags.push(
+            Diagnostic::spanned(
+                format!("unsupported trust action `{}`", a.get_ref()),
+                a.span(),
+            )
+            .with_label("not a role-assumption action")
+            .with_help(format!("write one of {}", backticked(TRUST_ACTIONS))),
+        );
+    }
+    for c in &t.conditions {
+        if let Some(op) = &c.operator
+            && !TRUST_OPERATORS.contains(&op.get_ref().as_str())
+        {
+            diags.push(
+                Diagnostic::spanned(
+                    format!("unsupported condition operator `{}`", op.get_ref()),
+                    op.span(),
+                )
+                .with_label("not allowed in a trust policy here")
+                .with_help("write `StringEquals`, `StringLike`, `ArnEquals` or `ArnLike`"),
+            );
+        }
+        for s in [&c.key, &c.value].into_iter().flatten() {
+            check_placeholders(diags, s);
+        }
+    }
+    // Least privilege for roles assumed from another account: without an external ID, any principal the trusted
+    // account lets assume roles can act for it (the confused deputy problem). Checked on a trust policy that could
+    // be built, over its complete conditions.
+    let complete = t.principal.is_some() && t.action.is_some();
+    let has_external_id = t.conditions.iter().any(|c| {
+        c.value.is_some()
+            && c.key
+                .as_ref()
+                .is_some_and(|k| k.get_ref() == "sts:ExternalId")
+            && c.operator
+                .as_ref()
+                .is_some_and(|o| o.get_ref() == "StringEquals")
+    });
+    if complete && kind == Some(PrincipalKind::Aws) && !has_external_id {
+        diags.push(
+            Diagnostic::spanned("a cross-account trust policy without an `sts:ExternalId` condition", t.span.clone())
+                .with_label("in this trust policy")
+                .with_help("add a condition `operator = \"StringEquals\"`, `key = \"sts:ExternalId\"`, `value = \"${ExternalId}\"`"),
+        );
+    }
+}
+
+/// Every `${...}` in `s` names a [`Parameter`] and is closed.
+fn check_placeholders(diags: &mut Diagnostics, s: &Str) {
+    for name in placeholders(s.get_ref()) {
+        if Parameter::from_name(name).is_none() {
+            let known: Vec<&str> = Parameter::ALL.iter().map(|p| p.name()).collect();
+            diags.push(
+                Diagnostic::spanned(format!("unknown parameter `${{{name}}}`"), s.span())
+                    .with_label("not a known parameter")
+                    .with_help(format!("the parameters are {}", backticked(&known))),
+            );
+        }
+    }
+    if s.get_ref().matches("${").count() != placeholders(s.get_ref()).count() {
+        diags.push(
+            Diagnostic::spanned("unclosed `${` in a placeholder", s.span())
+                .with_label("no closing `}`")
+                .with_help("write placeholders as `${AccountId}`"),
+        );
+    }
+}

@@ -1,0 +1,372 @@
+//! Phase 2, reading: each table of policies.toml against its schema, into raw records that keep every value's
+//! position for the later phases.
+//!
+//! What is reported here is what one table alone shows: an unknown key (with the closest known one), a missing
+//! field, a value of the wrong type, an empty string, an entry listed twice in one list, and a `schema_version` this
+//! engine does not read. Whether the values make sense together (references, ids, names, empty lists) is the
+//! checking phase's (`check`); turning the records into [`Policies`](crate::Policies) is the building phase's
+//! (`build`).
+
+mod table;
+
+use std::ops::Range;
+
+use toml_spanner::Table as TomlTable;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use table::Table;
+pub(crate) use table::{Spanned, Str, StrList};
+
+/// The `schema_version` this version of the engine reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const ROOT_KEYS: &[&str] = &["schema_version", "page", "actions", "products", "targets"];
+const PAGE_KEYS: &[&str] = &["title", "anchor", "intro", "closing", "sources"];
+const SOURCE_KEYS: &[&str] = &["title", "url"];
+const ACTION_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "service",
+    "access_level",
+    "purpose",
+    "api_reference",
+];
+const PRODUCT_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "title",
+    "anchor",
+    "actions",
+    "notes",
+    "pricing_models",
+];
+const MODEL_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "source",
+    "actions",
+    "no_policy",
+];
+const TARGET_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "signer",
+    "attach",
+    "serves",
+    "instance_profile",
+    "trust",
+    "notes",
+];
+const TRUST_KEYS: &[&str] = &["principal_kind", "principal", "action", "conditions"];
+const CONDITION_KEYS: &[&str] = &["operator", "key", "value"];
+
+/// policies.toml as read: every table, each field `None` where it is missing or unusable (already reported).
+pub(crate) struct RawPolicies {
+    pub page: Option<RawPage>,
+    /// The `[[actions]]` tables; `None` when the key is missing or not an array (already reported).
+    pub actions: Option<RawTables<RawAction>>,
+    /// The `[[products]]` tables, likewise.
+    pub products: Option<RawTables<RawProduct>>,
+    /// The `[[targets]]` tables (optional: none when the key is absent).
+    pub targets: Vec<RawTarget>,
+}
+
+/// The tables of one `[[key]]` array, with the position of the array.
+pub(crate) struct RawTables<T> {
+    pub items: Vec<T>,
+    pub span: Range<usize>,
+}
+
+impl<T> RawTables<T> {
+    /// The tables, none when the array was unusable.
+    pub fn items(tables: &Option<RawTables<T>>) -> &[T] {
+        tables.as_ref().map_or(&[], |t| &t.items)
+    }
+}
+
+pub(crate) struct RawPage {
+    pub title: Option<Str>,
+    pub anchor: Option<Str>,
+    pub intro: Option<StrList>,
+    pub closing: Option<StrList>,
+    pub sources: Vec<RawSource>,
+}
+
+pub(crate) struct RawSource {
+    pub title: Option<Str>,
+    pub url: Option<Str>,
+}
+
+pub(crate) struct RawAction {
+    pub id: Option<Str>,
+    pub name: Option<Str>,
+    pub service: Option<Str>,
+    pub access_level: Option<Str>,
+    pub purpose: Option<Str>,
+    pub api_reference: Option<Str>,
+}
+
+pub(crate) struct RawProduct {
+    /// How messages name it: "product `ami`", or "product #2" when it has no id.
+    pub what: String,
+    pub id: Option<Str>,
+    pub name: Option<Str>,
+    pub title: Option<Str>,
+    pub anchor: Option<Str>,
+    pub actions: Option<StrList>,
+    pub notes: Option<StrList>,
+    pub models: Vec<RawModel>,
+}
+
+pub(crate) struct RawModel {
+    pub span: Range<usize>,
+    pub id: Option<Str>,
+    pub name: Option<Str>,
+    pub description: Option<Str>,
+    pub source: Option<Str>,
+    pub actions: Option<StrList>,
+    pub no_policy: Option<Str>,
+}
+
+pub(crate) struct RawTarget {
+    /// How messages name it: "target `eks`", or "target #2" when it has no id.
+    pub what: String,
+    pub id: Option<Str>,
+    pub name: Option<Str>,
+    pub signer: Option<Str>,
+    pub attach: Option<Str>,
+    pub serves: Option<StrList>,
+    pub instance_profile: Option<bool>,
+    pub trust: Option<RawTrust>,
+    pub notes: Option<StrList>,
+}
+
+pub(crate) struct RawTrust {
+    pub span: Range<usize>,
+    pub principal_kind: Option<Str>,
+    pub principal: Option<Str>,
+    pub action: Option<Str>,
+    pub conditions: Vec<RawCondition>,
+}
+
+pub(crate) struct RawCondition {
+    pub operator: Option<Str>,
+    pub key: Option<Str>,
+    pub value: Option<Str>,
+}
+
+/// Reads every table of the parsed document. `None` when `schema_version` is missing, unusable or one this engine
+/// does not read: then nothing else is read, since the rest of the file follows a schema this engine does not know.
+pub(crate) fn read(diags: &mut Diagnostics, document: &TomlTable<'_>) -> Option<RawPolicies> {
+    let root = Table::new(diags, document, 0..0, "policies.toml", ROOT_KEYS);
+    let version = root.u32(diags, "schema_version", &SCHEMA_VERSION.to_string())?;
+    if *version.get_ref() != SCHEMA_VERSION {
+        diags.push(
+            Diagnostic::spanned(
+                format!("unsupported schema_version {}", version.get_ref()),
+                version.span(),
+            )
+            .with_label("unsupported")
+            .with_help(format!(
+                "this version of marketplace-iam reads schema_version = {SCHEMA_VERSION}; \
+                     upgrade marketplace-iam or convert the file"
+            )),
+        );
+        return None;
+    }
+    Some(RawPolicies {
+        page: read_page(diags, &root),
+        actions: read_actions(diags, &root),
+        products: read_products(diags, &root),
+        targets: read_targets(diags, &root),
+    })
+}
+
+fn read_page(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Option<RawPage> {
+    let page = root.table(diags, "page", "the `[page]` table", PAGE_KEYS)?;
+    let title = page.string(diags, "title", "\"...\"");
+    let anchor = page.string(diags, "anchor", "\"...\"");
+    let intro = page.strings(diags, "intro", Some("[\"...\"]"));
+    let closing = page.strings(diags, "closing", None);
+    let mut sources = Vec::new();
+    if let Some((tables, _)) = page.tables(
+        diags,
+        "sources",
+        false,
+        &|n| format!("source #{n} of the page"),
+        SOURCE_KEYS,
+    ) {
+        for t in tables {
+            sources.push(RawSource {
+                title: t.string(diags, "title", "\"...\""),
+                url: t.string(diags, "url", "\"https://...\""),
+            });
+        }
+    }
+    Some(RawPage {
+        title,
+        anchor,
+        intro,
+        closing,
+        sources,
+    })
+}
+
+fn read_actions(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Option<RawTables<RawAction>> {
+    let (tables, span) = root.tables(
+        diags,
+        "actions",
+        true,
+        &|n| format!("action #{n}"),
+        ACTION_KEYS,
+    )?;
+    let items = tables
+        .into_iter()
+        .map(|mut t| {
+            let id = t.string(diags, "id", "\"MeterUsage\"");
+            if let Some(id) = &id {
+                t.set_what(format!("action `{}`", id.get_ref()));
+            }
+            RawAction {
+                name: t.string(diags, "name", "\"aws-marketplace:MeterUsage\""),
+                service: t.string(diags, "service", "\"metering\""),
+                access_level: t.string(diags, "access_level", "\"Write\""),
+                purpose: t.string(diags, "purpose", "\"...\""),
+                api_reference: t.string(diags, "api_reference", "\"https://...\""),
+                id,
+            }
+        })
+        .collect();
+    Some(RawTables { items, span })
+}
+
+fn read_products(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Option<RawTables<RawProduct>> {
+    let (tables, span) = root.tables(
+        diags,
+        "products",
+        true,
+        &|n| format!("product #{n}"),
+        PRODUCT_KEYS,
+    )?;
+    let mut items = Vec::new();
+    for mut t in tables {
+        let id = t.string(diags, "id", "\"saas\"");
+        if let Some(id) = &id {
+            t.set_what(format!("product `{}`", id.get_ref()));
+        }
+        let mut models = Vec::new();
+        let product_what = t.what().to_owned();
+        if let Some((model_tables, _)) = t.tables(
+            diags,
+            "pricing_models",
+            false,
+            &|n| format!("pricing model #{n} of {product_what}"),
+            MODEL_KEYS,
+        ) {
+            for mut m in model_tables {
+                let id = m.string(diags, "id", "\"subscriptions\"");
+                if let Some(id) = &id {
+                    m.set_what(format!(
+                        "pricing model `{}` of {product_what}",
+                        id.get_ref()
+                    ));
+                }
+                models.push(RawModel {
+                    span: m.span(),
+                    name: m.string(diags, "name", "\"...\""),
+                    description: m.string(diags, "description", "\"...\""),
+                    source: m.string(diags, "source", "\"https://...\""),
+                    actions: m.strings(diags, "actions", None),
+                    no_policy: m.optional_string(diags, "no_policy"),
+                    id,
+                });
+            }
+        }
+        items.push(RawProduct {
+            name: t.string(diags, "name", "\"SaaS\""),
+            title: t.string(diags, "title", "\"...\""),
+            anchor: t.string(diags, "anchor", "\"...\""),
+            actions: t.strings(diags, "actions", Some("[\"MeterUsage\"]")),
+            notes: t.strings(diags, "notes", None),
+            what: product_what,
+            id,
+            models,
+        });
+    }
+    Some(RawTables { items, span })
+}
+
+fn read_targets(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Vec<RawTarget> {
+    let Some((tables, _)) = root.tables(
+        diags,
+        "targets",
+        false,
+        &|n| format!("target #{n}"),
+        TARGET_KEYS,
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for mut t in tables {
+        let id = t.string(diags, "id", "\"ecs\"");
+        if let Some(id) = &id {
+            t.set_what(format!("target `{}`", id.get_ref()));
+        }
+        let name = t.string(diags, "name", "\"...\"");
+        let signer = t.string(diags, "signer", "\"...\"");
+        let attach = t.string(diags, "attach", "\"...\"");
+        let serves = t.strings(diags, "serves", Some("[\"container\"]"));
+        let instance_profile = t.bool(diags, "instance_profile");
+        let notes = t.strings(diags, "notes", None);
+        let trust = t
+            .table(
+                diags,
+                "trust",
+                &format!("the trust policy of {}", t.what()),
+                TRUST_KEYS,
+            )
+            .map(|tr| read_trust(diags, &tr));
+        out.push(RawTarget {
+            what: t.what().to_owned(),
+            id,
+            name,
+            signer,
+            attach,
+            serves,
+            instance_profile,
+            trust,
+            notes,
+        });
+    }
+    out
+}
+
+fn read_trust(diags: &mut Diagnostics, t: &Table<'_, '_>) -> RawTrust {
+    let principal_kind = t.string(diags, "principal_kind", "\"Service\"");
+    let principal = t.string(diags, "principal", "\"ecs-tasks.amazonaws.com\"");
+    let action = t.string(diags, "action", "\"sts:AssumeRole\"");
+    let mut conditions = Vec::new();
+    if let Some((tables, _)) = t.tables(
+        diags,
+        "conditions",
+        false,
+        &|n| format!("condition #{n}"),
+        CONDITION_KEYS,
+    ) {
+        for c in tables {
+            conditions.push(RawCondition {
+                operator: c.string(diags, "operator", "\"StringEquals\""),
+                key: c.string(diags, "key", "\"aws:SourceAccount\""),
+                value: c.string(diags, "value", "\"${AccountId}\""),
+            });
+        }
+    }
+    RawTrust {
+        span: t.span(),
+        principal_kind,
+        principal,
+        action,
+        conditions,
+    }
+}
