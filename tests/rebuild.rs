@@ -29,13 +29,13 @@ fn editing_policies_toml_rebuilds_the_crate_that_expands_it() {
     let dir = tmp.join("rebuild-probe");
     let target = tmp.join("rebuild-probe-target");
     std::fs::create_dir_all(dir.join("src")).unwrap();
-    let macros = root.join("crates/marketplace-iam-macros");
+    let runtime = root.join("crates/marketplace-iam");
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"rebuild-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\nmarketplace-iam-macros = {{ path = {:?} }}\n\n[workspace]\n",
-            macros.display().to_string()
+             [dependencies]\nmarketplace-iam = {{ path = {:?} }}\n\n[workspace]\n",
+            runtime.display().to_string()
         ),
     )
     .unwrap();
@@ -43,7 +43,7 @@ fn editing_policies_toml_rebuilds_the_crate_that_expands_it() {
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     std::fs::write(
         dir.join("src/main.rs"),
-        "marketplace_iam_macros::policies!(path = \"policies.toml\");\n\
+        "marketplace_iam::policies!(path = \"policies.toml\");\n\
          fn main() {\n    print!(\"{:?}\", ProductType::Ami.actions());\n}\n",
     )
     .unwrap();

@@ -80,6 +80,46 @@
 //! A seller who extends the data (their own product, say) invokes [`policies!`] in their own crate with
 //! `policies!(path = "policies.toml")`; the path is relative to that crate's `Cargo.toml`, and the crate rebuilds
 //! when the file changes. Every mistake in the file is a compile error located `policies.toml:line:col`.
+//!
+//! The expansion holds data only: it names this crate's vocabulary by path. Its marker types implement this crate's
+//! [`Policy`], its grants are impls of [`GrantedTo`] on this crate's action markers ([`actions`]), and its enums parse
+//! into this crate's [`ParseError`]. So [`require!`], `marketplace-iam-sdk`'s clients and `RoleBuilder` take a seller's
+//! types exactly as they take this crate's:
+//!
+//! ```
+//! mod acme {
+//!     marketplace_iam::policies!(source = r#"
+//! schema_version = 1
+//! [page]
+//! title = "Acme"
+//! anchor = "acme"
+//! intro = ["Acme's permissions."]
+//! [[actions]]
+//! id = "BatchMeterUsage"
+//! name = "aws-marketplace:BatchMeterUsage"
+//! service = "metering"
+//! access_level = "Write"
+//! purpose = "Sends usage records."
+//! api_reference = "https://docs.aws.amazon.com/marketplacemetering/latest/APIReference/API_BatchMeterUsage.html"
+//! [[products]]
+//! id = "acme"
+//! name = "Acme"
+//! title = "Acme"
+//! anchor = "acme"
+//! actions = ["BatchMeterUsage"]
+//! "#);
+//! }
+//!
+//! use marketplace_iam::{BatchMeterUsage, Grants, Policy};
+//!
+//! fn meter<P: Grants<BatchMeterUsage>>() -> &'static str {
+//!     P::NAME
+//! }
+//! // The seller's marker and the project's action marker meet in the project's trait.
+//! assert_eq!(meter::<acme::Acme>(), "Acme");
+//! marketplace_iam::require!(acme::Acme: BatchMeterUsage);
+//! assert_eq!(acme::Acme::SPEC.id(), "acme");
+//! ```
 
 #![forbid(unsafe_code)]
 

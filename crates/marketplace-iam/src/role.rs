@@ -308,13 +308,10 @@ impl RoleBuilder {
             // Validated values hold no JSON-special character, so they can be placed in the JSON text as they are.
             trust = trust.replace(&format!("${{{name}}}"), value);
         }
-        let permissions_policy = self
-            .policy
-            .policy_json()
-            .ok_or(RoleError::NoPolicy {
-                policy: self.policy,
-                reason: "it has no policy document",
-            })?;
+        let permissions_policy = self.policy.policy_json().ok_or(RoleError::NoPolicy {
+            policy: self.policy,
+            reason: "it has no policy document",
+        })?;
         Ok(Role {
             target: self.target,
             policy: self.policy,
