@@ -1,0 +1,579 @@
+//! `check` on policy files: decisions, reports, unusable input, standard input.
+
+use super::*;
+
+#[test]
+fn a_role_missing_batch_meter_usage_gets_the_statement_to_add() {
+    let dir = scratch("missing");
+    write(&dir, "role.json", SUBSCRIPTIONS_ONLY_RESOLVE);
+
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "saas/subscriptions",
+            "role.json",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["verdict"], "not_allowed");
+    let actions = report["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 2);
+    assert_eq!(actions[0]["action"], "aws-marketplace:ResolveCustomer");
+    assert_eq!(actions[0]["decision"], "allow");
+    assert_eq!(actions[0]["statements"][0]["sid"], "Resolve");
+    assert_eq!(actions[1]["action"], "aws-marketplace:BatchMeterUsage");
+    assert_eq!(actions[1]["decision"], "implicit_deny");
+    assert_eq!(
+        actions[1]["statements"][0]["add"],
+        serde_json::json!({"Effect": "Allow", "Action": ["aws-marketplace:BatchMeterUsage"], "Resource": "*"})
+    );
+
+    let out = run(
+        &["check", "--product", "saas/subscriptions", "role.json"],
+        &dir,
+    );
+    assert_eq!(code(&out), 1);
+    let text = stdout(&out);
+    assert!(text.starts_with("NOT allowed: 1 of 2"), "{text}");
+    assert!(
+        text.contains(
+            r#"add: {"Effect":"Allow","Action":["aws-marketplace:BatchMeterUsage"],"Resource":"*"}"#
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\u{1b}'),
+        "colour on a pipe without CLICOLOR_FORCE"
+    );
+}
+
+#[test]
+fn marketplace_star_is_allowed_and_reports_over_grants() {
+    let dir = scratch("star");
+    write(&dir, "role.json", MARKETPLACE_STAR);
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "role.json",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = json(&out);
+
+    // Exactly the documented shape (serde_json's map sorts keys).
+    let keys: Vec<&str> = report
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["actions", "over_grants", "verdict", "warnings"]);
+    assert!(
+        stdout(&out).starts_with("{\n  \"verdict\": \"allowed\",\n  \"actions\": ["),
+        "the documented key order"
+    );
+    assert_eq!(report["verdict"], "allowed");
+    for a in report["actions"].as_array().unwrap() {
+        let keys: Vec<&str> = a.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["action", "conditions", "decision", "statements"]);
+        assert_eq!(a["decision"], "allow");
+    }
+
+    let over = report["over_grants"].as_array().unwrap();
+    assert!(over.len() >= 60, "{} over-grants", over.len());
+    let change_set = over
+        .iter()
+        .find(|g| g["action"] == "aws-marketplace:StartChangeSet")
+        .expect("StartChangeSet is an over-grant");
+    assert_eq!(change_set["access_level"], "Write");
+    assert_eq!(change_set["decision"], "allow");
+    assert_eq!(change_set["statements"][0]["policy"], "role.json");
+    assert!(
+        over.iter()
+            .all(|g| g["action"] != "aws-marketplace:BatchMeterUsage"),
+        "a required action is not an over-grant"
+    );
+
+    let text = stdout(&run(&["check", "--product", "saas", "role.json"], &dir));
+    assert!(
+        text.contains("over-grants: ") && text.contains("aws-marketplace:StartChangeSet"),
+        "{text}"
+    );
+}
+
+#[test]
+fn colour_only_when_forced_or_on_a_terminal() {
+    let dir = scratch("colour");
+    write(&dir, "role.json", SUBSCRIPTIONS_ONLY_RESOLVE);
+    let args = ["check", "--product", "saas/subscriptions", "role.json"];
+    let forced = Command::new(BIN)
+        .args(args)
+        .current_dir(&dir)
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&forced).contains("\u{1b}["),
+        "CLICOLOR_FORCE=1 colours"
+    );
+    let plain = run(&args, &dir);
+    assert!(!stdout(&plain).contains('\u{1b}'));
+    // Without escapes, the text is the same.
+    assert_eq!(code(&forced), code(&plain));
+}
+
+#[test]
+fn invalid_json_is_located_and_exits_2() {
+    let dir = scratch("badjson");
+    write(
+        &dir,
+        "broken.json",
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}\n",
+    );
+    assert_unusable(
+        &run(&["check", "--product", "saas", "broken.json"], &dir),
+        "broken.json:4:24: Statement[0]: invalid JSON: trailing comma",
+    );
+    write(&dir, "truncated.json", "{\"Statement\": [");
+    assert_unusable(
+        &run(
+            &[
+                "check",
+                "--product",
+                "saas",
+                "truncated.json",
+                "--format",
+                "json",
+            ],
+            &dir,
+        ),
+        "truncated.json:1:15: Statement: invalid JSON: EOF while parsing a list",
+    );
+    std::fs::write(dir.join("binary.json"), b"{\"Id\": \"\xff\"}").unwrap();
+    assert_unusable(
+        &run(&["check", "--product", "saas", "binary.json"], &dir),
+        "binary.json:1:9: the file is not UTF-8 text",
+    );
+}
+
+#[test]
+fn invalid_grammar_names_the_json_path() {
+    let dir = scratch("grammar");
+    write(
+        &dir,
+        "role.json",
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"},\n    {\"Effect\": \"allow\", \"Action\": \"*\", \"Resource\": \"*\"}\n  ]\n}\n",
+    );
+    assert_unusable(
+        &run(&["check", "--product", "saas", "role.json"], &dir),
+        r#"role.json:5:22: Statement[1].Effect: expected "Allow" or "Deny", found "allow""#,
+    );
+    // The boundary and SCPs are read as strictly.
+    write(&dir, "ok.json", MARKETPLACE_STAR);
+    write(
+        &dir,
+        "scp.json",
+        r#"{"Statement": [{"Effect": "Allow", "Action": "*", "NotAction": "s3:*", "Resource": "*"}]}"#,
+    );
+    let out = run(
+        &["check", "--product", "saas", "ok.json", "--scp", "scp.json"],
+        &dir,
+    );
+    assert_unusable(&out, "scp.json:1:");
+    assert!(stderr(&out).contains("Statement[0]"), "{}", stderr(&out));
+}
+
+#[test]
+fn other_unusable_input_exits_2() {
+    let dir = scratch("unusable");
+    write(&dir, "role.json", MARKETPLACE_STAR);
+    assert_unusable(
+        &run(&["check", "--product", "saas", "missing.json"], &dir),
+        "error: could not read `missing.json`: ",
+    );
+    assert_unusable(
+        &run(
+            &[
+                "check",
+                "--product",
+                "saas",
+                "role.json",
+                "--boundary",
+                "nope.json",
+            ],
+            &dir,
+        ),
+        "error: could not read `nope.json`: ",
+    );
+    assert_unusable(
+        &run(
+            &[
+                "check",
+                "--product",
+                "saas",
+                "role.json",
+                "--context",
+                "SourceIp",
+            ],
+            &dir,
+        ),
+        "--context: `SourceIp` is not a context entry",
+    );
+    assert_unusable(
+        &run(&["check", "--action", "MeterUsag", "role.json"], &dir),
+        "did you mean `aws-marketplace:MeterUsage`?",
+    );
+    // Usage errors are unusable input too.
+    let out = run(&["check", "role.json"], &dir);
+    assert_eq!(code(&out), 2);
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "role.json",
+            "--format",
+            "yaml",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn actions_by_name_with_or_without_the_prefix() {
+    let dir = scratch("actions");
+    write(&dir, "role.json", SUBSCRIPTIONS_ONLY_RESOLVE);
+    let out = run(
+        &[
+            "check",
+            "--action",
+            "resolvecustomer",
+            "--action",
+            "aws-marketplace:ResolveCustomer,ResolveCustomer",
+            "role.json",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = json(&out);
+    let actions = report["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 3);
+    assert!(
+        actions
+            .iter()
+            .all(|a| a["action"] == "aws-marketplace:ResolveCustomer")
+    );
+}
+
+#[test]
+fn conditions_are_open_without_context_and_decided_with_it() {
+    let dir = scratch("context");
+    write(
+        &dir,
+        "role.json",
+        r#"{"Version": "2012-10-17", "Statement": [
+          {"Sid": "FromVpc", "Effect": "Allow", "Action": "aws-marketplace:MeterUsage", "Resource": "*",
+           "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1"},
+                         "ForAllValues:StringEquals": {"aws:TagKeys": ["team", "env"]}}}]}"#,
+    );
+    let base = [
+        "check",
+        "--product",
+        "ami/custom-metering",
+        "role.json",
+        "--format",
+        "json",
+    ];
+    let out = run(&base, &dir);
+    assert_eq!(code(&out), 1);
+    let report = json(&out);
+    assert_eq!(report["actions"][0]["decision"], "conditional");
+    let keys: Vec<&Value> = report["actions"][0]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["key"])
+        .collect();
+    assert_eq!(keys, ["aws:SourceVpc", "aws:TagKeys"]);
+
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        run(&args, &dir)
+    };
+    // A multivalued key: every value must be allowed by ForAllValues.
+    let out = with(&[
+        "--context",
+        "aws:SourceVpc=vpc-1",
+        "--context",
+        "aws:TagKeys=team",
+        "--context",
+        "aws:TagKeys=env",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let out = with(&[
+        "--context",
+        "aws:SourceVpc=vpc-1",
+        "--context",
+        "aws:TagKeys=team",
+        "--context",
+        "aws:TagKeys=cost-center",
+    ]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(json(&out)["actions"][0]["decision"], "implicit_deny");
+}
+
+#[test]
+fn boundary_and_scp_take_part() {
+    let dir = scratch("layers");
+    write(&dir, "role.json", MARKETPLACE_STAR);
+    write(
+        &dir,
+        "boundary.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "aws-marketplace:MeterUsage", "Resource": "*"}]}"#,
+    );
+    write(
+        &dir,
+        "scp.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Sid": "NoEntitlements", "Effect": "Deny", "Action": "aws-marketplace:GetEntitlements", "Resource": "*"}]}"#,
+    );
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "saas/contracts",
+            "role.json",
+            "--boundary",
+            "boundary.json",
+            "--scp",
+            "scp.json",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 1);
+    let report = json(&out);
+    let resolve = &report["actions"][0];
+    assert_eq!(resolve["decision"], "implicit_deny");
+    assert_eq!(resolve["statements"][0]["kind"], "boundary");
+    assert_eq!(resolve["statements"][0]["policy"], "boundary.json");
+    let entitlements = &report["actions"][1];
+    assert_eq!(entitlements["decision"], "explicit_deny");
+    assert_eq!(entitlements["statements"][0]["kind"], "scp");
+    assert_eq!(entitlements["statements"][0]["sid"], "NoEntitlements");
+    // The boundary leaves only MeterUsage: that is the only over-grant.
+    let over: Vec<&Value> = report["over_grants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| &g["action"])
+        .collect();
+    assert_eq!(over, ["aws-marketplace:MeterUsage"]);
+}
+
+#[test]
+fn allow_not_action_is_a_warning() {
+    let dir = scratch("notaction");
+    write(
+        &dir,
+        "role.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Broad", "Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}"#,
+    );
+    let out = run(
+        &["check", "--product", "ami", "role.json", "--format", "json"],
+        &dir,
+    );
+    assert_eq!(code(&out), 0);
+    let report = json(&out);
+    assert_eq!(report["warnings"][0]["code"], "allow_not_action");
+    assert_eq!(report["warnings"][0]["sid"], "Broad");
+}
+
+#[test]
+fn io_errors_name_the_file_and_what_happened() {
+    let dir = scratch("io-errors");
+    write(&dir, "role.json", MARKETPLACE_STAR);
+    let out = run(&["check", "--product", "saas", "missing.json"], &dir);
+    assert_unusable(&out, "error: could not read `missing.json`: ");
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    // The operating system's words, whatever the platform calls them.
+    let os = std::fs::read(dir.join("missing.json"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(&os), "{err}");
+    for (args, file) in [
+        (
+            vec![
+                "check",
+                "--product",
+                "saas",
+                "role.json",
+                "--scp",
+                "scp.json",
+            ],
+            "scp.json",
+        ),
+        (
+            vec!["check", "--product", "saas", "--gaad", "account.json"],
+            "account.json",
+        ),
+        (vec!["check", "--product", "saas", "."], "."),
+    ] {
+        assert_unusable(
+            &run(&args, &dir),
+            &format!("error: could not read `{file}`: "),
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    let dir = scratch("closed-stdout");
+    for args in [
+        &["completions", "bash"][..],
+        &["policy", "saas"],
+        &["check", "--help"],
+        &[
+            "role",
+            "saas",
+            "--target",
+            "cross-account",
+            "--format",
+            "cloudformation",
+        ],
+    ] {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .current_dir(&dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before (or while) the command writes, as `| head -1` does.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+        assert_eq!(code(&out), 0, "{args:?}");
+    }
+}
+
+#[test]
+fn dash_reads_a_policy_from_stdin_once() {
+    let dir = scratch("stdin");
+    let out = run_with_stdin(
+        &[
+            "check",
+            "--product",
+            "saas/subscriptions",
+            "-",
+            "--format",
+            "json",
+        ],
+        &dir,
+        SUBSCRIPTIONS_ONLY_RESOLVE,
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["actions"][0]["decision"], "allow");
+    assert_eq!(report["actions"][0]["statements"][0]["policy"], "<stdin>");
+
+    // The boundary and an SCP may come from standard input too.
+    write(&dir, "role.json", MARKETPLACE_STAR);
+    let out = run_with_stdin(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "role.json",
+            "--boundary",
+            "-",
+            "--format",
+            "json",
+        ],
+        &dir,
+        SUBSCRIPTIONS_ONLY_RESOLVE,
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["actions"][1]["statements"][0]["kind"], "boundary");
+    assert_eq!(report["actions"][1]["statements"][0]["policy"], "<stdin>");
+    let out = run_with_stdin(
+        &["check", "--product", "saas", "role.json", "--scp", "-"],
+        &dir,
+        MARKETPLACE_STAR,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+
+    // Located as `<stdin>:line:col`.
+    assert_unusable(
+        &run_with_stdin(
+            &["check", "--product", "saas", "-"],
+            &dir,
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}\n",
+        ),
+        "error: <stdin>:4:24: Statement[0]: invalid JSON: trailing comma",
+    );
+
+    // Read once only: a second `-` is refused before anything is read.
+    assert_unusable(
+        &run_with_stdin(
+            &["check", "--product", "saas", "-", "--scp", "-"],
+            &dir,
+            MARKETPLACE_STAR,
+        ),
+        "`-` (standard input) is given 2 times (POLICY.json, --scp), but standard input can be read only once",
+    );
+    assert_unusable(
+        &run_with_stdin(
+            &["check", "--product", "saas", "-", "-"],
+            &dir,
+            MARKETPLACE_STAR,
+        ),
+        "`-` (standard input) is given 2 times (POLICY.json, POLICY.json)",
+    );
+
+    // An authorization-details export from standard input.
+    let export = std::fs::read_to_string(fixtures().join("gaad.json")).unwrap();
+    let out = run_with_stdin(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "--gaad",
+            "-",
+            "--format",
+            "json",
+        ],
+        &dir,
+        &export,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["verdict"], "allowed");
+    assert_unusable(
+        &run_with_stdin(
+            &["check", "--product", "saas", "--gaad", "-"],
+            &dir,
+            "{\"RoleDetailList\": [",
+        ),
+        "<stdin>:1:",
+    );
+}

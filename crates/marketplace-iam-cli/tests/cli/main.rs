@@ -1,0 +1,100 @@
+//! The `marketplace-iam` binary as users run it: exit codes, the JSON they parse, the text they read, and the
+//! errors they get for unusable input. One module per command; the helpers that run the built binary are here.
+
+mod check;
+mod gaad;
+mod policy;
+mod role;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_marketplace-iam");
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A fresh directory for one test's files.
+fn scratch(test: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("marketplace-iam-cli-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap()
+}
+
+/// Runs the command with `input` on its standard input.
+fn run_with_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // The command may exit before reading (a usage error): a closed pipe here is not the test's failure.
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited normally")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}):\n{}", stdout(out)))
+}
+
+/// Asserts an unusable-input failure: exit 2, nothing on stdout, one located message, no panic.
+fn assert_unusable(out: &Output, expected: &str) {
+    let err = stderr(out);
+    assert_eq!(code(out), 2, "stderr: {err}");
+    assert!(out.stdout.is_empty(), "stdout: {}", stdout(out));
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
+}
+
+const SUBSCRIPTIONS_ONLY_RESOLVE: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "Resolve", "Effect": "Allow", "Action": "aws-marketplace:ResolveCustomer", "Resource": "*"}
+  ]
+}
+"#;
+
+const MARKETPLACE_STAR: &str = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "aws-marketplace:*", "Resource": "*"}]}"#;

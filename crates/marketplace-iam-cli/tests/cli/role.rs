@@ -1,0 +1,300 @@
+//! `role`: deployable roles, their templates and their parameters.
+
+use super::*;
+
+fn workspace_file(rel: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn role_prints_a_deployable_role_with_every_parameter_filled_in() {
+    let dir = scratch("role-json");
+    let out = run(
+        &[
+            "role",
+            "container/hourly-monthly",
+            "--target",
+            "eks",
+            "--account-id",
+            "111122223333",
+            "--oidc-provider",
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+            "--namespace",
+            "metering",
+            "--service-account",
+            "meter",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v = json(&out);
+    let st = &v["trust_policy"]["Statement"][0];
+    assert_eq!(st["Action"], "sts:AssumeRoleWithWebIdentity");
+    assert_eq!(
+        st["Condition"]["StringEquals"]["oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub"],
+        "system:serviceaccount:metering:meter"
+    );
+    let published: Value = serde_json::from_str(&workspace_file(
+        "docs/policies/container-hourly-monthly.json",
+    ))
+    .unwrap();
+    assert_eq!(v["permissions_policy"], published);
+    assert_eq!(v["instance_profile"], false);
+}
+
+#[test]
+fn role_templates_are_the_published_ones_with_given_parameters_as_defaults() {
+    let dir = scratch("role-templates");
+    let out = run(
+        &[
+            "role",
+            "ami",
+            "--target",
+            "ec2",
+            "--format",
+            "cloudformation",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        workspace_file("docs/cloudformation/ami-ec2.json")
+    );
+    let out = run(
+        &[
+            "role",
+            "saas/subscriptions",
+            "--target",
+            "cross-account",
+            "--format",
+            "terraform",
+        ],
+        &dir,
+    );
+    assert_eq!(
+        stdout(&out),
+        workspace_file("docs/terraform/saas-subscriptions-cross-account.tf.json")
+    );
+    let out = run(
+        &[
+            "role",
+            "saas",
+            "--target",
+            "cross-account",
+            "--format",
+            "cloudformation",
+            "--external-id",
+            "tenant-42",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        json(&out)["Parameters"]["ExternalId"]["Default"],
+        "tenant-42"
+    );
+}
+
+#[test]
+fn role_refuses_what_would_not_work() {
+    let dir = scratch("role-errors");
+    assert_unusable(
+        &run(
+            &[
+                "role",
+                "saas",
+                "--target",
+                "cross-account",
+                "--trusted-role-arn",
+                "arn:aws:iam::444455556666:role/app",
+            ],
+            &dir,
+        ),
+        "the cross-account trust policy needs --external-id",
+    );
+    assert_unusable(
+        &run(&["role", "ami", "--target", "ecs"], &dir),
+        "the ecs target does not run AMI products",
+    );
+    assert_unusable(
+        &run(
+            &[
+                "role",
+                "saas",
+                "--target",
+                "cross-account",
+                "--trusted-role-arn",
+                "arn:aws:iam::444455556666:role/app",
+                "--external-id",
+                "x",
+            ],
+            &dir,
+        ),
+        "error: ExternalId must be 2 to 1224 characters long, got 1",
+    );
+    assert_unusable(
+        &run(&["role", "saas", "--target", "moon"], &dir),
+        "invalid value 'moon' for '--target <TARGET>'",
+    );
+    assert_unusable(
+        &run(
+            &["role", "ami", "--target", "ec2", "--namespace", "x"],
+            &dir,
+        ),
+        "--namespace does not apply to the ec2 target",
+    );
+    assert_unusable(
+        &run(&["role", "ami/hourly-annual", "--target", "ec2"], &dir),
+        "needs no role",
+    );
+}
+
+/// Every product type, pricing model and target of the `marketplace-iam` crate's data, by id.
+#[test]
+fn role_json_keeps_the_published_key_order() {
+    let dir = scratch("role-order");
+    let out = run(
+        &[
+            "role",
+            "saas/subscriptions",
+            "--target",
+            "cross-account",
+            "--trusted-role-arn",
+            "arn:aws:iam::444455556666:role/app",
+            "--external-id",
+            "tenant-42",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "{\n    \"policy\": \"saas/subscriptions\",\n    \"target\": \"cross-account\",\n"
+        ),
+        "{text}"
+    );
+    // The permissions policy is the published text, key order and all, one level in.
+    let published = workspace_file("docs/policies/saas-subscriptions.json");
+    let embedded = format!(
+        "    \"permissions_policy\": {}\n}}\n",
+        published.trim_end().replace('\n', "\n    ")
+    );
+    assert!(text.ends_with(&embedded), "{text}");
+    // So is the trust policy, with the parameters filled in.
+    let trust = workspace_file("docs/trust-policies/cross-account.json")
+        .replace("${TrustedRoleArn}", "arn:aws:iam::444455556666:role/app")
+        .replace("${ExternalId}", "tenant-42");
+    let embedded = format!(
+        "    \"trust_policy\": {},\n",
+        trust.trim_end().replace('\n', "\n    ")
+    );
+    assert!(text.contains(&embedded), "{text}");
+    let version = text.find("\"Version\"").unwrap();
+    let statement = text.find("\"Statement\"").unwrap();
+    assert!(version < statement, "Version first: {text}");
+    // Still one JSON object.
+    let v = json(&out);
+    assert_eq!(v["permissions_policy"]["Version"], "2012-10-17");
+}
+
+#[test]
+fn role_parameters_are_checked_by_the_role_builder() {
+    let dir = scratch("role-builder");
+    let eks = |account: &str, provider: &str| {
+        run(
+            &[
+                "role",
+                "container",
+                "--target",
+                "eks",
+                "--account-id",
+                account,
+                "--oidc-provider",
+                provider,
+                "--namespace",
+                "metering",
+                "--service-account",
+                "meter",
+            ],
+            &dir,
+        )
+    };
+    // The library's messages, as its RoleBuilder reports them.
+    assert_unusable(
+        &eks("12345", "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE"),
+        "error: AccountId must be exactly 12 digits, got 5 characters",
+    );
+    assert_unusable(
+        &eks(
+            "111122223333",
+            "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE",
+        ),
+        "error: OidcProvider is written without https://",
+    );
+    assert_eq!(
+        code(&eks(
+            "111122223333",
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE"
+        )),
+        0
+    );
+    // Missing parameters are named by their options.
+    assert_unusable(
+        &run(&["role", "container", "--target", "eks"], &dir),
+        "the eks trust policy needs --account-id, --oidc-provider, --namespace, --service-account",
+    );
+    assert_unusable(
+        &run(
+            &[
+                "role",
+                "container",
+                "--target",
+                "ecs",
+                "--account-id",
+                "111122223333",
+                "--external-id",
+                "tenant-42",
+            ],
+            &dir,
+        ),
+        "--external-id does not apply to the ecs target; it takes --account-id",
+    );
+    // A template's defaults are checked before they are written into it.
+    assert_unusable(
+        &run(
+            &[
+                "role",
+                "saas",
+                "--target",
+                "cross-account",
+                "--format",
+                "cloudformation",
+                "--external-id",
+                "x",
+            ],
+            &dir,
+        ),
+        "--external-id: ExternalId must be 2 to 1224 characters long, got 1",
+    );
+    assert_unusable(
+        &run(
+            &[
+                "role",
+                "ami",
+                "--target",
+                "ec2",
+                "--format",
+                "terraform",
+                "--namespace",
+                "metering",
+            ],
+            &dir,
+        ),
+        "--namespace is not an input of this template",
+    );
+}
