@@ -6,7 +6,7 @@ use marketplace_iam_model::catalog::{self, CatalogAction};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::items::ident;
+use crate::items::shared::ident;
 use crate::plan::{access_level_variant, marker_path};
 
 /// The modules of markers for `actions`; expanded inside the runtime crate, whose private sealing trait they name

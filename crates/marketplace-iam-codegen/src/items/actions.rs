@@ -6,7 +6,7 @@ use quote::quote;
 use proc_macro2::{Literal, Punct, Spacing};
 use quote::TokenStreamExt;
 
-use super::{Gen, ident};
+use super::shared::{Gen, ident};
 
 pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
     let krate = g.krate;

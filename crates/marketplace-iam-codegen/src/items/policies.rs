@@ -5,7 +5,7 @@ use marketplace_iam_model::catalog;
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use super::{Gen, ident};
+use super::shared::{Gen, ident};
 use crate::plan::marker_path;
 
 fn option_str(s: Option<&str>) -> TokenStream {

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Gen, by_id, ident, table, variant_list, variant_slice};
+use super::shared::{Gen, by_id, ident, table, variant_list, variant_slice};
 
 /// `&[Action::A, ...]`, through the `__action_list_from_policies_toml!` table (one token per action).
 fn action_slice(g: &Gen<'_>, indices: &[usize]) -> TokenStream {

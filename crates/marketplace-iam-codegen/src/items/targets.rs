@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Gen, by_id, ident};
+use super::shared::{Gen, by_id, ident};
 use crate::plan::TargetPlan;
 
 pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
@@ -184,7 +184,11 @@ pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
         ),
         "serves",
         quote!(&'static [ProductType]),
-        &|t| super::variant_slice("ProductType", &t.serves, |i| plan.products[i].ident.clone()),
+        &|t| {
+            super::shared::variant_slice("ProductType", &t.serves, |i| {
+                plan.products[i].ident.clone()
+            })
+        },
         quote!(&[]),
     );
     let spec = method(

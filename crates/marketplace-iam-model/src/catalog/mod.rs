@@ -16,79 +16,13 @@
 //! assert!(catalog::all().len() >= 70);
 //! ```
 
-use std::fmt;
-
+mod action;
 mod data;
+
+pub use action::{AccessLevel, CatalogAction};
 
 /// The IAM service prefix every action of the catalog starts with (before the `:`).
 pub const PREFIX: &str = "aws-marketplace";
-
-/// An IAM access level, as the Service Authorization Reference classifies actions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessLevel {
-    /// Lists resources.
-    List,
-    /// Reads data.
-    Read,
-    /// Creates, changes or deletes something.
-    Write,
-    /// Changes who may do what.
-    PermissionsManagement,
-    /// Changes tags.
-    Tagging,
-}
-
-impl AccessLevel {
-    /// Every access level, in the order above.
-    pub const ALL: [AccessLevel; 5] = [
-        AccessLevel::List,
-        AccessLevel::Read,
-        AccessLevel::Write,
-        AccessLevel::PermissionsManagement,
-        AccessLevel::Tagging,
-    ];
-
-    /// The name AWS uses: `List`, `Read`, `Write`, `Permissions management` or `Tagging`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            AccessLevel::List => "List",
-            AccessLevel::Read => "Read",
-            AccessLevel::Write => "Write",
-            AccessLevel::PermissionsManagement => "Permissions management",
-            AccessLevel::Tagging => "Tagging",
-        }
-    }
-
-    /// Reads the name AWS uses (see [`as_str`](Self::as_str)).
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.as_str() == name)
-    }
-}
-
-impl fmt::Display for AccessLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One action of the catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CatalogAction {
-    /// The full IAM action name, e.g. `aws-marketplace:MeterUsage`.
-    pub name: &'static str,
-    /// The AWS Marketplace API the action belongs to, e.g. `AWS Marketplace Metering Service`.
-    pub service: &'static str,
-    /// The access level.
-    pub access_level: AccessLevel,
-    /// Resource types a statement's `Resource` can name; empty means only `"*"` grants the action.
-    pub resource_types: &'static [&'static str],
-    /// Condition keys the action supports.
-    pub condition_keys: &'static [&'static str],
-    /// What the action grants, in AWS's words.
-    pub description: &'static str,
-    /// AWS's documentation of the API behind the action.
-    pub documentation: &'static str,
-}
 
 /// A catalog of IAM actions to validate names against: AWS's (the default) or one given by the caller.
 ///
