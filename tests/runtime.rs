@@ -216,3 +216,51 @@ fn specs_are_what_policies_toml_says() {
         assert!(!targets.is_empty(), "{p} runs nowhere");
     }
 }
+
+#[test]
+fn serde_writes_and_reads_the_ids_the_cli_uses() {
+    use marketplace_iam::DeploymentTarget;
+    let mut checked = 0;
+    for &a in Action::ALL {
+        let text = serde_json::to_string(&a).unwrap();
+        assert_eq!(text, format!("\"{}\"", a.as_str()));
+        assert_eq!(serde_json::from_str::<Action>(&text).unwrap(), a);
+        checked += 1;
+    }
+    for &p in ProductType::ALL {
+        assert_eq!(serde_json::to_value(p).unwrap(), p.id());
+        assert_eq!(
+            serde_json::from_value::<ProductType>(p.id().into()).unwrap(),
+            p
+        );
+        checked += 1;
+    }
+    for &m in PricingModel::ALL {
+        assert_eq!(serde_json::to_value(m).unwrap(), m.id());
+        assert_eq!(
+            serde_json::from_value::<PricingModel>(m.id().into()).unwrap(),
+            m
+        );
+        checked += 1;
+    }
+    for &t in DeploymentTarget::ALL {
+        assert_eq!(serde_json::to_value(t).unwrap(), t.id());
+        assert_eq!(
+            serde_json::from_value::<DeploymentTarget>(t.id().into()).unwrap(),
+            t
+        );
+        checked += 1;
+    }
+    assert!(checked > 0);
+    let err = serde_json::from_str::<DeploymentTarget>("\"moon\"").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unknown deployment target `moon` at line 1 column 6"
+    );
+    let err = serde_json::from_str::<ProductType>("3").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("an id from policies.toml as a string"),
+        "{err}"
+    );
+}

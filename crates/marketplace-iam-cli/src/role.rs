@@ -199,8 +199,10 @@ fn template(
     for &(parameter, option, value) in given {
         match marketplace_iam_model::Parameter::from_name(parameter.name()) {
             Some(p) if inputs.contains(&p) => {
-                // A default the template's own AllowedPattern / validation would refuse is not written.
-                p.check(value)
+                // A default the template's own AllowedPattern / validation would refuse is not written; the
+                // library checks it, as RoleBuilder does.
+                parameter
+                    .validate(value)
                     .map_err(|e| Unusable(format!("{option}: {e}")))?;
                 defaults.push((p, value));
             }

@@ -292,21 +292,9 @@ impl RoleBuilder {
         }
         let mut trust = self.target.trust_policy_template().to_owned();
         for (parameter, value) in &self.values {
-            let name = parameter.name();
-            let check = marketplace_iam_model::Parameter::from_name(name).ok_or_else(|| {
-                RoleError::Invalid {
-                    parameter: *parameter,
-                    message: format!(
-                        "{name} is not a parameter this version of marketplace-iam can check"
-                    ),
-                }
-            })?;
-            check.check(value).map_err(|message| RoleError::Invalid {
-                parameter: *parameter,
-                message,
-            })?;
+            parameter.validate(value)?;
             // Validated values hold no JSON-special character, so they can be placed in the JSON text as they are.
-            trust = trust.replace(&format!("${{{name}}}"), value);
+            trust = trust.replace(&format!("${{{}}}", parameter.name()), value);
         }
         let permissions_policy = self.policy.policy_json().ok_or(RoleError::NoPolicy {
             policy: self.policy,
@@ -319,6 +307,34 @@ impl RoleBuilder {
             permissions_policy,
             instance_profile: self.target.instance_profile(),
         })
+    }
+}
+
+impl Parameter {
+    /// Checks a value of the parameter as [`RoleBuilder::build`] does (feature `roles`): a 12-digit account id, an
+    /// external ID of 2 to 1224 allowed characters, a role ARN, Kubernetes names, an OIDC provider without
+    /// `https://`. A valid value holds no character that is special in JSON.
+    ///
+    /// ```
+    /// use marketplace_iam::Parameter;
+    ///
+    /// assert!(Parameter::AccountId.validate("111122223333").is_ok());
+    /// let err = Parameter::AccountId.validate("1111-2222-3333").unwrap_err();
+    /// assert_eq!(err.to_string(), "AccountId must be exactly 12 digits, got 14 characters");
+    /// ```
+    pub fn validate(self, value: &str) -> Result<(), RoleError> {
+        let invalid = |message| RoleError::Invalid {
+            parameter: self,
+            message,
+        };
+        marketplace_iam_model::Parameter::from_name(self.name())
+            .ok_or_else(|| {
+                invalid(format!(
+                    "{self} is not a parameter this version of marketplace-iam can check"
+                ))
+            })?
+            .check(value)
+            .map_err(invalid)
     }
 }
 
