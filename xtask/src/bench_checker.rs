@@ -93,8 +93,21 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), St
         );
     }
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let texts = policies(count, seed, Options { not_action: false });
+    let texts = policies(
+        count,
+        seed,
+        Options {
+            not_action: true,
+            strict_shapes: true,
+        },
+    );
     let bytes: usize = texts.iter().map(String::len).sum();
+    // Which reader reads each document: the fast path, or (when it hands over) the strict reader.
+    let fast = texts
+        .iter()
+        .filter(|t| marketplace_iam_policy::__readers::fast(t).is_some())
+        .count();
+    let large = texts.iter().filter(|t| t.len() > 64 * 1024).count();
     let saas: Vec<String> = [
         "aws-marketplace:ResolveCustomer",
         "aws-marketplace:BatchMeterUsage",
@@ -142,6 +155,12 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), St
     println!(
         "{count} policies, {bytes} bytes ({:.0} bytes each), seed {seed}, {rounds} rounds (the passes take turns)",
         bytes as f64 / count as f64
+    );
+    println!(
+        "readers: fast path {fast} documents ({:.1} %), strict reader {} ({:.1} %; {large} of them over 64 KiB)",
+        100.0 * fast as f64 / count as f64,
+        count - fast,
+        100.0 * (count - fast) as f64 / count as f64,
     );
     println!(
         "{:<58} {:>10} {:>10} {:>12} {:>9} {:>11}",

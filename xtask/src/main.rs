@@ -98,7 +98,10 @@ fn main() -> ExitCode {
             &out,
             count,
             seed,
-            policy_gen::Options { not_action },
+            policy_gen::Options {
+                not_action,
+                strict_shapes: false,
+            },
         )),
         Task::BenchChecker {
             policies,
