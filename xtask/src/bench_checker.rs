@@ -103,10 +103,10 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), St
     );
     let bytes: usize = texts.iter().map(String::len).sum();
     // Which reader reads each document: the fast path, or (when it hands over) the strict reader.
-    let fast = texts
+    let (by_fast, by_strict): (Vec<&String>, Vec<&String>) = texts
         .iter()
-        .filter(|t| marketplace_iam_policy::__readers::fast(t).is_some())
-        .count();
+        .partition(|t| marketplace_iam_policy::__readers::fast(t).is_some());
+    let fast = by_fast.len();
     let large = texts.iter().filter(|t| t.len() > 64 * 1024).count();
     let saas: Vec<String> = [
         "aws-marketplace:ResolveCustomer",
@@ -196,6 +196,36 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), St
         "time: median of the rounds; vs serde: median of the rounds' ratios to the serde pass of the same round; \
          (medians): ratio of the median times"
     );
+
+    // Parse + evaluate on the documents of each reader alone, against `Value` on the same documents.
+    let value_pass = |docs: &[&String]| {
+        for t in docs {
+            let v: serde_json::Value = serde_json::from_str(t).unwrap_or_default();
+            black_box(v);
+        }
+    };
+    let evaluate_pass = |docs: &[&String]| {
+        for t in docs {
+            if let Ok(file) = PolicyFile::parse("p.json", t) {
+                let set = PolicySet::new(vec![file]);
+                for a in METERING {
+                    black_box(set.evaluate(a, None));
+                }
+            }
+        }
+    };
+    for (name, docs) in [("fast path", &by_fast), ("strict reader", &by_strict)] {
+        let (_, ratios) = median_times(
+            rounds,
+            [&mut || value_pass(docs), &mut || evaluate_pass(docs)],
+        );
+        let size: usize = docs.iter().map(|t| t.len()).sum();
+        println!(
+            "parse + evaluate, the {} documents ({size} bytes) the {name} reads: {:.2}x their Value",
+            docs.len(),
+            ratios[1]
+        );
+    }
 
     let corpus = out.join("policies.jsonl");
     write_jsonl(&corpus, &texts)?;

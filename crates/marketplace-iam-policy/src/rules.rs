@@ -11,7 +11,6 @@ use crate::document::{
     Actions, Condition, Effect, Principal, PrincipalValue, Resources, Statement, Version,
 };
 use crate::operator::{BaseOperator, Operator, parse_bool, parse_date, parse_net, parse_number};
-use crate::patterns::Patterns;
 
 /// The refusal of an empty list (`Statement`, a pattern list, condition values, principal identifiers).
 pub(crate) const EMPTY_ARRAY: &str = "IAM rejects an empty array here";
@@ -188,23 +187,38 @@ pub(crate) struct StatementParts {
     pub(crate) sid: Option<Substr>,
     /// `Effect`.
     pub(crate) effect: Option<Effect>,
-    /// `Principal`.
-    pub(crate) principal: Option<PrincipalValue>,
-    /// `NotPrincipal`.
-    pub(crate) not_principal: Option<PrincipalValue>,
-    /// `Action`.
-    pub(crate) action: Option<Patterns>,
-    /// `NotAction`.
-    pub(crate) not_action: Option<Patterns>,
-    /// `Resource`.
-    pub(crate) resource: Option<Patterns>,
-    /// `NotResource`.
-    pub(crate) not_resource: Option<Patterns>,
+    /// `Principal` or `NotPrincipal`, the first met.
+    principal: Option<Principal>,
+    /// `Action` or `NotAction`, the first met.
+    actions: Option<Actions>,
+    /// `Resource` or `NotResource`, the first met.
+    resources: Option<Resources>,
     /// `Condition`.
     pub(crate) conditions: Option<Vec<Condition>>,
+    /// Whether both `Principal` and `NotPrincipal`, both `Action` and `NotAction`, both `Resource` and
+    /// `NotResource` were met.
+    both: [bool; 3],
 }
 
 impl StatementParts {
+    /// Records `Principal` or `NotPrincipal` (each appears once: see [`Seen`]).
+    pub(crate) fn set_principal(&mut self, principal: Principal) {
+        self.both[0] |= self.principal.is_some();
+        self.principal.get_or_insert(principal);
+    }
+
+    /// Records `Action` or `NotAction`.
+    pub(crate) fn set_actions(&mut self, actions: Actions) {
+        self.both[1] |= self.actions.is_some();
+        self.actions.get_or_insert(actions);
+    }
+
+    /// Records `Resource` or `NotResource`.
+    pub(crate) fn set_resources(&mut self, resources: Resources) {
+        self.both[2] |= self.resources.is_some();
+        self.resources.get_or_insert(resources);
+    }
+
     /// The first rule at the end of the statement's object: `Effect` is required.
     pub(crate) fn check_effect(&self) -> Result<(), String> {
         match self.effect {
@@ -217,38 +231,25 @@ impl StatementParts {
     /// `Principal` and `NotPrincipal`, exclude each other.
     pub(crate) fn finish(self) -> Result<Statement, String> {
         let effect = self.effect.ok_or_else(|| missing(Field::Effect))?;
-        let actions = match (self.action, self.not_action) {
-            (Some(a), None) => Actions::Action(a),
-            (None, Some(a)) => Actions::NotAction(a),
-            (Some(_), Some(_)) => {
-                return Err("a statement has either `Action` or `NotAction`, not both".into());
-            }
-            (None, None) => return Err("a statement needs `Action` or `NotAction`".into()),
-        };
-        let resources = match (self.resource, self.not_resource) {
-            (Some(r), None) => Some(Resources::Resource(r)),
-            (None, Some(r)) => Some(Resources::NotResource(r)),
-            (Some(_), Some(_)) => {
-                return Err("a statement has either `Resource` or `NotResource`, not both".into());
-            }
-            (None, None) => None,
-        };
-        let principal = match (self.principal, self.not_principal) {
-            (Some(p), None) => Some(Principal::Principal(p)),
-            (None, Some(p)) => Some(Principal::NotPrincipal(p)),
-            (Some(_), Some(_)) => {
-                return Err(
-                    "a statement has either `Principal` or `NotPrincipal`, not both".into(),
-                );
-            }
-            (None, None) => None,
-        };
+        let [both_principals, both_actions, both_resources] = self.both;
+        if both_actions {
+            return Err("a statement has either `Action` or `NotAction`, not both".into());
+        }
+        let actions = self
+            .actions
+            .ok_or("a statement needs `Action` or `NotAction`")?;
+        if both_resources {
+            return Err("a statement has either `Resource` or `NotResource`, not both".into());
+        }
+        if both_principals {
+            return Err("a statement has either `Principal` or `NotPrincipal`, not both".into());
+        }
         Ok(Statement {
             sid: self.sid,
             effect,
-            principal,
+            principal: self.principal,
             actions,
-            resources,
+            resources: self.resources,
             conditions: self.conditions.unwrap_or_default(),
         })
     }

@@ -9,7 +9,10 @@ use arcstr::Substr;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, de::Error as _};
 
-use crate::document::{Condition, Effect, Policy, PolicyError, PrincipalValue, Statement, Version};
+use crate::document::{
+    Actions, Condition, Effect, Policy, PolicyError, Principal, PrincipalValue, Resources,
+    Statement, Version,
+};
 use crate::operator::Operator;
 use crate::patterns::Patterns;
 use crate::read::hints;
@@ -251,18 +254,22 @@ impl<'de> Visitor<'de> for StatementVisitor {
             match field {
                 Field::Sid => parts.sid = Some(Substr::from(map.next_value::<String>()?)),
                 Field::Effect => parts.effect = Some(map.next_value()?),
-                Field::Principal => parts.principal = Some(map.next_value()?),
-                Field::NotPrincipal => parts.not_principal = Some(map.next_value()?),
-                Field::Action => parts.action = Some(map.next_value::<List<ActionName>>()?.0),
+                Field::Principal => parts.set_principal(Principal::Principal(map.next_value()?)),
+                Field::NotPrincipal => {
+                    parts.set_principal(Principal::NotPrincipal(map.next_value()?));
+                }
+                Field::Action => {
+                    parts.set_actions(Actions::Action(map.next_value::<List<ActionName>>()?.0));
+                }
                 Field::NotAction => {
-                    parts.not_action = Some(map.next_value::<List<ActionName>>()?.0);
+                    parts.set_actions(Actions::NotAction(map.next_value::<List<ActionName>>()?.0));
                 }
-                Field::Resource => {
-                    parts.resource = Some(map.next_value::<List<ResourceName>>()?.0);
-                }
-                Field::NotResource => {
-                    parts.not_resource = Some(map.next_value::<List<ResourceName>>()?.0);
-                }
+                Field::Resource => parts.set_resources(Resources::Resource(
+                    map.next_value::<List<ResourceName>>()?.0,
+                )),
+                Field::NotResource => parts.set_resources(Resources::NotResource(
+                    map.next_value::<List<ResourceName>>()?.0,
+                )),
                 // `Field::of_statement` names no other element.
                 _ => parts.conditions = Some(map.next_value::<ConditionBlock>()?.0),
             }

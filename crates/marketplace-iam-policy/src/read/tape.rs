@@ -15,7 +15,9 @@ use arcstr::{ArcStr, Substr};
 use simd_json::{Buffers, INPUT_PADDING, Node, StaticNode, Tape};
 
 use crate::bytes::{Scan, offset_within, same_bytes};
-use crate::document::{Condition, Policy, PrincipalValue, Statement};
+use crate::document::{
+    Actions, Condition, Policy, Principal, PrincipalValue, Resources, Statement,
+};
 use crate::operator::Operator;
 use crate::patterns::{Patterns, Span};
 use crate::rules::{
@@ -174,12 +176,20 @@ impl<'i> Reader<'_, 'i> {
             match field {
                 Field::Sid => parts.sid = Some(self.shared_string()?),
                 Field::Effect => parts.effect = Some(rules::one_of(EFFECTS, self.string()?).ok()?),
-                Field::Principal => parts.principal = Some(self.principal()?),
-                Field::NotPrincipal => parts.not_principal = Some(self.principal()?),
-                Field::Action => parts.action = Some(self.list::<ActionName>()?),
-                Field::NotAction => parts.not_action = Some(self.list::<ActionName>()?),
-                Field::Resource => parts.resource = Some(self.list::<ResourceName>()?),
-                Field::NotResource => parts.not_resource = Some(self.list::<ResourceName>()?),
+                Field::Principal => parts.set_principal(Principal::Principal(self.principal()?)),
+                Field::NotPrincipal => {
+                    parts.set_principal(Principal::NotPrincipal(self.principal()?));
+                }
+                Field::Action => parts.set_actions(Actions::Action(self.list::<ActionName>()?)),
+                Field::NotAction => {
+                    parts.set_actions(Actions::NotAction(self.list::<ActionName>()?));
+                }
+                Field::Resource => {
+                    parts.set_resources(Resources::Resource(self.list::<ResourceName>()?));
+                }
+                Field::NotResource => {
+                    parts.set_resources(Resources::NotResource(self.list::<ResourceName>()?));
+                }
                 // `Field::of_statement` names no other element.
                 _ => parts.conditions = Some(self.conditions()?),
             }
