@@ -229,6 +229,7 @@ impl StatementParts {
 
     /// The statement: `Effect` and one of `Action` and `NotAction` are required; `Resource` and `NotResource`, and
     /// `Principal` and `NotPrincipal`, exclude each other.
+    #[inline]
     pub(crate) fn finish(self) -> Result<Statement, String> {
         let effect = self.effect.ok_or_else(|| missing(Field::Effect))?;
         let [both_principals, both_actions, both_resources] = self.both;

@@ -5,16 +5,17 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use arcstr::Substr;
+use arcstr::{ArcStr, Substr};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, de::Error as _};
 
+use crate::bytes::offset_within;
 use crate::document::{
     Actions, Condition, Effect, Policy, PolicyError, Principal, PrincipalValue, Resources,
     Statement, Version,
 };
 use crate::operator::Operator;
-use crate::patterns::Patterns;
+use crate::patterns::{Patterns, Span};
 use crate::read::hints;
 use crate::rules::{
     self, ActionName, DOCUMENT_FIELDS, DocumentParts, EFFECTS, Field, Item, PrincipalId,
@@ -23,21 +24,27 @@ use crate::rules::{
 
 /// Reads `text` (without its byte order mark); `file` names it in errors.
 pub(crate) fn parse(file: &str, text: &str) -> Result<Policy, PolicyError> {
+    let copy = ArcStr::from(text);
+    let shared = Shared {
+        doc: Some((&copy, text.as_ptr())),
+    };
     // Most documents are valid: they are read without tracking the JSON path. Only a document that fails is read
     // again, with the path, to locate the error.
     let mut de = serde_json::Deserializer::from_str(text);
-    if let Ok(Document(policy)) = Document::deserialize(&mut de)
+    if let Ok(policy) = de.deserialize_map(DocumentVisitor { shared })
         && de.end().is_ok()
     {
         return Ok(policy);
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let result: Result<Document, _> = serde_path_to_error::deserialize(&mut de);
+    let mut track = serde_path_to_error::Track::new();
+    let result = serde_path_to_error::Deserializer::new(&mut de, &mut track)
+        .deserialize_map(DocumentVisitor { shared });
     let policy = match result {
-        Ok(Document(policy)) => policy,
+        Ok(policy) => policy,
         Err(err) => {
-            let path = render_path(err.path());
-            let mut err = from_json_error(file, path, err.inner());
+            let path = render_path(&track.path());
+            let mut err = from_json_error(file, path, &err);
             hints::improve(text, &mut err);
             return Err(err);
         }
@@ -48,6 +55,80 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Policy, PolicyError> {
         err
     })?;
     Ok(policy)
+}
+
+/// The document being read. A string of the policy that lies in it (one written without escapes) becomes a part
+/// of one shared copy of the document, as the tape reader's strings do, rather than an allocation of its own.
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    /// The copy, and where the text serde_json reads starts (`None`: every string is copied on its own).
+    doc: Option<(&'a ArcStr, *const u8)>,
+}
+
+impl Shared<'_> {
+    /// Strings are copied on their own: for a reader without the document.
+    const NONE: Shared<'static> = Shared { doc: None };
+
+    /// Where `s` is in the document, if it is a part of it.
+    fn range(self, s: &str) -> Option<std::ops::Range<usize>> {
+        let (copy, start) = self.doc?;
+        let at = offset_within(start, copy.len(), s.as_bytes())?;
+        Some(at..at + s.len())
+    }
+
+    /// `s` as a part of the document's copy, or copied.
+    fn substr(self, s: &str) -> Substr {
+        match (self.doc, self.range(s)) {
+            (Some((copy, _)), Some(range)) => copy.substr(range),
+            _ => Substr::from(ArcStr::from(s)),
+        }
+    }
+
+    /// The patterns `items`, sharing the document's copy when every one is a part of it.
+    fn patterns<S: AsRef<str>>(self, items: &[S]) -> Patterns {
+        if let [one] = items
+            && one.as_ref() == "*"
+        {
+            return Patterns::star();
+        }
+        if let Some((copy, _)) = self.doc {
+            let spans: Option<smallvec::SmallVec<[Span; 4]>> = items
+                .iter()
+                .map(|item| {
+                    let range = self.range(item.as_ref())?;
+                    Some(Span::of(copy, range.start, range.end))
+                })
+                .collect();
+            if let Some(spans) = spans {
+                let mut patterns = Patterns::sharing(copy);
+                for span in spans {
+                    patterns.push_span(span);
+                }
+                return patterns;
+            }
+        }
+        Patterns::of(items)
+    }
+}
+
+/// A string, as a part of the document when it is one.
+struct SubstrSeed<'a>(Shared<'a>);
+
+impl<'de> DeserializeSeed<'de> for SubstrSeed<'_> {
+    type Value = Substr;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Substr, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SubstrSeed<'_> {
+    type Value = Substr;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Substr, E> {
+        Ok(self.0.substr(s))
+    }
 }
 
 fn render_path(path: &serde_path_to_error::Path) -> String {
@@ -132,19 +213,12 @@ impl Visitor<'_> for KeySeed {
     }
 }
 
-/// A policy document, read only from a JSON object.
-struct Document(Policy);
-
-impl<'de> Deserialize<'de> for Document {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(DocumentVisitor).map(Document)
-    }
+/// The document: an object of `Version`, `Id` and `Statement`.
+struct DocumentVisitor<'a> {
+    shared: Shared<'a>,
 }
 
-/// The document: an object of `Version`, `Id` and `Statement`.
-struct DocumentVisitor;
-
-impl<'de> Visitor<'de> for DocumentVisitor {
+impl<'de> Visitor<'de> for DocumentVisitor<'_> {
     type Value = Policy;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object")
@@ -161,9 +235,13 @@ impl<'de> Visitor<'de> for DocumentVisitor {
             seen.first(field).map_err(A::Error::custom)?;
             match field {
                 Field::Version => parts.version = Some(map.next_value()?),
-                Field::Id => parts.id = Some(Substr::from(map.next_value::<String>()?)),
+                Field::Id => parts.id = Some(map.next_value_seed(SubstrSeed(self.shared))?),
                 // `Field::of_document` names no other element.
-                _ => parts.statements = Some(map.next_value_seed(StatementsSeed)?),
+                _ => {
+                    parts.statements = Some(map.next_value_seed(StatementsSeed {
+                        shared: self.shared,
+                    })?);
+                }
             }
         }
         parts.finish().map_err(A::Error::custom)
@@ -171,51 +249,57 @@ impl<'de> Visitor<'de> for DocumentVisitor {
 }
 
 /// `Statement`: one object or a non-empty array of them.
-struct StatementsSeed;
+struct StatementsSeed<'a> {
+    shared: Shared<'a>,
+}
 
-impl<'de> DeserializeSeed<'de> for StatementsSeed {
+impl<'de> DeserializeSeed<'de> for StatementsSeed<'_> {
     type Value = Vec<Statement>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Statement>, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Vec<Statement>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a statement object or an array of them")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                // The only statement: its keys are the document's second level, where hints about wrapped
-                // documents apply.
-                let parts = StatementVisitor {
-                    document_level: true,
-                }
-                .visit_map(map)?;
-                Ok(vec![parts.finish().map_err(A::Error::custom)?])
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(statement) = seq.next_element_seed(StatementSeed {
-                    document_level: false,
-                })? {
-                    out.push(statement);
-                }
-                rules::non_empty(out.len()).map_err(A::Error::custom)?;
-                Ok(out)
-            }
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StatementsSeed<'_> {
+    type Value = Vec<Statement>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a statement object or an array of them")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        // The only statement: its keys are the document's second level, where hints about wrapped documents
+        // apply.
+        let parts = StatementVisitor {
+            document_level: true,
+            shared: self.shared,
         }
-        d.deserialize_any(V)
+        .visit_map(map)?;
+        Ok(vec![parts.finish().map_err(A::Error::custom)?])
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(statement) = seq.next_element_seed(StatementSeed {
+            document_level: false,
+            shared: self.shared,
+        })? {
+            out.push(statement);
+        }
+        rules::non_empty(out.len()).map_err(A::Error::custom)?;
+        Ok(out)
     }
 }
 
 /// One statement object, checked whole once read.
-struct StatementSeed {
+struct StatementSeed<'a> {
     document_level: bool,
+    shared: Shared<'a>,
 }
 
-impl<'de> DeserializeSeed<'de> for StatementSeed {
+impl<'de> DeserializeSeed<'de> for StatementSeed<'_> {
     type Value = Statement;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Statement, D::Error> {
         let parts = d.deserialize_map(StatementVisitor {
             document_level: self.document_level,
+            shared: self.shared,
         })?;
         parts.finish().map_err(D::Error::custom)
     }
@@ -225,18 +309,20 @@ impl<'de> Deserialize<'de> for Statement {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         StatementSeed {
             document_level: false,
+            shared: Shared::NONE,
         }
         .deserialize(d)
     }
 }
 
 /// The elements of a statement object.
-struct StatementVisitor {
+struct StatementVisitor<'a> {
     /// Whether the statement is the document's only one (`"Statement": {...}`).
     document_level: bool,
+    shared: Shared<'a>,
 }
 
-impl<'de> Visitor<'de> for StatementVisitor {
+impl<'de> Visitor<'de> for StatementVisitor<'_> {
     type Value = StatementParts;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object")
@@ -252,26 +338,42 @@ impl<'de> Visitor<'de> for StatementVisitor {
         while let Some(field) = map.next_key_seed(key)? {
             seen.first(field).map_err(A::Error::custom)?;
             match field {
-                Field::Sid => parts.sid = Some(Substr::from(map.next_value::<String>()?)),
+                Field::Sid => parts.sid = Some(map.next_value_seed(SubstrSeed(self.shared))?),
                 Field::Effect => parts.effect = Some(map.next_value()?),
                 Field::Principal => parts.set_principal(Principal::Principal(map.next_value()?)),
                 Field::NotPrincipal => {
                     parts.set_principal(Principal::NotPrincipal(map.next_value()?));
                 }
                 Field::Action => {
-                    parts.set_actions(Actions::Action(map.next_value::<List<ActionName>>()?.0));
+                    parts.set_actions(Actions::Action(map.next_value_seed(ListSeed::<
+                        ActionName,
+                    >::new(
+                        self.shared
+                    ))?));
                 }
                 Field::NotAction => {
-                    parts.set_actions(Actions::NotAction(map.next_value::<List<ActionName>>()?.0));
+                    parts.set_actions(Actions::NotAction(map.next_value_seed(ListSeed::<
+                        ActionName,
+                    >::new(
+                        self.shared
+                    ))?))
                 }
-                Field::Resource => parts.set_resources(Resources::Resource(
-                    map.next_value::<List<ResourceName>>()?.0,
-                )),
-                Field::NotResource => parts.set_resources(Resources::NotResource(
-                    map.next_value::<List<ResourceName>>()?.0,
-                )),
+                Field::Resource => {
+                    parts.set_resources(Resources::Resource(map.next_value_seed(ListSeed::<
+                        ResourceName,
+                    >::new(
+                        self.shared
+                    ))?))
+                }
+                Field::NotResource => {
+                    parts.set_resources(Resources::NotResource(map.next_value_seed(ListSeed::<
+                        ResourceName,
+                    >::new(
+                        self.shared,
+                    ))?))
+                }
                 // `Field::of_statement` names no other element.
-                _ => parts.conditions = Some(map.next_value::<ConditionBlock>()?.0),
+                _ => parts.conditions = Some(map.next_value_seed(ConditionSeed(self.shared))?),
             }
         }
         parts.check_effect().map_err(A::Error::custom)?;
@@ -315,7 +417,19 @@ fn one_of<'de, D: Deserializer<'de>, T: Copy>(
 }
 
 /// A string, or a non-empty array of strings, each checked as an `T`.
-struct List<T>(Patterns, std::marker::PhantomData<T>);
+struct ListSeed<'a, T> {
+    shared: Shared<'a>,
+    item: std::marker::PhantomData<T>,
+}
+
+impl<'a, T> ListSeed<'a, T> {
+    fn new(shared: Shared<'a>) -> Self {
+        ListSeed {
+            shared,
+            item: std::marker::PhantomData,
+        }
+    }
+}
 
 /// One checked element, borrowed from the document unless it had escapes.
 struct ItemSeed<T>(std::marker::PhantomData<T>);
@@ -323,50 +437,49 @@ struct ItemSeed<T>(std::marker::PhantomData<T>);
 impl<'de, T: Item> DeserializeSeed<'de> for ItemSeed<T> {
     type Value = Cow<'de, str>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Item> Visitor<'de> for V<T> {
-            type Value = Cow<'de, str>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{} (a string)", T::WHAT)
-            }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Cow<'de, str>, E> {
-                T::check(s).map_err(E::custom)?;
-                Ok(Cow::Borrowed(s))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Cow<'de, str>, E> {
-                T::check(s).map_err(E::custom)?;
-                Ok(Cow::Owned(s.to_owned()))
-            }
-        }
-        d.deserialize_str(V::<T>(std::marker::PhantomData))
+        d.deserialize_str(self)
     }
 }
 
-impl<'de, T: Item> Deserialize<'de> for List<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Item> Visitor<'de> for V<T> {
-            type Value = List<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{} (a string) or an array of them", T::WHAT)
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<List<T>, E> {
-                T::check(s).map_err(E::custom)?;
-                Ok(List(Patterns::of(&[s]), std::marker::PhantomData))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
-                // Collected first (borrowed), so the text is allocated once, at its size.
-                let mut items: smallvec::SmallVec<[Cow<'de, str>; 4]> = smallvec::SmallVec::new();
-                while let Some(t) =
-                    seq.next_element_seed(ItemSeed::<T>(std::marker::PhantomData))?
-                {
-                    items.push(t);
-                }
-                rules::non_empty(items.len()).map_err(A::Error::custom)?;
-                Ok(List(Patterns::of(&items), std::marker::PhantomData))
-            }
+impl<'de, T: Item> Visitor<'de> for ItemSeed<T> {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (a string)", T::WHAT)
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Cow<'de, str>, E> {
+        T::check(s).map_err(E::custom)?;
+        Ok(Cow::Borrowed(s))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Cow<'de, str>, E> {
+        T::check(s).map_err(E::custom)?;
+        Ok(Cow::Owned(s.to_owned()))
+    }
+}
+
+impl<'de, T: Item> DeserializeSeed<'de> for ListSeed<'_, T> {
+    type Value = Patterns;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Patterns, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Item> Visitor<'de> for ListSeed<'_, T> {
+    type Value = Patterns;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (a string) or an array of them", T::WHAT)
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Patterns, E> {
+        T::check(s).map_err(E::custom)?;
+        Ok(self.shared.patterns(&[s]))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Patterns, A::Error> {
+        // Collected first (borrowed), so a list's own text, if it needs one, is allocated once, at its size.
+        let mut items: smallvec::SmallVec<[Cow<'de, str>; 4]> = smallvec::SmallVec::new();
+        while let Some(t) = seq.next_element_seed(ItemSeed::<T>(std::marker::PhantomData))? {
+            items.push(t);
         }
-        d.deserialize_any(V(std::marker::PhantomData))
+        rules::non_empty(items.len()).map_err(A::Error::custom)?;
+        Ok(self.shared.patterns(&items))
     }
 }
 
@@ -388,8 +501,11 @@ impl<'de> Deserialize<'de> for PrincipalValue {
                 while let Some(kind) = map.next_key::<String>()? {
                     let problem =
                         rules::principal_type(out.iter().map(|(k, _)| k.as_str()), &kind).err();
-                    let ids = map.next_value_seed(Checked::<List<PrincipalId>>::new(problem))?;
-                    out.push((kind, ids.0.iter().map(str::to_owned).collect()));
+                    let ids = map.next_value_seed(Checked {
+                        problem,
+                        seed: ListSeed::<PrincipalId>::new(Shared::NONE),
+                    })?;
+                    out.push((kind, ids.iter().map(str::to_owned).collect()));
                 }
                 rules::principal_types(out.len()).map_err(A::Error::custom)?;
                 Ok(PrincipalValue::Typed(out))
@@ -399,182 +515,191 @@ impl<'de> Deserialize<'de> for PrincipalValue {
     }
 }
 
-/// Reads a map value, or fails at it (so the error's path ends with the map key) when its key was wrong.
-struct Checked<T> {
+/// Reads a map value with `seed`, or fails at it (so the error's path ends with the map key) when its key was wrong.
+struct Checked<S> {
     problem: Option<String>,
-    marker: std::marker::PhantomData<T>,
+    seed: S,
 }
 
-impl<T> Checked<T> {
-    fn new(problem: Option<String>) -> Self {
-        Checked {
-            problem,
-            marker: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Checked<T> {
-    type Value = T;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Checked<S> {
+    type Value = S::Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
         match self.problem {
             Some(problem) => Err(de::Error::custom(problem)),
-            None => T::deserialize(d),
+            None => self.seed.deserialize(d),
         }
     }
 }
 
 /// `Condition`: operator → key → value(s).
-struct ConditionBlock(Vec<Condition>);
+struct ConditionSeed<'a>(Shared<'a>);
 
-impl<'de> Deserialize<'de> for ConditionBlock {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ConditionBlock;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of condition operators, such as {\"StringEquals\": {\"aws:SourceVpc\": \"vpc-1a2b3c4d\"}}")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ConditionBlock, A::Error> {
-                let mut out = Vec::new();
-                let mut seen: Vec<String> = Vec::new();
-                while let Some(name) = map.next_key::<String>()? {
-                    let parsed = rules::condition_operator(seen.iter().map(String::as_str), &name);
-                    seen.push(name);
-                    let seed = OperatorSeed { operator: parsed };
-                    let (operator, entries) = map.next_value_seed(seed)?;
-                    out.extend(entries.into_iter().map(|(key, values)| Condition {
-                        operator,
-                        key: Substr::from(key),
-                        values: values.into_iter().map(Substr::from).collect(),
-                    }));
-                }
-                Ok(ConditionBlock(out))
-            }
+impl<'de> DeserializeSeed<'de> for ConditionSeed<'_> {
+    type Value = Vec<Condition>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Condition>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ConditionSeed<'_> {
+    type Value = Vec<Condition>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of condition operators, such as {\"StringEquals\": {\"aws:SourceVpc\": \"vpc-1a2b3c4d\"}}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<Condition>, A::Error> {
+        let mut out = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let parsed = rules::condition_operator(seen.iter().map(String::as_str), &name);
+            seen.push(name);
+            let seed = OperatorSeed {
+                operator: parsed,
+                shared: self.0,
+            };
+            let (operator, entries) = map.next_value_seed(seed)?;
+            out.extend(entries.into_iter().map(|(key, values)| Condition {
+                operator,
+                key,
+                values,
+            }));
         }
-        d.deserialize_map(V)
+        Ok(out)
     }
 }
 
 /// The keys of one operator, or its refusal (at the value, so the error's path ends with the operator).
-struct OperatorSeed {
+struct OperatorSeed<'a> {
     operator: Result<Operator, String>,
+    shared: Shared<'a>,
 }
 
-impl<'de> DeserializeSeed<'de> for OperatorSeed {
-    type Value = (Operator, Vec<(String, Vec<String>)>);
+/// The keys of one operator, each with its values.
+type Entries = Vec<(Substr, Vec<Substr>)>;
+
+impl<'de> DeserializeSeed<'de> for OperatorSeed<'_> {
+    type Value = (Operator, Entries);
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         let operator = self.operator.map_err(de::Error::custom)?;
-        struct V(Operator);
-        impl<'de> Visitor<'de> for V {
-            type Value = Vec<(String, Vec<String>)>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of condition keys and values, such as {\"aws:SourceVpc\": \"vpc-1a2b3c4d\"}")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out: Vec<(String, Vec<String>)> = Vec::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    let problem =
-                        rules::condition_key(out.iter().map(|(k, _)| k.as_str()), &key).err();
-                    let values = map.next_value_seed(ValuesSeed {
-                        operator: self.0,
-                        problem,
-                    })?;
-                    out.push((key, values));
-                }
-                rules::condition_keys(self.0, out.len()).map_err(A::Error::custom)?;
-                Ok(out)
-            }
-        }
-        d.deserialize_map(V(operator))
-            .map(|entries| (operator, entries))
+        let value = Value {
+            operator,
+            shared: self.shared,
+        };
+        d.deserialize_map(value).map(|entries| (operator, entries))
     }
 }
 
-/// The values of one condition key, or the key's refusal (at the value, so the path ends with the key).
-struct ValuesSeed {
+/// The condition values of one operator: checked against what it compares, kept as their JSON text (as parts of
+/// the document when they are strings in it).
+#[derive(Clone, Copy)]
+struct Value<'a> {
     operator: Operator,
-    problem: Option<String>,
+    shared: Shared<'a>,
 }
 
-impl<'de> DeserializeSeed<'de> for ValuesSeed {
-    type Value = Vec<String>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
-        if let Some(problem) = self.problem {
-            return Err(de::Error::custom(problem));
-        }
-        struct V(Operator);
-        impl<'de> Visitor<'de> for V {
-            type Value = Vec<String>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a condition value (string, number or boolean) or an array of them")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Vec<String>, E> {
-                ValueV(self.0).visit_str(s).map(|v| vec![v])
-            }
-            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Vec<String>, E> {
-                ValueV(self.0).visit_bool(b).map(|v| vec![v])
-            }
-            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Vec<String>, E> {
-                ValueV(self.0).visit_i64(n).map(|v| vec![v])
-            }
-            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Vec<String>, E> {
-                ValueV(self.0).visit_u64(n).map(|v| vec![v])
-            }
-            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Vec<String>, E> {
-                ValueV(self.0).visit_f64(n).map(|v| vec![v])
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
-                let mut out = Vec::new();
-                while let Some(v) = seq.next_element_seed(ValueSeed(self.0))? {
-                    out.push(v);
-                }
-                rules::non_empty(out.len()).map_err(A::Error::custom)?;
-                Ok(out)
-            }
-        }
-        d.deserialize_any(V(self.operator))
-    }
-}
-
-struct ValueSeed(Operator);
-
-impl<'de> DeserializeSeed<'de> for ValueSeed {
-    type Value = String;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-        d.deserialize_any(ValueV(self.0))
-    }
-}
-
-/// One condition value, checked against what its operator compares, kept as its JSON text.
-struct ValueV(Operator);
-
-impl ValueV {
-    fn checked<E: de::Error>(&self, text: String) -> Result<String, E> {
-        rules::condition_value(self.0.base, &text).map_err(E::custom)?;
+impl Value<'_> {
+    fn checked<E: de::Error>(self, text: Substr) -> Result<Substr, E> {
+        rules::condition_value(self.operator.base, &text).map_err(E::custom)?;
         Ok(text)
     }
 }
 
-impl Visitor<'_> for ValueV {
-    type Value = String;
+/// The keys of one operator (the map of [`OperatorSeed`]).
+impl<'de> Visitor<'de> for Value<'_> {
+    type Value = Entries;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "an object of condition keys and values, such as {\"aws:SourceVpc\": \"vpc-1a2b3c4d\"}",
+        )
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+        let mut out: Entries = Vec::new();
+        while let Some(key) = map.next_key_seed(SubstrSeed(self.shared))? {
+            let problem = rules::condition_key(out.iter().map(|(k, _)| &**k), &key).err();
+            let values = map.next_value_seed(Checked {
+                problem,
+                seed: ValuesSeed(self),
+            })?;
+            out.push((key, values));
+        }
+        rules::condition_keys(self.operator, out.len()).map_err(A::Error::custom)?;
+        Ok(out)
+    }
+}
+
+/// The values of one condition key: one, or a non-empty array.
+struct ValuesSeed<'a>(Value<'a>);
+
+impl<'de> DeserializeSeed<'de> for ValuesSeed<'_> {
+    type Value = Vec<Substr>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Substr>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValuesSeed<'_> {
+    type Value = Vec<Substr>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a condition value (string, number or boolean) or an array of them")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Vec<Substr>, E> {
+        OneValue(self.0).visit_str(s).map(|v| vec![v])
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Vec<Substr>, E> {
+        OneValue(self.0).visit_bool(b).map(|v| vec![v])
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Vec<Substr>, E> {
+        OneValue(self.0).visit_i64(n).map(|v| vec![v])
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Vec<Substr>, E> {
+        OneValue(self.0).visit_u64(n).map(|v| vec![v])
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Vec<Substr>, E> {
+        OneValue(self.0).visit_f64(n).map(|v| vec![v])
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Substr>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(OneValue(self.0))? {
+            out.push(v);
+        }
+        rules::non_empty(out.len()).map_err(A::Error::custom)?;
+        Ok(out)
+    }
+}
+
+/// One condition value.
+struct OneValue<'a>(Value<'a>);
+
+impl<'de> DeserializeSeed<'de> for OneValue<'_> {
+    type Value = Substr;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Substr, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Visitor<'_> for OneValue<'_> {
+    type Value = Substr;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a condition value (string, number or boolean)")
     }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
-        self.checked(s.to_owned())
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Substr, E> {
+        self.0.checked(self.0.shared.substr(s))
     }
-    fn visit_bool<E: de::Error>(self, b: bool) -> Result<String, E> {
-        self.checked(b.to_string())
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Substr, E> {
+        let text = if b {
+            arcstr::literal!("true")
+        } else {
+            arcstr::literal!("false")
+        };
+        self.0.checked(Substr::from(text))
     }
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<String, E> {
-        self.checked(n.to_string())
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Substr, E> {
+        self.0.checked(Substr::from(n.to_string()))
     }
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<String, E> {
-        self.checked(n.to_string())
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Substr, E> {
+        self.0.checked(Substr::from(n.to_string()))
     }
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<String, E> {
-        rules::float_value(self.0.base).map_err(E::custom)?;
-        self.checked(n.to_string())
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Substr, E> {
+        rules::float_value(self.0.operator.base).map_err(E::custom)?;
+        self.0.checked(Substr::from(n.to_string()))
     }
 }
