@@ -85,8 +85,50 @@ fn median_times<const N: usize>(
     (times.map(crate::median), ratios)
 }
 
-/// Times the checker next to serde_json on the same documents; writes the parliament and end-to-end inputs.
-pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), String> {
+/// `serde_json::from_str::<Value>` of every document. The passes are functions of their own, never inlined, so that
+/// an instruction count can be taken inside each (bench/checker-callgrind.sh).
+#[inline(never)]
+fn pass_value(texts: &[&String]) {
+    for t in texts {
+        let v: serde_json::Value = serde_json::from_str(t).unwrap_or_default();
+        black_box(v);
+    }
+}
+
+/// `PolicyFile::parse` of every document.
+#[inline(never)]
+fn pass_parse(texts: &[&String]) {
+    for t in texts {
+        black_box(PolicyFile::parse("p.json", t).ok());
+    }
+}
+
+/// Parse and evaluate the five metering and entitlement actions, for every document.
+#[inline(never)]
+fn pass_parse_evaluate(texts: &[&String]) {
+    for t in texts {
+        if let Ok(file) = PolicyFile::parse("p.json", t) {
+            let set = PolicySet::new(vec![file]);
+            for a in METERING {
+                black_box(set.evaluate(a, None));
+            }
+        }
+    }
+}
+
+/// Parse and `check` the actions `required`, for every document.
+#[inline(never)]
+fn pass_parse_check(texts: &[&String], required: &[String]) {
+    for t in texts {
+        if let Ok(file) = PolicyFile::parse("p.json", t) {
+            black_box(check(&PolicySet::new(vec![file]), required, None));
+        }
+    }
+}
+
+/// Times the checker next to serde_json on the same documents; writes the parliament and end-to-end inputs. With
+/// `once`, runs each pass once and writes nothing.
+pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64, once: bool) -> Result<(), String> {
     if cfg!(debug_assertions) {
         eprintln!(
             "warning: a debug build; run `cargo run --release -p xtask -- bench-checker` for figures"
@@ -117,37 +159,22 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), St
     .to_vec();
     let rounds = 15;
 
+    let all: Vec<&String> = texts.iter().collect();
+    if once {
+        // One pass of each over the corpus, for an instruction count (bench/checker-callgrind.sh).
+        pass_value(&all);
+        pass_parse(&all);
+        pass_parse_evaluate(&all);
+        println!("{count} policies, {bytes} bytes, seed {seed}: one pass of each");
+        return Ok(());
+    }
     let ([serde, parse, parse_eval, parse_check], ratios) = median_times(
         rounds,
         [
-            &mut || {
-                for t in &texts {
-                    let v: serde_json::Value = serde_json::from_str(t).unwrap_or_default();
-                    black_box(v);
-                }
-            },
-            &mut || {
-                for t in &texts {
-                    black_box(PolicyFile::parse("p.json", t).ok());
-                }
-            },
-            &mut || {
-                for t in &texts {
-                    if let Ok(file) = PolicyFile::parse("p.json", t) {
-                        let set = PolicySet::new(vec![file]);
-                        for a in METERING {
-                            black_box(set.evaluate(a, None));
-                        }
-                    }
-                }
-            },
-            &mut || {
-                for t in &texts {
-                    if let Ok(file) = PolicyFile::parse("p.json", t) {
-                        black_box(check(&PolicySet::new(vec![file]), &saas, None));
-                    }
-                }
-            },
+            &mut || pass_value(&all),
+            &mut || pass_parse(&all),
+            &mut || pass_parse_evaluate(&all),
+            &mut || pass_parse_check(&all, &saas),
         ],
     );
 
@@ -198,26 +225,10 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), St
     );
 
     // Parse + evaluate on the documents of each reader alone, against `Value` on the same documents.
-    let value_pass = |docs: &[&String]| {
-        for t in docs {
-            let v: serde_json::Value = serde_json::from_str(t).unwrap_or_default();
-            black_box(v);
-        }
-    };
-    let evaluate_pass = |docs: &[&String]| {
-        for t in docs {
-            if let Ok(file) = PolicyFile::parse("p.json", t) {
-                let set = PolicySet::new(vec![file]);
-                for a in METERING {
-                    black_box(set.evaluate(a, None));
-                }
-            }
-        }
-    };
     for (name, docs) in [("fast path", &by_fast), ("strict reader", &by_strict)] {
         let (_, ratios) = median_times(
             rounds,
-            [&mut || value_pass(docs), &mut || evaluate_pass(docs)],
+            [&mut || pass_value(docs), &mut || pass_parse_evaluate(docs)],
         );
         let size: usize = docs.iter().map(|t| t.len()).sum();
         println!(

@@ -76,6 +76,9 @@ enum Task {
         /// Where to write policies.jsonl and authorization-details.json.
         #[arg(long)]
         out: std::path::PathBuf,
+        /// Run each pass once, untimed, and write nothing (for an instruction count: bench/checker-callgrind.sh).
+        #[arg(long)]
+        once: bool,
     },
     /// Prove docs/policies/*.json against an IAM-enforcing local endpoint (moto) through the AWS SDK for Rust, and
     /// print the policy x operation matrix; fails if it differs from policies.toml.
@@ -108,7 +111,8 @@ fn main() -> ExitCode {
             gaad_mb,
             seed,
             out,
-        } => report(bench_checker::run(&out, policies, gaad_mb, seed)),
+            once,
+        } => report(bench_checker::run(&out, policies, gaad_mb, seed, once)),
         Task::E2e { args } => e2e(&args),
         Task::BenchExpand { sizes, compile } => match bench_expand::run(&sizes, compile) {
             Ok(()) => ExitCode::SUCCESS,
