@@ -275,7 +275,10 @@ impl<'i> Reader<'_, 'i> {
     fn range(&self, s: &str) -> Option<std::ops::Range<usize>> {
         let start = offset_within(self.base, self.text.len(), s.as_bytes())?;
         let range = start..start + s.len();
-        debug_assert!(same_bytes(&self.text.as_bytes()[range.clone()], s.as_bytes()));
+        debug_assert!(same_bytes(
+            &self.text.as_bytes()[range.clone()],
+            s.as_bytes()
+        ));
         Some(range)
     }
 
