@@ -593,3 +593,56 @@ fn a_document_larger_than_any_policy_is_left_to_the_strict_reader() {
     assert!(!agree(&text));
     assert!(strict("t.json", &text).is_ok());
 }
+
+/// `Principal` / `NotPrincipal` values, valid and not, for both readers.
+const PRINCIPALS: &[&str] = &[
+    "\"*\"",
+    "{\"AWS\": \"arn:aws:iam::123456789012:root\"}",
+    "{\"AWS\": [\"arn:aws:iam::123456789012:root\", \"*\"], \"Service\": \"ecs-tasks.amazonaws.com\"}",
+    "{\"Federated\": \"cognito-identity.amazonaws.com\", \"CanonicalUser\": [\"79a59df900b949e5\"]}",
+    "\"x\"",
+    "{}",
+    "{\"AWS\": []}",
+    "{\"AWS\": \"\"}",
+    "{\"Aws\": \"x\"}",
+    "{\"AWS\": \"a\", \"AWS\": \"b\"}",
+    "{\"AWS\": [\"a\", 1]}",
+    "{\"AWS\": {\"x\": \"y\"}}",
+    "{\"AWS\": \"\\u0061\"}",
+    "null",
+    "1",
+    "[\"*\"]",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The fast path reads `Principal` and `NotPrincipal` as the strict reader does, alone or together.
+    #[test]
+    fn both_readers_agree_on_principals(
+        principal in prop::option::of(prop::sample::select(PRINCIPALS)),
+        not_principal in prop::option::weighted(0.2, prop::sample::select(PRINCIPALS)),
+        first in any::<bool>(),
+    ) {
+        let mut members = vec!["\"Effect\": \"Allow\"".to_owned(), "\"Action\": \"sts:AssumeRole\"".to_owned()];
+        let mut add = |key: &str, value: Option<&str>| {
+            if let Some(value) = value {
+                let member = format!("\"{key}\": {value}");
+                if first { members.insert(0, member) } else { members.push(member) }
+            }
+        };
+        add("Principal", principal);
+        add("NotPrincipal", not_principal);
+        agree(&format!("{{\"Statement\": [{{{}}}]}}", members.join(", ")));
+    }
+}
+
+#[test]
+fn the_fast_path_reads_principals() {
+    for principal in &PRINCIPALS[..4] {
+        let text = format!(
+            "{{\"Statement\": {{\"Effect\": \"Allow\", \"Principal\": {principal}, \"Action\": \"sts:AssumeRole\"}}}}"
+        );
+        assert!(agree(&text), "the fast path gave up on {text}");
+    }
+}
