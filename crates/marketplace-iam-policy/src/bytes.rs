@@ -178,7 +178,8 @@ fn offset_within_ref(start: *const u8, len: usize, part: &[u8]) -> Option<usize>
 
 /// A prefilter for a set of names compared in any letter case: for each length below 64, the set of the names' last
 /// bytes, lowered and reduced to their low five bits. A name it says `false` for is not in the set; `true` means
-/// "compare the names". The empty name and names of 64 bytes or more are never filtered out. Reference: [`LastLetters::may_hold_ref`].
+/// "compare the names". The empty name and names of 64 bytes or more are never filtered out. Reference:
+/// [`LastLetters::may_hold_ref`].
 pub(crate) struct LastLetters([u32; 64]);
 
 impl LastLetters {

@@ -11,8 +11,9 @@ use crate::bytes::Scan;
 ///
 /// Stored ready for matching, without a copy per pattern: the patterns are ranges of a shared text, and a small
 /// inline list says where each pattern is and where its first and last wildcards are. For a document read by
-/// [`Policy::parse`](crate::Policy::parse)'s fast path, the text is the document itself, and every list of the policy shares it: reading
-/// a policy allocates that text once, not once per pattern or list. Matching does not look for wildcards again.
+/// [`Policy::parse`](crate::Policy::parse), the text is the document itself, and every list of the policy shares it
+/// (a list with an escaped string excepted): reading a policy allocates that text once, not once per pattern or
+/// list. Matching does not look for wildcards again.
 ///
 /// ```
 /// use marketplace_iam_policy::Patterns;
