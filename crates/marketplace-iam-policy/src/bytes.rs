@@ -73,7 +73,7 @@ fn same_words(a: &[u8], b: &[u8], fold: impl Fn(u64) -> u64, fold_byte: impl Fn(
 
 /// What the readers need to know of a name or pattern: its colons, its wildcards (`*`, `?`), and whether it is all
 /// printable ASCII. Found 32 bytes at a time with vector comparisons (`wide`'s `u8x32`, safe code). Reference:
-/// [`Scan::by_bytes`].
+/// `Scan::by_bytes` (in tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Scan {
     /// The offset of the first `:`, if any.
@@ -164,7 +164,7 @@ impl Scan {
 /// Where `part` starts in the buffer of `len` bytes at address `start`: `Some(offset)` when `part` lies wholly
 /// inside it, by address arithmetic (no byte is read). For strings that a tokenizer left in place in its copy of a
 /// document: the caller still checks that the document has `part` at that offset before it relies on it.
-/// Reference: [`offset_within_ref`].
+/// Reference: `offset_within_ref` (in tests).
 pub(crate) fn offset_within(start: *const u8, len: usize, part: &[u8]) -> Option<usize> {
     let offset = part.as_ptr().addr().checked_sub(start.addr())?;
     (offset.checked_add(part.len())? <= len).then_some(offset)
@@ -179,7 +179,7 @@ fn offset_within_ref(start: *const u8, len: usize, part: &[u8]) -> Option<usize>
 /// A prefilter for a set of names compared in any letter case: for each length below 64, the set of the names' last
 /// bytes, lowered and reduced to their low five bits. A name it says `false` for is not in the set; `true` means
 /// "compare the names". The empty name and names of 64 bytes or more are never filtered out. Reference:
-/// [`LastLetters::may_hold_ref`].
+/// `LastLetters::may_hold_ref` (in tests).
 pub(crate) struct LastLetters([u32; 64]);
 
 impl LastLetters {
