@@ -1,7 +1,8 @@
-//! The fuzz targets on stable: every minimized crash or hang the fuzzers found, kept in
+//! The fuzz targets on stable: every minimized crash or hang the fuzzers found and the seed inputs, kept in
 //! `tests/fuzz-regressions/<target>/`, and the project's own inputs, run through the same functions the fuzz targets
 //! call (`fuzz/src/lib.rs`). Each must finish without a panic, in well under a second; the bound here is generous
-//! so a loaded machine does not fail it, while a reintroduced hang (minutes) still does.
+//! so a loaded machine does not fail it, while a reintroduced hang (minutes) still does. Every test asserts that it
+//! ran on at least one input: a directory that is missing or empty fails, it does not pass on nothing.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -28,6 +29,7 @@ fn files_in(dir: &Path, ext: Option<&str>) -> Vec<PathBuf> {
 }
 
 fn run(target: &str, inputs: &[PathBuf], f: fn(&[u8])) {
+    assert!(!inputs.is_empty(), "{target}: no input to run");
     for path in inputs {
         let bytes = std::fs::read(path).unwrap();
         let start = Instant::now();
@@ -55,16 +57,34 @@ fn policies_toml_regressions() {
 
 #[test]
 fn policy_document_regressions() {
-    run(
-        "policy_document",
-        &regressions("policy_document"),
-        harness::policy_document,
-    );
+    let inputs = regressions("policy_document");
+    run("policy_document", &inputs, harness::policy_document);
+    // The inputs reach both readers of the parser: some are read by the fast path, some handed to the strict reader.
+    let fast: Vec<bool> = inputs
+        .iter()
+        .filter_map(|p| String::from_utf8(std::fs::read(p).unwrap()).ok())
+        .map(|text| marketplace_iam_policy::__readers::compare(&text).unwrap())
+        .collect();
+    assert!(fast.contains(&true) && fast.contains(&false), "{fast:?}");
 }
 
 #[test]
 fn evaluate_regressions() {
     run("evaluate", &regressions("evaluate"), harness::evaluate);
+}
+
+/// Each fuzz target has regression inputs of its own.
+#[test]
+fn every_fuzz_target_has_regression_inputs() {
+    let targets = files_in(&root().join("fuzz/fuzz_targets"), Some("rs"));
+    assert!(targets.len() >= 3, "{targets:?}");
+    for target in targets {
+        let name = target.file_stem().unwrap().to_str().unwrap();
+        assert!(
+            !regressions(name).is_empty(),
+            "tests/fuzz-regressions/{name}/ has no input"
+        );
+    }
 }
 
 /// The fuzz targets' own properties hold on the seeds: the project's policies.toml and published documents, and the

@@ -85,16 +85,71 @@ fn median_times<const N: usize>(
     (times.map(crate::median), ratios)
 }
 
-/// Times the checker next to serde_json on the same documents; writes the parliament and end-to-end inputs.
-pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), String> {
+/// `serde_json::from_str::<Value>` of every document. The passes are functions of their own, never inlined, so that
+/// an instruction count can be taken inside each (bench/checker-callgrind.sh).
+#[inline(never)]
+fn pass_value(texts: &[&String]) {
+    for t in texts {
+        let v: serde_json::Value = serde_json::from_str(t).unwrap_or_default();
+        black_box(v);
+    }
+}
+
+/// `PolicyFile::parse` of every document.
+#[inline(never)]
+fn pass_parse(texts: &[&String]) {
+    for t in texts {
+        black_box(PolicyFile::parse("p.json", t).ok());
+    }
+}
+
+/// Parse and evaluate the five metering and entitlement actions, for every document.
+#[inline(never)]
+fn pass_parse_evaluate(texts: &[&String]) {
+    for t in texts {
+        if let Ok(file) = PolicyFile::parse("p.json", t) {
+            let set = PolicySet::new(vec![file]);
+            for a in METERING {
+                black_box(set.evaluate(a, None));
+            }
+        }
+    }
+}
+
+/// Parse and `check` the actions `required`, for every document.
+#[inline(never)]
+fn pass_parse_check(texts: &[&String], required: &[String]) {
+    for t in texts {
+        if let Ok(file) = PolicyFile::parse("p.json", t) {
+            black_box(check(&PolicySet::new(vec![file]), required, None));
+        }
+    }
+}
+
+/// Times the checker next to serde_json on the same documents; writes the parliament and end-to-end inputs. With
+/// `once`, runs each pass once and writes nothing.
+pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64, once: bool) -> Result<(), String> {
     if cfg!(debug_assertions) {
         eprintln!(
             "warning: a debug build; run `cargo run --release -p xtask -- bench-checker` for figures"
         );
     }
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let texts = policies(count, seed, Options { not_action: false });
+    let texts = policies(
+        count,
+        seed,
+        Options {
+            not_action: true,
+            strict_shapes: true,
+        },
+    );
     let bytes: usize = texts.iter().map(String::len).sum();
+    // Which reader reads each document: the fast path, or (when it hands over) the strict reader.
+    let (by_fast, by_strict): (Vec<&String>, Vec<&String>) = texts
+        .iter()
+        .partition(|t| marketplace_iam_policy::__readers::fast(t).is_some());
+    let fast = by_fast.len();
+    let large = texts.iter().filter(|t| t.len() > 64 * 1024).count();
     let saas: Vec<String> = [
         "aws-marketplace:ResolveCustomer",
         "aws-marketplace:BatchMeterUsage",
@@ -104,37 +159,22 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), St
     .to_vec();
     let rounds = 15;
 
+    let all: Vec<&String> = texts.iter().collect();
+    if once {
+        // One pass of each over the corpus, for an instruction count (bench/checker-callgrind.sh).
+        pass_value(&all);
+        pass_parse(&all);
+        pass_parse_evaluate(&all);
+        println!("{count} policies, {bytes} bytes, seed {seed}: one pass of each");
+        return Ok(());
+    }
     let ([serde, parse, parse_eval, parse_check], ratios) = median_times(
         rounds,
         [
-            &mut || {
-                for t in &texts {
-                    let v: serde_json::Value = serde_json::from_str(t).unwrap_or_default();
-                    black_box(v);
-                }
-            },
-            &mut || {
-                for t in &texts {
-                    black_box(PolicyFile::parse("p.json", t).ok());
-                }
-            },
-            &mut || {
-                for t in &texts {
-                    if let Ok(file) = PolicyFile::parse("p.json", t) {
-                        let set = PolicySet::new(vec![file]);
-                        for a in METERING {
-                            black_box(set.evaluate(a, None));
-                        }
-                    }
-                }
-            },
-            &mut || {
-                for t in &texts {
-                    if let Ok(file) = PolicyFile::parse("p.json", t) {
-                        black_box(check(&PolicySet::new(vec![file]), &saas, None));
-                    }
-                }
-            },
+            &mut || pass_value(&all),
+            &mut || pass_parse(&all),
+            &mut || pass_parse_evaluate(&all),
+            &mut || pass_parse_check(&all, &saas),
         ],
     );
 
@@ -142,6 +182,12 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), St
     println!(
         "{count} policies, {bytes} bytes ({:.0} bytes each), seed {seed}, {rounds} rounds (the passes take turns)",
         bytes as f64 / count as f64
+    );
+    println!(
+        "readers: fast path {fast} documents ({:.1} %), strict reader {} ({:.1} %; {large} of them over 64 KiB)",
+        100.0 * fast as f64 / count as f64,
+        count - fast,
+        100.0 * (count - fast) as f64 / count as f64,
     );
     println!(
         "{:<58} {:>10} {:>10} {:>12} {:>9} {:>11}",
@@ -177,6 +223,20 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64) -> Result<(), St
         "time: median of the rounds; vs serde: median of the rounds' ratios to the serde pass of the same round; \
          (medians): ratio of the median times"
     );
+
+    // Parse + evaluate on the documents of each reader alone, against `Value` on the same documents.
+    for (name, docs) in [("fast path", &by_fast), ("strict reader", &by_strict)] {
+        let (_, ratios) = median_times(
+            rounds,
+            [&mut || pass_value(docs), &mut || pass_parse_evaluate(docs)],
+        );
+        let size: usize = docs.iter().map(|t| t.len()).sum();
+        println!(
+            "parse + evaluate, the {} documents ({size} bytes) the {name} reads: {:.2}x their Value",
+            docs.len(),
+            ratios[1]
+        );
+    }
 
     let corpus = out.join("policies.jsonl");
     write_jsonl(&corpus, &texts)?;

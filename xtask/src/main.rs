@@ -73,6 +73,9 @@ enum Task {
         /// Where to write policies.jsonl and authorization-details.json.
         #[arg(long)]
         out: std::path::PathBuf,
+        /// Run each pass once, untimed, and write nothing (for an instruction count: bench/checker-callgrind.sh).
+        #[arg(long)]
+        once: bool,
     },
     /// Prove docs/policies/*.json against an IAM-enforcing local endpoint (moto) through the AWS SDK for Rust, and
     /// print the policy x operation matrix; fails if it differs from policies.toml.
@@ -95,14 +98,18 @@ fn main() -> ExitCode {
             &out,
             count,
             seed,
-            policy_gen::Options { not_action },
+            policy_gen::Options {
+                not_action,
+                strict_shapes: false,
+            },
         )),
         Task::BenchChecker {
             policies,
             gaad_mb,
             seed,
             out,
-        } => report(bench_checker::run(&out, policies, gaad_mb, seed)),
+            once,
+        } => report(bench_checker::run(&out, policies, gaad_mb, seed, once)),
         Task::E2e { args } => e2e(&args),
         Task::BenchExpand { sizes } => match bench_expand::run(&sizes) {
             Ok(()) => ExitCode::SUCCESS,

@@ -85,7 +85,44 @@ const CONDITIONS: &[&str] = &[
 pub struct Options {
     /// Write `NotAction` statements too.
     pub not_action: bool,
+    /// Write, in about one document in nine, what the checker's fast path hands over to its strict reader: a string
+    /// escape, a condition value written as a JSON number, a `Principal`, or (one document in a thousand) a document
+    /// larger than 64 KiB. Every such document is still a valid policy. Off for parliament's corpus.
+    pub strict_shapes: bool,
 }
+
+/// What makes a document one that only the checker's strict reader reads.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Unusual {
+    /// Nothing: an ordinary document.
+    None,
+    /// A `Sid` written with a `\u` escape.
+    Escape,
+    /// A `Numeric…` condition whose value is a JSON number.
+    Number,
+    /// A `Principal` (IAM refuses it in identity policies; the checker reads it and warns).
+    Principal,
+    /// More than 64 KiB of statements.
+    Large,
+}
+
+impl Unusual {
+    fn draw(rng: &mut Rng, options: Options) -> Unusual {
+        if !options.strict_shapes {
+            return Unusual::None;
+        }
+        match rng.below(1000) {
+            0 => Unusual::Large,
+            1..=40 => Unusual::Escape,
+            41..=80 => Unusual::Number,
+            81..=110 => Unusual::Principal,
+            _ => Unusual::None,
+        }
+    }
+}
+
+/// The size past which a document is [`Unusual::Large`].
+const LARGE_BYTES: usize = 66 * 1024;
 
 fn string_or_list(rng: &mut Rng, items: &[String]) -> String {
     if items.len() == 1 && rng.chance(50) {
@@ -98,20 +135,27 @@ fn string_or_list(rng: &mut Rng, items: &[String]) -> String {
 
 /// One policy document, as JSON text.
 pub fn policy(rng: &mut Rng, options: Options) -> String {
+    let unusual = Unusual::draw(rng, options);
     let catalog = catalog::all();
     let statements = 1 + rng.below(4);
     let mut out = String::from("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": ");
-    let as_object = statements == 1 && rng.chance(30);
+    let as_object = statements == 1 && rng.chance(30) && unusual != Unusual::Large;
     if !as_object {
         out.push('[');
     }
-    for i in 0..statements {
+    let mut i = 0;
+    while i < statements || (unusual == Unusual::Large && out.len() < LARGE_BYTES) {
         if i > 0 {
             out.push(',');
         }
         out.push_str("\n    {");
-        if rng.chance(40) {
+        if i == 0 && unusual == Unusual::Escape {
+            out.push_str("\"Sid\": \"Escaped\\u0053id\", ");
+        } else if rng.chance(40) {
             let _ = write!(out, "\"Sid\": \"S{i}\", ");
+        }
+        if i == 0 && unusual == Unusual::Principal {
+            out.push_str("\"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"}, ");
         }
         let effect = if rng.chance(75) { "Allow" } else { "Deny" };
         let _ = write!(out, "\"Effect\": \"{effect}\", ");
@@ -144,10 +188,15 @@ pub fn policy(rng: &mut Rng, options: Options) -> String {
             let r: Vec<String> = (0..n).map(|_| rng.pick(RESOURCES).to_owned()).collect();
             let _ = write!(out, "\"Resource\": {}", string_or_list(rng, &r));
         }
-        if rng.chance(15) {
+        if i == 0 && unusual == Unusual::Number {
+            out.push_str(
+                ", \"Condition\": {\"NumericLessThan\": {\"aws:MultiFactorAuthAge\": 3600}}",
+            );
+        } else if rng.chance(15) {
             let _ = write!(out, ", \"Condition\": {}", rng.pick(CONDITIONS));
         }
         out.push('}');
+        i += 1;
     }
     if !as_object {
         out.push_str("\n  ]");
@@ -178,7 +227,10 @@ pub fn allowed_actions(text: &str) -> Result<Vec<String>, String> {
 /// boundaries, in the shape the AWS CLI prints.
 pub fn authorization_details(seed: u64, bytes: usize) -> String {
     let mut rng = Rng::new(seed);
-    let options = Options { not_action: true };
+    let options = Options {
+        not_action: true,
+        strict_shapes: false,
+    };
     let encode = |s: &str| {
         let mut out = String::with_capacity(s.len() * 2);
         for b in s.bytes() {
@@ -297,7 +349,13 @@ mod tests {
         let mut allowed_some = 0;
         let mut allowed_none = 0;
         for _ in 0..300 {
-            let text = policy(&mut rng, Options { not_action: true });
+            let text = policy(
+                &mut rng,
+                Options {
+                    not_action: true,
+                    strict_shapes: false,
+                },
+            );
             let allowed = allowed_actions(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
             if allowed.is_empty() {
                 allowed_none += 1;
@@ -313,10 +371,38 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_policies() {
-        let a = policy(&mut Rng::new(3), Options { not_action: false });
-        let b = policy(&mut Rng::new(3), Options { not_action: false });
+        let plain = Options {
+            not_action: false,
+            strict_shapes: false,
+        };
+        let a = policy(&mut Rng::new(3), plain);
+        let b = policy(&mut Rng::new(3), plain);
         assert_eq!(a, b);
         assert!(!a.contains("NotAction"));
+    }
+
+    #[test]
+    fn the_strict_shapes_are_valid_policies_of_each_kind() {
+        let options = Options {
+            not_action: true,
+            strict_shapes: true,
+        };
+        let mut rng = Rng::new(1);
+        let mut seen = Vec::new();
+        for _ in 0..3000 {
+            let before = rng.0;
+            let unusual = Unusual::draw(&mut rng, options);
+            rng.0 = before;
+            let text = policy(&mut rng, options);
+            allowed_actions(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+            if unusual == Unusual::Large {
+                assert!(text.len() > 64 * 1024, "{}", text.len());
+            }
+            if !seen.contains(&unusual) {
+                seen.push(unusual);
+            }
+        }
+        assert_eq!(seen.len(), 5, "{seen:?}");
     }
 
     #[test]

@@ -95,31 +95,46 @@
 //! # Ok::<(), marketplace_iam_policy::PolicyError>(())
 //! ```
 
-mod condition;
+// The modules, in dependency order: each uses only those above it.
+//
+// - `bytes`: every byte-level routine, each beside its plain reference.
+// - `patterns`: pattern lists (`Patterns`), stored as ranges of a shared text.
+// - `operator`: condition operators and what their values mean.
+// - `document`: the policy document as data.
+// - `serialize`: a document back to IAM JSON.
+// - `rules`: the grammar's rules, which both readers apply.
+// - `read`: `Policy::parse`: the tape reader (`read::tape`), the strict reader (`read::strict`), error hints.
+// - `matching`: IAM's wildcard matching.
+// - `eval`: conditions against a request context (`eval::condition`), and the evaluation logic.
+// - `report`: `check` and its report.
+mod bytes;
+mod document;
 mod eval;
-mod fast;
-mod grammar;
-mod hints;
 mod matching;
+mod operator;
+mod patterns;
+mod read;
 mod report;
+mod rules;
 mod serialize;
-mod words;
 
 /// The text of a policy's strings (`Sid`, `Id`, condition keys and values): a reference-counted part of the
 /// document it was read from, so reading a policy does not allocate a string for each.
 pub use arcstr::Substr;
-pub use condition::{BaseOperator, Context, Operator, SetOperator};
+pub use document::{
+    Actions, Condition, Effect, Policy, PolicyError, Principal, PrincipalValue, Resources,
+    Statement, Version,
+};
+pub use eval::condition::Context;
 pub use eval::{
     ConditionRef, Decision, Evaluation, MAX_POLICY_FILE_BYTES, MinimalStatement, PolicyFile,
     PolicyKind, PolicySet, ReadError, StatementRef,
 };
-#[doc(hidden)]
-pub use grammar::__readers;
-pub use grammar::{
-    Actions, Condition, Effect, Patterns, PatternsIter, Policy, PolicyError, Principal,
-    PrincipalValue, Resources, Statement, Version,
-};
 pub use matching::wildcard_match;
+pub use operator::{BaseOperator, Operator, SetOperator};
+pub use patterns::{Patterns, PatternsIter};
+#[doc(hidden)]
+pub use read::__readers;
 pub use report::{
     ActionReport, OverGrant, Report, RequirementError, Verdict, Warning, WarningCode,
     catalog_actions, check, required_for,

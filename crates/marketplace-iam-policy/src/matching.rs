@@ -1,8 +1,8 @@
 //! IAM's wildcard matching: `*` matches any run of characters (including none and including `:` and `/`), `?`
 //! matches exactly one character, everything else matches itself. There is no escape character.
 
-use crate::grammar::Compiled;
-use crate::words::{lower_word, same_bytes, same_lowered};
+use crate::bytes::{lower_in_place, same_bytes, same_lowered};
+use crate::patterns::Compiled;
 
 /// Whether `text` matches the IAM wildcard `pattern`.
 ///
@@ -54,7 +54,7 @@ pub(crate) struct Glob<'a> {
 impl<'a> Glob<'a> {
     /// `first`: the offset of the pattern's first wildcard.
     pub(crate) fn new(p: &'a [u8], first: usize) -> Glob<'a> {
-        // Patterns are short and most end with their last wildcard: a plain scan from the end beats memrchr2.
+        // Patterns are short and most end with their last wildcard: a scan from the end.
         let suffix = p
             .iter()
             .rposition(|&c| c == b'*' || c == b'?')
@@ -177,12 +177,7 @@ impl Lowered {
         match out.short.get_mut(..action.len()) {
             Some(short) => {
                 short.copy_from_slice(action.as_bytes());
-                // A word at a time: a byte-by-byte loop was a tenth of an evaluation.
-                for word in out.short.chunks_exact_mut(8) {
-                    let mut bytes = [0; 8];
-                    bytes.copy_from_slice(word);
-                    word.copy_from_slice(&lower_word(u64::from_le_bytes(bytes)).to_le_bytes());
-                }
+                lower_in_place(&mut out.short);
             }
             None => out.long = Some(action.to_ascii_lowercase()),
         }

@@ -6,9 +6,10 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::grammar::{
-    Actions, Condition, Patterns, Policy, Principal, PrincipalValue, Resources, Statement, Version,
+use crate::document::{
+    Actions, Condition, Policy, Principal, PrincipalValue, Resources, Statement, Version,
 };
+use crate::patterns::Patterns;
 
 impl Serialize for Patterns {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

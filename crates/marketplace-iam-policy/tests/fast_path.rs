@@ -6,6 +6,9 @@
 //! the benchmark's, and the same with mutations at the boundary of the grammar (dropped, duplicated, misspelt or
 //! unknown keys, wrong types, escapes, Unicode, control characters, numbers, `null`, whitespace, single bytes
 //! changed, truncation).
+//!
+//! The comparison does not rest on `debug_assert`s of the readers: run it on a release build too,
+//! `cargo test --release -p marketplace-iam-policy --test fast_path`.
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +30,24 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
         .map(|e| e.expect("a directory entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
+    files.sort();
+    files
+}
+
+/// The Rust sources under `dir`, in its subdirectories too, in order.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
     files.sort();
     files
 }
@@ -164,14 +185,11 @@ fn both_readers_agree_on_every_document_the_tests_use() {
         }
     }
     for dir in [crate_dir.join("tests"), crate_dir.join("src")] {
-        for entry in std::fs::read_dir(&dir).expect("a directory") {
-            let path = entry.expect("an entry").path();
-            if path.extension().is_some_and(|e| e == "rs") {
-                let source = std::fs::read_to_string(&path).expect("readable");
-                for literal in string_literals(&source) {
-                    if literal.trim_start().starts_with('{') || literal.contains("Statement") {
-                        documents.push((path.display().to_string(), literal));
-                    }
+        for path in rust_files(&dir) {
+            let source = std::fs::read_to_string(&path).expect("readable");
+            for literal in string_literals(&source) {
+                if literal.trim_start().starts_with('{') || literal.contains("Statement") {
+                    documents.push((path.display().to_string(), literal));
                 }
             }
         }
@@ -592,4 +610,57 @@ fn a_document_larger_than_any_policy_is_left_to_the_strict_reader() {
     );
     assert!(!agree(&text));
     assert!(strict("t.json", &text).is_ok());
+}
+
+/// `Principal` / `NotPrincipal` values, valid and not, for both readers.
+const PRINCIPALS: &[&str] = &[
+    "\"*\"",
+    "{\"AWS\": \"arn:aws:iam::123456789012:root\"}",
+    "{\"AWS\": [\"arn:aws:iam::123456789012:root\", \"*\"], \"Service\": \"ecs-tasks.amazonaws.com\"}",
+    "{\"Federated\": \"cognito-identity.amazonaws.com\", \"CanonicalUser\": [\"79a59df900b949e5\"]}",
+    "\"x\"",
+    "{}",
+    "{\"AWS\": []}",
+    "{\"AWS\": \"\"}",
+    "{\"Aws\": \"x\"}",
+    "{\"AWS\": \"a\", \"AWS\": \"b\"}",
+    "{\"AWS\": [\"a\", 1]}",
+    "{\"AWS\": {\"x\": \"y\"}}",
+    "{\"AWS\": \"\\u0061\"}",
+    "null",
+    "1",
+    "[\"*\"]",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The fast path reads `Principal` and `NotPrincipal` as the strict reader does, alone or together.
+    #[test]
+    fn both_readers_agree_on_principals(
+        principal in prop::option::of(prop::sample::select(PRINCIPALS)),
+        not_principal in prop::option::weighted(0.2, prop::sample::select(PRINCIPALS)),
+        first in any::<bool>(),
+    ) {
+        let mut members = vec!["\"Effect\": \"Allow\"".to_owned(), "\"Action\": \"sts:AssumeRole\"".to_owned()];
+        let mut add = |key: &str, value: Option<&str>| {
+            if let Some(value) = value {
+                let member = format!("\"{key}\": {value}");
+                if first { members.insert(0, member) } else { members.push(member) }
+            }
+        };
+        add("Principal", principal);
+        add("NotPrincipal", not_principal);
+        agree(&format!("{{\"Statement\": [{{{}}}]}}", members.join(", ")));
+    }
+}
+
+#[test]
+fn the_fast_path_reads_principals() {
+    for principal in &PRINCIPALS[..4] {
+        let text = format!(
+            "{{\"Statement\": {{\"Effect\": \"Allow\", \"Principal\": {principal}, \"Action\": \"sts:AssumeRole\"}}}}"
+        );
+        assert!(agree(&text), "the fast path gave up on {text}");
+    }
 }

@@ -1,23 +1,28 @@
-//! The fast path of [`Policy::parse`]: an ordinary, valid policy document is tokenized by `simd-json` (SIMD, into
-//! a flat tape of nodes) and read from that tape straight into a [`Policy`], without serde's visitors.
+//! The tape reader, the fast path of [`Policy::parse`](crate::Policy::parse): an ordinary, valid policy document is
+//! tokenized by `simd-json` (into a flat tape of nodes) and read from that tape straight into a [`Policy`], without
+//! serde's visitors, applying the same rules (`crate::rules`) as the strict reader.
 //!
-//! It handles only the common shape and gives up (returns `None`) on anything else: invalid JSON, any grammar
-//! error, an unknown or duplicate key, an escape anywhere in the document, a number, `null`, a `Principal`, a type
-//! the grammar does not expect. The strict serde reader (`grammar.rs`) then reads the document as if this did not
-//! exist, so it stays the single authority for what is refused and for every error's message, position and path.
-//! What this accepts, the strict reader accepts too, with an equal value: `tests/fast_path.rs` runs both on every
-//! document of the test corpora and on random and mutated ones, and the `policy_document` fuzz target asserts the
-//! same.
+//! It reads only the common shape and hands the document over (returns `None`) on anything else: invalid JSON, an
+//! escape anywhere in the document, a number, `null`, a type the grammar does not expect, a document over
+//! [`MAX_BYTES`], and any refusal of a rule. The strict reader then reads the document as if this did not exist, so
+//! it alone says how an error reads. What this accepts, the strict reader accepts too, with an equal value:
+//! `tests/fast_path.rs` runs both on every document of the test corpora and on random and mutated ones (in debug
+//! and release builds), and the `policy_document` fuzz target asserts the same.
 
 use std::cell::RefCell;
 
 use arcstr::{ArcStr, Substr};
 use simd_json::{Buffers, INPUT_PADDING, Node, StaticNode, Tape};
 
-use crate::condition::{Operator, check_policy_value};
-use crate::grammar::{
-    ActionName, Actions, Condition, EFFECTS, Item, Patterns, Policy, ResourceName, Resources, Scan,
-    Span, Statement, VERSIONS, check_condition_key, choose,
+use crate::bytes::{Scan, offset_within, same_bytes};
+use crate::document::{
+    Actions, Condition, Policy, Principal, PrincipalValue, Resources, Statement,
+};
+use crate::operator::Operator;
+use crate::patterns::{Patterns, Span};
+use crate::rules::{
+    self, ActionName, DocumentParts, EFFECTS, Field, Item, PrincipalId, ResourceName, Seen,
+    StatementParts, VERSIONS,
 };
 
 /// What one thread reuses from document to document: the padded copy of the input, simd-json's buffers and the
@@ -36,18 +41,19 @@ thread_local! {
     });
 }
 
-/// The largest document the fast path reads: 64 KiB, ten times IAM's largest policy. Its buffers stay allocated
+/// The largest document the tape reader reads: 64 KiB, ten times IAM's largest policy. Its buffers stay allocated
 /// for the thread's next document, so a larger text (which is not a policy IAM would accept anyway) goes to the
 /// strict reader rather than keep megabytes alive.
-const MAX_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_BYTES: usize = 64 * 1024;
 
 /// Reads `text` (without its byte order mark) if it is an ordinary valid document; `None` otherwise.
 pub(crate) fn parse(text: &str) -> Option<Policy> {
     if text.len() > MAX_BYTES {
         return None;
     }
-    // Escapes are rare in policies; leaving them to the strict reader keeps the two readers' strings identical by
-    // construction (simd-json and serde_json differ on escaped lone surrogates, for one).
+    // With no escape in the document, simd-json leaves every string in place in its copy of the input, and the two
+    // readers' strings are identical by construction (simd-json and serde_json differ on escaped lone surrogates,
+    // for one).
     if memchr::memchr(b'\\', text.as_bytes()).is_some() {
         return None;
     }
@@ -61,9 +67,8 @@ pub(crate) fn parse(text: &str) -> Option<Policy> {
         input.clear();
         input.extend_from_slice(text.as_bytes());
         input.resize(text.len() + INPUT_PADDING, b' ');
-        // Strings without escapes stay where they are in simd-json's copy of the input: the strings the policy keeps
-        // are parts of the document, found by their address in that copy.
-        let base = input.as_ptr().addr();
+        // The strings the policy keeps are parts of the document, found by their place in simd-json's copy of it.
+        let base = input.as_ptr();
         let mut filled = std::mem::replace(tape, Tape(Vec::new())).reset();
         let policy = match simd_json::fill_tape_padded(input, text.len(), buffers, &mut filled) {
             Ok(()) => Reader {
@@ -85,43 +90,10 @@ pub(crate) fn parse(text: &str) -> Option<Policy> {
 struct Reader<'t, 'i> {
     nodes: &'t [Node<'i>],
     at: usize,
-    /// The address of the copy of the document simd-json read.
-    base: usize,
+    /// Where the copy of the document simd-json read starts.
+    base: *const u8,
     /// The document, which the policy's strings (pattern lists, `Sid`, `Id`, condition keys and values) are parts of.
     text: ArcStr,
-}
-
-/// The keys of a document and of a statement.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Key {
-    Version,
-    Id,
-    Statement,
-    Sid,
-    Effect,
-    Action,
-    NotAction,
-    Resource,
-    NotResource,
-    Condition,
-}
-
-impl Key {
-    fn of(name: &str) -> Option<Key> {
-        Some(match name {
-            "Version" => Key::Version,
-            "Id" => Key::Id,
-            "Statement" => Key::Statement,
-            "Sid" => Key::Sid,
-            "Effect" => Key::Effect,
-            "Action" => Key::Action,
-            "NotAction" => Key::NotAction,
-            "Resource" => Key::Resource,
-            "NotResource" => Key::NotResource,
-            "Condition" => Key::Condition,
-            _ => return None,
-        })
-    }
 }
 
 impl<'i> Reader<'_, 'i> {
@@ -157,38 +129,48 @@ impl<'i> Reader<'_, 'i> {
     }
 
     fn policy(&mut self) -> Option<Policy> {
-        let mut version = None;
-        let mut id = None;
-        let mut statements = None;
+        let mut seen = Seen::default();
+        let mut parts = DocumentParts::default();
         for _ in 0..self.object()? {
-            match Key::of(self.string()?)? {
-                Key::Version if version.is_none() => {
-                    version = Some(choose(VERSIONS, self.string()?)?)
+            let field = Field::of_document(self.string()?)?;
+            seen.first(field).ok()?;
+            match field {
+                Field::Version => {
+                    parts.version = Some(rules::one_of(VERSIONS, self.string()?).ok()?)
                 }
-                Key::Id if id.is_none() => id = Some(self.shared_string()?),
-                Key::Statement if statements.is_none() => statements = Some(self.statements()?),
-                _ => return None,
+                Field::Id => parts.id = Some(self.shared_string()?),
+                // `Field::of_document` names no other element.
+                _ => parts.statements = Some(self.statements()?),
             }
         }
-        Some(Policy {
-            version,
-            id,
-            statements: statements?,
-        })
+        parts.finish().ok()
     }
 
     /// `Statement`: one object, or a non-empty array of objects.
     fn statements(&mut self) -> Option<Vec<Statement>> {
-        self.one_or_more(Self::statement)
+        let mut out = Vec::new();
+        match self.peek()? {
+            Node::Array { len, .. } => {
+                rules::non_empty(len).ok()?;
+                self.at += 1;
+                out.reserve_exact(len);
+                for _ in 0..len {
+                    self.statement(&mut out)?;
+                }
+            }
+            _ => {
+                out.reserve_exact(1);
+                self.statement(&mut out)?;
+            }
+        }
+        Some(out)
     }
 
     /// One `T`, or a non-empty array of them.
     fn one_or_more<T>(&mut self, mut read: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         match self.peek()? {
             Node::Array { len, .. } => {
-                if len == 0 {
-                    return None;
-                }
+                rules::non_empty(len).ok()?;
                 self.at += 1;
                 let mut out = Vec::with_capacity(len);
                 for _ in 0..len {
@@ -200,41 +182,64 @@ impl<'i> Reader<'_, 'i> {
         }
     }
 
-    fn statement(&mut self) -> Option<Statement> {
-        let mut sid = None;
-        let mut effect = None;
-        let mut actions = None;
-        let mut resources = None;
-        let mut conditions = None;
+    /// One statement, appended to `out` (where it is moved once: a statement is a few hundred bytes).
+    fn statement(&mut self, out: &mut Vec<Statement>) -> Option<()> {
+        let mut seen = Seen::default();
+        let mut parts = StatementParts::default();
         for _ in 0..self.object()? {
-            match Key::of(self.string()?)? {
-                Key::Sid if sid.is_none() => sid = Some(self.shared_string()?),
-                Key::Effect if effect.is_none() => effect = Some(choose(EFFECTS, self.string()?)?),
-                // A second `Action`, or `Action` with `NotAction`, is an error: the strict reader says which.
-                Key::Action if actions.is_none() => {
-                    actions = Some(Actions::Action(self.list::<ActionName>()?));
+            let field = Field::of_statement(self.string()?)?;
+            seen.first(field).ok()?;
+            match field {
+                Field::Sid => parts.sid = Some(self.shared_string()?),
+                Field::Effect => parts.effect = Some(rules::one_of(EFFECTS, self.string()?).ok()?),
+                Field::Principal => parts.set_principal(Principal::Principal(self.principal()?)),
+                Field::NotPrincipal => {
+                    parts.set_principal(Principal::NotPrincipal(self.principal()?));
                 }
-                Key::NotAction if actions.is_none() => {
-                    actions = Some(Actions::NotAction(self.list::<ActionName>()?));
+                Field::Action => parts.set_actions(Actions::Action(self.list::<ActionName>()?)),
+                Field::NotAction => {
+                    parts.set_actions(Actions::NotAction(self.list::<ActionName>()?));
                 }
-                Key::Resource if resources.is_none() => {
-                    resources = Some(Resources::Resource(self.list::<ResourceName>()?));
+                Field::Resource => {
+                    parts.set_resources(Resources::Resource(self.list::<ResourceName>()?));
                 }
-                Key::NotResource if resources.is_none() => {
-                    resources = Some(Resources::NotResource(self.list::<ResourceName>()?));
+                Field::NotResource => {
+                    parts.set_resources(Resources::NotResource(self.list::<ResourceName>()?));
                 }
-                Key::Condition if conditions.is_none() => conditions = Some(self.conditions()?),
-                _ => return None,
+                // `Field::of_statement` names no other element.
+                _ => parts.conditions = Some(self.conditions()?),
             }
         }
-        Some(Statement {
-            sid,
-            effect: effect?,
-            principal: None,
-            actions: actions?,
-            resources,
-            conditions: conditions.unwrap_or_default(),
-        })
+        match parts.finish() {
+            Ok(statement) => {
+                out.push(statement);
+                Some(())
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// `Principal` / `NotPrincipal`: `"*"`, or an object of principal types, each with one identifier or a
+    /// non-empty array of them.
+    fn principal(&mut self) -> Option<PrincipalValue> {
+        let types = match self.next()? {
+            Node::String(s) => return rules::principal_string(s).ok(),
+            Node::Object { len, .. } => len,
+            _ => return None,
+        };
+        let mut out: Vec<(String, Vec<String>)> = Vec::with_capacity(types);
+        for _ in 0..types {
+            let kind = self.string()?;
+            rules::principal_type(out.iter().map(|(k, _)| k.as_str()), kind).ok()?;
+            let ids = self.one_or_more(|r| {
+                let id = r.string()?;
+                PrincipalId::check(id).ok()?;
+                Some(id.to_owned())
+            })?;
+            out.push((kind.to_owned(), ids));
+        }
+        rules::principal_types(out.len()).ok()?;
+        Some(PrincipalValue::Typed(out))
     }
 
     /// A string or a non-empty array of strings, each checked as a `T`, as parts of the document. (Not
@@ -249,7 +254,10 @@ impl<'i> Reader<'_, 'i> {
                 patterns.push_span(self.span::<T>(s)?);
                 return Some(patterns);
             }
-            Node::Array { len, .. } if len > 0 => len,
+            Node::Array { len, .. } => {
+                rules::non_empty(len).ok()?;
+                len
+            }
             _ => return None,
         };
         let mut patterns = Patterns::sharing(&self.text);
@@ -260,13 +268,17 @@ impl<'i> Reader<'_, 'i> {
         Some(patterns)
     }
 
-    /// Where a string of the tape is in the document (strings without escapes stay in place in simd-json's copy
-    /// of the input). Checked, so that slicing the text with it cannot panic.
+    /// Where a string of the tape is in the document: its place in simd-json's copy of the input, which holds the
+    /// document's bytes there (the copy is the document, and strings without escapes stay in place). Checked to lie
+    /// within the document, so that slicing the text with it cannot panic; that it holds the same bytes, the
+    /// comparison of the two readers shows (`tests/fast_path.rs`, in debug and release builds).
     fn range(&self, s: &str) -> Option<std::ops::Range<usize>> {
-        let start = s.as_ptr().addr().checked_sub(self.base)?;
+        let start = offset_within(self.base, self.text.len(), s.as_bytes())?;
         let range = start..start + s.len();
-        debug_assert_eq!(self.text.get(range.clone()), Some(s));
-        self.text.get(range.clone())?;
+        debug_assert!(same_bytes(
+            &self.text.as_bytes()[range.clone()],
+            s.as_bytes()
+        ));
         Some(range)
     }
 
@@ -297,30 +309,18 @@ impl<'i> Reader<'_, 'i> {
     fn conditions(&mut self) -> Option<Vec<Condition>> {
         let operators = self.object()?;
         let mut out = Vec::new();
-        // The operators seen so far, as written (the strict reader refuses the same name twice).
+        // The operators met so far, as written.
         let mut seen: smallvec::SmallVec<[&str; 4]> = smallvec::SmallVec::new();
         for _ in 0..operators {
             let name = self.string()?;
-            if seen.contains(&name) {
-                return None;
-            }
+            let operator = rules::condition_operator(seen.iter().copied(), name).ok()?;
             seen.push(name);
-            let operator: Operator = name.parse().ok()?;
             let keys = self.object()?;
-            // An operator without a key is an error (the strict reader says which).
-            if keys == 0 {
-                return None;
-            }
+            rules::condition_keys(operator, keys).ok()?;
             let first = out.len();
             for _ in 0..keys {
                 let key = self.string()?;
-                if out[first..]
-                    .iter()
-                    .any(|c: &Condition| c.key.eq_ignore_ascii_case(key))
-                {
-                    return None;
-                }
-                check_condition_key(key).ok()?;
+                rules::condition_key(out[first..].iter().map(|c: &Condition| &*c.key), key).ok()?;
                 let values = self.values(operator)?;
                 out.push(Condition {
                     operator,
@@ -333,7 +333,7 @@ impl<'i> Reader<'_, 'i> {
     }
 
     /// A condition's values: a string or a boolean, or a non-empty array of them, each checked against what the
-    /// operator compares. Numbers are left to the strict reader.
+    /// operator compares. A number hands the document over to the strict reader.
     fn values(&mut self, operator: Operator) -> Option<Vec<Substr>> {
         self.one_or_more(|r| r.value(operator))
     }
@@ -350,7 +350,7 @@ impl<'i> Reader<'_, 'i> {
             }
             _ => return None,
         };
-        check_policy_value(operator.base, text).ok()?;
+        rules::condition_value(operator.base, text).ok()?;
         Some(value)
     }
 }

@@ -10,9 +10,13 @@ use smallvec::SmallVec;
 
 use serde::Serialize;
 
-use crate::condition::{self, Context};
-use crate::grammar::{Actions, Effect, Patterns, Policy, PolicyError, Resources, Statement};
+pub(crate) mod condition;
+
+use crate::bytes::LastLetters;
+use crate::document::{Actions, Effect, Policy, PolicyError, Resources, Statement};
 use crate::matching::{Lowered, action_matches, wildcard_match};
+use crate::patterns::Patterns;
+use condition::Context;
 
 /// Which part of the evaluation a policy plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -577,8 +581,7 @@ impl PolicySet {
         mut applies: impl FnMut(&'a PolicyFile, &'a Statement) -> Applies,
     ) -> Evaluation<'a> {
         // One pass over every statement, layer by layer: the identity policies together, then the boundary, then
-        // each SCP. (Plain loops: this runs for every evaluated action, and iterator chains over the kinds of
-        // policy cost more than the statements of a small set.)
+        // each SCP.
         let (mut denies, mut open_denies) = (Hits::new(), Hits::new());
         let (mut allows, mut open, mut missing) = (Hits::new(), Hits::new(), Missing::new());
         let mut any_open = false;
@@ -640,30 +643,18 @@ impl PolicySet {
 
 /// How a named action is evaluated: on `*` unless the catalog gives it resource types.
 pub(crate) fn scope_of(action: &str) -> Scope {
-    // The few catalog actions with resource types, compared in any letter case; and, per length below 64, the set
-    // of their last letters (in lower case, by their low five bits): most actions are settled by that alone.
-    static WITH_RESOURCES: LazyLock<([u32; 64], Vec<&'static str>)> = LazyLock::new(|| {
+    // The few catalog actions with resource types, compared in any letter case after a prefilter by length and
+    // last letter.
+    static WITH_RESOURCES: LazyLock<(LastLetters, Vec<&'static str>)> = LazyLock::new(|| {
         let names: Vec<&'static str> = marketplace_iam_model::catalog::all()
             .iter()
             .filter(|a| !a.resource_types.is_empty())
             .map(|a| a.name)
             .collect();
-        let mut last_letters = [0u32; 64];
-        for name in &names {
-            if let (Some(set), Some(last)) = (last_letters.get_mut(name.len()), name.bytes().last())
-            {
-                *set |= 1 << (last.to_ascii_lowercase() & 31);
-            }
-        }
-        (last_letters, names)
+        (LastLetters::of(names.iter().copied()), names)
     });
     let (last_letters, names) = &*WITH_RESOURCES;
-    if let (Some(set), Some(last)) = (last_letters.get(action.len()), action.bytes().last())
-        && set & (1 << (last.to_ascii_lowercase() & 31)) == 0
-    {
-        return Scope::Star;
-    }
-    if names.iter().any(|n| n.eq_ignore_ascii_case(action)) {
+    if last_letters.may_hold(action) && names.iter().any(|n| n.eq_ignore_ascii_case(action)) {
         Scope::SomeResource
     } else {
         Scope::Star

@@ -1,8 +1,12 @@
 //! What to do about a document that is not a policy: the reader's error says what and where; for the mistakes
 //! people make with real files (AWS CLI output instead of the document, a URL-encoded document as the IAM API
 //! returns it, YAML, comments, a misspelt element), this adds how to fix it.
+//!
+//! Hints about the text as a whole are added to the error once it is made ([`improve`]); a hint about an unknown
+//! key is made by the strict reader's visitor where it meets the key ([`unknown_field`]), from the key and the
+//! elements the object may have.
 
-use crate::grammar::PolicyError;
+use crate::document::PolicyError;
 
 /// Adds a hint to `err`, the error for `text`, when the mistake is a known one.
 pub(crate) fn improve(text: &str, err: &mut PolicyError) {
@@ -22,22 +26,36 @@ fn hint(text: &str, err: &PolicyError) -> Option<String> {
         );
     }
     let document_level = err.path.is_empty() || err.path.split(['.', '[']).count() == 1;
-    if let Some(hint) = top_level(start, err).filter(|_| document_level) {
-        return Some(hint);
-    }
-    if let Some(field) = unknown_field(&err.message) {
-        let expected = expected_fields(&err.message);
-        let close = expected
-            .iter()
-            .find(|e| e.eq_ignore_ascii_case(field))
-            .or_else(|| marketplace_iam_model::suggest::closest(field, &expected, 0.85))?;
-        return Some(if close.eq_ignore_ascii_case(field) {
-            format!("did you mean `{close}`? (IAM element names are case-sensitive)")
-        } else {
-            format!("did you mean `{close}`?")
+    top_level(start, err).filter(|_| document_level)
+}
+
+/// The refusal of the unknown key `key` of an object that may have the elements `expected`, with how to fix it:
+/// for a key of the document (or of its only statement, `document_level`) that AWS CLI output or a CloudFormation
+/// template has, what the file is and where its policy document is; otherwise the element it is closest to.
+pub(crate) fn unknown_field(key: &str, expected: &[&str], document_level: bool) -> String {
+    let mut message = crate::rules::unknown_field(key, expected);
+    let hint = wrapped(key)
+        .filter(|_| document_level)
+        .map(str::to_owned)
+        .or_else(|| {
+            let close = expected
+                .iter()
+                .find(|e| e.eq_ignore_ascii_case(key))
+                .copied()
+                .or_else(|| {
+                    marketplace_iam_model::suggest::closest(key, expected.iter().copied(), 0.85)
+                })?;
+            Some(if close.eq_ignore_ascii_case(key) {
+                format!("did you mean `{close}`? (IAM element names are case-sensitive)")
+            } else {
+                format!("did you mean `{close}`?")
+            })
         });
+    if let Some(hint) = hint {
+        message.push_str(": ");
+        message.push_str(&hint);
     }
-    None
+    message
 }
 
 /// Mistakes about the document as a whole.
@@ -66,8 +84,13 @@ fn top_level(start: &str, err: &PolicyError) -> Option<String> {
     if err.message == "invalid JSON: trailing characters" {
         return Some("a file holds one policy document, and nothing after it".into());
     }
-    let field = unknown_field(&err.message)?;
-    let wrapped = match field {
+    None
+}
+
+/// What a file whose document (or only statement) has the key `key` is, when it is a known wrapper of policy
+/// documents, and where its document is.
+fn wrapped(key: &str) -> Option<&'static str> {
+    Some(match key {
         "PolicyVersion" => {
             "this is the output of `aws iam get-policy-version`; the policy document is its `PolicyVersion.Document` \
              (add `--query PolicyVersion.Document`)"
@@ -89,23 +112,5 @@ fn top_level(start: &str, err: &PolicyError) -> Option<String> {
              (e.g. `PolicyVersionList[?IsDefaultVersion].Document` of a policy) on its own"
         }
         _ => return None,
-    };
-    Some(wrapped.into())
-}
-
-/// `X` in serde's "unknown field `X`, expected one of `A`, `B`".
-fn unknown_field(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
-    rest.split_once('`').map(|(field, _)| field)
-}
-
-fn expected_fields(message: &str) -> Vec<&str> {
-    let Some((_, list)) = message.split_once("expected one of ") else {
-        return message
-            .split_once("expected `")
-            .and_then(|(_, rest)| rest.split_once('`'))
-            .map(|(one, _)| vec![one])
-            .unwrap_or_default();
-    };
-    list.split(", ").map(|s| s.trim_matches('`')).collect()
+    })
 }
