@@ -140,7 +140,7 @@ pub(crate) struct PrincipalReport {
 #[derive(Serialize)]
 pub(crate) struct OverGrantSummary {
     pub(crate) action: String,
-    pub(crate) access_level: String,
+    pub(crate) access_level: &'static str,
     pub(crate) decision: Decision,
 }
 
@@ -148,7 +148,7 @@ impl From<OverGrant> for OverGrantSummary {
     fn from(g: OverGrant) -> Self {
         OverGrantSummary {
             action: g.action,
-            access_level: g.access_level,
+            access_level: g.access_level.as_str(),
             decision: g.decision,
         }
     }

@@ -80,6 +80,7 @@ pub(crate) fn read_policy(path: &Path) -> Result<PolicyFile, Unusable> {
     PolicyFile::read(path).map_err(|e| match e {
         ReadError::Io { source, .. } => could_not_read(path, &source),
         ReadError::Invalid(e) => Unusable(e.to_string()),
+        other => Unusable(other.to_string()),
     })
 }
 

@@ -157,6 +157,7 @@ pub struct Condition {
 /// assert_eq!((err.line, err.column), (1, 16));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PolicyError {
     /// The file name, as given to [`Policy::parse`].
     pub file: String,

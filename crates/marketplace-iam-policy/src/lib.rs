@@ -130,6 +130,8 @@ pub use eval::{
     ConditionRef, Decision, Evaluation, MAX_POLICY_FILE_BYTES, MinimalStatement, PolicyFile,
     PolicyKind, PolicySet, ReadError, StatementRef,
 };
+/// The access level of a catalog action (the engine's type), as [`OverGrant::access_level`] gives it.
+pub use marketplace_iam_model::catalog::AccessLevel;
 pub use matching::wildcard_match;
 pub use operator::{BaseOperator, Operator, SetOperator};
 pub use patterns::{Patterns, PatternsIter};

@@ -2,7 +2,8 @@
 //! published policies checked against policies.toml.
 
 use marketplace_iam_policy::{
-    Context, Decision, PolicyFile, PolicySet, Verdict, WarningCode, check, required_for,
+    AccessLevel, Context, Decision, PolicyFile, PolicySet, Verdict, WarningCode, check,
+    required_for,
 };
 
 fn file(name: &str, text: &str) -> PolicyFile {
@@ -58,7 +59,7 @@ fn a_smaller_model_reports_the_rest_of_the_product_policy_as_over_grants() {
         .map(|g| g.action.as_str())
         .collect();
     assert_eq!(extra, ["aws-marketplace:GetEntitlements"]);
-    assert_eq!(report.over_grants[0].access_level, "Read");
+    assert_eq!(report.over_grants[0].access_level, AccessLevel::Read);
 }
 
 #[test]
@@ -75,7 +76,7 @@ fn wildcard_grant_lists_every_other_action_with_its_access_level() {
     let write = report
         .over_grants
         .iter()
-        .filter(|g| g.access_level == "Write")
+        .filter(|g| g.access_level == AccessLevel::Write)
         .count();
     assert!(write >= 30, "{write} Write actions");
     assert!(

@@ -51,6 +51,7 @@ pub struct PolicyFile {
 
 /// Why [`PolicyFile::read`] failed.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ReadError {
     /// The file could not be read.
     Io {

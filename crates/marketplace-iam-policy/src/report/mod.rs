@@ -65,12 +65,22 @@ pub struct ActionReport {
 pub struct OverGrant {
     /// The action.
     pub action: String,
-    /// Its access level in the catalog (`List`, `Read`, `Write`, `Permissions management`, `Tagging`).
-    pub access_level: String,
+    /// Its access level in the catalog; JSON: its name (`List`, `Read`, `Write`, `Permissions management`,
+    /// `Tagging`).
+    #[serde(serialize_with = "access_level_name")]
+    pub access_level: AccessLevel,
     /// `allow`, or `conditional` when it depends on a condition.
     pub decision: Decision,
     /// The identity policy statements that allow it.
     pub statements: Vec<StatementRef>,
+}
+
+/// An access level as the report's JSON writes it: the name AWS uses.
+fn access_level_name<S: serde::Serializer>(
+    level: &AccessLevel,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(level.as_str())
 }
 
 /// A warning: a statement that is probably not what its author meant, or an input the check had to assume about.
@@ -117,9 +127,21 @@ pub enum WarningCode {
     ContextKeyAbsent,
 }
 
-/// Why the required actions could not be determined.
+/// Why the required actions could not be determined: an unknown product or pricing model, with the known ones.
+///
+/// ```
+/// let err = marketplace_iam_policy::required_for("saas/yearly").unwrap_err();
+/// assert!(err.message().starts_with("product `saas` has no pricing model `yearly`"), "{err}");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequirementError(pub String);
+pub struct RequirementError(String);
+
+impl RequirementError {
+    /// What is wrong, and the values that would be right.
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
 
 impl fmt::Display for RequirementError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -369,7 +391,7 @@ fn over_grants(set: &PolicySet, required: &[String], context: Option<&Context>) 
                 .collect();
             over_grants.push(OverGrant {
                 action: a.name.to_owned(),
-                access_level: a.access_level.as_str().to_owned(),
+                access_level: a.access_level,
                 decision,
                 statements,
             });
@@ -655,7 +677,7 @@ impl fmt::Display for Report {
                 let n = self
                     .over_grants
                     .iter()
-                    .filter(|g| g.access_level == level.as_str())
+                    .filter(|g| g.access_level == level)
                     .count();
                 if n > 0 {
                     counts.push(format!("{n} {level}"));
@@ -673,7 +695,7 @@ impl fmt::Display for Report {
                 } else {
                     ""
                 };
-                writeln!(f, "  {:<24} {}{cond}", g.access_level, g.action)?;
+                writeln!(f, "  {:<24} {}{cond}", g.access_level.as_str(), g.action)?;
             }
         }
         if !self.warnings.is_empty() {

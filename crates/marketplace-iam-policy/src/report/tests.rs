@@ -21,7 +21,7 @@ fn over_grants_one_by_one(
             let e = set.evaluate(a.name, context);
             matches!(e.decision, Decision::Allow | Decision::Conditional).then(|| OverGrant {
                 action: a.name.to_owned(),
-                access_level: a.access_level.as_str().to_owned(),
+                access_level: a.access_level,
                 decision: e.decision,
                 statements: e
                     .statements()
