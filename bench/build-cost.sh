@@ -212,10 +212,21 @@ start=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
 exit $status
 SH
 chmod +x "$work/time-rustc.sh"
-rm -rf "$work/with-api/target"
-(cd "$work/with-api" && CRATE_CPU_LOG="$work/crate-cpu.log" RUSTC_WRAPPER="$work/time-rustc.sh" cargo build --offline --quiet)
-# Build scripts are compiled as crates named build_script_build; add them up per name.
-awk '{ cpu[$1] += $2 } END { for (c in cpu) printf "  %-24s %6.2f s\n", c, cpu[c] }' "$work/crate-cpu.log" | sort -k2 -rn
+crate_cpu() { # service -> its crates' CPU seconds, "name seconds" per line (build scripts added up per name)
+  rm -rf "$work/$1/target" "$work/crate-cpu-$1.log"
+  (cd "$work/$1" && CRATE_CPU_LOG="$work/crate-cpu-$1.log" RUSTC_WRAPPER="$work/time-rustc.sh" cargo build --offline --quiet)
+  awk '{ cpu[$1] += $2 } END { for (c in cpu) printf "%s %.2f\n", c, cpu[c] }' "$work/crate-cpu-$1.log"
+}
+if [ -n "${REFERENCE:-}" ]; then
+  # Both services, one after the other, in one table; crates only one of them builds show "-" for the other.
+  crate_cpu with-api | sort > "$work/cpu-api.txt"
+  crate_cpu reference | sort > "$work/cpu-ref.txt"
+  printf '  %-24s %8s %10s\n' crate with-api "$REFERENCE"
+  join -a1 -a2 -e - -o 0,1.2,2.2 "$work/cpu-api.txt" "$work/cpu-ref.txt" | sort -k2 -rn |
+    awk '{ printf "  %-24s %6s s %8s s\n", $1, $2, $3 }'
+else
+  crate_cpu with-api | sort -k2 -rn | awk '{ printf "  %-24s %6.2f s\n", $1, $2 }'
+fi
 
 echo
 echo "rebuild after touching policies.toml (warm build of the service with marketplace-iam by path):"
