@@ -130,7 +130,8 @@ pub enum WarningCode {
 /// Why the required actions could not be determined: an unknown product or pricing model, with the known ones.
 ///
 /// ```
-/// let err = marketplace_iam_policy::required_for("saas/yearly").unwrap_err();
+/// let policies = marketplace_iam_model::load("../../policies.toml").unwrap();
+/// let err = marketplace_iam_policy::required_for(&policies, "saas/yearly").unwrap_err();
 /// assert!(err.message().starts_with("product `saas` has no pricing model `yearly`"), "{err}");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
