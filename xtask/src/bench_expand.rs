@@ -153,7 +153,7 @@ mod tests {
         ));
         // The pricing model grants the first half of the actions, and only those.
         let half = code
-            .split("__grants_from_policies_toml ! (SyntheticHalf :")
+            .split("__grants ! (SyntheticHalf :")
             .nth(1)
             .and_then(|rest| rest.split(')').next())
             .unwrap();

@@ -5,8 +5,10 @@
 //! The phases: [`policies`] parses its arguments, reads and validates the policies.toml with the engine
 //! ([`marketplace_iam_model`]), turns the validated model into a [`Plan`] ([`plan()`], or [`skeleton`] with the names
 //! a broken file still declares), and writes the plan's items with `quote!` ([`generate`]), one function per kind
-//! of item. The items hold data only and name the runtime crate's vocabulary (`Policy`, `Grants`, `ParseError`, the
-//! action markers) by path, `::marketplace_iam` unless `crate = ...` says otherwise.
+//! of item. The items hold data only: rows of a few tokens per action, product type, pricing model and target, as
+//! the arguments of the runtime crate's macros for each kind of item (`__actions!`, `__product_types!`, ...), which
+//! hold the code, and the statics of the policies' specs. They name the runtime crate (its vocabulary, `Policy`,
+//! `Grants`, the action markers, and those macros) by path, `::marketplace_iam` unless `crate = ...` says otherwise.
 //!
 //! # Examples
 //!
@@ -16,8 +18,9 @@
 //! let plan = marketplace_iam_codegen::plan(&policies, false);
 //! let items = marketplace_iam_codegen::generate(&plan, &quote::quote!(::marketplace_iam));
 //! let code = items.to_string();
-//! assert!(code.contains("pub enum PricingModel"));
-//! assert!(code.contains("impl :: marketplace_iam :: Policy for SaasSubscriptions"));
+//! // Rows of data for the runtime crate's macros, which hold the code of the items.
+//! assert!(code.contains(":: marketplace_iam :: __pricing_models ! {"));
+//! assert!(code.contains(":: marketplace_iam :: __grants ! (SaasSubscriptions : ResolveCustomer , BatchMeterUsage)"));
 //! # Ok::<(), std::io::Error>(())
 //! ```
 

@@ -142,6 +142,7 @@ extern crate self as marketplace_iam;
 ///   serde's `#[serde(crate = "...")]`.
 pub use marketplace_iam_macros::policies;
 
+mod expansion;
 mod vocabulary;
 
 pub use vocabulary::{

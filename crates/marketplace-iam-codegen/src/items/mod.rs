@@ -1,8 +1,7 @@
-//! The generated items, as tokens: one function per kind of item, each with `quote!`.
-//!
-//! The items name the runtime crate's vocabulary by path (`<krate>::Policy`, `<krate>::ParseError`, ...) and hold
-//! only data: enums whose methods read static tables indexed by the discriminant (no per-variant `match`, so large
-//! files stay cheap to compile), the marker types of the products and pricing models, and their grants.
+//! The generated items, as tokens: data only. For each kind of item, one function writes the rows of its data
+//! (a few tokens per action, product type, pricing model or target) as the argument of the runtime crate's macro for
+//! that kind (`__actions!`, `__product_types!`, ...), which holds the code; the statics behind the specs and the
+//! grants are written here.
 
 mod actions;
 mod policies;

@@ -1,5 +1,5 @@
-//! The data behind `Policy` and `DeploymentTarget::spec` (statics of a hidden module), the marker type of each
-//! product type and pricing model, and their grants.
+//! The data behind `Policy::SPEC`, `ProductType::spec` and `DeploymentTarget::spec` (statics of a hidden module),
+//! and the marker type of each product type and pricing model with its grants.
 
 use marketplace_iam_model::catalog;
 use proc_macro2::TokenStream;
@@ -42,53 +42,51 @@ pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
         let n = of.len();
         quote!(pub static #name: [&#krate::TargetSpec; #n] = [#(&#of),*];)
     });
-    // The IAM names of a policy's actions, one static array each, read at compile time from its `actions()`.
-    let mut names = TokenStream::new();
-    let mut action_names = |name: &str, n: usize, actions: TokenStream| {
+    // A policy's action names, read at compile time from its `actions()` (one static array each).
+    let action_names = |name: &str, n: usize, of: TokenStream| {
         let array = ident(&format!("ACTIONS_OF_{name}"));
-        names.extend(quote! {
-            pub static #array: [&str; #n] = super::__action_names_from_policies_toml::<#n>(#actions.actions());
-        });
-        quote!(&#array)
+        let names =
+            quote!(pub static #array: [&str; #n] = super::__action_names::<#n>(#of.actions()););
+        (names, quote!(&#array))
     };
     let products = plan.products.iter().enumerate().map(|(pi, p)| {
         let name = ident(&format!("PRODUCT_{pi}"));
         let targets = ident(&format!("TARGETS_OF_PRODUCT_{pi}"));
         let (id, pname, json) = (&p.id, &p.name, &p.json);
         let variant = ident(&p.ident);
-        let actions = action_names(
+        let (names, actions) = action_names(
             &format!("PRODUCT_{pi}"),
             p.actions.len(),
             quote!(super::ProductType::#variant),
         );
         quote! {
+            #names
             pub static #name: #krate::PolicySpec = #krate::PolicySpec::__new(
                 #id, #pname, #id, #pname, ::core::option::Option::None, #actions,
                 ::core::option::Option::Some(#json), ::core::option::Option::None, &#targets,
             );
         }
     });
-    let products: Vec<TokenStream> = products.collect();
-    let models: Vec<TokenStream> = plan.models.iter().enumerate().map(|(mi, m)| {
+    let models = plan.models.iter().enumerate().map(|(mi, m)| {
         let name = ident(&format!("MODEL_{mi}"));
         let targets = ident(&format!("TARGETS_OF_PRODUCT_{}", m.product));
         let (id, mname, model_id) = (&m.id, &m.name, &m.model_id);
-        let (product_id, product_name) = (&plan.products[m.product].id, &plan.products[m.product].name);
+        let product = &plan.products[m.product];
+        let (product_id, product_name) = (&product.id, &product.name);
         let variant = ident(&m.ident);
-        let actions = action_names(&format!("MODEL_{mi}"), m.actions.len(), quote!(super::PricingModel::#variant));
+        let (names, actions) =
+            action_names(&format!("MODEL_{mi}"), m.actions.len(), quote!(super::PricingModel::#variant));
         let json = option_str(m.json.as_deref());
         let no_policy = option_str(m.no_policy.as_deref());
         quote! {
+            #names
             pub static #name: #krate::PolicySpec = #krate::PolicySpec::__new(
                 #id, #mname, #product_id, #product_name, ::core::option::Option::Some(#model_id), #actions, #json,
-                #no_policy,
-                &#targets,
+                #no_policy, &#targets,
             );
         }
-    }).collect();
-    let placeholders = if plan.valid {
-        TokenStream::new()
-    } else {
+    });
+    let placeholders = (!plan.valid).then(|| {
         quote! {
             pub static PLACEHOLDER: #krate::PolicySpec = #krate::PolicySpec::__new(
                 "", "", "", "", ::core::option::Option::None, &[], ::core::option::Option::None,
@@ -97,14 +95,14 @@ pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
             pub static PLACEHOLDER_TARGET: #krate::TargetSpec =
                 #krate::TargetSpec::__new("", "", "", "", &[], false, &[]);
         }
-    };
+    });
 
     let product_markers = plan.products.iter().enumerate().map(|(pi, p)| {
         let doc = format!(
             "Marker type of the {} product type's policy (`docs/policies/{}.json`), for bounds such as `P: Grants<A>`.",
             p.name, p.id
         );
-        let spec = if plan.valid { ident(&format!("PRODUCT_{pi}")) } else { ident("PLACEHOLDER") };
+        let spec = if plan.valid { format!("PRODUCT_{pi}") } else { "PLACEHOLDER".to_owned() };
         marker(g, &p.ident, &doc, &spec, &p.actions)
     });
     let model_markers = plan.models.iter().enumerate().map(|(mi, m)| {
@@ -113,9 +111,9 @@ pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
             m.name, m.id
         );
         let spec = if plan.valid {
-            ident(&format!("MODEL_{mi}"))
+            format!("MODEL_{mi}")
         } else {
-            ident("PLACEHOLDER")
+            "PLACEHOLDER".to_owned()
         };
         marker(g, &m.ident, &doc, &spec, &m.actions)
     });
@@ -127,7 +125,6 @@ pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
         pub mod __policies_toml {
             #(#targets)*
             #(#targets_of)*
-            #names
             #(#products)*
             #(#models)*
             #placeholders
@@ -140,15 +137,10 @@ pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
 
 /// A product type's or pricing model's marker type, its `Policy` impl and its grants. After an error every grant
 /// holds, so bounds in the user's code add no errors to the real one.
-fn marker(
-    g: &Gen<'_>,
-    name: &str,
-    doc: &str,
-    spec: &proc_macro2::Ident,
-    actions: &[usize],
-) -> TokenStream {
+fn marker(g: &Gen<'_>, name: &str, doc: &str, spec: &str, actions: &[usize]) -> TokenStream {
     let krate = g.krate;
     let ty = ident(name);
+    let spec = ident(spec);
     let granted: Vec<TokenStream> = if g.plan.valid {
         actions
             .iter()
@@ -166,16 +158,7 @@ fn marker(
             .collect()
     };
     quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-        pub struct #ty;
-
-        impl #krate::__private::Sealed for #ty {}
-
-        impl #krate::Policy for #ty {
-            const SPEC: &'static #krate::PolicySpec = &__policies_toml::#spec;
-        }
-
-        __grants_from_policies_toml!(#ty: #(#granted),*);
+        #krate::__policy_marker!(#doc #ty #spec);
+        #krate::__grants!(#ty: #(#granted),*);
     }
 }

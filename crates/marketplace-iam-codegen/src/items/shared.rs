@@ -1,5 +1,5 @@
-//! What every item generator shares: the plan and the runtime crate's path ([`Gen`]), docs, identifiers, and the
-//! shapes of code that recur (tables indexed by discriminant, `ALL`/`Display`/`FromStr` by id).
+//! What every item generator shares: the plan and the runtime crate's path ([`Gen`]), identifiers, and the
+//! `examples { ... }` argument of the runtime crate's item macros.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -15,56 +15,36 @@ pub(crate) struct Gen<'p> {
 }
 
 impl Gen<'_> {
-    /// `#[doc = "..."]` with `text`, and a runnable example block when the plan asks for examples.
-    pub fn doc(&self, text: &str, example: impl FnOnce() -> String) -> TokenStream {
-        let mut full = text.to_owned();
-        if self.plan.examples {
-            let example = example();
-            if !example.is_empty() {
-                full.push_str("\n\n# Examples\n\n```\n");
-                full.push_str(&example);
-                full.push_str("\n```");
+    /// `examples { name: [#[doc = "..."]], ... }`: for each item, its runnable example as a doc attribute when the
+    /// plan asks for examples (the runtime crate's own expansion) and the example is not empty; else `[]`.
+    pub fn examples(&self, items: &[(&str, &dyn Fn() -> String)]) -> TokenStream {
+        let entries = items.iter().map(|(name, example)| {
+            let name = ident(name);
+            let example = if self.plan.examples {
+                example()
+            } else {
+                String::new()
+            };
+            if example.is_empty() {
+                quote!(#name: [])
+            } else {
+                let doc = format!("\n# Examples\n\n```\n{example}\n```");
+                quote!(#name: [#[doc = #doc]])
             }
-        }
-        quote!(#[doc = #full])
+        });
+        quote!(examples { #(#entries),* })
     }
 
-    /// The hidden variant after an error, which keeps every table non-empty.
-    pub fn placeholder_variant(&self) -> TokenStream {
-        if self.plan.valid {
-            TokenStream::new()
-        } else {
-            quote!(
-                #[doc(hidden)]
-                __PoliciesTomlHasErrors,
-            )
-        }
-    }
-
-    /// One more table row after an error, for the placeholder variant.
-    pub fn placeholder_row(&self, row: TokenStream) -> TokenStream {
-        if self.plan.valid {
-            TokenStream::new()
-        } else {
-            quote!(#row,)
-        }
+    /// `[A B C]`: the identifiers of the actions at `indices`.
+    pub fn action_list(&self, indices: &[usize]) -> TokenStream {
+        let actions = indices.iter().map(|&i| &self.action_idents[i]);
+        quote!([#(#actions)*])
     }
 }
 
 /// An identifier from a name the engine validated as a Rust name.
 pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
-}
-
-/// `&[Kind::A, Kind::B]` for the items at `indices`.
-pub(crate) fn variant_slice(
-    kind: &str,
-    indices: &[usize],
-    name: impl Fn(usize) -> String,
-) -> TokenStream {
-    let kind = ident(kind);
-    let variants = indices.iter().map(|&i| ident(&name(i)));
-    quote!(&[#(#kind::#variants),*])
 }
 
 /// `Kind::A, Kind::B` as text, for a doc example.
@@ -80,64 +60,5 @@ pub(crate) fn variant_list(
         .join(", ")
 }
 
-/// A `const fn` of an enum reading its value from a static table indexed by the discriminant.
-pub(crate) fn table(
-    docs: TokenStream,
-    name: &str,
-    ty: TokenStream,
-    rows: Vec<TokenStream>,
-    placeholder: TokenStream,
-) -> TokenStream {
-    let name = ident(name);
-    quote! {
-        #docs
-        pub const fn #name(self) -> #ty {
-            const TABLE: &[#ty] = &[#(#rows,)* #placeholder];
-            TABLE[self as usize]
-        }
-    }
-}
-
-/// `ALL`, `Display` and `FromStr` of an enum by its id, and serde by the runtime crate's `serde` feature.
-pub(crate) fn by_id(
-    g: &Gen<'_>,
-    ty: &str,
-    variants: &[String],
-    kind: &str,
-    what: &str,
-    all_doc: TokenStream,
-) -> TokenStream {
-    let krate = g.krate;
-    let ty = ident(ty);
-    let kind = ident(kind);
-    let variants = variants.iter().map(|v| ident(v));
-    let display = format!("Shows {what}, which [`FromStr`](::core::str::FromStr) reads back.");
-    let parse = format!("Parses {what}, ignoring letter case.");
-    quote! {
-        impl #ty {
-            #all_doc
-            pub const ALL: &'static [#ty] = &[#(#ty::#variants),*];
-        }
-
-        #[doc = #display]
-        impl ::core::fmt::Display for #ty {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.id())
-            }
-        }
-
-        #[doc = #parse]
-        impl ::core::str::FromStr for #ty {
-            type Err = #krate::ParseError;
-            fn from_str(s: &str) -> ::core::result::Result<Self, #krate::ParseError> {
-                #ty::ALL
-                    .iter()
-                    .copied()
-                    .find(|x| x.id().eq_ignore_ascii_case(s))
-                    .ok_or_else(|| #krate::ParseError::new(#krate::ValueKind::#kind, s))
-            }
-        }
-
-        #krate::__serde_by_id!(#ty, id);
-    }
-}
+/// The name of the variant or marker a broken file's placeholder row uses.
+pub(crate) const PLACEHOLDER: &str = "__PoliciesTomlHasErrors";

@@ -1,0 +1,456 @@
+//! The shapes of the items `policies!` generates, as `macro_rules!` that an expansion invokes by path with the data
+//! of its policies.toml: rows of a few tokens per action, product type, pricing model and deployment target. The
+//! code is written here once, in Rust, and compiled only where it is expanded; the proc macro emits data.
+//!
+//! Each macro takes `examples { ... }`: doc attributes that the expansion for this crate's own policies.toml adds
+//! (runnable examples whose paths are right only here), empty elsewhere. Item paths in a `macro_rules!` body resolve
+//! where it is invoked, so `Action`, `ProductType` and `__policies_toml` are the expansion's own.
+
+/// `Action`: one variant per row, its tables, a constant per action, and the re-exported action markers.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __actions {
+    (
+        examples {
+            enum: [$(#[$e_enum:meta])*], all: [$(#[$e_all:meta])*], as_str: [$(#[$e_as_str:meta])*],
+            id: [$(#[$e_id:meta])*], purpose: [$(#[$e_purpose:meta])*], level: [$(#[$e_level:meta])*]
+        }
+        rows {
+            $($variant:ident $konst:ident $name:literal $purpose:literal $level:ident $example:literal
+                $module:ident $marker:ident;)*
+        }
+    ) => {
+        /// An IAM action that policies.toml declares: one variant per action.
+        ///
+        /// Variant names are the action ids of policies.toml; each also has a marker type of the same name (for
+        /// `Grants`) and a `&'static str` constant.
+        $(#[$e_enum])*
+        // Debug is written by hand from the id table: the derived one is a match with an arm per action.
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Action {
+            $(
+                #[doc = ::core::concat!("`", $name, "`: ", $purpose)]
+                $variant,
+            )*
+        }
+
+        impl Action {
+            /// Every action, in the order policies.toml declares them.
+            $(#[$e_all])*
+            pub const ALL: &'static [Action] = &[$(Action::$variant),*];
+
+            /// The exact IAM action name, e.g. `aws-marketplace:BatchMeterUsage`.
+            $(#[$e_as_str])*
+            pub const fn as_str(self) -> &'static str {
+                const NAMES: &[&str] = &[$($name),*];
+                NAMES[self as usize]
+            }
+
+            /// The action's id in policies.toml (its name without the service prefix).
+            $(#[$e_id])*
+            pub const fn id(self) -> &'static str {
+                const IDS: &[&str] = &[$(::core::stringify!($variant)),*];
+                IDS[self as usize]
+            }
+
+            /// What a seller's integration uses the action for, in one line.
+            $(#[$e_purpose])*
+            pub const fn purpose(self) -> &'static str {
+                const PURPOSES: &[&str] = &[$($purpose),*];
+                PURPOSES[self as usize]
+            }
+
+            /// The action's IAM access level, as AWS's catalog gives it.
+            $(#[$e_level])*
+            pub const fn access_level(self) -> $crate::AccessLevel {
+                const LEVELS: &[$crate::AccessLevel] = &[$($crate::AccessLevel::$level),*];
+                LEVELS[self as usize]
+            }
+        }
+
+        $(
+            #[doc = ::core::concat!("The IAM action name `", $name, "`.", $example)]
+            pub const $konst: &str = $name;
+
+            pub use $crate::actions::$module::$marker as $variant;
+        )*
+
+        impl ::core::fmt::Debug for Action {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+
+        /// Shows the IAM action name, which [`FromStr`](::core::str::FromStr) reads back.
+        impl ::core::fmt::Display for Action {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// Parses an IAM action name the way IAM matches them: ignoring letter case.
+        impl ::core::str::FromStr for Action {
+            type Err = $crate::ParseError;
+            fn from_str(s: &str) -> ::core::result::Result<Self, $crate::ParseError> {
+                Action::ALL
+                    .iter()
+                    .copied()
+                    .find(|a| a.as_str().eq_ignore_ascii_case(s))
+                    .ok_or_else(|| $crate::ParseError::new($crate::ValueKind::Action, s))
+            }
+        }
+
+        $crate::__serde_by_id!(Action, as_str);
+
+        /// The IAM names of `actions`, as an array of the length the caller knows.
+        #[doc(hidden)]
+        pub const fn __action_names<const N: usize>(actions: &[Action]) -> [&'static str; N] {
+            let mut names = [""; N];
+            let mut i = 0;
+            while i < N {
+                names[i] = actions[i].as_str();
+                i += 1;
+            }
+            names
+        }
+    };
+}
+
+/// `ProductType`: one variant per row, with its policy's actions, document and pricing models.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __product_types {
+    (
+        examples {
+            enum: [$(#[$e_enum:meta])*], all: [$(#[$e_all:meta])*], id: [$(#[$e_id:meta])*],
+            name: [$(#[$e_name:meta])*], actions: [$(#[$e_actions:meta])*], policy_json: [$(#[$e_json:meta])*],
+            pricing_models: [$(#[$e_models:meta])*], grants: [$(#[$e_grants:meta])*]
+        }
+        rows { $($variant:ident $id:literal $name:literal [$($action:ident)*] [$($model:ident)*] $spec:ident;)* }
+    ) => {
+        /// A product type of policies.toml, with the policy AWS documents for it.
+        $(#[$e_enum])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum ProductType {
+            $(
+                #[doc = ::core::concat!($name, " products (`", $id, "`).")]
+                $variant,
+            )*
+        }
+
+        impl ProductType {
+            /// Every product type, in the order policies.toml declares them.
+            $(#[$e_all])*
+            pub const ALL: &'static [ProductType] = &[$(ProductType::$variant),*];
+
+            /// The product's id (`saas`): its published policy is `docs/policies/<id>.json`.
+            $(#[$e_id])*
+            pub const fn id(self) -> &'static str {
+                const TABLE: &[&str] = &[$($id),*];
+                TABLE[self as usize]
+            }
+
+            /// The product type's display name (`SaaS`).
+            $(#[$e_name])*
+            pub const fn name(self) -> &'static str {
+                const TABLE: &[&str] = &[$($name),*];
+                TABLE[self as usize]
+            }
+
+            /// The actions of the product's policy, in the order the policy lists them.
+            $(#[$e_actions])*
+            pub const fn actions(self) -> &'static [Action] {
+                const TABLE: &[&[Action]] = &[$(&[$(Action::$action),*]),*];
+                TABLE[self as usize]
+            }
+
+            /// The product's IAM policy document, byte for byte the published `docs/policies/<id>.json`.
+            $(#[$e_json])*
+            pub const fn policy_json(self) -> &'static str {
+                match self.spec().policy_json() {
+                    ::core::option::Option::Some(json) => json,
+                    ::core::option::Option::None => "",
+                }
+            }
+
+            /// The product's pricing models, in the order policies.toml declares them.
+            $(#[$e_models])*
+            pub const fn pricing_models(self) -> &'static [PricingModel] {
+                const TABLE: &[&[PricingModel]] = &[$(&[$(PricingModel::$model),*]),*];
+                TABLE[self as usize]
+            }
+
+            /// Everything policies.toml says about the product's policy: what a role is built from.
+            pub const fn spec(self) -> &'static $crate::PolicySpec {
+                const TABLE: &[&$crate::PolicySpec] = &[$(&__policies_toml::$spec),*];
+                TABLE[self as usize]
+            }
+
+            /// Whether the product's policy grants `action`.
+            $(#[$e_grants])*
+            pub const fn grants(self, action: Action) -> bool {
+                let actions = self.actions();
+                let mut i = 0;
+                while i < actions.len() {
+                    if actions[i] as usize == action as usize {
+                        return true;
+                    }
+                    i += 1;
+                }
+                false
+            }
+        }
+
+        $crate::__by_id!(ProductType, ProductType, PolicySpec, "the product's id (`saas`)");
+    };
+}
+
+/// `PricingModel`: one variant per row, with its least-privilege actions and its policy.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __pricing_models {
+    (
+        examples {
+            enum: [$(#[$e_enum:meta])*], all: [$(#[$e_all:meta])*], id: [$(#[$e_id:meta])*],
+            name: [$(#[$e_name:meta])*], product: [$(#[$e_product:meta])*], actions: [$(#[$e_actions:meta])*],
+            policy_json: [$(#[$e_json:meta])*], no_policy_reason: [$(#[$e_reason:meta])*]
+        }
+        rows {
+            $($variant:ident $id:literal $name:literal $description:literal $product:ident [$($action:ident)*]
+                $spec:ident;)*
+        }
+    ) => {
+        /// A pricing model of a product type, with the least-privilege set of actions it calls.
+        $(#[$e_enum])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum PricingModel {
+            $(
+                #[doc = ::core::concat!($name, " (`", $id, "`): ", $description)]
+                $variant,
+            )*
+        }
+
+        impl PricingModel {
+            /// Every pricing model of every product, in the order policies.toml declares them.
+            $(#[$e_all])*
+            pub const ALL: &'static [PricingModel] = &[$(PricingModel::$variant),*];
+
+            /// `<product>/<model>`, e.g. `saas/subscriptions`; its published policy is
+            /// `docs/policies/<product>-<model>.json`.
+            $(#[$e_id])*
+            pub const fn id(self) -> &'static str {
+                const TABLE: &[&str] = &[$($id),*];
+                TABLE[self as usize]
+            }
+
+            /// Display name, product first (`SaaS Subscriptions`).
+            $(#[$e_name])*
+            pub const fn name(self) -> &'static str {
+                const TABLE: &[&str] = &[$($name),*];
+                TABLE[self as usize]
+            }
+
+            /// The product type the model belongs to.
+            $(#[$e_product])*
+            pub const fn product(self) -> ProductType {
+                const TABLE: &[ProductType] = &[$(ProductType::$product),*];
+                TABLE[self as usize]
+            }
+
+            /// The least-privilege actions the model calls; empty when it makes no call.
+            $(#[$e_actions])*
+            pub const fn actions(self) -> &'static [Action] {
+                const TABLE: &[&[Action]] = &[$(&[$(Action::$action),*]),*];
+                TABLE[self as usize]
+            }
+
+            /// The model's IAM policy document, byte for byte the published file; `None` when the model makes no
+            /// call and needs no policy (see [`no_policy_reason`](Self::no_policy_reason)).
+            $(#[$e_json])*
+            pub const fn policy_json(self) -> ::core::option::Option<&'static str> {
+                self.spec().policy_json()
+            }
+
+            /// Why the model needs no policy, for the models that make no call.
+            $(#[$e_reason])*
+            pub const fn no_policy_reason(self) -> ::core::option::Option<&'static str> {
+                self.spec().no_policy_reason()
+            }
+
+            /// Everything policies.toml says about the model's policy: what a role is built from.
+            pub const fn spec(self) -> &'static $crate::PolicySpec {
+                const TABLE: &[&$crate::PolicySpec] = &[$(&__policies_toml::$spec),*];
+                TABLE[self as usize]
+            }
+        }
+
+        $crate::__by_id!(
+            PricingModel, PricingModel, PolicySpec, "`<product>/<model>` (`saas/subscriptions`)"
+        );
+    };
+}
+
+/// `DeploymentTarget`: one variant per row, with its role's signer and trust policy template. Few rows, so plain
+/// `match`es (which also hold for a file that declares no target).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __deployment_targets {
+    (
+        examples {
+            enum: [$(#[$e_enum:meta])*], all: [$(#[$e_all:meta])*], id: [$(#[$e_id:meta])*],
+            name: [$(#[$e_name:meta])*], signer: [$(#[$e_signer:meta])*], trust: [$(#[$e_trust:meta])*],
+            parameters: [$(#[$e_parameters:meta])*], instance_profile: [$(#[$e_profile:meta])*],
+            serves: [$(#[$e_serves:meta])*]
+        }
+        rows {
+            $($variant:ident $id:literal $name:literal $signer:literal $trust:literal [$($parameter:ident)*]
+                $instance_profile:literal [$($serves:ident)*] $spec:ident;)*
+        }
+    ) => {
+        /// Where a product's software runs, which IAM role signs its calls there, and that role's trust policy.
+        $(#[$e_enum])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum DeploymentTarget {
+            $(
+                #[doc = ::core::concat!($name, " (`", $id, "`): ", $signer)]
+                $variant,
+            )*
+        }
+
+        impl DeploymentTarget {
+            /// Every target, in the order policies.toml declares them.
+            $(#[$e_all])*
+            pub const ALL: &'static [DeploymentTarget] = &[$(DeploymentTarget::$variant),*];
+
+            /// The target's id (`ecs`).
+            $(#[$e_id])*
+            pub const fn id(self) -> &'static str {
+                match self {
+                    $(DeploymentTarget::$variant => $id,)*
+                }
+            }
+
+            /// Display name.
+            $(#[$e_name])*
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(DeploymentTarget::$variant => $name,)*
+                }
+            }
+
+            /// Which role signs the calls on this target, in a sentence.
+            $(#[$e_signer])*
+            pub const fn signer(self) -> &'static str {
+                match self {
+                    $(DeploymentTarget::$variant => $signer,)*
+                }
+            }
+
+            /// The role's trust policy, byte for byte `docs/trust-policies/<id>.json`, with `${Parameter}`
+            /// placeholders.
+            $(#[$e_trust])*
+            pub const fn trust_policy_template(self) -> &'static str {
+                match self {
+                    $(DeploymentTarget::$variant => $trust,)*
+                }
+            }
+
+            /// The parameters the trust policy needs, in order of first use.
+            $(#[$e_parameters])*
+            pub const fn parameters(self) -> &'static [$crate::Parameter] {
+                match self {
+                    $(DeploymentTarget::$variant => &[$($crate::Parameter::$parameter),*],)*
+                }
+            }
+
+            /// Whether the role is used through an EC2 instance profile.
+            $(#[$e_profile])*
+            pub const fn instance_profile(self) -> bool {
+                match self {
+                    $(DeploymentTarget::$variant => $instance_profile,)*
+                }
+            }
+
+            /// The product types whose software runs on this target.
+            $(#[$e_serves])*
+            pub const fn serves(self) -> &'static [ProductType] {
+                match self {
+                    $(DeploymentTarget::$variant => &[$(ProductType::$serves),*],)*
+                }
+            }
+
+            /// Everything policies.toml says about this target: what a role is built from.
+            pub const fn spec(self) -> &'static $crate::TargetSpec {
+                match self {
+                    $(DeploymentTarget::$variant => &__policies_toml::$spec,)*
+                }
+            }
+        }
+
+        $crate::__by_id!(DeploymentTarget, DeploymentTarget, TargetSpec, "the target's id (`ecs`)");
+    };
+}
+
+/// `Display`, `FromStr` and serde by `id()`, and the conversion to the vocabulary's spec.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __by_id {
+    ($ty:ident, $kind:ident, $spec:ident, $what:literal) => {
+        #[doc = ::core::concat!("Shows ", $what, ", which [`FromStr`](::core::str::FromStr) reads back.")]
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+
+        #[doc = ::core::concat!("Parses ", $what, ", ignoring letter case.")]
+        impl ::core::str::FromStr for $ty {
+            type Err = $crate::ParseError;
+            fn from_str(s: &str) -> ::core::result::Result<Self, $crate::ParseError> {
+                $ty::ALL
+                    .iter()
+                    .copied()
+                    .find(|x| x.id().eq_ignore_ascii_case(s))
+                    .ok_or_else(|| $crate::ParseError::new($crate::ValueKind::$kind, s))
+            }
+        }
+
+        $crate::__serde_by_id!($ty, id);
+
+        impl ::core::convert::From<$ty> for &'static $crate::$spec {
+            fn from(value: $ty) -> Self {
+                value.spec()
+            }
+        }
+    };
+}
+
+/// The marker type of a product type's or pricing model's policy, and its `Policy` impl.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __policy_marker {
+    ($doc:literal $ty:ident $spec:ident) => {
+        #[doc = $doc]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+        pub struct $ty;
+
+        impl $crate::__private::Sealed for $ty {}
+
+        impl $crate::Policy for $ty {
+            const SPEC: &'static $crate::PolicySpec = &__policies_toml::$spec;
+        }
+    };
+}
+
+/// The grants of a policy: one impl on each action it grants.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __grants {
+    ($policy:ident: $($action:ty),*) => {
+        $(impl $crate::GrantedTo<$policy> for $action {})*
+    };
+}
