@@ -1,4 +1,5 @@
-//! The runtime crate's action markers: one per action of AWS's catalog, in a module per IAM prefix.
+//! The runtime crate's action markers: one per action of AWS's catalog, in a module per IAM prefix, as rows for the
+//! runtime crate's `__action_markers!`.
 
 use std::collections::BTreeMap;
 
@@ -9,8 +10,8 @@ use quote::quote;
 use crate::items::shared::ident;
 use crate::plan::{access_level_variant, marker_path};
 
-/// The modules of markers for `actions`; expanded inside the runtime crate, whose private sealing trait they name
-/// by `crate::`.
+/// The modules of markers for `actions`; expanded inside the runtime crate, whose macro (and private sealing trait)
+/// they name by `crate::`.
 pub fn markers(actions: &[CatalogAction]) -> TokenStream {
     let mut by_module: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
     for a in actions {
@@ -26,20 +27,12 @@ pub fn markers(actions: &[CatalogAction]) -> TokenStream {
             a.description.trim_end_matches('.'),
             a.documentation
         );
-        by_module.entry(module).or_default().push(quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-            pub struct #marker;
-
-            impl crate::vocabulary::sealed::Action for #marker {}
-
-            impl crate::IamAction for #marker {
-                const NAME: &'static str = #name;
-                const ACCESS_LEVEL: crate::AccessLevel = crate::AccessLevel::#level;
-            }
-        });
+        by_module
+            .entry(module)
+            .or_default()
+            .push(quote!(#marker #name #level #doc;));
     }
-    let modules = by_module.into_iter().map(|(module, markers)| {
+    let modules = by_module.into_iter().map(|(module, rows)| {
         let doc = format!(
             "The actions of the `{}` IAM prefix.",
             module.replace('_', "-")
@@ -48,7 +41,7 @@ pub fn markers(actions: &[CatalogAction]) -> TokenStream {
         quote! {
             #[doc = #doc]
             pub mod #module {
-                #(#markers)*
+                crate::__action_markers! { #(#rows)* }
             }
         }
     });

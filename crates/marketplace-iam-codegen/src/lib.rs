@@ -68,7 +68,7 @@ pub fn require(input: TokenStream) -> TokenStream {
 /// ```
 /// let out = marketplace_iam_codegen::catalog(quote::quote!()).to_string();
 /// assert!(out.contains("pub mod aws_marketplace"));
-/// assert!(out.contains("pub struct MeterUsage"));
+/// assert!(out.contains("MeterUsage \"aws-marketplace:MeterUsage\" Write"));
 /// ```
 pub fn catalog(input: TokenStream) -> TokenStream {
     if let Some(t) = input.into_iter().next() {

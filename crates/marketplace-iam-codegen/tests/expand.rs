@@ -158,13 +158,18 @@ fn a_missing_file_is_an_error_that_says_where_paths_resolve() {
 #[test]
 fn the_catalog_has_a_marker_per_action_of_every_prefix() {
     let code = marketplace_iam_codegen::catalog(TokenStream::new()).to_string();
+    assert!(
+        code.contains("pub mod aws_marketplace { crate :: __action_markers ! {"),
+        "{code}"
+    );
     let catalog = marketplace_iam_model::catalog::all();
     assert!(!catalog.is_empty());
     for a in catalog {
         let (_, name) = a.name.split_once(':').unwrap();
-        assert!(code.contains(&format!("pub struct {name} ;")), "{name}");
+        // A row: the marker, its IAM name, its access level, its docs.
+        let level = format!("{:?}", a.access_level);
         assert!(
-            code.contains(&format!("const NAME : & 'static str = \"{}\"", a.name)),
+            code.contains(&format!("{name} \"{}\" {level} \"", a.name)),
             "{}",
             a.name
         );

@@ -454,3 +454,24 @@ macro_rules! __grants {
         $(impl $crate::GrantedTo<$policy> for $action {})*
     };
 }
+
+/// The action markers of one IAM prefix's catalog: a marker type per row, sealed as an `IamAction`. Only this crate
+/// invokes it (`actions`): the sealing trait it names is private to this crate, so `IamAction` stays sealed.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __action_markers {
+    ($($marker:ident $name:literal $level:ident $doc:literal;)*) => {
+        $(
+            #[doc = $doc]
+            #[derive(Debug, Clone, Copy, Default)]
+            pub struct $marker;
+
+            impl $crate::vocabulary::sealed::Action for $marker {}
+
+            impl $crate::IamAction for $marker {
+                const NAME: &'static str = $name;
+                const ACCESS_LEVEL: $crate::AccessLevel = $crate::AccessLevel::$level;
+            }
+        )*
+    };
+}
