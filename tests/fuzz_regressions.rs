@@ -1,14 +1,13 @@
 //! The fuzz targets on stable: every minimized crash or hang the fuzzers found and the seed inputs, kept in
 //! `tests/fuzz-regressions/<target>/`, and the project's own inputs, run through the same functions the fuzz targets
-//! call (`fuzz/src/lib.rs`). Each must finish without a panic, in well under a second; the bound here is generous
-//! so a loaded machine does not fail it, while a reintroduced hang (minutes) still does. Every test asserts that it
+//! call (`marketplace-iam-fuzz-harness`). Each must finish without a panic, in well under a second; the bound here
+//! is generous so a loaded machine does not fail it, while a reintroduced hang (minutes) still does. Every test asserts that it
 //! ran on at least one input: a directory that is missing or empty fails, it does not pass on nothing.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-#[path = "../fuzz/src/lib.rs"]
-mod harness;
+use marketplace_iam_fuzz_harness as harness;
 
 const BOUND: Duration = Duration::from_secs(10);
 
