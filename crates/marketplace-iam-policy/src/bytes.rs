@@ -23,16 +23,30 @@ pub(crate) const fn lower_word(x: u64) -> u64 {
     x | (capital >> 2)
 }
 
-/// Lowers the ASCII capital letters of `bytes` in place, a word at a time (the last `len % 8` bytes one by one).
-/// Any bytes; UTF-8 stays UTF-8. Reference: [`<[u8]>::make_ascii_lowercase`].
-pub(crate) fn lower_in_place(bytes: &mut [u8]) {
-    let mut words = bytes.chunks_exact_mut(8);
-    for word in &mut words {
-        let mut w = [0; 8];
-        w.copy_from_slice(word);
-        word.copy_from_slice(&lower_word(u64::from_le_bytes(w)).to_le_bytes());
+/// Writes `from` with its ASCII capital letters in lower case to the start of `to`, a word at a time read straight
+/// from `from` (the last word overlapping the one before it when the length is not a multiple of 8; byte by byte
+/// below 8 bytes), so that no word is read back from bytes just written. `None`, writing nothing, when `to` is
+/// shorter than `from`. Any bytes; UTF-8 stays UTF-8. Reference: `from.to_ascii_lowercase()` copied to the start of
+/// `to`.
+pub(crate) fn lower_into(to: &mut [u8], from: &[u8]) -> Option<()> {
+    let n = from.len();
+    let to = to.get_mut(..n)?;
+    if n < 8 {
+        for (t, f) in to.iter_mut().zip(from) {
+            *t = f.to_ascii_lowercase();
+        }
+        return Some(());
     }
-    words.into_remainder().make_ascii_lowercase();
+    let lowered = |at: usize| {
+        let mut w = [0; 8];
+        w.copy_from_slice(&from[at..at + 8]);
+        lower_word(u64::from_le_bytes(w)).to_le_bytes()
+    };
+    for at in (0..n - 8).step_by(8) {
+        to[at..at + 8].copy_from_slice(&lowered(at));
+    }
+    to[n - 8..].copy_from_slice(&lowered(n - 8));
+    Some(())
 }
 
 /// `a == b`, a word at a time: the last word first, then the others, the last two overlapping when the length is not
@@ -96,6 +110,12 @@ impl Scan {
     /// bytes; offsets are `u32`, so the string must be shorter than 4 GiB (the readers refuse larger documents).
     pub(crate) fn of(text: &[u8], start: usize, len: usize) -> Option<Scan> {
         text.get(start..start.checked_add(len)?)?;
+        // Most names and patterns fit in one window: found without a branch on what the bytes are.
+        if len <= Scan::WINDOW
+            && let Some(window) = text.get(start..start + Scan::WINDOW)
+        {
+            return Some(Scan::of_window(window.try_into().ok()?, len));
+        }
         let mut scan = Scan {
             first_colon: None,
             more_colons: false,
@@ -141,6 +161,28 @@ impl Scan {
             at += Scan::WINDOW;
         }
         Some(scan)
+    }
+
+    /// The scan of the first `len` bytes (at most [`Scan::WINDOW`]) of `window`.
+    #[inline]
+    fn of_window(window: [u8; Scan::WINDOW], len: usize) -> Scan {
+        let bytes = u8x32::new(window);
+        let colons = bytes.simd_eq(u8x32::splat(b':')).to_bitmask();
+        let wildcards =
+            (bytes.simd_eq(u8x32::splat(b'*')) | bytes.simd_eq(u8x32::splat(b'?'))).to_bitmask();
+        let printable =
+            (bytes.simd_gt(u8x32::splat(b' ')) & bytes.simd_lt(u8x32::splat(0x7f))).to_bitmask();
+        // The string's bits: `len` is at most 32, so the shift is within 64 bits.
+        let inside = ((1u64 << len) - 1) as u32;
+        let (colons, wildcards) = (colons & inside, wildcards & inside);
+        Scan {
+            first_colon: (colons != 0).then_some(colons.trailing_zeros()),
+            more_colons: colons & colons.wrapping_sub(1) != 0,
+            printable: printable & inside == inside,
+            first_wildcard: (wildcards != 0).then_some(wildcards.trailing_zeros()),
+            // 0 when there is none: 32 leading zeros.
+            end_wildcard: 32 - wildcards.leading_zeros(),
+        }
     }
 
     /// The reference of [`Scan::of`]: the same facts of `s`, one byte at a time.
@@ -237,12 +279,19 @@ mod tests {
             prop_assert_eq!(lower_word(u64::from_le_bytes(bytes)), u64::from_le_bytes(lowered));
         }
 
+        /// Into a buffer as long as the text, longer, and shorter.
         #[test]
-        fn lower_in_place_agrees_with_bytes(bytes in text()) {
-            let (mut fast, mut reference) = (bytes.clone(), bytes);
-            lower_in_place(&mut fast);
-            reference.make_ascii_lowercase();
-            prop_assert_eq!(fast, reference);
+        fn lower_into_agrees_with_bytes(bytes in text(), fill in any::<u8>(), extra in 0..20usize, short in 1..10usize) {
+            let reference = bytes.to_ascii_lowercase();
+            let mut to = vec![fill; bytes.len() + extra];
+            prop_assert_eq!(lower_into(&mut to, &bytes), Some(()));
+            prop_assert_eq!(&to[..bytes.len()], &reference[..]);
+            prop_assert!(to[bytes.len()..].iter().all(|&b| b == fill));
+            if bytes.len() >= short {
+                let mut to = vec![fill; bytes.len() - short];
+                prop_assert_eq!(lower_into(&mut to, &bytes), None);
+                prop_assert!(to.iter().all(|&b| b == fill));
+            }
         }
 
         /// Equal strings, strings differing in one byte, and unrelated ones.

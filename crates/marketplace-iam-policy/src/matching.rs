@@ -1,7 +1,7 @@
 //! IAM's wildcard matching: `*` matches any run of characters (including none and including `:` and `/`), `?`
 //! matches exactly one character, everything else matches itself. There is no escape character.
 
-use crate::bytes::{lower_in_place, same_bytes, same_lowered};
+use crate::bytes::{lower_into, same_bytes, same_lowered};
 use crate::patterns::Compiled;
 
 /// Whether `text` matches the IAM wildcard `pattern`.
@@ -160,35 +160,33 @@ fn glob<T: Copy + PartialEq>(
 
 /// An action name in ASCII lower case, to match [`Patterns`](crate::Patterns) against in any letter case: only the
 /// pattern's side is folded as it is compared. Made once per evaluated action, on the stack for names of up to 64
-/// bytes (every catalog action).
+/// bytes (every catalog action). The name is lowered into a buffer that is already where it is used
+/// ([`Lowered::of`]), so it is not copied after it is written: reading it back from a copy made just after the
+/// writes stalls the processor.
 pub(crate) struct Lowered {
-    short: [u8; 64],
-    len: usize,
-    long: Option<String>,
+    short: [u8; Lowered::SHORT],
+    long: String,
 }
 
 impl Lowered {
-    pub(crate) fn new(action: &str) -> Lowered {
-        let mut out = Lowered {
-            short: [0; 64],
-            len: action.len(),
-            long: None,
-        };
-        match out.short.get_mut(..action.len()) {
-            Some(short) => {
-                short.copy_from_slice(action.as_bytes());
-                lower_in_place(&mut out.short);
-            }
-            None => out.long = Some(action.to_ascii_lowercase()),
+    const SHORT: usize = 64;
+
+    /// An empty buffer.
+    pub(crate) fn new() -> Lowered {
+        Lowered {
+            short: [0; Lowered::SHORT],
+            long: String::new(),
         }
-        out
     }
 
-    /// The bytes of the lower-case name (UTF-8, as ASCII lower-casing keeps it).
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        match &self.long {
-            Some(long) => long.as_bytes(),
-            None => &self.short[..self.len],
+    /// `action` in ASCII lower case (UTF-8, as ASCII lower-casing keeps it), in the buffer.
+    pub(crate) fn of(&mut self, action: &str) -> &[u8] {
+        match lower_into(&mut self.short, action.as_bytes()) {
+            Some(()) => &self.short[..action.len()],
+            None => {
+                self.long = action.to_ascii_lowercase();
+                self.long.as_bytes()
+            }
         }
     }
 }
@@ -211,8 +209,19 @@ pub(crate) fn action_matches(pattern: &Compiled<'_>, lowered_action: &[u8]) -> b
     if end < first || !same_lowered(prefix, &t[..first]) || !same_lowered(suffix, &t[end..]) {
         return false;
     }
-    pattern.suffix == first + 1 && p[first] == b'*'
-        || Glob::from_bounds(p, first, pattern.suffix).matches(t, true)
+    if pattern.suffix == first + 1 && p[first] == b'*' {
+        return true;
+    }
+    // The literal ends matched: only the middle, from the first wildcard to the last, is left to glob. The action
+    // is in lower case already, so only the pattern's letters are folded.
+    let (Some(middle), Some(rest)) = (p.get(first..pattern.suffix), t.get(first..end)) else {
+        return false;
+    };
+    if middle.is_ascii() && rest.is_ascii() {
+        glob(middle, rest, b'*', b'?', |a, b| a.to_ascii_lowercase() == b)
+    } else {
+        Glob::from_bounds(p, first, pattern.suffix).matches(t, true)
+    }
 }
 
 /// `ArnLike`/`ArnEquals`: the six colon-separated parts of the ARN are compared one by one (the last part, the

@@ -231,28 +231,48 @@ impl StatementParts {
     /// `Principal` and `NotPrincipal`, exclude each other.
     #[inline]
     pub(crate) fn finish(self) -> Result<Statement, String> {
-        let effect = self.effect.ok_or_else(|| missing(Field::Effect))?;
+        self.check()?;
+        Ok(self.into_statement())
+    }
+
+    /// The rules of [`StatementParts::finish`], without building the statement.
+    #[inline]
+    pub(crate) fn check(&self) -> Result<(), String> {
+        self.effect.ok_or_else(|| missing(Field::Effect))?;
         let [both_principals, both_actions, both_resources] = self.both;
         if both_actions {
             return Err("a statement has either `Action` or `NotAction`, not both".into());
         }
-        let actions = self
-            .actions
-            .ok_or("a statement needs `Action` or `NotAction`")?;
+        if self.actions.is_none() {
+            return Err("a statement needs `Action` or `NotAction`".into());
+        }
         if both_resources {
             return Err("a statement has either `Resource` or `NotResource`, not both".into());
         }
         if both_principals {
             return Err("a statement has either `Principal` or `NotPrincipal`, not both".into());
         }
-        Ok(Statement {
+        Ok(())
+    }
+
+    /// The statement of parts that [`StatementParts::check`] accepted; built where it is placed (the tape reader
+    /// pushes it straight into the policy's list, rather than moving it through a `Result`).
+    ///
+    /// # Panics
+    ///
+    /// If `Effect` or the actions are missing (`check` refuses those parts).
+    #[inline]
+    pub(crate) fn into_statement(self) -> Statement {
+        Statement {
             sid: self.sid,
-            effect,
+            effect: self.effect.expect("checked: a statement has `Effect`"),
             principal: self.principal,
-            actions,
+            actions: self
+                .actions
+                .expect("checked: a statement has `Action` or `NotAction`"),
             resources: self.resources,
             conditions: self.conditions.unwrap_or_default(),
-        })
+        }
     }
 }
 

@@ -562,8 +562,8 @@ impl PolicySet {
     /// documentation).
     pub fn evaluate<'a>(&'a self, action: &'a str, context: Option<&Context>) -> Evaluation<'a> {
         let scope = scope_of(action);
-        let lowered = Lowered::new(action);
-        let lowered = lowered.as_bytes();
+        let mut lowered = Lowered::new();
+        let lowered = lowered.of(action);
         self.decide(action, |file, statement| {
             if covers_action(statement, lowered) && covers_resource(statement, scope) {
                 conditions_hold(statement, &file.policy, context)
@@ -645,17 +645,28 @@ impl PolicySet {
 /// How a named action is evaluated: on `*` unless the catalog gives it resource types.
 pub(crate) fn scope_of(action: &str) -> Scope {
     // The few catalog actions with resource types, compared in any letter case after a prefilter by length and
-    // last letter.
-    static WITH_RESOURCES: LazyLock<(LastLetters, Vec<&'static str>)> = LazyLock::new(|| {
+    // last letter, with the names of the action's length only.
+    static WITH_RESOURCES: LazyLock<(LastLetters, Vec<Vec<&'static str>>)> = LazyLock::new(|| {
         let names: Vec<&'static str> = marketplace_iam_model::catalog::all()
             .iter()
             .filter(|a| !a.resource_types.is_empty())
             .map(|a| a.name)
             .collect();
-        (LastLetters::of(names.iter().copied()), names)
+        let mut by_length: Vec<Vec<&'static str>> = Vec::new();
+        for name in &names {
+            if by_length.len() <= name.len() {
+                by_length.resize_with(name.len() + 1, Vec::new);
+            }
+            by_length[name.len()].push(name);
+        }
+        (LastLetters::of(names.iter().copied()), by_length)
     });
-    let (last_letters, names) = &*WITH_RESOURCES;
-    if last_letters.may_hold(action) && names.iter().any(|n| n.eq_ignore_ascii_case(action)) {
+    let (last_letters, by_length) = &*WITH_RESOURCES;
+    if last_letters.may_hold(action)
+        && by_length
+            .get(action.len())
+            .is_some_and(|names| names.iter().any(|n| n.eq_ignore_ascii_case(action)))
+    {
         Scope::SomeResource
     } else {
         Scope::Star

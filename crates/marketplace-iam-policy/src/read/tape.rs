@@ -210,13 +210,9 @@ impl<'i> Reader<'_, 'i> {
                 _ => parts.conditions = Some(self.conditions()?),
             }
         }
-        match parts.finish() {
-            Ok(statement) => {
-                out.push(statement);
-                Some(())
-            }
-            Err(_) => None,
-        }
+        parts.check().ok()?;
+        out.push(parts.into_statement());
+        Some(())
     }
 
     /// `Principal` / `NotPrincipal`: `"*"`, or an object of principal types, each with one identifier or a
