@@ -277,14 +277,32 @@ impl<'de> Visitor<'de> for StatementsSeed<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::new();
-        while let Some(statement) = seq.next_element_seed(StatementSeed {
-            document_level: false,
+        while let Some(()) = seq.next_element_seed(StatementInto {
+            out: &mut out,
             shared: self.shared,
-        })? {
-            out.push(statement);
-        }
+        })? {}
         rules::non_empty(out.len()).map_err(A::Error::custom)?;
         Ok(out)
+    }
+}
+
+/// One statement of an array, checked whole once read and built where it is pushed (rather than moved out through
+/// serde's results: a statement is a few hundred bytes).
+struct StatementInto<'a, 'v> {
+    out: &'v mut Vec<Statement>,
+    shared: Shared<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for StatementInto<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let parts = d.deserialize_map(StatementVisitor {
+            document_level: false,
+            shared: self.shared,
+        })?;
+        parts.check().map_err(D::Error::custom)?;
+        self.out.push(parts.into_statement());
+        Ok(())
     }
 }
 
