@@ -202,18 +202,21 @@ pub(crate) struct StatementParts {
 
 impl StatementParts {
     /// Records `Principal` or `NotPrincipal` (each appears once: see [`Seen`]).
+    #[inline]
     pub(crate) fn set_principal(&mut self, principal: Principal) {
         self.both[0] |= self.principal.is_some();
         self.principal.get_or_insert(principal);
     }
 
     /// Records `Action` or `NotAction`.
+    #[inline]
     pub(crate) fn set_actions(&mut self, actions: Actions) {
         self.both[1] |= self.actions.is_some();
         self.actions.get_or_insert(actions);
     }
 
     /// Records `Resource` or `NotResource`.
+    #[inline]
     pub(crate) fn set_resources(&mut self, resources: Resources) {
         self.both[2] |= self.resources.is_some();
         self.resources.get_or_insert(resources);
