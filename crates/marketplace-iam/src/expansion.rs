@@ -40,33 +40,29 @@ macro_rules! __actions {
             $(#[$e_all])*
             pub const ALL: &'static [Action] = &[$(Action::$variant),*];
 
-            /// The exact IAM action name, e.g. `aws-marketplace:BatchMeterUsage`.
-            $(#[$e_as_str])*
-            pub const fn as_str(self) -> &'static str {
-                const NAMES: &[&str] = &[$($name),*];
-                NAMES[self as usize]
-            }
+            $crate::__table!(
+                /// The exact IAM action name, e.g. `aws-marketplace:BatchMeterUsage`.
+                $(#[$e_as_str])*
+                as_str -> &'static str: [$($name),*]
+            );
 
-            /// The action's id in policies.toml (its name without the service prefix).
-            $(#[$e_id])*
-            pub const fn id(self) -> &'static str {
-                const IDS: &[&str] = &[$(::core::stringify!($variant)),*];
-                IDS[self as usize]
-            }
+            $crate::__table!(
+                /// The action's id in policies.toml (its name without the service prefix).
+                $(#[$e_id])*
+                id -> &'static str: [$(::core::stringify!($variant)),*]
+            );
 
-            /// What a seller's integration uses the action for, in one line.
-            $(#[$e_purpose])*
-            pub const fn purpose(self) -> &'static str {
-                const PURPOSES: &[&str] = &[$($purpose),*];
-                PURPOSES[self as usize]
-            }
+            $crate::__table!(
+                /// What a seller's integration uses the action for, in one line.
+                $(#[$e_purpose])*
+                purpose -> &'static str: [$($purpose),*]
+            );
 
-            /// The action's IAM access level, as AWS's catalog gives it.
-            $(#[$e_level])*
-            pub const fn access_level(self) -> $crate::AccessLevel {
-                const LEVELS: &[$crate::AccessLevel] = &[$($crate::AccessLevel::$level),*];
-                LEVELS[self as usize]
-            }
+            $crate::__table!(
+                /// The action's IAM access level, as AWS's catalog gives it.
+                $(#[$e_level])*
+                access_level -> $crate::AccessLevel: [$($crate::AccessLevel::$level),*]
+            );
         }
 
         $(
@@ -145,26 +141,23 @@ macro_rules! __product_types {
             $(#[$e_all])*
             pub const ALL: &'static [ProductType] = &[$(ProductType::$variant),*];
 
-            /// The product's id (`saas`): its published policy is `docs/policies/<id>.json`.
-            $(#[$e_id])*
-            pub const fn id(self) -> &'static str {
-                const TABLE: &[&str] = &[$($id),*];
-                TABLE[self as usize]
-            }
+            $crate::__table!(
+                /// The product's id (`saas`): its published policy is `docs/policies/<id>.json`.
+                $(#[$e_id])*
+                id -> &'static str: [$($id),*]
+            );
 
-            /// The product type's display name (`SaaS`).
-            $(#[$e_name])*
-            pub const fn name(self) -> &'static str {
-                const TABLE: &[&str] = &[$($name),*];
-                TABLE[self as usize]
-            }
+            $crate::__table!(
+                /// The product type's display name (`SaaS`).
+                $(#[$e_name])*
+                name -> &'static str: [$($name),*]
+            );
 
-            /// The actions of the product's policy, in the order the policy lists them.
-            $(#[$e_actions])*
-            pub const fn actions(self) -> &'static [Action] {
-                const TABLE: &[&[Action]] = &[$(&[$(Action::$action),*]),*];
-                TABLE[self as usize]
-            }
+            $crate::__table!(
+                /// The actions of the product's policy, in the order the policy lists them.
+                $(#[$e_actions])*
+                actions -> &'static [Action]: [$(&[$(Action::$action),*]),*]
+            );
 
             /// The product's IAM policy document, byte for byte the published `docs/policies/<id>.json`.
             $(#[$e_json])*
@@ -175,18 +168,16 @@ macro_rules! __product_types {
                 }
             }
 
-            /// The product's pricing models, in the order policies.toml declares them.
-            $(#[$e_models])*
-            pub const fn pricing_models(self) -> &'static [PricingModel] {
-                const TABLE: &[&[PricingModel]] = &[$(&[$(PricingModel::$model),*]),*];
-                TABLE[self as usize]
-            }
+            $crate::__table!(
+                /// The product's pricing models, in the order policies.toml declares them.
+                $(#[$e_models])*
+                pricing_models -> &'static [PricingModel]: [$(&[$(PricingModel::$model),*]),*]
+            );
 
-            /// Everything policies.toml says about the product's policy: what a role is built from.
-            pub const fn spec(self) -> &'static $crate::PolicySpec {
-                const TABLE: &[&$crate::PolicySpec] = &[$(&__policies_toml::$spec),*];
-                TABLE[self as usize]
-            }
+            $crate::__table!(
+                /// Everything policies.toml says about the product's policy: what a role is built from.
+                spec -> &'static $crate::PolicySpec: [$(&__policies_toml::$spec),*]
+            );
 
             /// Whether the product's policy grants `action`.
             $(#[$e_grants])*
@@ -238,34 +229,30 @@ macro_rules! __pricing_models {
             $(#[$e_all])*
             pub const ALL: &'static [PricingModel] = &[$(PricingModel::$variant),*];
 
-            /// `<product>/<model>`, e.g. `saas/subscriptions`; its published policy is
-            /// `docs/policies/<product>-<model>.json`.
-            $(#[$e_id])*
-            pub const fn id(self) -> &'static str {
-                const TABLE: &[&str] = &[$($id),*];
-                TABLE[self as usize]
-            }
+            $crate::__table!(
+                /// `<product>/<model>`, e.g. `saas/subscriptions`; its published policy is
+                /// `docs/policies/<product>-<model>.json`.
+                $(#[$e_id])*
+                id -> &'static str: [$($id),*]
+            );
 
-            /// Display name, product first (`SaaS Subscriptions`).
-            $(#[$e_name])*
-            pub const fn name(self) -> &'static str {
-                const TABLE: &[&str] = &[$($name),*];
-                TABLE[self as usize]
-            }
+            $crate::__table!(
+                /// Display name, product first (`SaaS Subscriptions`).
+                $(#[$e_name])*
+                name -> &'static str: [$($name),*]
+            );
 
-            /// The product type the model belongs to.
-            $(#[$e_product])*
-            pub const fn product(self) -> ProductType {
-                const TABLE: &[ProductType] = &[$(ProductType::$product),*];
-                TABLE[self as usize]
-            }
+            $crate::__table!(
+                /// The product type the model belongs to.
+                $(#[$e_product])*
+                product -> ProductType: [$(ProductType::$product),*]
+            );
 
-            /// The least-privilege actions the model calls; empty when it makes no call.
-            $(#[$e_actions])*
-            pub const fn actions(self) -> &'static [Action] {
-                const TABLE: &[&[Action]] = &[$(&[$(Action::$action),*]),*];
-                TABLE[self as usize]
-            }
+            $crate::__table!(
+                /// The least-privilege actions the model calls; empty when it makes no call.
+                $(#[$e_actions])*
+                actions -> &'static [Action]: [$(&[$(Action::$action),*]),*]
+            );
 
             /// The model's IAM policy document, byte for byte the published file; `None` when the model makes no
             /// call and needs no policy (see [`no_policy_reason`](Self::no_policy_reason)).
@@ -280,11 +267,10 @@ macro_rules! __pricing_models {
                 self.spec().no_policy_reason()
             }
 
-            /// Everything policies.toml says about the model's policy: what a role is built from.
-            pub const fn spec(self) -> &'static $crate::PolicySpec {
-                const TABLE: &[&$crate::PolicySpec] = &[$(&__policies_toml::$spec),*];
-                TABLE[self as usize]
-            }
+            $crate::__table!(
+                /// Everything policies.toml says about the model's policy: what a role is built from.
+                spec -> &'static $crate::PolicySpec: [$(&__policies_toml::$spec),*]
+            );
         }
 
         $crate::__by_id!(
@@ -473,5 +459,20 @@ macro_rules! __action_markers {
                 const ACCESS_LEVEL: $crate::AccessLevel = $crate::AccessLevel::$level;
             }
         )*
+    };
+}
+
+/// A `const fn` of a generated enum whose values are a table indexed by the discriminant (no per-variant `match`, so
+/// a file with thousands of actions stays cheap to compile). Invoked inside the enum's `impl`; the doc attributes
+/// before it are the method's.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __table {
+    ($(#[$doc:meta])* $name:ident -> $ty:ty: [$($row:expr),* $(,)?]) => {
+        $(#[$doc])*
+        pub const fn $name(self) -> $ty {
+            const TABLE: &[$ty] = &[$($row),*];
+            TABLE[self as usize]
+        }
     };
 }
