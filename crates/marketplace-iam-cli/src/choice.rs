@@ -6,27 +6,15 @@ use std::sync::LazyLock;
 
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
-use marketplace_iam::{DeploymentTarget, PolicyChoice, PricingModel, ProductType};
+use marketplace_iam::{DeploymentTarget, PolicyChoice};
 
 /// A product type or one of its pricing models: `saas`, `saas/subscriptions`, ... (any letter case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PolicyArg(pub(crate) PolicyChoice);
 
 /// Every product type followed by its pricing models, in the order policies.toml declares them.
-static POLICY_ARGS: LazyLock<Vec<PolicyArg>> = LazyLock::new(|| {
-    ProductType::ALL
-        .iter()
-        .flat_map(|&product| {
-            std::iter::once(PolicyChoice::Product(product)).chain(
-                PricingModel::ALL
-                    .iter()
-                    .filter(move |m| m.product() == product)
-                    .map(|&m| PolicyChoice::PricingModel(m)),
-            )
-        })
-        .map(PolicyArg)
-        .collect()
-});
+static POLICY_ARGS: LazyLock<Vec<PolicyArg>> =
+    LazyLock::new(|| PolicyChoice::all().map(PolicyArg).collect());
 
 impl ValueEnum for PolicyArg {
     fn value_variants<'a>() -> &'a [Self] {

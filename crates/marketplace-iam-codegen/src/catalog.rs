@@ -3,18 +3,18 @@
 
 use std::collections::BTreeMap;
 
-use marketplace_iam_model::catalog::{self, CatalogAction};
+use marketplace_iam_model::catalog;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::items::shared::ident;
 use crate::plan::{access_level_variant, marker_path};
 
-/// The modules of markers for `actions`; expanded inside the runtime crate, whose macro (and private sealing trait)
-/// they name by `crate::`.
-pub fn markers(actions: &[CatalogAction]) -> TokenStream {
+/// The modules of markers of every action of the engine's catalog; expanded inside the runtime crate, whose macro
+/// (and private sealing trait) they name by `crate::`.
+pub(crate) fn markers() -> TokenStream {
     let mut by_module: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
-    for a in actions {
+    for a in catalog::all() {
         let Some((module, marker)) = marker_path(a.name) else {
             continue;
         };
@@ -46,9 +46,4 @@ pub fn markers(actions: &[CatalogAction]) -> TokenStream {
         }
     });
     quote!(#(#modules)*)
-}
-
-/// The markers of every action of the engine's catalog.
-pub fn all() -> TokenStream {
-    markers(catalog::all())
 }

@@ -3,7 +3,7 @@
 //! benchmark and the tests call the same functions.
 //!
 //! The phases: [`policies`] parses its arguments, reads and validates the policies.toml with the engine
-//! ([`marketplace_iam_model`]), turns the validated model into a [`Plan`] ([`plan()`], or [`skeleton`] with the names
+//! ([`marketplace_iam_model`]), turns the validated model into a [`Plan`] ([`plan()`], or a skeleton of the names
 //! a broken file still declares), and writes the plan's items with `quote!` ([`generate`]), one function per kind
 //! of item. The items hold data only: rows of a few tokens per action, product type, pricing model and target, as
 //! the arguments of the runtime crate's macros for each kind of item (`__actions!`, `__product_types!`, ...), which
@@ -32,9 +32,8 @@ mod plan;
 
 use proc_macro2::TokenStream;
 
-pub use catalog::{all as catalog_markers, markers as markers_of};
 pub use items::generate;
-pub use plan::{Plan, marker_path, plan, skeleton};
+pub use plan::{Plan, plan};
 
 /// `policies!(...)`: the items of a policies.toml, or its errors (one `compile_error!` each) with placeholder items.
 ///
@@ -74,5 +73,5 @@ pub fn catalog(input: TokenStream) -> TokenStream {
     if let Some(t) = input.into_iter().next() {
         return syn::Error::new(t.span(), "`__catalog!()` takes no arguments").to_compile_error();
     }
-    catalog_markers()
+    catalog::markers()
 }

@@ -85,7 +85,7 @@ pub(crate) fn access_level_variant(level: AccessLevel) -> &'static str {
 
 /// Where the runtime crate keeps the marker of the IAM action `name` (`aws-marketplace:MeterUsage` →
 /// `actions::aws_marketplace::MeterUsage`): one module per prefix, one marker per action of AWS's catalog.
-pub fn marker_path(name: &str) -> Option<(String, String)> {
+pub(crate) fn marker_path(name: &str) -> Option<(String, String)> {
     let (prefix, action) = name.split_once(':')?;
     Some((prefix.replace('-', "_"), action.to_owned()))
 }
@@ -179,7 +179,7 @@ pub fn plan(p: &Policies, examples: bool) -> Plan {
 }
 
 /// Placeholder items after an error: the names the file declares, with no data, and every grant holding.
-pub fn skeleton(salvaged: Salvaged) -> Plan {
+pub(crate) fn skeleton(salvaged: Salvaged) -> Plan {
     let mut plan = Plan {
         actions: salvaged
             .actions

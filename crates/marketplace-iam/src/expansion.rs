@@ -194,7 +194,7 @@ macro_rules! __product_types {
             }
         }
 
-        $crate::__by_id!(ProductType, ProductType, PolicySpec, "the product's id (`saas`)");
+        $crate::__by_id!(ProductType, PolicySpec, "the product's id (`saas`)");
     };
 }
 
@@ -273,9 +273,7 @@ macro_rules! __pricing_models {
             );
         }
 
-        $crate::__by_id!(
-            PricingModel, PricingModel, PolicySpec, "`<product>/<model>` (`saas/subscriptions`)"
-        );
+        $crate::__by_id!(PricingModel, PolicySpec, "`<product>/<model>` (`saas/subscriptions`)");
     };
 }
 
@@ -377,15 +375,16 @@ macro_rules! __deployment_targets {
             }
         }
 
-        $crate::__by_id!(DeploymentTarget, DeploymentTarget, TargetSpec, "the target's id (`ecs`)");
+        $crate::__by_id!(DeploymentTarget, TargetSpec, "the target's id (`ecs`)");
     };
 }
 
-/// `Display`, `FromStr` and serde by `id()`, and the conversion to the vocabulary's spec.
+/// `Display`, `FromStr` and serde by `id()`, and the conversion to the vocabulary's spec. `$ty` is also the name of
+/// its `ValueKind`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __by_id {
-    ($ty:ident, $kind:ident, $spec:ident, $what:literal) => {
+    ($ty:ident, $spec:ident, $what:literal) => {
         #[doc = ::core::concat!("Shows ", $what, ", which [`FromStr`](::core::str::FromStr) reads back.")]
         impl ::core::fmt::Display for $ty {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -401,7 +400,7 @@ macro_rules! __by_id {
                     .iter()
                     .copied()
                     .find(|x| x.id().eq_ignore_ascii_case(s))
-                    .ok_or_else(|| $crate::ParseError::new($crate::ValueKind::$kind, s))
+                    .ok_or_else(|| $crate::ParseError::new($crate::ValueKind::$ty, s))
             }
         }
 
