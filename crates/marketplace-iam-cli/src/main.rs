@@ -208,6 +208,9 @@ impl std::fmt::Display for Unusable {
 }
 
 fn main() -> ExitCode {
+    // The PowerShell and elvish scripts call the command back with `COMPLETE=<shell>`: it prints the candidates
+    // and exits here. Without that variable this returns at once.
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Policy { spec } => run_policy(spec.0),
@@ -227,11 +230,33 @@ fn main() -> ExitCode {
 
 /// The completion script, generated in memory first: clap_complete panics on a failed write, and a closed stdout
 /// must end the command quietly.
+///
+/// bash, zsh and fish get clap_complete's static scripts, which hold every value. Its static PowerShell and elvish
+/// scripts hold no values, so those two get the registration script of its dynamic engine instead: it runs
+/// `COMPLETE=<shell> marketplace-iam -- <words>` at each completion, which `main` answers first.
 fn run_completions(shell: clap_complete::Shell) -> Result<u8, Unusable> {
+    use clap_complete::Shell;
+    use clap_complete::env::{Elvish, EnvCompleter, Powershell};
+
     let mut script = Vec::new();
     let mut command = Cli::command();
     let name = command.get_name().to_owned();
-    clap_complete::generate(shell, &mut command, name, &mut script);
+    let dynamic: Option<&dyn EnvCompleter> = match shell {
+        Shell::PowerShell => Some(&Powershell),
+        Shell::Elvish => Some(&Elvish),
+        _ => None,
+    };
+    match dynamic {
+        // The script finds the command by name on PATH, as the shell does, not by this process's path.
+        Some(completer) => completer
+            .write_registration("COMPLETE", &name, &name, &name, &mut script)
+            .map_err(|e| {
+                Unusable(format!(
+                    "could not generate the {shell} completion script: {e}"
+                ))
+            })?,
+        None => clap_complete::generate(shell, &mut command, name, &mut script),
+    }
     output::write_stdout(|out| out.write_all(&script))?;
     Ok(EXIT_ALLOWED)
 }

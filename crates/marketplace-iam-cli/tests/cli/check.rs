@@ -448,6 +448,7 @@ fn a_closed_stdout_ends_the_command_quietly() {
     let dir = scratch("closed-stdout");
     for args in [
         &["completions", "bash"][..],
+        &["completions", "powershell"],
         &["policy", "saas"],
         &["check", "--help"],
         &[
@@ -462,6 +463,7 @@ fn a_closed_stdout_ends_the_command_quietly() {
         let mut child = Command::new(BIN)
             .args(args)
             .current_dir(&dir)
+            .env_remove("COMPLETE")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

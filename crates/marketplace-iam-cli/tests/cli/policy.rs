@@ -153,19 +153,135 @@ fn completions_complete_every_product_model_and_target() {
             assert!(script.contains(word), "{shell}: {word} missing");
         }
     }
-    // clap_complete's PowerShell and Elvish scripts complete subcommands and options (not values).
-    for shell in ["powershell", "elvish"] {
-        let out = run(&["completions", shell], &dir);
-        assert_eq!(code(&out), 0, "{}", stderr(&out));
-        let script = stdout(&out);
-        for word in ["check", "role", "completions", "--target", "--gaad"] {
-            assert!(script.contains(word), "{shell}: {word} missing");
-        }
-    }
     assert_unusable(
         &run(&["completions", "ksh"], &dir),
         "invalid value 'ksh' for '<SHELL>'",
     );
+}
+
+#[test]
+fn powershell_and_elvish_scripts_call_the_command_on_path() {
+    let dir = scratch("completions-registration");
+    for (shell, lines) in [
+        (
+            "powershell",
+            &[
+                "Register-ArgumentCompleter -Native -CommandName marketplace-iam -ScriptBlock {",
+                "$env:COMPLETE = \"powershell\";",
+                "& marketplace-iam -- $args",
+            ][..],
+        ),
+        (
+            "elvish",
+            &[
+                "set edit:completion:arg-completer[marketplace-iam] = { |@words|",
+                "COMPLETE=\"elvish\" marketplace-iam -- $@words",
+            ],
+        ),
+    ] {
+        let out = run(&["completions", shell], &dir);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let script = stdout(&out);
+        for line in lines {
+            assert!(
+                script.contains(line),
+                "{shell}: {line:?} missing in\n{script}"
+            );
+        }
+        // By name, as the shell finds it, not this build's path.
+        assert!(!script.contains(BIN), "{shell}: {script}");
+        // Asked for the script by the variable itself, the command prints the same one.
+        let registration = complete(shell, &[], &dir);
+        assert_eq!(code(&registration), 0, "{}", stderr(&registration));
+        assert!(stdout(&registration).contains(lines[0]), "{shell}");
+    }
+}
+
+/// Runs the command as the PowerShell or elvish script does at a completion (`words` follow the command's name, the
+/// last one is being completed), as clap_complete's `env` shells pass them.
+fn complete(shell: &str, words: &[&str], dir: &Path) -> Output {
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(dir)
+        .env("COMPLETE", shell)
+        .env_remove("_CLAP_COMPLETE_INDEX")
+        .env_remove("_CLAP_IFS");
+    if !words.is_empty() {
+        command.arg("--").arg("marketplace-iam").args(words);
+    }
+    if shell == "elvish" {
+        // elvish passes every word and the index of the one being completed (the command's name is 0).
+        command
+            .env("_CLAP_COMPLETE_INDEX", words.len().to_string())
+            .env("_CLAP_IFS", "\n");
+    }
+    command.output().unwrap()
+}
+
+/// The values offered for the last of `words`, one a line (PowerShell: the value, a tab, its help).
+fn candidates(shell: &str, words: &[&str], dir: &Path) -> Vec<String> {
+    let out = complete(shell, words, dir);
+    assert_eq!(code(&out), 0, "{shell} {words:?}: {}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split('\t').next().unwrap_or(l).to_owned())
+        .collect()
+}
+
+#[test]
+fn powershell_and_elvish_complete_every_product_model_and_target() {
+    let dir = scratch("completions-dynamic");
+    let mut policies: Vec<&str> = marketplace_iam::ProductType::ALL
+        .iter()
+        .map(|p| p.id())
+        .collect();
+    policies.extend(marketplace_iam::PricingModel::ALL.iter().map(|m| m.id()));
+    let targets: Vec<&str> = marketplace_iam::DeploymentTarget::ALL
+        .iter()
+        .map(|t| t.id())
+        .collect();
+    assert!(marketplace_iam::ProductType::ALL.len() > 1);
+    assert!(marketplace_iam::PricingModel::ALL.len() > 1);
+    assert!(targets.len() > 1);
+    let saas_models: Vec<&str> = marketplace_iam::PricingModel::ALL
+        .iter()
+        .map(|m| m.id())
+        .filter(|id| id.starts_with("saas/"))
+        .collect();
+    assert!(!saas_models.is_empty());
+
+    for shell in ["powershell", "elvish"] {
+        for (words, expected) in [
+            (&["policy", ""][..], &policies),
+            (&["check", "--product", ""], &policies),
+            (&["role", ""], &policies),
+            (&["role", "saas", "--target", ""], &targets),
+            (&["policy", "saas/"], &saas_models),
+        ] {
+            let mut got = candidates(shell, words, &dir);
+            // At a positional argument the options are offered too (`--help`).
+            got.retain(|c| !c.starts_with('-'));
+            got.sort();
+            let mut expected: Vec<String> = expected.iter().map(|&v| v.to_owned()).collect();
+            expected.sort();
+            assert_eq!(got, expected, "{shell} {words:?}");
+        }
+        let subcommands = candidates(shell, &[""], &dir);
+        for word in ["policy", "check", "role", "list", "completions"] {
+            assert!(
+                subcommands.iter().any(|c| c == word),
+                "{shell}: {word} in {subcommands:?}"
+            );
+        }
+        let options = candidates(shell, &["check", "--"], &dir);
+        for word in ["--product", "--action", "--gaad", "--format"] {
+            assert!(
+                options.iter().any(|c| c == word),
+                "{shell}: {word} in {options:?}"
+            );
+        }
+    }
 }
 
 #[test]
