@@ -79,11 +79,14 @@ enum Command {
     /// Print a shell completion script, which completes subcommands, options, and every product, pricing model and
     /// target.
     ///
+    /// The PowerShell and elvish scripts ask `marketplace-iam` (which must be on PATH) for the candidates at each
+    /// completion; load them when the shell starts, not from a saved copy, so that they match the installed version.
+    ///
     /// bash: `marketplace-iam completions bash > ~/.local/share/bash-completion/completions/marketplace-iam`;
     /// zsh: `marketplace-iam completions zsh > ~/.zfunc/_marketplace-iam` (with `~/.zfunc` in `fpath`);
     /// fish: `marketplace-iam completions fish > ~/.config/fish/completions/marketplace-iam.fish`;
-    /// PowerShell: `marketplace-iam completions powershell >> $PROFILE`;
-    /// elvish: `marketplace-iam completions elvish >> ~/.config/elvish/rc.elv`.
+    /// PowerShell: add `marketplace-iam completions powershell | Out-String | Invoke-Expression` to `$PROFILE`;
+    /// elvish: add `eval (marketplace-iam completions elvish | slurp)` to `~/.config/elvish/rc.elv`.
     Completions {
         /// The shell to complete in.
         #[arg(value_enum, ignore_case = true)]
