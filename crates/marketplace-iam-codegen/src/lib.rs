@@ -6,8 +6,8 @@
 //! ([`marketplace_iam_model`]), turns the validated model into a [`Plan`] ([`plan()`], or a skeleton of the names
 //! a broken file still declares), and writes the plan's items with `quote!` ([`generate`]), one function per kind
 //! of item. The items hold data only: rows of a few tokens per action, product type, pricing model and target, as
-//! the arguments of the runtime crate's macros for each kind of item (`__actions!`, `__product_types!`, ...), which
-//! hold the code, and the statics of the policies' specs. They name the runtime crate (its vocabulary, `Policy`,
+//! the arguments of the runtime crate's macros for each kind of item (`__actions!`, `__product_types!`,
+//! `__specs!`, ...), which hold the code. They name the runtime crate (its vocabulary, `Policy`,
 //! `Grants`, the action markers, and those macros) by path, `::marketplace_iam` unless `crate = ...` says otherwise.
 //!
 //! # Examples

@@ -414,6 +414,65 @@ macro_rules! __by_id {
     };
 }
 
+/// `__policies_toml`: the data behind `Policy::SPEC`, `ProductType::spec`, `PricingModel::spec` and
+/// `DeploymentTarget::spec`, one static per row. `placeholders` adds the specs the items of a broken file point to.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __specs {
+    (
+        targets { $($target:ident $t_id:literal $t_name:literal $signer:literal $trust:literal [$($parameter:ident)*]
+            $instance_profile:literal [$($serves:literal)*];)* }
+        targets_of { $($of:ident [$($of_target:ident)*];)* }
+        products { $($product:ident $p_names:ident $p_len:literal $p_variant:ident $p_id:literal $p_name:literal
+            $p_json:literal $p_targets:ident;)* }
+        models { $($model:ident $m_names:ident $m_len:literal $m_variant:ident $m_id:literal $m_name:literal
+            $product_id:literal $product_name:literal $model_id:literal [$($m_json:literal)?]
+            [$($no_policy:literal)?] $m_targets:ident;)* }
+        $($placeholders:ident)?
+    ) => {
+        /// The data of the policies and deployment targets of this expansion of `policies!`, as the runtime crate's
+        /// vocabulary; reached through `Policy::SPEC`, `ProductType::spec` and `DeploymentTarget::spec`.
+        #[doc(hidden)]
+        pub mod __policies_toml {
+            $(
+                pub static $target: $crate::TargetSpec = $crate::TargetSpec::__new(
+                    $t_id, $t_name, $signer, $trust, &[$($crate::Parameter::$parameter),*], $instance_profile,
+                    &[$($serves),*],
+                );
+            )*
+            $(pub static $of: &[&$crate::TargetSpec] = &[$(&$of_target),*];)*
+            $(
+                pub static $p_names: [&str; $p_len] = super::__action_names::<$p_len>(
+                    super::ProductType::$p_variant.actions(),
+                );
+                pub static $product: $crate::PolicySpec = $crate::PolicySpec::__new(
+                    $p_id, $p_name, $p_id, $p_name, ::core::option::Option::None, &$p_names,
+                    ::core::option::Option::Some($p_json), ::core::option::Option::None, $p_targets,
+                );
+            )*
+            $(
+                pub static $m_names: [&str; $m_len] = super::__action_names::<$m_len>(
+                    super::PricingModel::$m_variant.actions(),
+                );
+                pub static $model: $crate::PolicySpec = $crate::PolicySpec::__new(
+                    $m_id, $m_name, $product_id, $product_name, ::core::option::Option::Some($model_id), &$m_names,
+                    $crate::__specs!(@option $($m_json)?), $crate::__specs!(@option $($no_policy)?), $m_targets,
+                );
+            )*
+            $($crate::__specs!(@$placeholders);)?
+        }
+    };
+    (@option) => { ::core::option::Option::None };
+    (@option $value:literal) => { ::core::option::Option::Some($value) };
+    (@placeholders) => {
+        pub static PLACEHOLDER: $crate::PolicySpec = $crate::PolicySpec::__new(
+            "", "", "", "", ::core::option::Option::None, &[], ::core::option::Option::None,
+            ::core::option::Option::None, &[],
+        );
+        pub static PLACEHOLDER_TARGET: $crate::TargetSpec = $crate::TargetSpec::__new("", "", "", "", &[], false, &[]);
+    };
+}
+
 /// The marker type of a product type's or pricing model's policy, and its `Policy` impl.
 #[doc(hidden)]
 #[macro_export]
