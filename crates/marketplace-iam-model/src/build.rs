@@ -11,14 +11,13 @@ use crate::model::{
     Service, Source, Target, Trust, TrustCondition,
 };
 use crate::read::{
-    RawAction, RawPage, RawPolicies, RawProduct, RawTarget, RawTrust, SCHEMA_VERSION, Spanned,
-    StrList,
+    RawAction, RawPage, RawPolicies, RawProduct, RawTarget, RawTrust, Spanned, StrList,
 };
 
 /// The typed policies of a file in which no phase found a problem; `index` is the checking phase's.
 pub(crate) fn build(raw: RawPolicies, index: &ActionIds) -> Option<Policies> {
     Some(Policies {
-        schema_version: SCHEMA_VERSION,
+        schema_version: *raw.version.get_ref(),
         page: build_page(raw.page?)?,
         actions: raw
             .actions?
@@ -71,6 +70,7 @@ fn build_action(a: RawAction) -> Option<Action> {
         name: a.name?.into_inner(),
         purpose: a.purpose?.into_inner(),
         api_reference: a.api_reference?.into_inner(),
+        resources: a.resources.map(texts).unwrap_or_default(),
     })
 }
 
@@ -99,6 +99,7 @@ fn build_product(p: RawProduct, index: &ActionIds) -> Option<Product> {
                 description: m.description?.into_inner(),
                 source: m.source?.into_inner(),
                 requirement,
+                targets: m.targets.map(texts),
             })
         })
         .collect::<Option<_>>()?;

@@ -34,7 +34,13 @@ pub(crate) type ActionIds = HashMap<String, ActionIndex>;
 const TRUST_ACTIONS: &[&str] = &["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"];
 
 /// The condition operators a trust policy may use.
-const TRUST_OPERATORS: &[&str] = &["StringEquals", "StringLike", "ArnEquals", "ArnLike"];
+const TRUST_OPERATORS: &[&str] = &[
+    "StringEquals",
+    "StringLike",
+    "ArnEquals",
+    "ArnLike",
+    "ForAnyValue:StringLike",
+];
 
 /// Runs every rule over `raw`; returns the declared actions by id.
 pub(crate) fn check(diags: &mut Diagnostics, raw: &RawPolicies, catalog: &Catalog) -> ActionIds {
@@ -45,14 +51,124 @@ pub(crate) fn check(diags: &mut Diagnostics, raw: &RawPolicies, catalog: &Catalo
         check_page(diags, page);
     }
     let index = check_actions(diags, actions, catalog);
+    // In a version-1 file, `resources` is reported as a version-2 feature instead.
+    for a in actions.iter().filter(|a| *raw.version.get_ref() >= 2 || a.resources.is_none()) {
+        check_resources(diags, a, catalog);
+    }
     check_products(diags, products, &index);
     check_type_names(diags, actions, products);
-    let product_ids: Vec<&str> = products
-        .iter()
-        .filter_map(|p| p.id.as_ref().map(|id| id.get_ref().as_str()))
-        .collect();
-    check_targets(diags, &raw.targets, &product_ids);
+    check_targets(diags, &raw.targets, products);
+    check_model_targets(diags, products, &raw.targets);
+    check_version(diags, raw, catalog);
     index
+}
+
+/// A version-1 file uses none of version 2's features: catalog actions of another prefix than `aws-marketplace`,
+/// `resources`, a pricing model's `targets`, or a target serving one pricing model. Each is reported where it is
+/// written, with the upgrade to make.
+fn check_version(diags: &mut Diagnostics, raw: &RawPolicies, catalog: &Catalog) {
+    if *raw.version.get_ref() != 1 {
+        return;
+    }
+    let mut features: Vec<(String, Range<usize>)> = Vec::new();
+    for a in RawTables::items(&raw.actions) {
+        // A name the catalog does not hold is reported as such, whatever its prefix.
+        if let Some(name) = &a.name
+            && catalog.lookup(name.get_ref()).is_some()
+            && let Some((prefix, _)) = name.get_ref().split_once(':')
+            && prefix != "aws-marketplace"
+        {
+            features.push((format!("an action of the `{prefix}` prefix"), name.span()));
+        }
+        if let Some(list) = &a.resources {
+            features.push(("`resources`".to_owned(), list.span.clone()));
+        }
+    }
+    for p in RawTables::items(&raw.products) {
+        for m in &p.models {
+            if let Some(list) = &m.targets {
+                features.push(("a pricing model's `targets`".to_owned(), list.span.clone()));
+            }
+        }
+    }
+    for t in &raw.targets {
+        for item in t.serves.iter().flat_map(|l| &l.items) {
+            if item.get_ref().contains('/') {
+                features.push(("a target serving one pricing model".to_owned(), item.span()));
+            }
+        }
+    }
+    let (line, _) = diags.position(raw.version.span().start);
+    for (feature, span) in features {
+        diags.push(
+            Diagnostic::spanned(format!("{feature} needs schema_version = 2"), span)
+                .with_label(format!("the file says schema_version = 1 on line {line}"))
+                .with_help(
+                    "write `schema_version = 2`: version 2 reads every version-1 file as it is, and adds this",
+                ),
+        );
+    }
+}
+
+/// Least privilege for resources: an action with resource types is granted on the ARN patterns `resources` gives,
+/// each of the action's own service; one without is granted only by `"*"`, so `resources` would be a mistake.
+fn check_resources(diags: &mut Diagnostics, a: &RawAction, catalog: &Catalog) {
+    let (Some(name), Some(entry)) = (
+        &a.name,
+        a.name.as_ref().and_then(|n| catalog.lookup(n.get_ref())),
+    ) else {
+        return;
+    };
+    let prefix = entry.name.split_once(':').map_or(entry.name, |(p, _)| p);
+    match (&a.resources, entry.resource_types.is_empty()) {
+        (None, true) => {}
+        (None, false) => diags.push(
+            Diagnostic::spanned(
+                format!(
+                    "`{}` has resource types ({}): say which ARNs the policy grants it on",
+                    entry.name,
+                    backticked(entry.resource_types)
+                ),
+                name.span(),
+            )
+            .with_label("no `resources`")
+            .with_help(format!(
+                "add `resources = [\"arn:aws:{prefix}:...\"]` with the narrowest ARN pattern AWS documents for the \
+                 integration; `\"*\"` would grant it on every resource"
+            )),
+        ),
+        (Some(list), true) => diags.push(
+            Diagnostic::spanned(
+                format!("`{}` has no resource types: only `\"*\"` grants it", entry.name),
+                list.span.clone(),
+            )
+            .with_label("an ARN here does not grant the action")
+            .with_help("remove `resources`: the policy grants the action on `\"*\"`"),
+        ),
+        (Some(list), false) => {
+            if list.written == 0 {
+                diags.push(
+                    Diagnostic::spanned(format!("`{}` has no resources", entry.name), list.span.clone())
+                        .with_label("empty list")
+                        .with_help(format!("list the ARN patterns, e.g. `\"arn:aws:{prefix}:...\"`")),
+                );
+            }
+            let wanted = format!("arn:aws:{prefix}:");
+            for r in &list.items {
+                if !r.get_ref().starts_with(&wanted) {
+                    diags.push(
+                        Diagnostic::spanned(format!("`{}` is not an ARN of `{prefix}`", r.get_ref()), r.span())
+                            .with_label(format!("does not start with `{wanted}`"))
+                            .with_help(format!(
+                                "write the ARN pattern of the resource `{}` acts on, starting with `{wanted}` \
+                                 (the published documents are for the `aws` partition)",
+                                entry.name
+                            )),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// A file that declares no action or no product publishes nothing, and a product whose policy grants nothing is a
@@ -468,13 +584,17 @@ fn check_type_names(diags: &mut Diagnostics, actions: &[RawAction], products: &[
 }
 
 /// Target ids name published files and Rust types; each target serves declared products (`products`, their ids).
-fn check_targets(diags: &mut Diagnostics, targets: &[RawTarget], products: &[&str]) {
+fn check_targets(diags: &mut Diagnostics, targets: &[RawTarget], products: &[RawProduct]) {
     check_kebab_ids(
         diags,
         targets.iter().filter_map(|t| t.id.as_ref()),
         "target",
         "give each target a different id",
     );
+    let product_ids: Vec<&str> = products
+        .iter()
+        .filter_map(|p| p.id.as_ref().map(|id| id.get_ref().as_str()))
+        .collect();
     for t in targets {
         if let Some(list) = &t.serves {
             if list.written == 0 {
@@ -483,28 +603,146 @@ fn check_targets(diags: &mut Diagnostics, targets: &[RawTarget], products: &[&st
                         .with_label("empty list")
                         .with_help(format!(
                             "list the product ids it serves: {}",
-                            backticked(products)
+                            backticked(&product_ids)
                         )),
                 );
             }
             for item in &list.items {
-                if !products.contains(&item.get_ref().as_str()) {
-                    diags.push(
-                        Diagnostic::spanned(
-                            format!("product `{}` is not declared", item.get_ref()),
-                            item.span(),
-                        )
-                        .with_label("no `[[products]]` table has this id")
-                        .with_help(format!(
-                            "use a declared product id: {}",
-                            backticked(products)
-                        )),
-                    );
-                }
+                check_served(diags, item, products, &product_ids);
             }
         }
         if let Some(trust) = &t.trust {
             check_trust(diags, trust);
+        }
+    }
+}
+
+/// An entry of a target's `serves`: a declared product (`container`), or one of its pricing models that has a
+/// policy (`container/contracts`).
+fn check_served(
+    diags: &mut Diagnostics,
+    item: &Str,
+    products: &[RawProduct],
+    product_ids: &[&str],
+) {
+    let (product_id, model_id) = match item.get_ref().split_once('/') {
+        Some((p, m)) => (p, Some(m)),
+        None => (item.get_ref().as_str(), None),
+    };
+    let Some(product) = products
+        .iter()
+        .find(|p| p.id.as_ref().is_some_and(|id| id.get_ref() == product_id))
+    else {
+        diags.push(
+            Diagnostic::spanned(
+                format!("product `{product_id}` is not declared"),
+                item.span(),
+            )
+            .with_label("no `[[products]]` table has this id")
+            .with_help(format!(
+                "use a declared product id: {}",
+                backticked(product_ids)
+            )),
+        );
+        return;
+    };
+    let Some(model_id) = model_id else { return };
+    let models: Vec<String> = product
+        .models
+        .iter()
+        .filter(|m| m.no_policy.is_none())
+        .filter_map(|m| {
+            m.id.as_ref()
+                .map(|id| format!("{product_id}/{}", id.get_ref()))
+        })
+        .collect();
+    if !models.contains(item.get_ref()) {
+        let known: Vec<&str> = models.iter().map(String::as_str).collect();
+        diags.push(
+            Diagnostic::spanned(
+                format!("{} has no pricing model `{model_id}` with a policy", product.what),
+                item.span(),
+            )
+            .with_label("no policy to deploy")
+            .with_help(format!(
+                "serve the whole product (`{product_id}`) or one of its pricing models with a policy: {}",
+                backticked(&known)
+            )),
+        );
+    }
+}
+
+/// A pricing model's `targets`: each a declared target that serves its product or the model itself, none when the
+/// model needs no policy, never an empty list.
+fn check_model_targets(diags: &mut Diagnostics, products: &[RawProduct], targets: &[RawTarget]) {
+    for p in products {
+        let Some(product_id) = p.id.as_ref().map(|id| id.get_ref().as_str()) else {
+            continue;
+        };
+        for m in &p.models {
+            let (Some(list), Some(model_id)) = (&m.targets, &m.id) else {
+                continue;
+            };
+            let own = format!("{product_id}/{}", model_id.get_ref());
+            let serving: Vec<&str> = targets
+                .iter()
+                .filter(|t| {
+                    t.serves
+                        .iter()
+                        .flat_map(|l| &l.items)
+                        .any(|s| s.get_ref() == product_id || *s.get_ref() == own)
+                })
+                .filter_map(|t| t.id.as_ref().map(|id| id.get_ref().as_str()))
+                .collect();
+            let help = || {
+                format!(
+                    "name targets that serve `{product_id}` or `{own}`: {}",
+                    backticked(&serving)
+                )
+            };
+            if m.no_policy.is_some() {
+                diags.push(
+                    Diagnostic::spanned(
+                        format!("pricing model `{own}` needs no policy"),
+                        list.span.clone(),
+                    )
+                    .with_label("nothing to deploy")
+                    .with_help("remove `targets`: a model without a policy has no role to create"),
+                );
+            } else if list.written == 0 {
+                diags.push(
+                    Diagnostic::spanned(
+                        format!("pricing model `{own}` is deployed nowhere"),
+                        list.span.clone(),
+                    )
+                    .with_label("empty list")
+                    .with_help(help()),
+                );
+            }
+            for item in &list.items {
+                if !serving.contains(&item.get_ref().as_str()) {
+                    let declared = targets.iter().any(|t| {
+                        t.id.as_ref()
+                            .is_some_and(|id| id.get_ref() == item.get_ref())
+                    });
+                    diags.push(
+                        Diagnostic::spanned(
+                            if declared {
+                                format!("target `{}` does not serve `{own}`", item.get_ref())
+                            } else {
+                                format!("target `{}` is not declared", item.get_ref())
+                            },
+                            item.span(),
+                        )
+                        .with_label(if declared {
+                            "serves other products"
+                        } else {
+                            "no `[[targets]]` table has this id"
+                        })
+                        .with_help(help()),
+                    );
+                }
+            }
         }
     }
 }

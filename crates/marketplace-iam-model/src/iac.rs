@@ -71,11 +71,13 @@ impl Deployment<'_> {
 }
 
 impl Policies {
-    /// Every deployment: each published document on each target that serves its product.
+    /// Every deployment: each published document on each of its targets ([`Document::targets`]).
+    ///
+    /// [`Document::targets`]: crate::Document::targets
     pub fn deployments(&self) -> Vec<Deployment<'_>> {
         let mut out = Vec::new();
         for document in self.documents() {
-            for target in self.targets_of(document.product) {
+            for target in document.targets() {
                 out.push(Deployment { document, target });
             }
         }

@@ -120,8 +120,20 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
             let names: Vec<String> = t
                 .serves
                 .iter()
-                .filter_map(|id| policies.product(id))
-                .map(|p| p.name.clone())
+                .filter_map(|entry| {
+                    let (product, model) = match entry.split_once('/') {
+                        Some((p, m)) => (p, Some(m)),
+                        None => (entry.as_str(), None),
+                    };
+                    let product = policies.product(product)?;
+                    Some(
+                        match model.and_then(|m| product.pricing_models.iter().find(|x| x.id == m))
+                        {
+                            Some(m) => format!("{} ({} only)", product.name, m.name),
+                            None => product.name.clone(),
+                        },
+                    )
+                })
                 .collect();
             let _ = writeln!(w, "Serves: {} products.\n", names.join(", "));
             let _ = writeln!(
@@ -143,7 +155,7 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
             for doc in policies
                 .documents()
                 .iter()
-                .filter(|d| t.serves.contains(&d.product.id))
+                .filter(|d| d.targets().any(|x| x.id == t.id))
             {
                 let stem = format!("{}-{}", doc.file_name().trim_end_matches(".json"), t.id);
                 files.push(format!(

@@ -12,8 +12,9 @@ use crate::model::{Document, Trust};
 /// input always gives the same bytes, so the published files and the constants baked into seller services can be
 /// compared byte for byte.
 ///
-/// `Resource` is `"*"` because the metering and entitlement actions have no resource types: a statement that
-/// names an ARN does not grant them.
+/// `Resource` is `"*"`: for actions without resource types (the metering and entitlement actions) a statement that
+/// names an ARN does not grant them. A document whose actions have resource types ([`Document::json`]) gives those
+/// their ARN patterns in a statement of their own.
 ///
 /// # Examples
 ///
@@ -34,24 +35,33 @@ use crate::model::{Document, Trust};
 /// "#);
 /// ```
 pub fn render_policy(actions: &[&str]) -> String {
-    json::write(&policy(actions), json::POLICY_INDENT)
+    json::write(&policy(&[(&[], actions.to_vec())]), json::POLICY_INDENT)
 }
 
-/// The identity policy that allows exactly `actions` on `"*"`, as a JSON value.
-fn policy<'a>(actions: &[&'a str]) -> Json<'a> {
-    Json::object([
-        ("Version", Json::str(POLICY_VERSION)),
-        (
-            "Statement",
-            Json::Array(vec![Json::object([
+/// The identity policy with one statement per group: each allows the group's actions on its ARN patterns, or on
+/// `"*"` when it has none.
+fn policy<'a>(groups: &[(&'a [String], Vec<&'a str>)]) -> Json<'a> {
+    let statements = groups
+        .iter()
+        .map(|(resources, actions)| {
+            let resource = match resources {
+                [] => Json::str("*"),
+                [one] => Json::str(one),
+                many => Json::Array(many.iter().map(|r| Json::str(r)).collect()),
+            };
+            Json::object([
                 ("Effect", Json::str("Allow")),
                 (
                     "Action",
                     Json::Array(actions.iter().map(|a| Json::str(a)).collect()),
                 ),
-                ("Resource", Json::str("*")),
-            ])]),
-        ),
+                ("Resource", resource),
+            ])
+        })
+        .collect();
+    Json::object([
+        ("Version", Json::str(POLICY_VERSION)),
+        ("Statement", Json::Array(statements)),
     ])
 }
 
@@ -59,7 +69,8 @@ fn policy<'a>(actions: &[&'a str]) -> Json<'a> {
 const POLICY_VERSION: &str = "2012-10-17";
 
 impl Document<'_> {
-    /// The canonical IAM policy JSON (see [`render_policy`]).
+    /// The canonical IAM policy JSON (see [`render_policy`]): one statement for the actions without resource types,
+    /// on `"*"`, and one per set of ARN patterns for the others, in the order the actions are listed.
     ///
     /// # Examples
     ///
@@ -70,8 +81,17 @@ impl Document<'_> {
     /// # Ok::<(), marketplace_iam_model::LoadError>(())
     /// ```
     pub fn json(&self) -> String {
-        let names: Vec<&str> = self.actions().map(|a| a.name.as_str()).collect();
-        render_policy(&names)
+        let mut groups: Vec<(&[String], Vec<&str>)> = Vec::new();
+        for a in self.actions() {
+            match groups
+                .iter_mut()
+                .find(|(r, _)| *r == a.resources.as_slice())
+            {
+                Some((_, names)) => names.push(&a.name),
+                None => groups.push((&a.resources, vec![&a.name])),
+            }
+        }
+        json::write(&policy(&groups), json::POLICY_INDENT)
     }
 }
 

@@ -140,10 +140,10 @@ fn wrong_type_names_what_was_expected_and_found() {
 
 #[test]
 fn unsupported_schema_version() {
-    let (msg, line, col, help) = only(&[("schema_version = 1", "schema_version = 2")]);
-    assert_eq!(msg, "unsupported schema_version 2");
+    let (msg, line, col, help) = only(&[("schema_version = 1", "schema_version = 3")]);
+    assert_eq!(msg, "unsupported schema_version 3");
     assert_eq!((line, col), (1, 18));
-    assert!(help.unwrap().contains("reads schema_version = 1"));
+    assert!(help.unwrap().contains("reads schema_version = 1 and 2"));
 }
 
 #[test]
@@ -636,4 +636,205 @@ fn target_ids_are_unique() {
     let second = text.rfind("id = \"ecs\"").unwrap();
     let line = text[..second].lines().count() + 1;
     assert_eq!(d.line_col(d.iter().next().unwrap()), Some((line, 6)));
+}
+
+/// An action with resource types, declared in a version-2 file.
+const DESCRIBE_ENTITY: &str = r#"[[actions]]
+id = "DescribeEntity"
+name = "aws-marketplace:DescribeEntity"
+service = "metering"
+access_level = "Read"
+purpose = "Reads a catalog entity."
+api_reference = "https://docs.aws.amazon.com/describe"
+"#;
+
+#[test]
+fn a_version_2_feature_in_a_version_1_file() {
+    let (msg, line, col, help) = only(&[(
+        "api_reference = \"https://docs.aws.amazon.com/meter\"",
+        "api_reference = \"https://docs.aws.amazon.com/meter\"\nresources = [\"arn:aws:aws-marketplace:::x\"]",
+    )]);
+    assert_eq!(msg, "`resources` needs schema_version = 2");
+    assert_eq!((line, col), (15, 13));
+    assert!(help.unwrap().contains("write `schema_version = 2`"));
+}
+
+#[test]
+fn an_action_with_resource_types_needs_its_resources() {
+    let (msg, line, col, help) = only(&[
+        ("schema_version = 1", "schema_version = 2"),
+        ("[[products]]", &format!("{DESCRIBE_ENTITY}\n[[products]]")),
+    ]);
+    assert_eq!(
+        msg,
+        "`aws-marketplace:DescribeEntity` has resource types (`Entity`): say which ARNs the policy grants it on"
+    );
+    assert_eq!((line, col), (26, 8));
+    assert!(
+        help.unwrap()
+            .contains("resources = [\"arn:aws:aws-marketplace:...\"]")
+    );
+
+    let with = format!(
+        "{DESCRIBE_ENTITY}resources = [\"arn:aws:aws-marketplace:us-east-1:*:AWSMarketplace/Entity/*\"]\n"
+    );
+    let text = BASE
+        .replacen("schema_version = 1", "schema_version = 2", 1)
+        .replacen("[[products]]", &format!("{with}\n[[products]]"), 1)
+        .replacen(
+            "actions = [\"MeterUsage\"]",
+            "actions = [\"MeterUsage\", \"DescribeEntity\"]",
+            1,
+        );
+    let policies = parse("policies.toml", &text).expect("valid");
+    let json = policies.documents()[0].json();
+    assert!(
+        json.contains("\"Resource\": \"*\"")
+            && json.contains(
+                "\"Resource\": \"arn:aws:aws-marketplace:us-east-1:*:AWSMarketplace/Entity/*\""
+            ),
+        "one statement on \"*\", one on the ARN:\n{json}"
+    );
+}
+
+#[test]
+fn resources_only_where_the_catalog_has_resource_types_and_of_the_actions_service() {
+    let (msg, _, _, help) = only(&[
+        ("schema_version = 1", "schema_version = 2"),
+        (
+            "api_reference = \"https://docs.aws.amazon.com/meter\"",
+            "api_reference = \"https://docs.aws.amazon.com/meter\"\nresources = [\"arn:aws:aws-marketplace:::x\"]",
+        ),
+    ]);
+    assert_eq!(
+        msg,
+        "`aws-marketplace:MeterUsage` has no resource types: only `\"*\"` grants it"
+    );
+    assert!(help.unwrap().contains("remove `resources`"));
+
+    let (msg, ..) = only(&[
+        ("schema_version = 1", "schema_version = 2"),
+        (
+            "[[products]]",
+            &format!("{DESCRIBE_ENTITY}resources = [\"arn:aws:s3:::bucket\"]\n\n[[products]]"),
+        ),
+    ]);
+    assert_eq!(
+        msg,
+        "`arn:aws:s3:::bucket` is not an ARN of `aws-marketplace`"
+    );
+}
+
+/// Two targets: one serving the product, one serving only its custom metering model.
+const TARGETS: &str = r#"
+[[targets]]
+id = "ec2"
+name = "EC2"
+signer = "The instance role."
+attach = "Attach it."
+serves = ["ami"]
+instance_profile = true
+
+[targets.trust]
+principal_kind = "Service"
+principal = "ec2.amazonaws.com"
+action = "sts:AssumeRole"
+
+[[targets]]
+id = "anywhere"
+name = "Anywhere"
+signer = "A role assumed with a token."
+attach = "Attach it."
+serves = ["ami/custom-metering"]
+
+[targets.trust]
+principal_kind = "Federated"
+principal = "openid-license-manager.amazonaws.com"
+action = "sts:AssumeRoleWithWebIdentity"
+
+[[targets.trust.conditions]]
+operator = "ForAnyValue:StringLike"
+key = "openid-license-manager.amazonaws.com:amr"
+value = "aws:license-manager:token-issuer-account-id:${AccountId}"
+"#;
+
+fn with_targets(edits: &[(&str, &str)]) -> String {
+    let mut text = BASE.replacen("schema_version = 1", "schema_version = 2", 1) + TARGETS;
+    for (from, to) in edits {
+        assert!(text.contains(from), "test bug: {from:?} not in the file");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+#[test]
+fn a_target_can_serve_one_pricing_model() {
+    let policies = parse("policies.toml", &with_targets(&[])).expect("valid");
+    let targets = |file: &str| -> Vec<String> {
+        let docs = policies.documents();
+        let d = docs.iter().find(|d| d.file_name() == file).unwrap();
+        d.targets().map(|t| t.id.clone()).collect()
+    };
+    assert_eq!(targets("ami.json"), ["ec2"]);
+    assert_eq!(targets("ami-custom-metering.json"), ["ec2", "anywhere"]);
+
+    // A pricing model can narrow its targets.
+    let text = with_targets(&[(
+        "actions = [\"MeterUsage\"]\n\n[[products.pricing_models]]\nid = \"hourly\"",
+        "actions = [\"MeterUsage\"]\ntargets = [\"anywhere\"]\n\n[[products.pricing_models]]\nid = \"hourly\"",
+    )]);
+    let policies = parse("policies.toml", &text).expect("valid");
+    let docs = policies.documents();
+    let d = docs
+        .iter()
+        .find(|d| d.file_name() == "ami-custom-metering.json")
+        .unwrap();
+    assert_eq!(
+        d.targets().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        ["anywhere"]
+    );
+}
+
+#[test]
+fn serving_a_pricing_model_needs_one_with_a_policy() {
+    let d = parse(
+        "policies.toml",
+        &with_targets(&[(
+            "serves = [\"ami/custom-metering\"]",
+            "serves = [\"ami/hourly\", \"ami/nope\", \"saas\"]",
+        )]),
+    )
+    .expect_err("rejected");
+    let messages: Vec<&str> = d.iter().map(|x| x.message()).collect();
+    assert_eq!(
+        messages,
+        [
+            "product `ami` has no pricing model `hourly` with a policy",
+            "product `ami` has no pricing model `nope` with a policy",
+            "product `saas` is not declared",
+        ]
+    );
+}
+
+#[test]
+fn a_pricing_models_targets_must_serve_it() {
+    let d = parse(
+        "policies.toml",
+        &with_targets(&[
+            (
+                "actions = [\"MeterUsage\"]\n\n[[products.pricing_models]]\nid = \"hourly\"",
+                "actions = [\"MeterUsage\"]\ntargets = [\"ecs\"]\n\n[[products.pricing_models]]\nid = \"hourly\"",
+            ),
+            ("no_policy = \"No call is made.\"", "no_policy = \"No call is made.\"\ntargets = [\"ec2\"]"),
+        ]),
+    )
+    .expect_err("rejected");
+    let messages: Vec<&str> = d.iter().map(|x| x.message()).collect();
+    assert_eq!(
+        messages,
+        [
+            "target `ecs` is not declared",
+            "pricing model `ami/hourly` needs no policy"
+        ]
+    );
 }

@@ -55,18 +55,24 @@ pub struct Source {
     pub url: String,
 }
 
-/// Which AWS Marketplace API serves an action.
+/// Which AWS API serves an action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Service {
     /// AWS Marketplace Metering Service.
     Metering,
     /// AWS Marketplace Entitlement Service.
     Entitlement,
+    /// AWS License Manager, which checks the licenses of contract-priced AMI and container products.
+    LicenseManager,
 }
 
 impl Service {
     /// Every service.
-    pub const ALL: [Service; 2] = [Service::Metering, Service::Entitlement];
+    pub const ALL: [Service; 3] = [
+        Service::Metering,
+        Service::Entitlement,
+        Service::LicenseManager,
+    ];
 
     /// The service whose [`id`](Self::id) is `id`, as policies.toml writes it in `service`.
     ///
@@ -82,11 +88,27 @@ impl Service {
         Service::ALL.into_iter().find(|s| s.id() == id)
     }
 
-    /// The id used in policies.toml: `metering` or `entitlement`.
+    /// The id used in policies.toml: `metering`, `entitlement` or `license-manager`.
     pub const fn id(self) -> &'static str {
         match self {
             Service::Metering => "metering",
             Service::Entitlement => "entitlement",
+            Service::LicenseManager => "license-manager",
+        }
+    }
+
+    /// The IAM prefix of the service's actions.
+    ///
+    /// ```
+    /// use marketplace_iam_model::Service;
+    ///
+    /// assert_eq!(Service::Entitlement.prefix(), "aws-marketplace");
+    /// assert_eq!(Service::LicenseManager.prefix(), "license-manager");
+    /// ```
+    pub const fn prefix(self) -> &'static str {
+        match self {
+            Service::Metering | Service::Entitlement => "aws-marketplace",
+            Service::LicenseManager => "license-manager",
         }
     }
 
@@ -95,6 +117,7 @@ impl Service {
         match self {
             Service::Metering => "AWS Marketplace Metering Service",
             Service::Entitlement => "AWS Marketplace Entitlement Service",
+            Service::LicenseManager => "AWS License Manager",
         }
     }
 }
@@ -120,6 +143,9 @@ pub struct Action {
     pub purpose: String,
     /// The API reference of the operation.
     pub api_reference: String,
+    /// The ARN patterns a policy grants the action on, for an action with resource types; empty for one without,
+    /// which only `"*"` grants.
+    pub resources: Vec<String>,
 }
 
 impl Action {
@@ -172,6 +198,9 @@ pub struct PricingModel {
     pub source: String,
     /// The least-privilege action set, or why there is none.
     pub requirement: Requirement,
+    /// The ids of the targets its policy is deployed to, when policies.toml narrows them; otherwise every target
+    /// that serves the product or this pricing model.
+    pub targets: Option<Vec<String>>,
 }
 
 impl PricingModel {
@@ -229,6 +258,37 @@ impl<'a> Document<'a> {
         let policies = self.policies;
         indices.iter().map(move |&i| policies.action(i))
     }
+
+    /// The targets the document is deployed to, in policies.toml's order: those a pricing model names in `targets`;
+    /// otherwise every target that serves the product (`serves = ["container"]`) or, for a pricing model's
+    /// document, that model alone (`serves = ["container/contracts"]`).
+    ///
+    /// ```
+    /// let policies = marketplace_iam_model::load("../../policies.toml").unwrap();
+    /// let docs = policies.documents();
+    /// let saas = docs.iter().find(|d| d.file_name() == "saas.json").unwrap();
+    /// let ids: Vec<&str> = saas.targets().map(|t| t.id.as_str()).collect();
+    /// assert_eq!(ids, ["cross-account"]);
+    /// ```
+    pub fn targets(&self) -> impl Iterator<Item = &'a Target> + 'a {
+        let (product, model) = (self.product, self.pricing_model);
+        self.policies.targets.iter().filter(move |t| match model {
+            None => t.serves.contains(&product.id),
+            Some(m) => match &m.targets {
+                Some(ids) => ids.contains(&t.id),
+                None => t.serves.iter().any(|s| serves(s, product, Some(m))),
+            },
+        })
+    }
+}
+
+/// Whether an entry of a target's `serves` (`container`, or `container/contracts` for one pricing model) covers the
+/// document of `product` and `model`.
+pub(crate) fn serves(entry: &str, product: &Product, model: Option<&PricingModel>) -> bool {
+    match entry.split_once('/') {
+        None => entry == product.id,
+        Some((p, m)) => p == product.id && model.is_some_and(|model| model.id == m),
+    }
 }
 
 impl Policies {
@@ -254,13 +314,6 @@ impl Policies {
     /// The target with this id.
     pub fn target(&self, id: &str) -> Option<&Target> {
         self.targets.iter().find(|t| t.id == id)
-    }
-
-    /// The targets that serve `product`.
-    pub fn targets_of<'a>(&'a self, product: &'a Product) -> impl Iterator<Item = &'a Target> + 'a {
-        self.targets
-            .iter()
-            .filter(move |t| t.serves.contains(&product.id))
     }
 
     /// Every document to publish: each product's policy followed by those of its pricing models that need one.

@@ -17,8 +17,13 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use table::Table;
 pub(crate) use table::{Spanned, Str, StrList};
 
-/// The `schema_version` this version of the engine reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The newest `schema_version` this engine reads: version 2 names actions of any IAM prefix the
+/// catalog holds, gives the resources of actions that have resource types, and lets a target serve single pricing
+/// models. Files of version 1 are still read; a version-2 feature in one is reported with the upgrade to make.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The versions this engine reads.
+const SCHEMA_VERSIONS: &[u32] = &[1, 2];
 
 const ROOT_KEYS: &[&str] = &["schema_version", "page", "actions", "products", "targets"];
 const PAGE_KEYS: &[&str] = &["title", "anchor", "intro", "closing", "sources"];
@@ -30,6 +35,7 @@ const ACTION_KEYS: &[&str] = &[
     "access_level",
     "purpose",
     "api_reference",
+    "resources",
 ];
 const PRODUCT_KEYS: &[&str] = &[
     "id",
@@ -47,6 +53,7 @@ const MODEL_KEYS: &[&str] = &[
     "source",
     "actions",
     "no_policy",
+    "targets",
 ];
 const TARGET_KEYS: &[&str] = &[
     "id",
@@ -63,6 +70,8 @@ const CONDITION_KEYS: &[&str] = &["operator", "key", "value"];
 
 /// policies.toml as read: every table, each field `None` where it is missing or unusable (already reported).
 pub(crate) struct RawPolicies {
+    /// The file's `schema_version` (one of those this engine reads), with its position.
+    pub version: Spanned<u32>,
     pub page: Option<RawPage>,
     /// The `[[actions]]` tables; `None` when the key is missing or not an array (already reported).
     pub actions: Option<RawTables<RawAction>>,
@@ -105,6 +114,8 @@ pub(crate) struct RawAction {
     pub access_level: Option<Str>,
     pub purpose: Option<Str>,
     pub api_reference: Option<Str>,
+    /// The ARN patterns the policy grants the action on (version 2); `None` when not written.
+    pub resources: Option<StrList>,
 }
 
 pub(crate) struct RawProduct {
@@ -127,6 +138,8 @@ pub(crate) struct RawModel {
     pub source: Option<Str>,
     pub actions: Option<StrList>,
     pub no_policy: Option<Str>,
+    /// The targets its policy is deployed to (version 2); `None` when not written.
+    pub targets: Option<StrList>,
 }
 
 pub(crate) struct RawTarget {
@@ -161,7 +174,7 @@ pub(crate) struct RawCondition {
 pub(crate) fn read(diags: &mut Diagnostics, document: &TomlTable<'_>) -> Option<RawPolicies> {
     let root = Table::new(diags, document, 0..0, "policies.toml", ROOT_KEYS);
     let version = root.u32(diags, "schema_version", &SCHEMA_VERSION.to_string())?;
-    if *version.get_ref() != SCHEMA_VERSION {
+    if !SCHEMA_VERSIONS.contains(version.get_ref()) {
         diags.push(
             Diagnostic::spanned(
                 format!("unsupported schema_version {}", version.get_ref()),
@@ -169,13 +182,14 @@ pub(crate) fn read(diags: &mut Diagnostics, document: &TomlTable<'_>) -> Option<
             )
             .with_label("unsupported")
             .with_help(format!(
-                "this version of marketplace-iam reads schema_version = {SCHEMA_VERSION}; \
+                "this version of marketplace-iam reads schema_version = 1 and {SCHEMA_VERSION}; \
                      upgrade marketplace-iam or convert the file"
             )),
         );
         return None;
     }
     Some(RawPolicies {
+        version,
         page: read_page(diags, &root),
         actions: read_actions(diags, &root),
         products: read_products(diags, &root),
@@ -234,6 +248,7 @@ fn read_actions(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Option<RawTabl
                 access_level: t.string(diags, "access_level", "\"Write\""),
                 purpose: t.string(diags, "purpose", "\"...\""),
                 api_reference: t.string(diags, "api_reference", "\"https://...\""),
+                resources: t.strings(diags, "resources", None),
                 id,
             }
         })
@@ -279,6 +294,7 @@ fn read_products(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Option<RawTab
                     source: m.string(diags, "source", "\"https://...\""),
                     actions: m.strings(diags, "actions", None),
                     no_policy: m.optional_string(diags, "no_policy"),
+                    targets: m.strings(diags, "targets", None),
                     id,
                 });
             }
