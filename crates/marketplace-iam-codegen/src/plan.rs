@@ -41,6 +41,8 @@ pub(crate) struct ProductPlan {
     pub actions: Vec<usize>,
     pub json: String,
     pub models: Vec<usize>,
+    /// Indices of the targets its policy is deployed to.
+    pub targets: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +58,8 @@ pub(crate) struct ModelPlan {
     pub actions: Vec<usize>,
     pub json: Option<String>,
     pub no_policy: Option<String>,
+    /// Indices of the targets its policy is deployed to (a model without a policy: its product's).
+    pub targets: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,7 +72,7 @@ pub(crate) struct TargetPlan {
     /// Names of the vocabulary's `Parameter` variants.
     pub parameters: Vec<&'static str>,
     pub instance_profile: bool,
-    /// Indices of the products it serves.
+    /// Indices of the products it serves: all their policies, or some of their pricing models'.
     pub serves: Vec<usize>,
 }
 
@@ -110,6 +114,7 @@ pub fn plan(p: &Policies, examples: bool) -> Plan {
                     Requirement::Actions(_) => None,
                     Requirement::NoPolicy { reason } => Some(reason.clone()),
                 },
+                targets: Vec::new(),
             });
         }
         products.push(ProductPlan {
@@ -119,15 +124,28 @@ pub fn plan(p: &Policies, examples: bool) -> Plan {
             actions: product.actions.iter().map(|a| a.0).collect(),
             json: String::new(),
             models: (first..models.len()).collect(),
+            targets: Vec::new(),
         });
     }
+    let target_indices = |doc: &marketplace_iam_model::Document<'_>| -> Vec<usize> {
+        doc.targets()
+            .filter_map(|t| p.targets.iter().position(|x| x.id == t.id))
+            .collect()
+    };
     // The JSON comes from the engine's documents: the very function `cargo xtask gen-docs` publishes with.
     for doc in p.documents() {
         let Some(pi) = p.products.iter().position(|x| x.id == doc.product.id) else {
             continue;
         };
         match doc.pricing_model {
-            None => products[pi].json = doc.json(),
+            None => {
+                products[pi].json = doc.json();
+                products[pi].targets = target_indices(&doc);
+                // A model without a policy is deployed nowhere of its own; it keeps its product's targets.
+                for &mi in &products[pi].models {
+                    models[mi].targets = products[pi].targets.clone();
+                }
+            }
             Some(m) => {
                 if let Some(mi) = products[pi]
                     .models
@@ -136,6 +154,7 @@ pub fn plan(p: &Policies, examples: bool) -> Plan {
                     .find(|&mi| models[mi].model_id == m.id)
                 {
                     models[mi].json = Some(doc.json());
+                    models[mi].targets = target_indices(&doc);
                 }
             }
         }
@@ -164,10 +183,16 @@ pub fn plan(p: &Policies, examples: bool) -> Plan {
                 trust: t.trust.render(),
                 parameters: t.trust.parameters().iter().map(|p| p.name()).collect(),
                 instance_profile: t.instance_profile,
-                serves: t
-                    .serves
+                serves: p
+                    .products
                     .iter()
-                    .filter_map(|id| p.products.iter().position(|x| &x.id == id))
+                    .enumerate()
+                    .filter(|(_, x)| {
+                        t.serves
+                            .iter()
+                            .any(|entry| entry.split('/').next() == Some(x.id.as_str()))
+                    })
+                    .map(|(i, _)| i)
                     .collect(),
             })
             .collect(),
@@ -218,6 +243,7 @@ pub(crate) fn skeleton(salvaged: Salvaged) -> Plan {
                 actions: Vec::new(),
                 json: None,
                 no_policy: None,
+                targets: Vec::new(),
             });
         }
         plan.products.push(ProductPlan {
@@ -227,6 +253,7 @@ pub(crate) fn skeleton(salvaged: Salvaged) -> Plan {
             actions: Vec::new(),
             json: String::new(),
             models: (first..plan.models.len()).collect(),
+            targets: Vec::new(),
         });
     }
     plan

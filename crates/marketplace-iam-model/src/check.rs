@@ -52,7 +52,10 @@ pub(crate) fn check(diags: &mut Diagnostics, raw: &RawPolicies, catalog: &Catalo
     }
     let index = check_actions(diags, actions, catalog);
     // In a version-1 file, `resources` is reported as a version-2 feature instead.
-    for a in actions.iter().filter(|a| *raw.version.get_ref() >= 2 || a.resources.is_none()) {
+    for a in actions
+        .iter()
+        .filter(|a| *raw.version.get_ref() >= 2 || a.resources.is_none())
+    {
         check_resources(diags, a, catalog);
     }
     check_products(diags, products, &index);

@@ -128,7 +128,8 @@ pub struct Role {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RoleError {
-    /// The target does not run that product type's software.
+    /// The policy is not deployed to the target: the target does not run that product type's software, or not
+    /// with that pricing model.
     NotServed {
         /// The target.
         target: &'static TargetSpec,
@@ -164,11 +165,22 @@ impl fmt::Display for RoleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let list = |items: &mut dyn Iterator<Item = String>| items.collect::<Vec<_>>().join(", ");
         match self {
+            RoleError::NotServed { target, policy }
+                if !target.serves().contains(&policy.product_id()) =>
+            {
+                write!(
+                    f,
+                    "the {} target does not run {} products; their targets are: {}",
+                    target,
+                    policy.product_name(),
+                    list(&mut policy.targets().iter().map(|t| t.to_string()))
+                )
+            }
             RoleError::NotServed { target, policy } => write!(
                 f,
-                "the {} target does not run {} products; their targets are: {}",
+                "the {} target does not take the {} policy; its targets are: {}",
                 target,
-                policy.product_name(),
+                policy,
                 list(&mut policy.targets().iter().map(|t| t.to_string()))
             ),
             RoleError::NoPolicy { policy, reason } => {
@@ -247,7 +259,7 @@ impl RoleBuilder {
         if let Some(reason) = policy.no_policy_reason() {
             return Err(RoleError::NoPolicy { policy, reason });
         }
-        if !target.serves().contains(&policy.product_id()) {
+        if !policy.targets().iter().any(|t| t.id() == target.id()) {
             return Err(RoleError::NotServed { target, policy });
         }
         Ok(RoleBuilder {

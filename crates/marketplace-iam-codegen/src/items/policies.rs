@@ -21,16 +21,22 @@ pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
         let serves = t.serves.iter().map(|&p| &plan.products[p].id);
         quote!(#name #id #tname #signer #trust [#(#parameters)*] #ip [#(#serves)*];)
     });
-    let targets_of = plan.products.iter().enumerate().map(|(pi, _)| {
-        let name = ident(&format!("TARGETS_OF_PRODUCT_{pi}"));
-        let of = plan
-            .targets
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.serves.contains(&pi))
-            .map(|(i, _)| ident(&format!("TARGET_{i}")));
+    let targets_of = |name: String, of: &[usize]| {
+        let name = ident(&name);
+        let of = of.iter().map(|i| ident(&format!("TARGET_{i}")));
         quote!(#name [#(#of)*];)
-    });
+    };
+    let targets_of = plan
+        .products
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| targets_of(format!("TARGETS_OF_PRODUCT_{pi}"), &p.targets))
+        .chain(
+            plan.models
+                .iter()
+                .enumerate()
+                .map(|(mi, m)| targets_of(format!("TARGETS_OF_MODEL_{mi}"), &m.targets)),
+        );
     let products = plan.products.iter().enumerate().map(|(pi, p)| {
         let (name, names) = (
             ident(&format!("PRODUCT_{pi}")),
@@ -43,7 +49,7 @@ pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
     });
     let models = plan.models.iter().enumerate().map(|(mi, m)| {
         let (name, names) = (ident(&format!("MODEL_{mi}")), ident(&format!("ACTIONS_OF_MODEL_{mi}")));
-        let targets = ident(&format!("TARGETS_OF_PRODUCT_{}", m.product));
+        let targets = ident(&format!("TARGETS_OF_MODEL_{mi}"));
         let (n, variant, id, mname, model_id) = (m.actions.len(), ident(&m.ident), &m.id, &m.name, &m.model_id);
         let product = &plan.products[m.product];
         let (product_id, product_name) = (&product.id, &product.name);
