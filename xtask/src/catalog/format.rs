@@ -171,6 +171,117 @@ fn located(file: &Path, at: &str, message: &str, help: &str) -> String {
     format!("error: {}: {at}: {message}\nhelp: {help}", file.display())
 }
 
+/// A located error at the JSON path `at` (`$.Actions[3].Name`) of the valid JSON `text`: with its line and column.
+fn located_in(file: &Path, text: &str, at: &str, message: &str, help: &str) -> String {
+    let Some(offset) = offset_of(text, at) else {
+        return located(file, at, message, help);
+    };
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
+    located(
+        &PathBuf::from(format!("{}:{line}:{col}", file.display())),
+        at,
+        message,
+        help,
+    )
+}
+
+/// The byte offset of the value at the JSON path `at` (`$.Actions[3].Name`) in `text`, which serde_json has read
+/// already (so the scan does not validate; it gives up on anything unexpected).
+pub(super) fn offset_of(text: &str, at: &str) -> Option<usize> {
+    let mut path = Vec::new();
+    for part in at.strip_prefix('$')?.split('.').skip(1) {
+        let mut pieces = part.split('[');
+        path.push(Err(pieces.next()?));
+        for index in pieces {
+            path.push(Ok(index.strip_suffix(']')?.parse::<usize>().ok()?));
+        }
+    }
+    let b = text.as_bytes();
+    let mut i = 0;
+    let ws = |i: &mut usize| {
+        while b.get(*i).is_some_and(u8::is_ascii_whitespace) {
+            *i += 1;
+        }
+    };
+    // Skips one value (or key) starting at `i`.
+    let skip = |i: &mut usize| -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            match *b.get(*i)? {
+                b'"' => {
+                    *i += 1;
+                    while *b.get(*i)? != b'"' {
+                        *i += if b[*i] == b'\\' { 2 } else { 1 };
+                    }
+                    *i += 1;
+                }
+                b'{' | b'[' => {
+                    depth += 1;
+                    *i += 1;
+                }
+                b'}' | b']' => {
+                    depth = depth.checked_sub(1)?;
+                    *i += 1;
+                }
+                _ if depth == 0 => {
+                    while !matches!(b.get(*i), Some(b',' | b'}' | b']' | b':') | None)
+                        && !b[*i].is_ascii_whitespace()
+                    {
+                        *i += 1;
+                    }
+                }
+                _ => *i += 1,
+            }
+            if depth == 0 {
+                return Some(());
+            }
+        }
+    };
+    for step in path {
+        ws(&mut i);
+        match (b.get(i)?, step) {
+            (b'{', Err(key)) => {
+                i += 1;
+                loop {
+                    ws(&mut i);
+                    let start = i + 1;
+                    skip(&mut i)?;
+                    let found = text.get(start..i - 1)? == key;
+                    ws(&mut i);
+                    i += 1; // the colon
+                    ws(&mut i);
+                    if found {
+                        break;
+                    }
+                    skip(&mut i)?;
+                    ws(&mut i);
+                    if *b.get(i)? != b',' {
+                        return None;
+                    }
+                    i += 1;
+                }
+            }
+            (b'[', Ok(n)) => {
+                i += 1;
+                for _ in 0..n {
+                    ws(&mut i);
+                    skip(&mut i)?;
+                    ws(&mut i);
+                    if *b.get(i)? != b',' {
+                        return None;
+                    }
+                    i += 1;
+                }
+                ws(&mut i);
+            }
+            _ => return None,
+        }
+    }
+    Some(i)
+}
+
 fn is_prefix(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -232,7 +343,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Service, String> {
             "the file is not valid JSON: download it again from AWS"
         } else {
             "the file does not have the shape of an AWS Service Reference file; if AWS changed the format, update \
-             xtask/src/catalog.rs"
+             xtask/src/catalog/format.rs"
         };
         located(
             &PathBuf::from(format!(
@@ -250,13 +361,14 @@ pub fn parse(file: &Path, text: &str) -> Result<Service, String> {
     let raw: ServiceFile = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| json_error(e.path().to_string(), e.into_inner()))?;
     de.end().map_err(|e| json_error(".".to_owned(), e))?;
-    from_raw(file, raw)
+    from_raw(file, text, raw)
 }
 
-fn from_raw(file: &Path, raw: ServiceFile) -> Result<Service, String> {
+fn from_raw(file: &Path, text: &str, raw: ServiceFile) -> Result<Service, String> {
     if !is_prefix(&raw.name) {
-        return Err(located(
+        return Err(located_in(
             file,
+            text,
             "$.Name",
             &format!("`{}` is not a service prefix", raw.name),
             "a prefix is lowercase letters, digits and `-`, e.g. `aws-marketplace`",
@@ -265,8 +377,9 @@ fn from_raw(file: &Path, raw: ServiceFile) -> Result<Service, String> {
     let mut resources = BTreeMap::new();
     for (i, r) in raw.resources.into_iter().enumerate() {
         if r.arn_formats.is_empty() {
-            return Err(located(
+            return Err(located_in(
                 file,
+                text,
                 &format!("$.Resources[{i}].ARNFormats"),
                 &format!("resource type `{}` has no ARN format", r.name),
                 "every resource type AWS defines has at least one; download the file again from AWS",
@@ -278,8 +391,9 @@ fn from_raw(file: &Path, raw: ServiceFile) -> Result<Service, String> {
             condition_keys: sorted(r.condition_keys),
         };
         if resources.insert(name.clone(), resource).is_some() {
-            return Err(located(
+            return Err(located_in(
                 file,
+                text,
                 &format!("$.Resources[{i}].Name"),
                 &format!("resource type `{name}` is defined twice"),
                 "each resource type appears once in a service file; download the file again from AWS",
@@ -292,8 +406,9 @@ fn from_raw(file: &Path, raw: ServiceFile) -> Result<Service, String> {
             .insert(k.name.clone(), sorted(k.types))
             .is_some()
         {
-            return Err(located(
+            return Err(located_in(
                 file,
+                text,
                 &format!("$.ConditionKeys[{i}].Name"),
                 &format!("condition key `{}` is defined twice", k.name),
                 "each condition key appears once in a service file; download the file again from AWS",
@@ -303,8 +418,9 @@ fn from_raw(file: &Path, raw: ServiceFile) -> Result<Service, String> {
     let mut actions = BTreeMap::new();
     for (i, a) in raw.actions.into_iter().enumerate() {
         if !is_action_name(&a.name) {
-            return Err(located(
+            return Err(located_in(
                 file,
+                text,
                 &format!("$.Actions[{i}].Name"),
                 &format!("`{}` is not an action name", a.name),
                 "an action's `Name` is the action without its prefix, e.g. `MeterUsage`",
@@ -312,22 +428,24 @@ fn from_raw(file: &Path, raw: ServiceFile) -> Result<Service, String> {
         }
         let p = a.annotations.properties;
         let Some(access_level) = access_level(p) else {
-            return Err(located(
+            return Err(located_in(
                 file,
+                text,
                 &format!("$.Actions[{i}].Annotations.Properties"),
                 &format!(
                     "`{}`: no access level has the flags IsList={}, IsPermissionManagement={}, \
                      IsTaggingOnly={}, IsWrite={}",
                     a.name, p.is_list, p.is_permission_management, p.is_tagging_only, p.is_write
                 ),
-                "if AWS defined a new combination, add it to `access_level` in xtask/src/catalog.rs, with the \
+                "if AWS defined a new combination, add it to `access_level` in xtask/src/catalog/format.rs, with the \
                  access level AWS's page for the prefix gives the action",
             ));
         };
         for (j, r) in a.resources.iter().enumerate() {
             if !resources.contains_key(&r.name) {
-                return Err(located(
+                return Err(located_in(
                     file,
+                    text,
                     &format!("$.Actions[{i}].Resources[{j}].Name"),
                     &format!(
                         "`{}` names the resource type `{}`, which the file does not define in `Resources`",
@@ -343,8 +461,9 @@ fn from_raw(file: &Path, raw: ServiceFile) -> Result<Service, String> {
             condition_keys: sorted(a.condition_keys),
         };
         if actions.insert(a.name.clone(), action).is_some() {
-            return Err(located(
+            return Err(located_in(
                 file,
+                text,
                 &format!("$.Actions[{i}].Name"),
                 &format!("action `{}:{}` is listed twice", raw.name, a.name),
                 "each action appears once in a service file; download the file again from AWS",
@@ -352,8 +471,9 @@ fn from_raw(file: &Path, raw: ServiceFile) -> Result<Service, String> {
         }
     }
     if actions.is_empty() {
-        return Err(located(
+        return Err(located_in(
             file,
+            text,
             "$.Actions",
             "the file lists no action",
             "every AWS service prefix has actions; download the file again from AWS",

@@ -39,6 +39,8 @@
 mod drift;
 mod format;
 mod table;
+#[cfg(test)]
+mod tests;
 
 pub use drift::{Mode, run};
 pub use format::CATALOG_RS;
