@@ -90,6 +90,11 @@ struct ConditionKeyEntry {
 
 /// The access level the Service Authorization Reference gives an action with these flags, or `None` for a
 /// combination no access level has.
+///
+/// No flag: Read. `IsList`: List. `IsWrite`: Write. `IsPermissionManagement`: Permissions management, and
+/// `IsTaggingOnly`: Tagging, each with `IsWrite` set or not (AWS's files set it on tagging actions, such as
+/// `ec2:CreateTags`; both spellings are read, and the copy is written with it set). Any other combination (two of
+/// List, Permissions management and Tagging, or List with Write) is refused.
 pub fn access_level(p: Properties) -> Option<AccessLevel> {
     match (
         p.is_list,
@@ -100,8 +105,8 @@ pub fn access_level(p: Properties) -> Option<AccessLevel> {
         (false, false, false, false) => Some(AccessLevel::Read),
         (true, false, false, false) => Some(AccessLevel::List),
         (false, false, false, true) => Some(AccessLevel::Write),
-        (false, true, false, true) => Some(AccessLevel::PermissionsManagement),
-        (false, false, true, true) => Some(AccessLevel::Tagging),
+        (false, true, false, _) => Some(AccessLevel::PermissionsManagement),
+        (false, false, true, _) => Some(AccessLevel::Tagging),
         _ => None,
     }
 }

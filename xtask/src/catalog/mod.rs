@@ -26,8 +26,9 @@
 //!
 //! `Annotations.Properties` gives an action's access level (List, Read, Write, Permissions management, Tagging, as
 //! the Service Authorization Reference names them) as four flags, `IsList`, `IsPermissionManagement`,
-//! `IsTaggingOnly` and `IsWrite`; [`access_level`] is the mapping. Permissions management and Tagging actions also
-//! change things, so AWS sets `IsWrite` on them too; an action with no flag set reads.
+//! `IsTaggingOnly` and `IsWrite`; `format::access_level` is the mapping: no flag is Read, `IsList` List,
+//! `IsWrite` Write, `IsPermissionManagement` Permissions management and `IsTaggingOnly` Tagging (each of the last
+//! two with or without `IsWrite`, which AWS sets on tagging actions); any other combination is refused.
 //!
 //! # The copy
 //!
