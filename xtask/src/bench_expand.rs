@@ -38,12 +38,9 @@ fn synthetic(n: usize) -> (String, Catalog) {
         );
         catalog.push(CatalogAction {
             name,
-            service: "AWS Marketplace Metering Service",
             access_level: AccessLevel::Write,
             resource_types: &[],
             condition_keys: &[],
-            description: "",
-            documentation: "",
         });
     }
     let all: Vec<String> = (0..n).map(|i| format!("\"Synthetic{i}\"")).collect();

@@ -4,6 +4,9 @@
 //! - `cargo xtask gen-docs` regenerates every generated file from policies.toml and the AWS catalog data:
 //!   `docs/policies/*.json`, `docs/permissions.md` and the catalog table of the engine.
 //! - `cargo xtask gen-docs --check` writes nothing and fails, naming each stale file, if any is out of date.
+//! - `cargo xtask catalog --from <file or folder> [--write | --check]` compares AWS's Service Reference files with
+//!   the project's copy of the catalogs (`crates/marketplace-iam-model/data/catalogs/`), prints the drift and the
+//!   policies.toml actions it affects; `--write` updates the copy, `--check` exits 1 on drift (errors exit 2).
 //! - `cargo xtask bench-expand [SIZES...]` times the compile-time expansion on synthetic files.
 //! - `cargo xtask policy-corpus --count N --seed S --out FILE` writes random policies with the `aws-marketplace`
 //!   actions our checker says each allows, for the differential test against parliament (`.ci/run`).
@@ -15,6 +18,7 @@
 
 mod bench_checker;
 mod bench_expand;
+mod catalog;
 mod codegen;
 mod policy_gen;
 
@@ -34,6 +38,21 @@ enum Task {
     /// Regenerate docs/policies/*.json, docs/permissions.md and the engine's catalog table.
     GenDocs {
         /// Write nothing; fail if any generated file is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Compare AWS's Service Reference files (https://servicereference.us-east-1.amazonaws.com/) with the project's
+    /// copy of the catalogs and print the drift: actions added or removed, access levels, resource types, ARN
+    /// formats and condition keys changed, and the policies.toml actions each change affects. Exit 0: no drift (or
+    /// printed only), 1: drift with --check, 2: an error.
+    Catalog {
+        /// A Service Reference file, or a folder: every *.json in it.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Update the copy (crates/marketplace-iam-model/data/catalogs/) and the engine's table.
+        #[arg(long, conflicts_with = "check")]
+        write: bool,
+        /// Write nothing; exit 1 on drift (for a scheduled CI job).
         #[arg(long)]
         check: bool,
     },
@@ -111,6 +130,20 @@ fn main() -> ExitCode {
             once,
         } => report(bench_checker::run(&out, policies, gaad_mb, seed, once)),
         Task::E2e { args } => e2e(&args),
+        Task::Catalog { from, write, check } => {
+            let mode = match (write, check) {
+                (true, _) => catalog::Mode::Write,
+                (_, true) => catalog::Mode::Check,
+                _ => catalog::Mode::Show,
+            };
+            let outcome = catalog::run(&codegen::workspace_root(), &from, mode);
+            if outcome.code == 2 {
+                eprint!("{}", outcome.text);
+            } else {
+                print!("{}", outcome.text);
+            }
+            ExitCode::from(outcome.code)
+        }
         Task::BenchExpand { sizes } => match bench_expand::run(&sizes) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -22,10 +22,10 @@ pub(crate) fn markers() -> TokenStream {
         let name = a.name;
         let level = ident(access_level_variant(a.access_level));
         let doc = format!(
-            "`{name}` ({} access): {}.\n\nSee [its documentation]({}).",
+            "`{name}` ({} access).\n\nSee the Service Authorization Reference for `{}`: <{}>.",
             a.access_level.as_str(),
-            a.description.trim_end_matches('.'),
-            a.documentation
+            a.prefix(),
+            catalog::reference_page(a.prefix())
         );
         by_module
             .entry(module)

@@ -212,7 +212,9 @@ pub(crate) fn skeleton(salvaged: Salvaged) -> Plan {
             .map(|ident| {
                 // The id is usually the action's name in its prefix; one that is not in the catalog stands for the
                 // runtime crate's placeholder action.
-                let marker = catalog::lookup_ignore_case(&format!("{}:{ident}", catalog::PREFIX))
+                let marker = catalog::prefixes()
+                    .iter()
+                    .find_map(|p| catalog::lookup_ignore_case(&format!("{p}:{ident}")))
                     .and_then(|a| marker_path(a.name));
                 ActionPlan {
                     konst: screaming_snake(&ident),

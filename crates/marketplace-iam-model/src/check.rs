@@ -280,30 +280,35 @@ fn check_action_name(diags: &mut Diagnostics, name: &Str, catalog: &Catalog) -> 
     if catalog.lookup(n).is_some() {
         return true;
     }
-    let mut d = Diagnostic::spanned(
-        format!(
-            "action `{n}` is not in the AWS catalog of the `{}` prefix",
-            catalog::PREFIX
-        ),
-        name.span(),
-    );
+    let prefixes = catalog.prefixes();
+    let known = n
+        .split_once(':')
+        .map(|(p, _)| p)
+        .filter(|p| prefixes.contains(p));
+    let message = match known {
+        Some(p) => format!("action `{n}` is not in the AWS catalog of the `{p}` prefix"),
+        None => format!("action `{n}` is not in the AWS catalog"),
+    };
+    let mut d = Diagnostic::spanned(message, name.span());
     d = if let Some(exact) = catalog.lookup_ignore_case(n) {
         d.with_label("wrong letter case")
             .with_help(format!("write it as the catalog does: `{}`", exact.name))
-    } else if !n.starts_with(&format!("{}:", catalog::PREFIX)) {
-        d.with_label(format!("not an `{}:` action", catalog::PREFIX))
+    } else if known.is_none() {
+        let listed: Vec<String> = prefixes.iter().map(|p| format!("`{p}:`")).collect();
+        d.with_label("not an action of a prefix the catalog holds")
             .with_help(format!(
-                "write `{}:` followed by the action name",
-                catalog::PREFIX
+                "write {} followed by the action name",
+                listed.join(" or ")
             ))
     } else if let Some(close) = catalog.closest(n) {
         d.with_label("unknown action")
             .with_help(format!("did you mean `{}`?", close.name))
     } else {
-        d.with_label("unknown action").with_help(
+        d.with_label("unknown action").with_help(format!(
             "the actions AWS defines for the prefix are listed in \
-             crates/marketplace-iam-model/data/aws-marketplace-actions.json",
-        )
+             crates/marketplace-iam-model/data/catalogs/{}.json",
+            known.unwrap_or_default()
+        ))
     };
     diags.push(d);
     false
@@ -323,11 +328,17 @@ fn check_service_and_level(diags: &mut Diagnostics, a: &RawAction, name: &Str, c
             ),
             Some(s) => {
                 if let Some(entry) = entry
-                    && entry.service != s.catalog_name()
+                    && entry.prefix() != s.prefix()
                 {
                     diags.push(
                         Diagnostic::spanned(
-                            format!("`{}` belongs to {}, not to {}", entry.name, entry.service, s.catalog_name()),
+                            format!(
+                                "`{}` belongs to the `{}` prefix, not to {} (`{}`)",
+                                entry.name,
+                                entry.prefix(),
+                                s.catalog_name(),
+                                s.prefix()
+                            ),
                             service.span(),
                         )
                         .with_label("does not match the AWS catalog")
@@ -435,7 +446,10 @@ fn check_references(diags: &mut Diagnostics, items: &[Str], index: &ActionIds) {
         }
         let mut known: Vec<&str> = index.keys().map(String::as_str).collect();
         known.sort_unstable();
-        let suffix = id.strip_prefix(&format!("{}:", catalog::PREFIX));
+        let suffix = id
+            .split_once(':')
+            .filter(|(p, _)| catalog::prefixes().contains(p))
+            .map(|(_, s)| s);
         let help = if let Some(short) = suffix.filter(|s| index.contains_key(*s)) {
             format!("refer to actions by their id: `{short}`")
         } else if let Some(close) = crate::suggest::closest(id, &known, 0.85) {

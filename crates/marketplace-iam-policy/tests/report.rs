@@ -63,6 +63,26 @@ fn a_smaller_model_reports_the_rest_of_the_product_policy_as_over_grants() {
 }
 
 #[test]
+fn a_grant_of_every_action_over_grants_every_catalog_prefix() {
+    let set = PolicySet::new(vec![file(
+        "role.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#,
+    )]);
+    let required = required_for(&policies(), "ami/custom-metering").unwrap();
+    let report = check(&set, &required, None);
+    assert_eq!(
+        report.over_grants.len(),
+        marketplace_iam_model::catalog::all().len() - 1
+    );
+    let checkout = report
+        .over_grants
+        .iter()
+        .find(|g| g.action == "license-manager:CheckoutLicense")
+        .expect("License Manager actions are over-grants too");
+    assert_eq!(checkout.access_level, AccessLevel::Write);
+}
+
+#[test]
 fn wildcard_grant_lists_every_other_action_with_its_access_level() {
     let set = PolicySet::new(vec![file(
         "role.json",
@@ -71,8 +91,19 @@ fn wildcard_grant_lists_every_other_action_with_its_access_level() {
     let required = required_for(&policies(), "ami/custom-metering").unwrap();
     let report = check(&set, &required, None);
     assert!(report.is_allowed());
+    // Every other action of the prefix, and none of another prefix of the catalog (`license-manager`).
     let catalog = marketplace_iam_model::catalog::all();
-    assert_eq!(report.over_grants.len(), catalog.len() - 1);
+    let of_prefix = catalog
+        .iter()
+        .filter(|a| a.prefix() == "aws-marketplace")
+        .count();
+    assert_eq!(report.over_grants.len(), of_prefix - 1);
+    assert!(
+        report
+            .over_grants
+            .iter()
+            .all(|g| g.action.starts_with("aws-marketplace:"))
+    );
     let write = report
         .over_grants
         .iter()

@@ -158,9 +158,11 @@ pub use vocabulary::{
 /// ```
 /// use marketplace_iam::IamAction;
 /// use marketplace_iam::actions::aws_marketplace::StartChangeSet;
+/// use marketplace_iam::actions::license_manager::CheckoutLicense;
 ///
 /// assert_eq!(StartChangeSet::NAME, "aws-marketplace:StartChangeSet");
 /// assert_eq!(StartChangeSet::ACCESS_LEVEL, marketplace_iam::AccessLevel::Write);
+/// assert_eq!(CheckoutLicense::NAME, "license-manager:CheckoutLicense");
 /// ```
 pub mod actions {
     marketplace_iam_macros::__catalog!();

@@ -50,21 +50,31 @@ impl fmt::Display for AccessLevel {
     }
 }
 
-/// One action of the catalog.
+/// One action of the catalog: the facts AWS's Service Reference file of its prefix gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CatalogAction {
     /// The full IAM action name, e.g. `aws-marketplace:MeterUsage`.
     pub name: &'static str,
-    /// The AWS Marketplace API the action belongs to, e.g. `AWS Marketplace Metering Service`.
-    pub service: &'static str,
     /// The access level.
     pub access_level: AccessLevel,
     /// Resource types a statement's `Resource` can name; empty means only `"*"` grants the action.
-    pub resource_types: &'static [&'static str],
+    pub resource_types: &'static [ResourceType],
     /// Condition keys the action supports.
     pub condition_keys: &'static [&'static str],
-    /// What the action grants, in AWS's words.
-    pub description: &'static str,
-    /// AWS's documentation of the API behind the action.
-    pub documentation: &'static str,
+}
+
+impl CatalogAction {
+    /// The service prefix of the action (before the `:`), e.g. `aws-marketplace`.
+    pub fn prefix(&self) -> &'static str {
+        self.name.split_once(':').map_or(self.name, |(p, _)| p)
+    }
+}
+
+/// A resource type of a prefix, as an action's `Resource` can name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResourceType {
+    /// Its name in the catalog, e.g. `license-configuration`.
+    pub name: &'static str,
+    /// The ARN formats of its resources, with AWS's placeholders (`${Partition}`, `${Region}`, `${Account}`, ...).
+    pub arn_formats: &'static [&'static str],
 }

@@ -112,7 +112,14 @@ impl Service {
         }
     }
 
-    /// The name AWS's catalog gives the service.
+    /// The IAM service prefix of its actions: what policies.toml's `service` is checked against.
+    pub const fn prefix(self) -> &'static str {
+        match self {
+            Service::Metering | Service::Entitlement => "aws-marketplace",
+        }
+    }
+
+    /// The name AWS gives the service.
     pub const fn catalog_name(self) -> &'static str {
         match self {
             Service::Metering => "AWS Marketplace Metering Service",

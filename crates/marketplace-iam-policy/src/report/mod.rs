@@ -212,8 +212,7 @@ pub fn catalog_actions<S: AsRef<str>>(names: &[S]) -> Result<Vec<String>, Requir
             match catalog::lookup_ignore_case(n) {
                 Some(a) => Ok(a.name.to_owned()),
                 None => {
-                    let mut message =
-                        format!("`{n}` is not an action of the `aws-marketplace` catalog");
+                    let mut message = format!("`{n}` is not an action of {}", not_in_catalog(n));
                     if let Some(c) = catalog::closest(n) {
                         message.push_str(&format!("; did you mean `{}`?", c.name));
                     }
@@ -425,8 +424,32 @@ fn catalog_coverage(statement: &Statement, bits: &mut [u64]) {
     }
 }
 
-/// How every catalog action name begins.
-const SERVICE: &str = "aws-marketplace:";
+/// Whether `literal` (a pattern's text before its first wildcard) can begin `prefix:Name` for a prefix of the
+/// catalog, in any letter case.
+fn may_begin_catalog_name(literal: &[u8]) -> bool {
+    catalog::prefixes().iter().any(|p| {
+        let head = &literal[..literal.len().min(p.len() + 1)];
+        head.iter().enumerate().all(|(i, b)| {
+            let want = p.as_bytes().get(i).copied().unwrap_or(b':');
+            want.eq_ignore_ascii_case(b)
+        })
+    })
+}
+
+/// The message for a name that is not in the catalog: of which catalog.
+fn not_in_catalog(name: &str) -> String {
+    match name.split_once(':').and_then(|(p, _)| {
+        catalog::prefixes()
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(p))
+    }) {
+        Some(p) => format!("the `{p}` catalog"),
+        None => format!(
+            "the catalog (prefixes `{}`)",
+            catalog::prefixes().join("`, `")
+        ),
+    }
+}
 
 /// Whether `pattern` names at least one catalog action.
 fn names_catalog_action(pattern: &Compiled<'_>) -> bool {
@@ -440,8 +463,8 @@ fn names_catalog_action(pattern: &Compiled<'_>) -> bool {
 
 /// Calls `found` with the position in [`catalog::all`] of every catalog action `pattern` matches, until it breaks.
 ///
-/// Every catalog action is `aws-marketplace:Name`: a pattern whose text before its first wildcard cannot begin such
-/// a name matches none, and a pattern without wildcards matches at most the one of its name.
+/// Every catalog action is `prefix:Name` for a prefix of [`catalog::prefixes`]: a pattern whose text before its
+/// first wildcard cannot begin such a name matches none, and a pattern without wildcards matches at most the one of its name.
 fn for_each_catalog_match(pattern: &Compiled<'_>, mut found: impl FnMut(usize) -> ControlFlow<()>) {
     // The catalog's names in lower case, to match the patterns against in any letter case.
     static LOWER: LazyLock<Vec<String>> = LazyLock::new(|| {
@@ -454,8 +477,7 @@ fn for_each_catalog_match(pattern: &Compiled<'_>, mut found: impl FnMut(usize) -
         .wildcard
         .and_then(|i| pattern.text.get(..i))
         .unwrap_or(pattern.text);
-    let head = literal.get(..SERVICE.len()).unwrap_or(literal);
-    if !SERVICE.as_bytes()[..head.len()].eq_ignore_ascii_case(head) {
+    if !may_begin_catalog_name(literal) {
         return;
     }
     let Some(glob) = pattern.glob() else {
@@ -508,12 +530,13 @@ fn warnings(set: &PolicySet, required: &[String], context: Option<&Context>) -> 
             let (Actions::Action(patterns) | Actions::NotAction(patterns)) = &s.actions;
             {
                 for (p, compiled) in patterns.iter().zip(patterns.compiled()) {
-                    let marketplace = p
-                        .split_once(':')
-                        .is_some_and(|(svc, _)| svc.eq_ignore_ascii_case(catalog::PREFIX));
-                    if marketplace && !names_catalog_action(&compiled) {
-                        let mut message =
-                            format!("`{p}` names no action of the `aws-marketplace` catalog");
+                    let catalogued = p.split_once(':').is_some_and(|(svc, _)| {
+                        catalog::prefixes()
+                            .iter()
+                            .any(|k| svc.eq_ignore_ascii_case(k))
+                    });
+                    if catalogued && !names_catalog_action(&compiled) {
+                        let mut message = format!("`{p}` names no action of {}", not_in_catalog(p));
                         if let Some(c) = catalog::closest(p) {
                             message.push_str(&format!("; did you mean `{}`?", c.name));
                         }

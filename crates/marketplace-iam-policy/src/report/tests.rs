@@ -3,9 +3,29 @@
 use super::*;
 
 #[test]
-fn every_catalog_action_is_of_the_service() {
-    assert_eq!(SERVICE, format!("{}:", catalog::PREFIX));
-    assert!(catalog::all().iter().all(|a| a.name.starts_with(SERVICE)));
+fn every_catalog_action_is_of_a_catalog_prefix() {
+    assert!(catalog::all().iter().all(|a| {
+        catalog::prefixes().contains(&a.prefix()) && may_begin_catalog_name(a.name.as_bytes())
+    }));
+    for literal in [
+        "",
+        "a",
+        "AWS-market",
+        "aws-marketplace:",
+        "License-Manager:Check",
+        "license-manager",
+    ] {
+        assert!(may_begin_catalog_name(literal.as_bytes()), "{literal}");
+    }
+    for literal in [
+        "s3:",
+        "aws-marketplace-",
+        "license-manager-",
+        "license-managers",
+        "x",
+    ] {
+        assert!(!may_begin_catalog_name(literal.as_bytes()), "{literal}");
+    }
 }
 
 /// The over-grants as they were first computed: one full evaluation per catalog action.
