@@ -196,24 +196,42 @@ fn specs_are_what_policies_toml_says() {
         let names: Vec<&str> = spec.parameters().iter().map(|p| p.name()).collect();
         let declared: Vec<&str> = d.trust.parameters().iter().map(|p| p.name()).collect();
         assert_eq!(names, declared, "{t}");
-        assert_eq!(
-            spec.serves(),
-            d.serves.iter().map(String::as_str).collect::<Vec<_>>()
-        );
+        // The product types it runs: those it serves whole, or one pricing model of (`container/contracts`).
+        let mut products: Vec<&str> = d
+            .serves
+            .iter()
+            .map(|s| s.split('/').next().unwrap())
+            .collect();
+        products.dedup();
+        assert_eq!(spec.serves(), products);
     }
     assert_eq!(
         marketplace_iam::DeploymentTarget::ALL.len(),
         policies.targets.len()
     );
-    for &p in ProductType::ALL {
-        let targets: Vec<&str> = p.spec().targets().iter().map(|t| t.id()).collect();
-        let product = policies.product(p.id()).unwrap();
-        let declared: Vec<&str> = policies
-            .targets_of(product)
-            .map(|t| t.id.as_str())
-            .collect();
-        assert_eq!(targets, declared, "{p}");
-        assert!(!targets.is_empty(), "{p} runs nowhere");
+    // Every published document's targets, as the engine deploys it (`docs/cloudformation/<policy>-<target>.json`).
+    let documents = policies.documents();
+    assert!(!documents.is_empty());
+    for d in &documents {
+        let spec = match d.pricing_model {
+            None => ProductType::ALL
+                .iter()
+                .find(|p| p.id() == d.product.id)
+                .unwrap()
+                .spec(),
+            Some(m) => {
+                let id = format!("{}/{}", d.product.id, m.id);
+                PricingModel::ALL
+                    .iter()
+                    .find(|x| x.id() == id)
+                    .unwrap()
+                    .spec()
+            }
+        };
+        let targets: Vec<&str> = spec.targets().iter().map(|t| t.id()).collect();
+        let declared: Vec<&str> = d.targets().map(|t| t.id.as_str()).collect();
+        assert_eq!(targets, declared, "{}", d.file_name());
+        assert!(!targets.is_empty(), "{} runs nowhere", d.file_name());
     }
 }
 

@@ -121,10 +121,6 @@ fn width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
     ids.map(str::len).max().unwrap_or(0)
 }
 
-fn short(action: &str) -> &str {
-    action.strip_prefix("aws-marketplace:").unwrap_or(action)
-}
-
 fn text(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
     writeln!(
         out,
@@ -132,7 +128,7 @@ fn text(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
     )?;
     let w = width(l.product_types.iter().map(|p| p.id));
     for p in &l.product_types {
-        let actions: Vec<&str> = p.actions.iter().map(|a| short(a)).collect();
+        let actions: Vec<&str> = p.actions.iter().map(|a| output::short(a)).collect();
         writeln!(out, "  {:<w$}  {}: {}", p.id, p.name, actions.join(", "))?;
     }
 
@@ -150,7 +146,7 @@ fn text(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
                 m.id, m.name
             )?,
             None => {
-                let actions: Vec<&str> = m.actions.iter().map(|a| short(a)).collect();
+                let actions: Vec<&str> = m.actions.iter().map(|a| output::short(a)).collect();
                 writeln!(out, "  {:<w$}  {}: {}", m.id, m.name, actions.join(", "))?;
             }
         }

@@ -116,7 +116,7 @@ pub(crate) struct RoleArgs {
 /// The values of the trust policy's parameters (`role::parameter_options` maps them to policies.toml's names).
 #[derive(Args, Default)]
 pub(crate) struct ParameterArgs {
-    /// The 12-digit id of the account the role is created in (ecs, eks, agentcore).
+    /// The 12-digit id of the account the role is created in (ecs, eks, agentcore, containers-anywhere).
     #[arg(long, value_name = "ID")]
     account_id: Option<String>,
 

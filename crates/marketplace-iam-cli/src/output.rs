@@ -77,8 +77,9 @@ pub(crate) fn report_text(out: &mut dyn Write, report: &Report) -> io::Result<()
     Ok(())
 }
 
-fn short(action: &str) -> &str {
-    action.strip_prefix("aws-marketplace:").unwrap_or(action)
+/// An action's name without its IAM prefix (`MeterUsage`, `CheckoutLicense`), as the listings show it.
+pub(crate) fn short(action: &str) -> &str {
+    action.split_once(':').map_or(action, |(_, name)| name)
 }
 
 /// The answer to "who in this account may make these calls?".

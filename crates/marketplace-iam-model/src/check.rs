@@ -130,14 +130,15 @@ fn check_resources(diags: &mut Diagnostics, a: &RawAction, catalog: &Catalog) {
                 format!(
                     "`{}` has resource types ({}): say which ARNs the policy grants it on",
                     entry.name,
-                    backticked(entry.resource_types)
+                    backticked(&entry.resource_types.iter().map(|r| r.name).collect::<Vec<_>>())
                 ),
                 name.span(),
             )
             .with_label("no `resources`")
             .with_help(format!(
                 "add `resources = [\"arn:aws:{prefix}:...\"]` with the narrowest ARN pattern AWS documents for the \
-                 integration; `\"*\"` would grant it on every resource"
+                 integration (the catalog's ARN formats: {}); `\"*\"` would grant it on every resource",
+                backticked(&entry.resource_types.iter().flat_map(|r| r.arn_formats.iter().copied()).collect::<Vec<_>>())
             )),
         ),
         (Some(list), true) => diags.push(

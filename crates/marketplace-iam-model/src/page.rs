@@ -176,11 +176,30 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
             a.name, a.api_reference, a.service, a.access_level, a.purpose
         );
     }
-    let _ = writeln!(
-        w,
-        "\nNone of these actions has a resource type, so only `\"Resource\": \"*\"` grants them: a statement that \
-         names an ARN does not.\n"
-    );
+    let scoped: Vec<String> = policies
+        .actions
+        .iter()
+        .filter(|a| !a.resources.is_empty())
+        .map(|a| {
+            let on: Vec<String> = a.resources.iter().map(|r| format!("`{r}`")).collect();
+            format!("`{}` on {}", a.name, on.join(", "))
+        })
+        .collect();
+    if scoped.is_empty() {
+        let _ = writeln!(
+            w,
+            "\nNone of these actions has a resource type, so only `\"Resource\": \"*\"` grants them: a statement \
+             that names an ARN does not.\n"
+        );
+    } else {
+        let _ = writeln!(
+            w,
+            "\nThe policies grant {}: the resource types AWS defines for those actions, as narrowly as AWS documents \
+             them. The other actions have no resource type, so only `\"Resource\": \"*\"` grants them: a statement \
+             that names an ARN does not.\n",
+            scoped.join("; ")
+        );
+    }
 
     for p in &page.closing {
         let _ = writeln!(w, "{p}\n");

@@ -368,11 +368,11 @@ fn catalog_facts_are_checked() {
 #[test]
 fn an_action_of_another_prefix_is_refused_by_its_service() {
     let (msg, ..) = only(&[
+        ("schema_version = 1", "schema_version = 2"),
         (
             "name = \"aws-marketplace:GetEntitlements\"",
-            "name = \"license-manager:GetLicense\"",
+            "name = \"license-manager:GetLicense\"\nresources = [\"arn:aws:license-manager::*:license:*\"]",
         ),
-        ("access_level = \"Read\"", "access_level = \"Read\""),
     ]);
     assert_eq!(
         msg,

@@ -97,7 +97,7 @@ impl Service {
         }
     }
 
-    /// The IAM prefix of the service's actions.
+    /// The IAM prefix of the service's actions: what policies.toml's `service` is checked against.
     ///
     /// ```
     /// use marketplace_iam_model::Service;
@@ -109,13 +109,6 @@ impl Service {
         match self {
             Service::Metering | Service::Entitlement => "aws-marketplace",
             Service::LicenseManager => "license-manager",
-        }
-    }
-
-    /// The IAM service prefix of its actions: what policies.toml's `service` is checked against.
-    pub const fn prefix(self) -> &'static str {
-        match self {
-            Service::Metering | Service::Entitlement => "aws-marketplace",
         }
     }
 
