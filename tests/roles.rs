@@ -2,7 +2,8 @@
 //! pass the checks a security review of trust policies asks for.
 
 use marketplace_iam::{
-    DeploymentTarget, Parameter, PolicyChoice, PricingModel, ProductType, RoleBuilder, RoleError,
+    DeploymentTarget, Parameter, PolicyChoice, PolicySpec, PricingModel, ProductType, RoleBuilder,
+    RoleError,
 };
 use marketplace_iam_tests::{read, root};
 use serde_json::Value;
@@ -117,9 +118,22 @@ fn every_served_policy_builds_a_role_on_each_of_its_targets_and_has_templates() 
         );
     let mut built = 0;
     for choice in choices {
+        let spec: &PolicySpec = choice.into();
+        // The targets policies.toml deploys the policy to; every other target refuses it.
+        for &target in DeploymentTarget::ALL {
+            if !spec.targets().contains(&target.spec()) {
+                assert!(
+                    matches!(
+                        RoleBuilder::new(choice, target),
+                        Err(RoleError::NotServed { .. })
+                    ),
+                    "{choice} on {target}"
+                );
+            }
+        }
         for &target in DeploymentTarget::ALL
             .iter()
-            .filter(|t| t.serves().contains(&choice.product()))
+            .filter(|t| spec.targets().contains(&t.spec()))
         {
             let mut builder = RoleBuilder::new(choice, target).unwrap();
             for &parameter in target.parameters() {
@@ -155,8 +169,9 @@ fn every_served_policy_builds_a_role_on_each_of_its_targets_and_has_templates() 
             built += 1;
         }
     }
-    // SaaS: 4 policies × cross-account; AMI: 2 × EC2; container: 3 × (ECS, EKS, AgentCore).
-    assert_eq!(built, 4 + 2 + 9);
+    // SaaS: 4 policies × cross-account; AMI: 3 × EC2; container: 3 × (ECS, EKS, AgentCore), and contracts ×
+    // (ECS, EKS, Containers Anywhere).
+    assert_eq!(built, 4 + 3 + 9 + 3);
     let published = std::fs::read_dir(root().join("docs/cloudformation"))
         .unwrap()
         .count();

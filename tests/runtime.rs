@@ -146,6 +146,38 @@ fn grants_are_what_the_published_documents_allow() {
     assert!(!ProductType::Ami.grants(Action::BatchMeterUsage));
 }
 
+/// What a contract-priced product's code may require: every License Manager call its published policy allows.
+const _: () = {
+    use marketplace_iam::{
+        AmiContracts, CheckInLicense, CheckoutLicense, ContainerContracts,
+        ExtendLicenseConsumption, GetLicense, require,
+    };
+    require!(AmiContracts: CheckoutLicense, ExtendLicenseConsumption, CheckInLicense, GetLicense);
+    require!(ContainerContracts: CheckoutLicense, ExtendLicenseConsumption, CheckInLicense, GetLicense);
+};
+
+#[test]
+fn contract_pricing_grants_license_manager_and_nothing_of_metering() {
+    let allowed = published_actions("docs/policies/container-contracts.json");
+    assert!(
+        allowed.iter().all(|a| a.starts_with("license-manager:")),
+        "{allowed:?}"
+    );
+    let grants = |m: PricingModel, a: Action| m.actions().contains(&a);
+    assert!(grants(
+        PricingModel::ContainerContracts,
+        Action::CheckoutLicense
+    ));
+    assert!(!grants(
+        PricingModel::ContainerContracts,
+        Action::RegisterUsage
+    ));
+    assert!(!grants(
+        PricingModel::ContainerHourlyMonthly,
+        Action::CheckoutLicense
+    ));
+}
+
 #[test]
 fn markers_carry_the_published_policy() {
     use marketplace_iam::{Ami, AmiHourlyAnnual, IamAction, MeterUsage, Policy, SaasContracts};

@@ -94,16 +94,27 @@ fn every_published_json_file_is_a_valid_least_privilege_policy() {
         assert_eq!(v["Version"], "2012-10-17");
         for s in v["Statement"].as_array().unwrap() {
             assert_eq!(s["Effect"], "Allow");
-            assert_eq!(s["Resource"], "*");
+            let resource = s["Resource"].as_str().unwrap();
             for a in s["Action"].as_array().unwrap() {
                 let a = a.as_str().unwrap();
                 assert!(!a.contains(['*', '?']), "{}: wildcard {a}", path.display());
-                assert!(marketplace_iam_model::catalog::lookup(a).is_some(), "{a}");
+                let entry =
+                    marketplace_iam_model::catalog::lookup(a).unwrap_or_else(|| panic!("{a}"));
+                // `"*"` exactly for the actions without resource types; the others on an ARN of their service.
+                if entry.resource_types.is_empty() {
+                    assert_eq!(resource, "*", "{}: {a}", path.display());
+                } else {
+                    assert!(
+                        resource.starts_with(&format!("arn:aws:{}:", entry.prefix())),
+                        "{}: {a} on {resource}",
+                        path.display()
+                    );
+                }
             }
         }
         count += 1;
     }
-    assert_eq!(count, 9, "3 product policies and 6 pricing-model policies");
+    assert_eq!(count, 11, "3 product policies and 8 pricing-model policies");
 }
 
 #[test]
@@ -136,8 +147,8 @@ fn the_page_keeps_the_seed_sections_and_notes_without_its_defects() {
     let blocks = code_blocks(&page);
     assert_eq!(
         blocks.len(),
-        3 + 5,
-        "three product policies, five trust policies"
+        3 + 6,
+        "three product policies, six trust policies"
     );
     for b in &blocks {
         serde_json::from_str::<Value>(b)

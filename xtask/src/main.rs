@@ -41,7 +41,7 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
-    /// Compare AWS's Service Reference files (https://servicereference.us-east-1.amazonaws.com/) with the project's
+    /// Compare AWS's Service Reference files (<https://servicereference.us-east-1.amazonaws.com/>) with the project's
     /// copy of the catalogs and print the drift: actions added or removed, access levels, resource types, ARN
     /// formats and condition keys changed, and the policies.toml actions each change affects. Exit 0: no drift (or
     /// printed only), 1: drift with --check, 2: an error.

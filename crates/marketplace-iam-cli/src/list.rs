@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use anstyle::Style;
-use marketplace_iam::{Action, DeploymentTarget, PricingModel, ProductType};
+use marketplace_iam::{Action, DeploymentTarget, PolicyChoice, PricingModel, ProductType};
 use serde::Serialize;
 
 use crate::{EXIT_ALLOWED, Format, Unusable, output, role};
@@ -52,6 +52,11 @@ struct TargetEntry {
     id: &'static str,
     name: &'static str,
     products: Vec<&'static str>,
+    /// The policies (`role <policy> --target <id>`) deployed there.
+    policies: Vec<&'static str>,
+    /// Whether every policy of each of its products is deployed there (the text then names the products only).
+    #[serde(skip)]
+    whole: bool,
     signer: &'static str,
     instance_profile: bool,
     parameters: Vec<ParameterEntry>,
@@ -65,6 +70,13 @@ struct ParameterEntry {
 
 fn action_names(actions: &[Action]) -> Vec<&'static str> {
     actions.iter().map(|a| a.as_str()).collect()
+}
+
+/// The policies with a document that are deployed on `target`.
+fn deployed(target: DeploymentTarget) -> impl Iterator<Item = PolicyChoice> {
+    PolicyChoice::all().filter(move |c| {
+        c.spec().policy_json().is_some() && c.spec().targets().contains(&target.spec())
+    })
 }
 
 fn listing() -> Listing {
@@ -102,6 +114,12 @@ fn listing() -> Listing {
                 id: t.id(),
                 name: t.name(),
                 products: t.serves().iter().map(|p| p.id()).collect(),
+                policies: deployed(t).map(PolicyChoice::id).collect(),
+                whole: t.serves().iter().all(|&p| {
+                    PolicyChoice::all()
+                        .filter(|c| c.product() == p && c.spec().policy_json().is_some())
+                        .all(|c| c.spec().targets().contains(&t.spec()))
+                }),
                 signer: t.signer(),
                 instance_profile: t.instance_profile(),
                 parameters: role::target_parameters(t)
@@ -183,9 +201,13 @@ fn text(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
         writeln!(out, "  {:<w$}  {}", t.id, t.name)?;
         writeln!(
             out,
-            "  {:<w$}  products: {}; parameters: {parameters}",
+            "  {:<w$}  {}; parameters: {parameters}",
             "",
-            t.products.join(", ")
+            if t.whole {
+                format!("products: {}", t.products.join(", "))
+            } else {
+                format!("policies: {}", t.policies.join(", "))
+            }
         )?;
         writeln!(out, "  {:<w$}  {DIM}{}{DIM:#}", "", t.signer)?;
     }

@@ -185,6 +185,54 @@ fn a_deny_with_not_resource_outside_the_service_removes_actions_with_resource_ty
     );
 }
 
+#[test]
+fn a_resource_typed_action_is_granted_by_an_arn_of_its_own_service_only() {
+    let allow = |resource: &str| {
+        PolicySet::new(vec![file(
+            "role.json",
+            &format!(
+                r#"{{"Version": "2012-10-17", "Statement": [
+                {{"Effect": "Allow", "Action": "license-manager:GetLicense", "Resource": "{resource}"}}]}}"#
+            ),
+        )])
+    };
+    let get = "license-manager:GetLicense";
+    for (resource, decision) in [
+        ("arn:aws:license-manager::*:license:*", Decision::Allow),
+        ("*", Decision::Allow),
+        (
+            "arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/Entity/*",
+            Decision::ImplicitDeny,
+        ),
+        ("arn:aws:s3:::bucket/*", Decision::ImplicitDeny),
+    ] {
+        assert_eq!(
+            allow(resource).evaluate(get, None).decision,
+            decision,
+            "{resource}"
+        );
+    }
+    // `license-manager:*` on every resource grants license administration too: reported as over-grants.
+    let wide = PolicySet::new(vec![file(
+        "role.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "license-manager:*", "Resource": "*"}]}"#,
+    )]);
+    let report = check(&wide, &[get.to_owned()], None);
+    assert_eq!(report.verdict, Verdict::Allowed);
+    assert!(
+        report
+            .over_grants
+            .iter()
+            .any(|g| g.action == "license-manager:CreateLicense")
+    );
+    assert!(
+        report
+            .over_grants
+            .iter()
+            .all(|g| g.action.starts_with("license-manager:"))
+    );
+}
+
 const ROLE: &str = r#"{
   "Version": "2012-10-17",
   "Statement": [

@@ -3,9 +3,9 @@
 //!
 //! # The format
 //!
-//! AWS publishes one file per service prefix (the list of them is https://servicereference.us-east-1.amazonaws.com/,
+//! AWS publishes one file per service prefix (the list of them is <https://servicereference.us-east-1.amazonaws.com/>,
 //! documented on "Simplified AWS service information for programmatic access",
-//! https://docs.aws.amazon.com/service-authorization/latest/reference/service-reference.html). A service file is an
+//! <https://docs.aws.amazon.com/service-authorization/latest/reference/service-reference.html>). A service file is an
 //! object:
 //!
 //! - `Name`: the service prefix (`aws-marketplace`).

@@ -389,9 +389,10 @@ pub(crate) enum Scope {
     /// The action has no resource types: the request's resource is `*`, and only a `Resource` pattern that matches
     /// `*` applies.
     Star,
-    /// The action has resource types: "on at least one resource". An `Allow` with any `Resource` may grant it; a
-    /// `Deny` removes it only when it covers every resource.
-    SomeResource,
+    /// The action has resource types: "on at least one resource" of its service (the IAM prefix given, which
+    /// names the service in its ARNs). An `Allow` with a `Resource` that may name one may grant it; a `Deny` removes
+    /// it only when it covers every resource.
+    SomeResource(&'static str),
 }
 
 /// Whether a statement applies to the request.
@@ -468,30 +469,30 @@ pub(crate) fn covers_resource(statement: &Statement, scope: Scope) -> bool {
         (None, _, _) => true,
         (Some(Resources::Resource(r)), Scope::Star, _) => covers_star(r),
         (Some(Resources::NotResource(r)), Scope::Star, _) => !covers_star(r),
-        (Some(Resources::Resource(r)), Scope::SomeResource, Effect::Allow) => {
-            r.iter().any(may_name_marketplace_resource)
+        (Some(Resources::Resource(r)), Scope::SomeResource(service), Effect::Allow) => {
+            r.iter().any(|p| may_name_resource_of(p, service))
         }
-        (Some(Resources::NotResource(r)), Scope::SomeResource, Effect::Allow) => !covers_star(r),
-        (Some(Resources::Resource(r)), Scope::SomeResource, Effect::Deny) => covers_star(r),
+        (Some(Resources::NotResource(r)), Scope::SomeResource(_), Effect::Allow) => !covers_star(r),
+        (Some(Resources::Resource(r)), Scope::SomeResource(_), Effect::Deny) => covers_star(r),
         // Denied on every resource except the listed ones: on all of the action's resources unless one listed
-        // may be an `aws-marketplace` resource.
-        (Some(Resources::NotResource(r)), Scope::SomeResource, Effect::Deny) => {
-            !r.iter().any(may_name_marketplace_resource)
+        // may be a resource of its service.
+        (Some(Resources::NotResource(r)), Scope::SomeResource(service), Effect::Deny) => {
+            !r.iter().any(|p| may_name_resource_of(p, service))
         }
     }
 }
 
-/// Whether an ARN pattern may name a resource of the `aws-marketplace` service.
-fn may_name_marketplace_resource(pattern: &str) -> bool {
+/// Whether an ARN pattern may name a resource of `service` (an IAM prefix, as ARNs name the service).
+fn may_name_resource_of(pattern: &str, service: &str) -> bool {
     if wildcard_match(pattern, "*", false) {
         return true;
     }
     let mut parts = pattern.splitn(4, ':');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(_), Some(partition), Some(service), Some(_)) => {
-            wildcard_match(service, "aws-marketplace", false)
+        (Some(_), Some(partition), Some(arn_service), Some(_)) => {
+            wildcard_match(arn_service, service, false)
                 || partition.contains('*')
-                || service.contains('*')
+                || arn_service.contains('*')
         }
         _ => pattern.contains('*'),
     }
@@ -662,13 +663,13 @@ pub(crate) fn scope_of(action: &str) -> Scope {
         (LastLetters::of(names.iter().copied()), by_length)
     });
     let (last_letters, by_length) = &*WITH_RESOURCES;
-    if last_letters.may_hold(action)
-        && by_length
-            .get(action.len())
-            .is_some_and(|names| names.iter().any(|n| n.eq_ignore_ascii_case(action)))
-    {
-        Scope::SomeResource
-    } else {
-        Scope::Star
+    let name = last_letters
+        .may_hold(action)
+        .then(|| by_length.get(action.len()))
+        .flatten()
+        .and_then(|names| names.iter().find(|n| n.eq_ignore_ascii_case(action)));
+    match name {
+        Some(name) => Scope::SomeResource(name.split_once(':').map_or(name, |(prefix, _)| prefix)),
+        None => Scope::Star,
     }
 }

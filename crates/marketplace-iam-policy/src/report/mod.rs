@@ -283,13 +283,24 @@ fn over_grants(set: &PolicySet, required: &[String], context: Option<&Context>) 
     let words = all.len().div_ceil(64).max(1);
     let bit = |j: usize| 1u64 << (j % 64);
     let mut valid = vec![0u64; words];
-    let mut some_resource = vec![0u64; words];
+    // Per IAM prefix, its actions with resource types: a `Resource` grants those when it may name a resource of
+    // that prefix's service.
+    let mut some_resource: Vec<(&'static str, Vec<u64>)> = Vec::new();
     for (j, a) in all.iter().enumerate() {
         valid[j / 64] |= bit(j);
         if !a.resource_types.is_empty() {
-            some_resource[j / 64] |= bit(j);
+            let prefix = a.prefix();
+            let at = match some_resource.iter().position(|(p, _)| *p == prefix) {
+                Some(at) => at,
+                None => {
+                    some_resource.push((prefix, vec![0u64; words]));
+                    some_resource.len() - 1
+                }
+            };
+            some_resource[at].1[j / 64] |= bit(j);
         }
     }
+    let with_resources = |w: usize| some_resource.iter().fold(0, |acc, (_, mask)| acc | mask[w]);
 
     // Per statement: the actions it applies to (`yes`), or would if its open conditions held (`open`).
     let statements: Vec<(&PolicyFile, PolicyKind, usize, &Statement)> = set
@@ -314,14 +325,19 @@ fn over_grants(set: &PolicySet, required: &[String], context: Option<&Context>) 
         covered.fill(0);
         catalog_coverage(s, &mut covered);
         let star = covers_resource(s, Scope::Star);
-        let some = covers_resource(s, Scope::SomeResource);
+        let some: Vec<bool> = some_resource
+            .iter()
+            .map(|(prefix, _)| covers_resource(s, Scope::SomeResource(prefix)))
+            .collect();
         for w in 0..words {
             let mut resource = 0;
             if star {
-                resource |= valid[w] & !some_resource[w];
+                resource |= valid[w] & !with_resources(w);
             }
-            if some {
-                resource |= some_resource[w];
+            for ((_, mask), &covers) in some_resource.iter().zip(&some) {
+                if covers {
+                    resource |= mask[w];
+                }
             }
             target[n * words + w] = covered[w] & resource;
         }

@@ -1,0 +1,24 @@
+// rule version-1 file with version-2 features
+marketplace_iam::policies!(source = r#"
+schema_version = 1
+[page]
+title = "Permissions"
+anchor = "top"
+intro = ["Intro."]
+[[actions]]
+id = "GetLicense"
+name = "license-manager:GetLicense"
+service = "license-manager"
+access_level = "Read"
+purpose = "Reads a license."
+api_reference = "https://docs.aws.amazon.com/get"
+resources = ["arn:aws:license-manager::*:license:*"]
+[[products]]
+id = "ami"
+name = "AMI"
+title = "AMI products"
+anchor = "ami"
+actions = ["GetLicense"]
+"#);
+
+fn main() {}
