@@ -298,8 +298,14 @@ fn required_actions(args: &CheckArgs) -> Result<(Vec<String>, Option<PolicyChoic
         .map(|a| a.trim())
         .filter(|a| !a.is_empty())
         .map(|a| {
+            // Without a prefix: an action of policies.toml by its id (`CheckoutLicense`), else `aws-marketplace`'s.
             if a.contains(':') {
                 a.to_owned()
+            } else if let Some(known) = marketplace_iam::Action::ALL
+                .iter()
+                .find(|x| x.id().eq_ignore_ascii_case(a))
+            {
+                known.as_str().to_owned()
             } else {
                 format!("aws-marketplace:{a}")
             }

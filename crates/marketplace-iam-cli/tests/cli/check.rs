@@ -579,3 +579,63 @@ fn dash_reads_a_policy_from_stdin_once() {
         "<stdin>:1:",
     );
 }
+
+#[test]
+fn contract_pricing_is_checked_by_action_ids_and_the_statement_to_add_names_license_arns() {
+    let dir = scratch("contracts");
+    // AWS's managed policy AWSLicenseManagerConsumptionPolicy, as AWS prints it (one statement object).
+    write(
+        &dir,
+        "managed.json",
+        r#"{ "Version" : "2012-10-17", "Statement" : { "Effect" : "Allow", "Action" : [
+            "license-manager:CheckoutLicense", "license-manager:CheckInLicense",
+            "license-manager:ExtendLicenseConsumption", "license-manager:GetLicense" ], "Resource" : "*" } }"#,
+    );
+    let out = run(
+        &["check", "--product", "container/contracts", "managed.json"],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    // Action ids of policies.toml resolve to their prefix.
+    let out = run(
+        &[
+            "check",
+            "--action",
+            "CheckoutLicense,GetLicense",
+            "managed.json",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+
+    // A metering role lacks them all; GetLicense is to be added on license ARNs.
+    write(
+        &dir,
+        "metering.json",
+        &workspace_file("docs/policies/container-hourly-monthly.json"),
+    );
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "ami/contracts",
+            "metering.json",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 1);
+    let report = json(&out);
+    let get = report["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == "license-manager:GetLicense")
+        .unwrap();
+    assert_eq!(get["decision"], "implicit_deny");
+    assert_eq!(
+        get["statements"][0]["add"]["Resource"],
+        "arn:aws:license-manager::*:license:*"
+    );
+}

@@ -100,3 +100,11 @@ const SUBSCRIPTIONS_ONLY_RESOLVE: &str = r#"{
 
 const MARKETPLACE_STAR: &str = r#"{"Version": "2012-10-17", "Statement": [
   {"Effect": "Allow", "Action": "aws-marketplace:*", "Resource": "*"}]}"#;
+
+/// A file of the workspace (a published document), as text.
+fn workspace_file(rel: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}

@@ -2,13 +2,6 @@
 
 use super::*;
 
-fn workspace_file(rel: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(rel);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 #[test]
 fn role_prints_a_deployable_role_with_every_parameter_filled_in() {
     let dir = scratch("role-json");

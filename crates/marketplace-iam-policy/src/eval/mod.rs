@@ -252,7 +252,9 @@ impl StatementRef {
     }
 }
 
-/// The least statement that grants one action: `{"Effect":"Allow","Action":["aws-marketplace:X"],"Resource":"*"}`.
+/// The least statement that grants one action: `{"Effect":"Allow","Action":["aws-marketplace:X"],"Resource":"*"}`,
+/// or, for an action with resource types, on the ARNs of its first resource type
+/// (`arn:aws:license-manager::*:license:*`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MinimalStatement {
     /// Always `Allow`.
@@ -261,9 +263,10 @@ pub struct MinimalStatement {
     /// The action (written as a one-element array).
     #[serde(rename = "Action")]
     pub action: [String; 1],
-    /// Always `*`: the metering and entitlement actions have no resource types.
+    /// `*` for an action without resource types (only `*` grants it); otherwise the ARN format AWS's catalog gives
+    /// its first resource type, in the `aws` partition, with every other placeholder a wildcard.
     #[serde(rename = "Resource")]
-    pub resource: &'static str,
+    pub resource: String,
 }
 
 impl MinimalStatement {
@@ -276,13 +279,44 @@ impl MinimalStatement {
     ///     r#"{"Effect":"Allow","Action":["aws-marketplace:MeterUsage"],"Resource":"*"}"#
     /// );
     /// ```
+    ///
+    /// An action with resource types is granted on its resources' ARNs:
+    ///
+    /// ```
+    /// let s = marketplace_iam_policy::MinimalStatement::allow("license-manager:GetLicense");
+    /// assert_eq!(s.resource, "arn:aws:license-manager::*:license:*");
+    /// ```
     pub fn allow(action: &str) -> MinimalStatement {
+        let format = marketplace_iam_model::catalog::lookup_ignore_case(action)
+            .and_then(|a| a.resource_types.first())
+            .and_then(|r| r.arn_formats.first());
         MinimalStatement {
             effect: Effect::Allow,
             action: [action.to_owned()],
-            resource: "*",
+            resource: format.map_or_else(|| "*".to_owned(), |f| any_resource_of(f)),
         }
     }
+}
+
+/// An ARN format of AWS's catalog (`arn:${Partition}:license-manager::${Account}:license:${LicenseId}`) as a pattern
+/// of every such resource in the `aws` partition (`arn:aws:license-manager::*:license:*`).
+fn any_resource_of(format: &str) -> String {
+    let mut out = String::with_capacity(format.len());
+    let mut rest = format;
+    while let Some(start) = rest.find("${") {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(if &rest[start..start + end + 1] == "${Partition}" {
+            "aws"
+        } else {
+            "*"
+        });
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A condition of a statement that decided an outcome: for a conditional outcome the ones left open, otherwise
