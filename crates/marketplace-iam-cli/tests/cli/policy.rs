@@ -116,7 +116,9 @@ fn help_lists_every_product_model_and_target() {
     // The short help lists them too.
     let short = stdout(&run(&["role", "-h"], &dir));
     assert!(
-        short.contains("[possible values: ec2, ecs, eks, agentcore, cross-account, containers-anywhere]"),
+        short.contains(
+            "[possible values: ec2, ecs, eks, agentcore, cross-account, containers-anywhere]"
+        ),
         "{short}"
     );
 }
