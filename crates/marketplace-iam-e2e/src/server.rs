@@ -1,5 +1,5 @@
-//! The local IAM-enforcing endpoint: a Python venv with moto, `moto_server` behind a guard that stops it by PID, and
-//! the IAM setup through its IAM API.
+//! The local IAM-enforcing endpoint: a Python venv with moto, `moto_server` behind a guard that stops it by PID, the
+//! IAM setup through its IAM API, and moto's IAM policy evaluator for the actions the endpoint cannot route.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -276,6 +276,33 @@ impl<'a> Iam<'a> {
             "users": names,
         });
         self.call(&request).map(drop)
+    }
+
+    /// Asks moto's IAM policy evaluator, in the helper's own process and not through the endpoint, whether each user
+    /// (with its policy as given) may perform each `(action, resource)`. Returns each user's answers, in the order
+    /// of `users` and of `checks`.
+    pub fn evaluate(
+        &self,
+        users: &[NewUser<'_>],
+        checks: &[(String, &str)],
+    ) -> Result<Vec<Vec<Value>>, String> {
+        let request = json!({
+            "action": "evaluate",
+            "users": users.iter().map(|u| json!({"name": u.name, "policy": u.policy})).collect::<Vec<_>>(),
+            "checks": checks.iter().map(|(a, r)| json!({"action": a, "resource": r})).collect::<Vec<_>>(),
+        });
+        let answer = self.call(&request)?;
+        users
+            .iter()
+            .map(|u| match answer["users"][u.name].as_array() {
+                Some(row) if row.len() == checks.len() => Ok(row.clone()),
+                _ => Err(format!(
+                    "IAM evaluation: no {} answers for {} in {answer}",
+                    checks.len(),
+                    u.name
+                )),
+            })
+            .collect()
     }
 
     fn call(&self, request: &Value) -> Result<Value, String> {
