@@ -9,6 +9,46 @@
 
 use std::fmt;
 
+use crate::server::ProbeAnswer;
+
+/// What `moto_server` logs when no backend serves a request's service.
+pub const NOT_ROUTED: &str =
+    "Unable to find appropriate backend for license-manager.us-east-1.amazonaws.com";
+
+/// Judges the probe of the endpoint: if it failed the License Manager call with HTTP 500 for every signer (allowed
+/// everything or nothing) and logged that no backend serves License Manager, it neither routes nor enforces it, and
+/// the evaluator must decide these cells; returns that evidence in one line. Otherwise moto answers License Manager
+/// now, and these cells belong to SDK calls: an error says so.
+pub fn not_routed(answers: &[ProbeAnswer], server_log: &str) -> Result<String, String> {
+    let all_500 = !answers.is_empty() && answers.iter().all(|a| a.status == Some(500));
+    if all_500 && server_log.contains(NOT_ROUTED) {
+        let signers: Vec<&str> = answers.iter().map(|a| a.signer.as_str()).collect();
+        Ok(format!(
+            "License Manager CheckoutLicense signed by {}: HTTP 500 for each, and moto_server logged \"{NOT_ROUTED}\": \
+             it neither routes nor enforces license-manager",
+            signers.join(" and by ")
+        ))
+    } else {
+        let seen: Vec<String> = answers
+            .iter()
+            .map(|a| match a.status {
+                Some(status) => format!("{}: HTTP {status} {}", a.signer, a.body),
+                None => format!("{}: no HTTP answer: {}", a.signer, a.body),
+            })
+            .collect();
+        Err(format!(
+            "the endpoint no longer fails License Manager calls as unrouted ({}; \"{NOT_ROUTED}\" {}logged): if it \
+             routes and enforces license-manager now, prove these cells through the AWS SDK for Rust instead",
+            seen.join("; "),
+            if server_log.contains(NOT_ROUTED) {
+                ""
+            } else {
+                "not "
+            }
+        ))
+    }
+}
+
 /// The license a call on a license acts on: `arn:aws:license-manager::<account>:license:<id>`, the ARN format of the
 /// catalog's resource type `license`, in the account AWS Marketplace issues licenses from (294406891311, as AWS's
 /// License Manager examples show it).
@@ -194,6 +234,42 @@ mod tests {
         assert_eq!(Evaluated::CheckoutLicense.resource(), "*");
         assert_eq!(Evaluated::GetAccessToken.resource(), "*");
         assert_eq!(Evaluated::DeleteLicense.resource(), LICENSE_ARN);
+    }
+
+    fn probed(statuses: &[Option<u16>]) -> Vec<ProbeAnswer> {
+        statuses
+            .iter()
+            .enumerate()
+            .map(|(i, status)| ProbeAnswer {
+                signer: format!("signer {i}"),
+                status: *status,
+                body: String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_evaluator_decides_only_while_the_endpoint_cannot_route_license_manager() {
+        let log = format!("{NOT_ROUTED}.Remember to add the URL to urls.py\nAttributeError: ...");
+        let evidence = not_routed(&probed(&[Some(500), Some(500)]), &log).unwrap();
+        assert!(
+            evidence.contains("signer 0 and by signer 1: HTTP 500 for each"),
+            "{evidence}"
+        );
+        // A 403 for the user without policy means it enforces; any other answer, or no log line, means it routes.
+        for (statuses, log) in [
+            (vec![Some(500), Some(403)], log.as_str()),
+            (vec![Some(200), Some(403)], log.as_str()),
+            (vec![Some(500), Some(500)], ""),
+            (vec![Some(500), None], log.as_str()),
+            (vec![], log.as_str()),
+        ] {
+            let error = not_routed(&probed(&statuses), log).unwrap_err();
+            assert!(
+                error.contains("through the AWS SDK for Rust instead"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

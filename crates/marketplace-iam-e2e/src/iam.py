@@ -12,6 +12,12 @@ Reads a JSON request on stdin and writes a JSON answer on stdout; errors go to s
       Deletes each user's access keys, inline policies and the user. Answers {"deleted": N}. The admin, whose key
       signs these calls, goes with the server.
 
+  {"endpoint": ..., "action": "probe", "admin": KEY}
+      Shows whether the endpoint routes and enforces License Manager: creates the user `e2e-probe` without any
+      policy, calls License Manager's CheckoutLicense once (no retries) with the admin's key (allowed everything) and
+      with the probe's, and deletes the probe. Answers {"answers": [{"signer": "...", "status": HTTP status or null,
+      "body": the start of the body or the error}]}.
+
   {"action": "evaluate", "users": [{"name": "...", "policy": "<document>" | null}],
    "checks": [{"action": "license-manager:GetLicense", "resource": "arn:..." | "*"}]}
       Decides each check for each user with moto's IAM policy evaluator, the code moto_server enforces IAM with,
@@ -84,6 +90,52 @@ def cleanup(request):
     return {"deleted": len(request["users"])}
 
 
+PROBE = "e2e-probe"
+
+
+def checkout(endpoint, key):
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+
+    license_manager = boto3.client(
+        "license-manager",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=key["id"],
+        aws_secret_access_key=key["secret"],
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    try:
+        license_manager.checkout_license(
+            ProductSKU="e2e-product-sku",
+            CheckoutType="PROVISIONAL",
+            KeyFingerprint="aws:294406891311:AWS/Marketplace:issuer-fingerprint",
+            Entitlements=[{"Name": "e2e", "Unit": "Count", "Value": "1"}],
+            ClientToken="e2e-client-token",
+        )
+        return {"status": 200, "body": ""}
+    except ClientError as error:
+        metadata = error.response.get("ResponseMetadata", {})
+        body = error.response.get("Error", {}).get("Message", "")
+        return {"status": metadata.get("HTTPStatusCode"), "body": " ".join(body.split())[:200]}
+    except Exception as error:  # no HTTP answer at all: the runner reports it
+        return {"status": None, "body": f"{type(error).__name__}: {error}"}
+
+
+def probe(request):
+    endpoint, admin = request["endpoint"], request["admin"]
+    iam = client(endpoint, admin["id"], admin["secret"])
+    iam.create_user(UserName=PROBE)
+    try:
+        key = key_of(iam.create_access_key(UserName=PROBE))
+        answers = []
+        for signer, signer_key in [("e2e-admin (allowed everything)", admin), (f"{PROBE} (no policy)", key)]:
+            answers.append({"signer": signer, **checkout(endpoint, signer_key)})
+    finally:
+        delete_user(iam, PROBE)
+    return {"answers": answers}
+
+
 def evaluate(request):
     # Imported here: setup and cleanup do not need moto itself.
     from moto import mock_aws
@@ -146,7 +198,7 @@ def evaluate(request):
 
 def main():
     request = json.load(sys.stdin)
-    actions = {"setup": setup, "cleanup": cleanup, "evaluate": evaluate}
+    actions = {"setup": setup, "cleanup": cleanup, "probe": probe, "evaluate": evaluate}
     action = actions.get(request.get("action"))
     if action is None:
         sys.exit(f"unknown action {request.get('action')!r}")

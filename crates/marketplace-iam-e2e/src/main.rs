@@ -11,7 +11,8 @@
 //! 4. With each user's key, calls the five operations through the AWS SDK for Rust and classifies each answer:
 //!    allowed (it passed the access check) or denied (HTTP 403 naming `aws-marketplace:<Action>`).
 //! 5. moto has no License Manager backend: the endpoint cannot route `license-manager` calls (HTTP 500 before any
-//!    access check). For every document and every License Manager action of [`evaluated::Evaluated::ALL`], the IAM
+//!    access check). The run shows it (a CheckoutLicense call signed by a user allowed everything and by one without
+//!    any policy; it fails if the endpoint ever answers otherwise). For every document and every License Manager action of [`evaluated::Evaluated::ALL`], the IAM
 //!    helper asks moto's IAM policy evaluator (the code the endpoint enforces IAM with, not the project's checker)
 //!    whether the document allows the action on the resource the call would act on.
 //! 6. Prints the policy × operation matrix, the SDK calls and then the evaluated actions, and exits non-zero if any
@@ -143,6 +144,15 @@ fn run(python: &str) -> Result<(), String> {
         }
     });
 
+    let position = server.log_position();
+    let probe = iam.probe_license_manager().and_then(|answers| {
+        evaluated::not_routed(&answers, &server.log_since(position, evaluated::NOT_ROUTED))
+    });
+    match &probe {
+        Ok(evidence) => println!("probe: {evidence}"),
+        Err(e) => eprintln!("error: License Manager probe: {e}"),
+    }
+
     let checks: Vec<(String, &str)> = Evaluated::ALL
         .iter()
         .map(|a| (a.iam_action(), a.resource()))
@@ -186,6 +196,7 @@ fn run(python: &str) -> Result<(), String> {
     drop(server);
     cleanup.map_err(|e| format!("cleanup: {e}"))?;
     println!("iam: users deleted");
+    probe.map_err(|e| format!("License Manager probe: {e}"))?;
 
     if mismatches.is_empty() {
         println!(

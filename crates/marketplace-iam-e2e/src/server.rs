@@ -224,6 +224,17 @@ pub struct NewUser<'a> {
     pub policy: Option<&'a str>,
 }
 
+/// What the endpoint answered to one License Manager call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeAnswer {
+    /// Whose key signed the call.
+    pub signer: String,
+    /// The HTTP status, or `None` without an HTTP answer.
+    pub status: Option<u16>,
+    /// The start of the body, or the error without an HTTP answer.
+    pub body: String,
+}
+
 /// The IAM API of the endpoint, through the venv's boto3.
 pub struct Iam<'a> {
     venv: &'a Venv,
@@ -276,6 +287,32 @@ impl<'a> Iam<'a> {
             "users": names,
         });
         self.call(&request).map(drop)
+    }
+
+    /// Calls License Manager's CheckoutLicense at the endpoint, signed by the admin (allowed everything) and by a
+    /// user without any policy, and returns the answers: whether the endpoint routes and enforces License Manager.
+    pub fn probe_license_manager(&self) -> Result<Vec<ProbeAnswer>, String> {
+        let admin = self
+            .admin
+            .as_ref()
+            .ok_or("License Manager probe: no users were created")?;
+        let request = json!({
+            "endpoint": self.endpoint,
+            "action": "probe",
+            "admin": {"id": admin.id, "secret": admin.secret},
+        });
+        let answer = self.call(&request)?;
+        let answers = answer["answers"]
+            .as_array()
+            .ok_or_else(|| format!("License Manager probe: no answers in {answer}"))?;
+        Ok(answers
+            .iter()
+            .map(|a| ProbeAnswer {
+                signer: a["signer"].as_str().unwrap_or_default().to_owned(),
+                status: a["status"].as_u64().and_then(|s| u16::try_from(s).ok()),
+                body: a["body"].as_str().unwrap_or_default().to_owned(),
+            })
+            .collect())
     }
 
     /// Asks moto's IAM policy evaluator, in the helper's own process and not through the endpoint, whether each user
