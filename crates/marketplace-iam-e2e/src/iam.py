@@ -11,6 +11,23 @@ Reads a JSON request on stdin and writes a JSON answer on stdout; errors go to s
   {"endpoint": ..., "action": "cleanup", "admin": KEY, "users": ["name", ...]}
       Deletes each user's access keys, inline policies and the user. Answers {"deleted": N}. The admin, whose key
       signs these calls, goes with the server.
+
+  {"endpoint": ..., "action": "probe", "admin": KEY}
+      Shows whether the endpoint routes and enforces License Manager: creates the user `e2e-probe` without any
+      policy, calls License Manager's CheckoutLicense once (no retries) with the admin's key (allowed everything) and
+      with the probe's, and deletes the probe. Answers {"answers": [{"signer": "...", "status": HTTP status or null,
+      "body": the start of the body or the error}]}.
+
+  {"action": "evaluate", "users": [{"name": "...", "policy": "<document>" | null}],
+   "checks": [{"action": "license-manager:GetLicense", "resource": "arn:..." | "*"}]}
+      Decides each check for each user with moto's IAM policy evaluator, the code moto_server enforces IAM with,
+      without any request to the endpoint (moto does not route every service the documents grant). In moto's
+      in-process backend (mock_aws): CreateUser, PutUserPolicy (the document as given) unless it is null,
+      CreateAccessKey; then, per check, IAMRequest.check_action_permitted(resource) for the action, over the policies
+      moto collects for that access key, exactly as the server does after it has checked a request's signature.
+      Answers {"users": {"name": [ANSWER, ...]}} in the order of the checks, ANSWER = {"allowed": true,
+      "statements": [the 1-based positions of the statements that permit it]} or {"allowed": false, "message": the
+      AccessDenied message}.
 """
 
 import json
@@ -73,9 +90,115 @@ def cleanup(request):
     return {"deleted": len(request["users"])}
 
 
+PROBE = "e2e-probe"
+
+
+def checkout(endpoint, key):
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+
+    license_manager = boto3.client(
+        "license-manager",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=key["id"],
+        aws_secret_access_key=key["secret"],
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    try:
+        license_manager.checkout_license(
+            ProductSKU="e2e-product-sku",
+            CheckoutType="PROVISIONAL",
+            KeyFingerprint="aws:294406891311:AWS/Marketplace:issuer-fingerprint",
+            Entitlements=[{"Name": "e2e", "Unit": "Count", "Value": "1"}],
+            ClientToken="e2e-client-token",
+        )
+        return {"status": 200, "body": ""}
+    except ClientError as error:
+        metadata = error.response.get("ResponseMetadata", {})
+        body = error.response.get("Error", {}).get("Message", "")
+        return {"status": metadata.get("HTTPStatusCode"), "body": " ".join(body.split())[:200]}
+    except Exception as error:  # no HTTP answer at all: the runner reports it
+        return {"status": None, "body": f"{type(error).__name__}: {error}"}
+
+
+def probe(request):
+    endpoint, admin = request["endpoint"], request["admin"]
+    iam = client(endpoint, admin["id"], admin["secret"])
+    iam.create_user(UserName=PROBE)
+    try:
+        key = key_of(iam.create_access_key(UserName=PROBE))
+        answers = []
+        for signer, signer_key in [("e2e-admin (allowed everything)", admin), (f"{PROBE} (no policy)", key)]:
+            answers.append({"signer": signer, **checkout(endpoint, signer_key)})
+    finally:
+        delete_user(iam, PROBE)
+    return {"answers": answers}
+
+
+def evaluate(request):
+    # Imported here: setup and cleanup do not need moto itself.
+    from moto import mock_aws
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.exceptions import AccessDeniedError
+    from moto.iam.access_control import (
+        IAMPolicy,
+        IAMPolicyStatement,
+        IAMRequest,
+        IAMUserAccessKey,
+        PermissionResult,
+    )
+
+    class Decision(IAMRequest):
+        """The server's access check for one action, without the request it would come with: the signature and the
+        routing are what moto does not have for these services; the decision is its own."""
+
+        def __init__(self, access_key, action):
+            self.account_id = DEFAULT_ACCOUNT_ID
+            self._region = "us-east-1"
+            self._service = action.split(":", 1)[0]
+            self._action = action
+            self._access_key = access_key
+
+    def permitting(policies, action, resource):
+        positions = []
+        for policy in policies:
+            statements = IAMPolicy(policy)._policy_json["Statement"]
+            if isinstance(statements, dict):
+                statements = [statements]
+            for position, statement in enumerate(statements, start=1):
+                result = IAMPolicyStatement(statement).is_action_permitted(action, resource)
+                if result == PermissionResult.PERMITTED:
+                    positions.append(position)
+        return positions
+
+    answers = {}
+    with mock_aws():
+        iam = boto3.client("iam", region_name="us-east-1")
+        for user in request["users"]:
+            name = user["name"]
+            iam.create_user(UserName=name)
+            if user["policy"] is not None:
+                iam.put_user_policy(UserName=name, PolicyName=name, PolicyDocument=user["policy"])
+            key_id = iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"]
+            access_key = IAMUserAccessKey(DEFAULT_ACCOUNT_ID, "aws", key_id, {})
+            row = []
+            for check in request["checks"]:
+                action, resource = check["action"], check["resource"]
+                try:
+                    Decision(access_key, action).check_action_permitted(resource)
+                except AccessDeniedError as denied:
+                    row.append({"allowed": False, "message": denied.message})
+                    continue
+                statements = permitting(access_key.collect_policies(), action, resource)
+                row.append({"allowed": True, "statements": statements})
+            answers[name] = row
+    return {"users": answers}
+
+
 def main():
     request = json.load(sys.stdin)
-    actions = {"setup": setup, "cleanup": cleanup}
+    actions = {"setup": setup, "cleanup": cleanup, "probe": probe, "evaluate": evaluate}
     action = actions.get(request.get("action"))
     if action is None:
         sys.exit(f"unknown action {request.get('action')!r}")

@@ -10,10 +10,16 @@
 //!    access key.
 //! 4. With each user's key, calls the five operations through the AWS SDK for Rust and classifies each answer:
 //!    allowed (it passed the access check) or denied (HTTP 403 naming `aws-marketplace:<Action>`).
-//! 5. Prints the policy × operation matrix and exits non-zero if any cell differs from policies.toml. The users are
-//!    deleted and the server is stopped by its PID in any case.
+//! 5. moto has no License Manager backend: the endpoint cannot route `license-manager` calls (HTTP 500 before any
+//!    access check). The run shows it (a CheckoutLicense call signed by a user allowed everything and by one without
+//!    any policy; it fails if the endpoint ever answers otherwise). For every document and every License Manager action of [`evaluated::Evaluated::ALL`], the IAM
+//!    helper asks moto's IAM policy evaluator (the code the endpoint enforces IAM with, not the project's checker)
+//!    whether the document allows the action on the resource the call would act on.
+//! 6. Prints the policy × operation matrix, the SDK calls and then the evaluated actions, and exits non-zero if any
+//!    cell differs from policies.toml. The users are deleted and the server is stopped by its PID in any case.
 
 mod calls;
+mod evaluated;
 mod matrix;
 mod server;
 
@@ -22,6 +28,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use calls::{Answer, Clients, Operation};
+use evaluated::{Decision, Evaluated};
 use matrix::Matrix;
 use server::{Iam, NewUser, Server, Venv};
 
@@ -117,9 +124,9 @@ fn run(python: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     // Plain HTTP for http://127.0.0.1: no TLS stack is built.
     let http = aws_smithy_http_client::Builder::new().build_http();
-    let mut matrix = Matrix::new();
+    let mut called = Vec::new();
     runtime.block_on(async {
-        for (subject, key) in subjects.iter().zip(&keys) {
+        for key in &keys {
             let clients = Clients::new(&server.endpoint, key, &http);
             let mut row = Vec::new();
             for op in Operation::ALL {
@@ -133,11 +140,54 @@ fn run(python: &str) -> Result<(), String> {
                 };
                 row.push(calls::classify(op, &answer, &log));
             }
-            matrix.push(subject, row);
+            called.push(row);
         }
     });
 
+    let position = server.log_position();
+    let probe = iam.probe_license_manager().and_then(|answers| {
+        evaluated::not_routed(&answers, &server.log_since(position, evaluated::NOT_ROUTED))
+    });
+    match &probe {
+        Ok(evidence) => println!("probe: {evidence}"),
+        Err(e) => eprintln!("error: License Manager probe: {e}"),
+    }
+
+    let checks: Vec<(String, &str)> = Evaluated::ALL
+        .iter()
+        .map(|a| (a.iam_action(), a.resource()))
+        .collect();
+    let decided: Vec<Vec<Decision>> = match iam.evaluate(&users, &checks) {
+        Ok(answers) => {
+            println!(
+                "iam: {} License Manager actions x {} users decided by moto's IAM policy evaluator",
+                checks.len(),
+                answers.len()
+            );
+            answers
+                .iter()
+                .map(|answer| {
+                    Evaluated::ALL
+                        .iter()
+                        .zip(answer)
+                        .map(|(action, answer)| Decision::read(*action, answer))
+                        .collect()
+                })
+                .collect()
+        }
+        Err(e) => {
+            eprintln!("error: moto's IAM policy evaluator: {e}");
+            let none =
+                Decision::Unexpected("no answer from the evaluator (see the error above)".into());
+            vec![vec![none; Evaluated::ALL.len()]; subjects.len()]
+        }
+    };
+    let mut matrix = Matrix::new();
+    for ((subject, row), decided) in subjects.iter().zip(called).zip(decided) {
+        matrix.push(subject, row, decided);
+    }
     println!("\n{}", matrix.render());
+
     let cleanup = iam.delete_users(&names.iter().map(String::as_str).collect::<Vec<_>>());
     let mismatches = matrix.mismatches();
     if matrix.has_unexpected() {
@@ -146,12 +196,17 @@ fn run(python: &str) -> Result<(), String> {
     drop(server);
     cleanup.map_err(|e| format!("cleanup: {e}"))?;
     println!("iam: users deleted");
+    probe.map_err(|e| format!("License Manager probe: {e}"))?;
 
     if mismatches.is_empty() {
         println!(
-            "e2e: all {} cells as policies.toml says: every granted operation passed the access check, every other \
-             one was denied with HTTP 403 naming its action",
-            matrix.cells()
+            "e2e: all {} cells as policies.toml says: {} SDK calls, where every granted operation passed the access \
+             check and every other one was denied with HTTP 403 naming its action, and {} License Manager actions \
+             decided by moto's IAM policy evaluator, where every granted one was allowed and every other one denied \
+             naming its action",
+            matrix.cells(),
+            matrix.called(),
+            matrix.evaluated()
         );
         Ok(())
     } else {

@@ -1,5 +1,6 @@
 //! The subjects of the proof (one IAM user per published policy document, and one without policy per pricing model
-//! that needs none), what policies.toml says each may call, and the policy × operation matrix.
+//! that needs none), what policies.toml says each may call, and the policy × operation matrix: SDK calls, then the
+//! License Manager actions moto's IAM policy evaluator decides.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -9,6 +10,7 @@ use std::path::Path;
 use marketplace_iam::{Action, PricingModel, ProductType};
 
 use crate::calls::{Observed, Operation};
+use crate::evaluated::{Decision, Evaluated, LICENSE_ARN};
 
 /// One IAM user of the proof.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,8 +28,12 @@ pub struct Subject {
 impl Subject {
     /// Whether policies.toml grants the operation's action.
     pub fn expects_allowed(&self, op: Operation) -> bool {
-        let action = op.iam_action();
-        self.granted.iter().any(|g| *g == action)
+        self.grants(&op.iam_action())
+    }
+
+    /// Whether policies.toml grants the IAM action (exactly as the catalog spells it).
+    pub fn grants(&self, action: &str) -> bool {
+        self.granted.contains(&action)
     }
 
     /// The row label: the file, or the pricing model and `(no policy)`.
@@ -123,10 +129,14 @@ pub fn subjects(dir: &Path) -> Result<Vec<Subject>, String> {
     }
 }
 
-/// The observed answers, one row per subject and one column per [`Operation::ALL`].
+/// The answers, one row per subject: one column per [`Operation::ALL`] (SDK calls to the endpoint), then one per
+/// [`Evaluated::ALL`] (decided by moto's IAM policy evaluator).
 pub struct Matrix<'a> {
-    rows: Vec<(&'a Subject, Vec<Observed>)>,
+    rows: Vec<(&'a Subject, Vec<Observed>, Vec<Decision>)>,
 }
+
+/// A cell as the table shows it: its text and whether it is as policies.toml says.
+type Shown = (String, bool);
 
 impl<'a> Matrix<'a> {
     /// An empty matrix.
@@ -134,16 +144,27 @@ impl<'a> Matrix<'a> {
         Matrix { rows: Vec::new() }
     }
 
-    /// Adds a subject's row; `observed` is in the order of [`Operation::ALL`].
-    pub fn push(&mut self, subject: &'a Subject, observed: Vec<Observed>) {
-        self.rows.push((subject, observed));
+    /// Adds a subject's row; `observed` is in the order of [`Operation::ALL`], `decided` in that of
+    /// [`Evaluated::ALL`].
+    pub fn push(&mut self, subject: &'a Subject, observed: Vec<Observed>, decided: Vec<Decision>) {
+        assert_eq!(
+            observed.len(),
+            Operation::ALL.len(),
+            "one answer per operation"
+        );
+        assert_eq!(
+            decided.len(),
+            Evaluated::ALL.len(),
+            "one decision per action"
+        );
+        self.rows.push((subject, observed, decided));
     }
 
-    /// Every cell that differs from policies.toml: an allowed call it does not grant, a denied call it grants, or an
-    /// unexpected answer.
+    /// Every cell that differs from policies.toml: an allowed call or action it does not grant, a denied one it
+    /// grants, or an unexpected answer.
     pub fn mismatches(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for (subject, observed) in &self.rows {
+        for (subject, observed, decided) in &self.rows {
             for (op, cell) in Operation::ALL.iter().zip(observed) {
                 let expected = subject.expects_allowed(*op);
                 let says = if expected { "grants" } else { "does not grant" };
@@ -162,59 +183,147 @@ impl<'a> Matrix<'a> {
                     _ => {}
                 }
             }
+            for (action, cell) in Evaluated::ALL.iter().zip(decided) {
+                let expected = subject.grants(&action.iam_action());
+                let says = if expected { "grants" } else { "does not grant" };
+                match cell {
+                    Decision::Unexpected(detail) => out.push(format!(
+                        "{} × {} (moto's IAM policy evaluator): unexpected answer (policies.toml {says} it): {detail}",
+                        subject.label(),
+                        action.name()
+                    )),
+                    cell if cell.allowed() != expected => out.push(format!(
+                        "{} × {} (moto's IAM policy evaluator, on {}): {cell}, but policies.toml {says} {}",
+                        subject.label(),
+                        action.name(),
+                        action.resource(),
+                        action.iam_action()
+                    )),
+                    _ => {}
+                }
+            }
         }
         out
     }
 
-    /// Whether any call got an answer that is neither allowed nor denied.
+    /// Whether any SDK call got an answer that is neither allowed nor denied.
     pub fn has_unexpected(&self) -> bool {
         self.rows
             .iter()
-            .flat_map(|(_, observed)| observed)
+            .flat_map(|(_, observed, _)| observed)
             .any(|o| matches!(o, Observed::Unexpected(_)))
+    }
+
+    /// The number of cells decided by SDK calls.
+    pub fn called(&self) -> usize {
+        self.rows.len() * Operation::ALL.len()
+    }
+
+    /// The number of cells decided by moto's IAM policy evaluator.
+    pub fn evaluated(&self) -> usize {
+        self.rows.len() * Evaluated::ALL.len()
     }
 
     /// The number of cells.
     pub fn cells(&self) -> usize {
-        self.rows.len() * Operation::ALL.len()
+        self.called() + self.evaluated()
     }
 
-    /// The matrix as a text table; a cell that differs from policies.toml is marked `!`.
+    /// The matrix as two text tables, the SDK calls and then the evaluated actions, each under a line saying what
+    /// decided it; a cell that differs from policies.toml is marked `!`.
     pub fn render(&self) -> String {
-        let first = self
+        let called: Vec<(String, Vec<Shown>)> = self
             .rows
             .iter()
-            .map(|(s, _)| s.label().len())
-            .chain(["policy document".len()])
-            .max()
-            .unwrap_or(0);
-        let widths: Vec<usize> = Operation::ALL
-            .iter()
-            .map(|op| op.name().len().max("allowed (500) !".len()))
+            .map(|(subject, observed, _)| {
+                let cells = Operation::ALL
+                    .iter()
+                    .zip(observed)
+                    .map(|(op, cell)| {
+                        let ok = !matches!(cell, Observed::Unexpected(_))
+                            && cell.allowed() == subject.expects_allowed(*op);
+                        (cell.to_string(), ok)
+                    })
+                    .collect();
+                (subject.label(), cells)
+            })
             .collect();
-        let mut out = String::new();
-        let _ = write!(out, "{:first$}", "policy document");
-        for (op, w) in Operation::ALL.iter().zip(&widths) {
-            let _ = write!(out, "  {:w$}", op.name());
-        }
-        out.push('\n');
-        for (subject, observed) in &self.rows {
-            let _ = write!(out, "{:first$}", subject.label());
-            for ((op, cell), w) in Operation::ALL.iter().zip(observed).zip(&widths) {
-                let ok = !matches!(cell, Observed::Unexpected(_))
-                    && cell.allowed() == subject.expects_allowed(*op);
-                let text = if ok {
-                    cell.to_string()
-                } else {
-                    format!("{cell} !")
-                };
-                let _ = write!(out, "  {text:w$}");
-            }
-            out.truncate(out.trim_end().len());
-            out.push('\n');
-        }
+        let decided: Vec<(String, Vec<Shown>)> = self
+            .rows
+            .iter()
+            .map(|(subject, _, decided)| {
+                let cells = Evaluated::ALL
+                    .iter()
+                    .zip(decided)
+                    .map(|(action, cell)| {
+                        let ok = !matches!(cell, Decision::Unexpected(_))
+                            && cell.allowed() == subject.grants(&action.iam_action());
+                        (cell.to_string(), ok)
+                    })
+                    .collect();
+                (subject.label(), cells)
+            })
+            .collect();
+        let on_license: Vec<&str> = Evaluated::ALL
+            .iter()
+            .filter(|a| a.resource() != "*")
+            .map(|a| a.name())
+            .collect();
+        let mut out = String::from(
+            "Calls through the AWS SDK for Rust to moto_server, IAM enforced (aws-marketplace:<Operation>):\n",
+        );
+        out.push_str(&table(
+            &Operation::ALL.map(Operation::name),
+            &called,
+            "allowed (500) !".len(),
+        ));
+        let _ = write!(
+            out,
+            "\nLicense Manager actions (license-manager:<Action>), decided by moto's IAM policy evaluator \
+             (moto.iam.access_control), not by an SDK call: moto_server does not route License Manager.\n\
+             {} on {LICENSE_ARN}, the others on *:\n",
+            on_license.join(", ")
+        );
+        out.push_str(&table(
+            &Evaluated::ALL.map(Evaluated::name),
+            &decided,
+            "allowed (stmt 1) !".len(),
+        ));
         out
     }
+}
+
+/// A text table: `columns` after a first column of row labels, each at least `min` wide; cells that are not as
+/// policies.toml says get ` !`.
+fn table(columns: &[&str], rows: &[(String, Vec<Shown>)], min: usize) -> String {
+    let first = rows
+        .iter()
+        .map(|(label, _)| label.len())
+        .chain(["policy document".len()])
+        .max()
+        .unwrap_or(0);
+    let widths: Vec<usize> = columns.iter().map(|c| c.len().max(min)).collect();
+    let mut out = String::new();
+    let _ = write!(out, "{:first$}", "policy document");
+    for (column, w) in columns.iter().zip(&widths) {
+        let _ = write!(out, "  {column:w$}");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    for (label, cells) in rows {
+        let _ = write!(out, "{label:first$}");
+        for ((text, ok), w) in cells.iter().zip(&widths) {
+            let text = if *ok {
+                text.clone()
+            } else {
+                format!("{text} !")
+            };
+            let _ = write!(out, "  {text:w$}");
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+    }
+    out
 }
 
 impl Default for Matrix<'_> {
@@ -293,6 +402,11 @@ mod tests {
         }
     }
 
+    /// The evaluator's answers when nothing of License Manager is granted.
+    fn none_evaluated() -> Vec<Decision> {
+        vec![Decision::Denied; Evaluated::ALL.len()]
+    }
+
     #[test]
     fn cells_that_differ_from_the_data_are_mismatches_and_marked() {
         let s = subject(vec![
@@ -307,7 +421,7 @@ mod tests {
             Observed::Denied,
         ];
         let mut m = Matrix::new();
-        m.push(&s, matching.clone());
+        m.push(&s, matching.clone(), none_evaluated());
         assert!(m.mismatches().is_empty());
         assert!(!m.has_unexpected());
         assert!(!m.render().contains('!'), "{}", m.render());
@@ -317,7 +431,7 @@ mod tests {
         wrong[4] = Observed::Allowed { status: None }; // allowed but not granted
         wrong[2] = Observed::Unexpected("HTTP 400".into());
         let mut m = Matrix::new();
-        m.push(&s, wrong);
+        m.push(&s, wrong, none_evaluated());
         let mismatches = m.mismatches();
         assert_eq!(mismatches.len(), 3, "{mismatches:#?}");
         assert!(mismatches[0].contains("BatchMeterUsage: denied (403), but policies.toml grants"));
@@ -328,6 +442,49 @@ mod tests {
         );
         assert_eq!(m.render().matches(" !").count(), 3, "{}", m.render());
         assert!(m.has_unexpected());
-        assert_eq!(m.cells(), 5);
+        assert_eq!((m.called(), m.evaluated(), m.cells()), (5, 9, 14));
+    }
+
+    #[test]
+    fn evaluated_cells_that_differ_from_the_data_are_mismatches_and_marked() {
+        let s = subject(vec![
+            "license-manager:CheckoutLicense",
+            "license-manager:GetLicense",
+        ]);
+        let calls = vec![Observed::Denied; Operation::ALL.len()];
+        let mut matching = none_evaluated();
+        matching[0] = Decision::Allowed {
+            statements: vec![1],
+        };
+        matching[3] = Decision::Allowed {
+            statements: vec![2],
+        };
+        let mut m = Matrix::new();
+        m.push(&s, calls.clone(), matching.clone());
+        assert!(m.mismatches().is_empty(), "{:#?}", m.mismatches());
+        let table = m.render();
+        assert!(!table.contains('!'), "{table}");
+        assert!(table.contains("moto's IAM policy evaluator"), "{table}");
+        assert!(table.contains("allowed (stmt 2)"), "{table}");
+
+        let mut wrong = matching;
+        wrong[3] = Decision::Denied; // granted but denied
+        wrong[6] = Decision::Allowed {
+            statements: vec![2],
+        }; // DeleteLicense: allowed but not granted
+        wrong[7] = Decision::Unexpected("a denial that does not name it".into());
+        let mut m = Matrix::new();
+        m.push(&s, calls, wrong);
+        let mismatches = m.mismatches();
+        assert_eq!(mismatches.len(), 3, "{mismatches:#?}");
+        assert!(mismatches[0].contains(&format!(
+            "GetLicense (moto's IAM policy evaluator, on {LICENSE_ARN}): denied, but policies.toml grants"
+        )));
+        assert!(mismatches[1].contains("DeleteLicense (moto's IAM policy evaluator, on"));
+        assert!(mismatches[1].contains("does not grant license-manager:DeleteLicense"));
+        assert!(mismatches[2].contains("GetAccessToken (moto's IAM policy evaluator): unexpected"));
+        assert_eq!(m.render().matches(" !").count(), 3, "{}", m.render());
+        // Only SDK calls have a server log to show.
+        assert!(!m.has_unexpected());
     }
 }

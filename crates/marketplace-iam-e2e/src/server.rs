@@ -1,5 +1,5 @@
-//! The local IAM-enforcing endpoint: a Python venv with moto, `moto_server` behind a guard that stops it by PID, and
-//! the IAM setup through its IAM API.
+//! The local IAM-enforcing endpoint: a Python venv with moto, `moto_server` behind a guard that stops it by PID, the
+//! IAM setup through its IAM API, and moto's IAM policy evaluator for the actions the endpoint cannot route.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -224,6 +224,17 @@ pub struct NewUser<'a> {
     pub policy: Option<&'a str>,
 }
 
+/// What the endpoint answered to one License Manager call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeAnswer {
+    /// Whose key signed the call.
+    pub signer: String,
+    /// The HTTP status, or `None` without an HTTP answer.
+    pub status: Option<u16>,
+    /// The start of the body, or the error without an HTTP answer.
+    pub body: String,
+}
+
 /// The IAM API of the endpoint, through the venv's boto3.
 pub struct Iam<'a> {
     venv: &'a Venv,
@@ -276,6 +287,59 @@ impl<'a> Iam<'a> {
             "users": names,
         });
         self.call(&request).map(drop)
+    }
+
+    /// Calls License Manager's CheckoutLicense at the endpoint, signed by the admin (allowed everything) and by a
+    /// user without any policy, and returns the answers: whether the endpoint routes and enforces License Manager.
+    pub fn probe_license_manager(&self) -> Result<Vec<ProbeAnswer>, String> {
+        let admin = self
+            .admin
+            .as_ref()
+            .ok_or("License Manager probe: no users were created")?;
+        let request = json!({
+            "endpoint": self.endpoint,
+            "action": "probe",
+            "admin": {"id": admin.id, "secret": admin.secret},
+        });
+        let answer = self.call(&request)?;
+        let answers = answer["answers"]
+            .as_array()
+            .ok_or_else(|| format!("License Manager probe: no answers in {answer}"))?;
+        Ok(answers
+            .iter()
+            .map(|a| ProbeAnswer {
+                signer: a["signer"].as_str().unwrap_or_default().to_owned(),
+                status: a["status"].as_u64().and_then(|s| u16::try_from(s).ok()),
+                body: a["body"].as_str().unwrap_or_default().to_owned(),
+            })
+            .collect())
+    }
+
+    /// Asks moto's IAM policy evaluator, in the helper's own process and not through the endpoint, whether each user
+    /// (with its policy as given) may perform each `(action, resource)`. Returns each user's answers, in the order
+    /// of `users` and of `checks`.
+    pub fn evaluate(
+        &self,
+        users: &[NewUser<'_>],
+        checks: &[(String, &str)],
+    ) -> Result<Vec<Vec<Value>>, String> {
+        let request = json!({
+            "action": "evaluate",
+            "users": users.iter().map(|u| json!({"name": u.name, "policy": u.policy})).collect::<Vec<_>>(),
+            "checks": checks.iter().map(|(a, r)| json!({"action": a, "resource": r})).collect::<Vec<_>>(),
+        });
+        let answer = self.call(&request)?;
+        users
+            .iter()
+            .map(|u| match answer["users"][u.name].as_array() {
+                Some(row) if row.len() == checks.len() => Ok(row.clone()),
+                _ => Err(format!(
+                    "IAM evaluation: no {} answers for {} in {answer}",
+                    checks.len(),
+                    u.name
+                )),
+            })
+            .collect()
     }
 
     fn call(&self, request: &Value) -> Result<Value, String> {
