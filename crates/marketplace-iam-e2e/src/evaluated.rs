@@ -56,12 +56,14 @@ pub const LICENSE_ARN: &str = "arn:aws:license-manager::294406891311:license:l-0
 
 /// A License Manager action whose access the evaluator decides.
 ///
-/// The first five are the License Manager actions of policies.toml (the contract pricing documents grant them). The
-/// other four are granted by no document, so that "every other one is denied" has License Manager actions to be
-/// denied: two that act on the same `license` resource type as GetLicense (CheckoutBorrowLicense, the borrowing
-/// variant of CheckoutLicense, and DeleteLicense, a destructive one), which GetLicense's license-ARN statement must
-/// not grant, and two without a resource type (GetAccessToken, which Containers Anywhere software calls without AWS
-/// credentials, and CreateLicense, a license issuer's action), which the `"*"` statement must not grant.
+/// The first four are the License Manager actions of policies.toml (the contract pricing documents grant them). The
+/// other five are granted by no document, so that "every other one is denied" has License Manager actions to be
+/// denied: ListReceivedLicenses (in the Seller Guide's sample policy, but called by no step of the integration, so
+/// the documents leave it out), two that act on the same `license` resource type as GetLicense
+/// (CheckoutBorrowLicense, the borrowing variant of CheckoutLicense, and DeleteLicense, a destructive one), which
+/// GetLicense's license-ARN statement must not grant, and two without a resource type (GetAccessToken, which
+/// Containers Anywhere software calls without AWS credentials, and CreateLicense, a license issuer's action), which
+/// the `"*"` statement must not grant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Evaluated {
     /// `license-manager:CheckoutLicense` (no resource type).
@@ -72,7 +74,7 @@ pub enum Evaluated {
     CheckInLicense,
     /// `license-manager:GetLicense`, on a license.
     GetLicense,
-    /// `license-manager:ListReceivedLicenses` (no resource type).
+    /// `license-manager:ListReceivedLicenses` (no resource type); no document grants it.
     ListReceivedLicenses,
     /// `license-manager:CheckoutBorrowLicense`, on a license; no document grants it.
     CheckoutBorrowLicense,
@@ -195,7 +197,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn the_project_actions_of_license_manager_are_evaluated_and_four_others_are_not_granted() {
+    fn the_project_actions_of_license_manager_are_evaluated_and_five_others_are_not_granted() {
         let project: Vec<&str> = marketplace_iam::Action::ALL
             .iter()
             .map(|a| a.as_str())
@@ -209,7 +211,7 @@ mod tests {
             .iter()
             .filter(|e| !project.contains(&e.as_str()))
             .collect();
-        assert_eq!(others.len(), 4, "{others:?}");
+        assert_eq!(others.len(), 5, "{others:?}");
         // No document grants them: a denial is the only right answer.
         for other in others {
             assert!(
