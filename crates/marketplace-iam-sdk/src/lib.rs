@@ -435,8 +435,8 @@ impl<P: Policy> LicenseManagerClient<P> {
         Self::new(aws_sdk_licensemanager::Client::from_conf(config))
     }
 
-    /// The wrapped SDK client, for what this wrapper does not cover (GetAccessToken, say). Calls made through it are
-    /// not checked against `P`'s policy.
+    /// The wrapped SDK client, for what this wrapper does not cover (its configuration, say). Calls made through it
+    /// are not checked against `P`'s policy.
     pub fn into_inner(self) -> aws_sdk_licensemanager::Client {
         self.inner
     }
