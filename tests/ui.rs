@@ -1,4 +1,5 @@
 //! Every compile error the compile-time API can give, pinned: `tests/ui/*.rs` with the expected `.stderr` beside each.
+//! `tests/ui/pass/*.rs` are their counterparts that must compile (and run).
 //! Re-bless after a deliberate change with `TRYBUILD=overwrite cargo test -p marketplace-iam-tests --test ui`, then
 //! read the diff as a user would.
 
@@ -22,4 +23,5 @@ fn ui() {
 
     let t = trybuild::TestCases::new();
     t.compile_fail("ui/*.rs");
+    t.pass("ui/pass/*.rs");
 }

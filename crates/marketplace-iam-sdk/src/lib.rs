@@ -1,10 +1,11 @@
-//! AWS SDK for Rust clients of the AWS Marketplace Metering Service and Entitlement Service that expose only the
-//! operations a product's IAM policy grants.
+//! AWS SDK for Rust clients of the AWS Marketplace Metering Service, the Entitlement Service and AWS License Manager
+//! that expose only the operations a product's IAM policy grants.
 //!
-//! [`MeteringClient<P>`] and [`EntitlementClient<P>`] wrap the SDK's own
-//! [`aws_sdk_marketplacemetering::Client`] and [`aws_sdk_marketplaceentitlement::Client`]. `P` is a product type or
-//! pricing model marker of [`marketplace_iam`] ([`Saas`](marketplace_iam::Saas),
-//! [`SaasSubscriptions`](marketplace_iam::SaasSubscriptions), [`Ami`](marketplace_iam::Ami), ...). Each operation
+//! [`MeteringClient<P>`], [`EntitlementClient<P>`] and [`LicenseManagerClient<P>`] wrap the SDK's own
+//! [`aws_sdk_marketplacemetering::Client`], [`aws_sdk_marketplaceentitlement::Client`] and
+//! [`aws_sdk_licensemanager::Client`]. `P` is a product type or pricing model marker of [`marketplace_iam`]
+//! ([`Saas`](marketplace_iam::Saas), [`SaasSubscriptions`](marketplace_iam::SaasSubscriptions),
+//! [`Ami`](marketplace_iam::Ami), [`ContainerContracts`](marketplace_iam::ContainerContracts), ...). Each operation
 //! is a method bounded by the grant its IAM action needs (`where P: Grants<BatchMeterUsage>`), and
 //! [`Grants`] is implemented exactly where `policies.toml` lists the action for `P`. So a
 //! service built for a product whose published policy lacks an action does not compile a call to it, instead of
@@ -58,6 +59,63 @@
 //! # }
 //! ```
 //!
+//! # Contract pricing: AWS License Manager
+//!
+//! AMI and container products with contract pricing do not meter: the software checks out the customer's license
+//! with AWS License Manager wherever it checks it. A container product on Amazon EKS runs with the policy of
+//! [`ContainerContracts`](marketplace_iam::ContainerContracts) (`docs/policies/container-contracts.json`) on the
+//! role of its pod's service account, builds the SDK client as usual (the pod's credentials) and checks out a
+//! floating entitlement when it starts, extending it while it runs and checking it in when it stops:
+//!
+//! ```no_run
+//! use aws_sdk_licensemanager::types::{CheckoutType, EntitlementData, EntitlementDataUnit};
+//! use marketplace_iam::ContainerContracts;
+//! use marketplace_iam_sdk::LicenseManagerClient;
+//!
+//! /// The key fingerprint of the licenses AWS Marketplace issues.
+//! const AWS_MARKETPLACE_ISSUER: &str = "aws:294406891311:AWS/Marketplace:issuer-fingerprint";
+//!
+//! async fn start(
+//!     sdk: aws_sdk_licensemanager::Client,
+//!     product_id: &str,
+//!     request_id: &str,
+//! ) -> Result<(), aws_sdk_licensemanager::Error> {
+//!     let licenses = LicenseManagerClient::<ContainerContracts>::new(sdk);
+//!
+//!     let users = EntitlementData::builder()
+//!         .name("ReadOnlyUsers")
+//!         .unit(EntitlementDataUnit::Count)
+//!         .value("10")
+//!         .build()
+//!         .expect("name and unit are set");
+//!     let checkout = licenses
+//!         .checkout_license()
+//!         .product_sku(product_id) // the product ID of the listing
+//!         .checkout_type(CheckoutType::Provisional) // floating: returned with check_in_license
+//!         .key_fingerprint(AWS_MARKETPLACE_ISSUER)
+//!         .entitlements(users)
+//!         .client_token(request_id) // unique per checkout (a UUID): retries do not check out twice
+//!         .send()
+//!         .await?;
+//!     let token = checkout.license_consumption_token().unwrap_or_default();
+//!
+//!     // Every hour while running, then once when stopping:
+//!     licenses.extend_license_consumption().license_consumption_token(token).send().await?;
+//!     licenses.check_in_license().license_consumption_token(token).send().await?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The same call in the software of a metered container product, whose policy grants only RegisterUsage, does not
+//! compile:
+//!
+//! ```compile_fail,E0277
+//! # fn f(sdk: aws_sdk_licensemanager::Client) {
+//! let licenses = marketplace_iam_sdk::LicenseManagerClient::<marketplace_iam::ContainerHourlyMonthly>::new(sdk);
+//! licenses.checkout_license(); // error: `ContainerHourlyMonthly` is not granted `CheckoutLicense`: its policy in policies.toml does not list that action
+//! # }
+//! ```
+//!
 //! # Features
 //!
 //! The SDK crates are used without their default features, so this crate brings no HTTP client, TLS stack or async
@@ -71,15 +129,21 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use marketplace_iam::{
-    BatchMeterUsage, GetEntitlements, Grants, MeterUsage, Policy, RegisterUsage, ResolveCustomer,
+    BatchMeterUsage, CheckInLicense, CheckoutLicense, ExtendLicenseConsumption, GetEntitlements,
+    GetLicense, Grants, MeterUsage, Policy, RegisterUsage, ResolveCustomer,
 };
 
+use aws_sdk_licensemanager::operation::check_in_license::builders::CheckInLicenseFluentBuilder;
+use aws_sdk_licensemanager::operation::checkout_license::builders::CheckoutLicenseFluentBuilder;
+use aws_sdk_licensemanager::operation::extend_license_consumption::builders::ExtendLicenseConsumptionFluentBuilder;
+use aws_sdk_licensemanager::operation::get_license::builders::GetLicenseFluentBuilder;
 use aws_sdk_marketplaceentitlement::operation::get_entitlements::builders::GetEntitlementsFluentBuilder;
 use aws_sdk_marketplacemetering::operation::batch_meter_usage::builders::BatchMeterUsageFluentBuilder;
 use aws_sdk_marketplacemetering::operation::meter_usage::builders::MeterUsageFluentBuilder;
 use aws_sdk_marketplacemetering::operation::register_usage::builders::RegisterUsageFluentBuilder;
 use aws_sdk_marketplacemetering::operation::resolve_customer::builders::ResolveCustomerFluentBuilder;
 
+pub use aws_sdk_licensemanager;
 pub use aws_sdk_marketplaceentitlement;
 pub use aws_sdk_marketplacemetering;
 pub use marketplace_iam;
@@ -308,6 +372,141 @@ impl<P: Policy> From<aws_sdk_marketplaceentitlement::Client> for EntitlementClie
     }
 }
 
+/// An AWS License Manager client for the software of a contract-priced AMI or container product, running with the
+/// policy of `P`.
+///
+/// Products with contract pricing do not meter: wherever the software checks its license, it checks out the
+/// customer's entitlements from the license AWS Marketplace issued them, through AWS License Manager. Each operation
+/// is available only where `P`'s policy grants its IAM action:
+///
+/// | Method | IAM action | Granted to (by policies.toml) |
+/// |---|---|---|
+/// | [`checkout_license`](Self::checkout_license) | `license-manager:CheckoutLicense` | [`AmiContracts`](marketplace_iam::AmiContracts), [`ContainerContracts`](marketplace_iam::ContainerContracts) |
+/// | [`extend_license_consumption`](Self::extend_license_consumption) | `license-manager:ExtendLicenseConsumption` | [`AmiContracts`](marketplace_iam::AmiContracts), [`ContainerContracts`](marketplace_iam::ContainerContracts) |
+/// | [`check_in_license`](Self::check_in_license) | `license-manager:CheckInLicense` | [`AmiContracts`](marketplace_iam::AmiContracts), [`ContainerContracts`](marketplace_iam::ContainerContracts) |
+/// | [`get_license`](Self::get_license) | `license-manager:GetLicense` | [`AmiContracts`](marketplace_iam::AmiContracts), [`ContainerContracts`](marketplace_iam::ContainerContracts) |
+///
+/// (The bounds are the source of truth; the table restates the data, and a test of this crate fails when the two
+/// differ.)
+///
+/// There is no method for GetAccessToken. A Containers Anywhere product (EKS Anywhere, ECS Anywhere, EC2, on
+/// premises) calls it *without* AWS credentials, to exchange the License Manager token the customer gave it for an
+/// access token, then calls `sts:AssumeRoleWithWebIdentity` with that token; no policy grants it, so `policies.toml`
+/// declares no such action. Make that call with an SDK client of its own, then wrap a client built with the
+/// credentials of the assumed role, which has `P`'s policy.
+///
+/// ```no_run
+/// use marketplace_iam::AmiContracts;
+/// use marketplace_iam_sdk::LicenseManagerClient;
+///
+/// # async fn f(sdk: aws_sdk_licensemanager::Client) -> Result<(), aws_sdk_licensemanager::Error> {
+/// let licenses = LicenseManagerClient::<AmiContracts>::new(sdk);
+/// let out = licenses
+///     .get_license()
+///     .license_arn("arn:aws:license-manager::294406891311:license:l-0123456789abcdef0")
+///     .send()
+///     .await?;
+/// if let Some(license) = out.license() {
+///     println!("{:?}: {:?} until {:?}", license.product_sku(), license.status(), license.validity());
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub struct LicenseManagerClient<P: Policy> {
+    inner: aws_sdk_licensemanager::Client,
+    policy: PhantomData<fn() -> P>,
+}
+
+impl<P: Policy> LicenseManagerClient<P> {
+    /// Wraps an SDK client. The client's credentials should be those of the role that has `P`'s policy
+    /// ([`Policy::POLICY_JSON`]): the ECS task role, the EKS pod's service account role, the EC2 instance's role, or
+    /// on Containers Anywhere the role assumed with the License Manager token.
+    pub fn new(inner: aws_sdk_licensemanager::Client) -> Self {
+        LicenseManagerClient {
+            inner,
+            policy: PhantomData,
+        }
+    }
+
+    /// Builds the SDK client from its configuration and wraps it.
+    ///
+    /// This is [`aws_sdk_licensemanager::Client::from_conf`], which panics on an invalid configuration (for example
+    /// without a behavior version).
+    #[track_caller]
+    pub fn from_conf(config: aws_sdk_licensemanager::Config) -> Self {
+        Self::new(aws_sdk_licensemanager::Client::from_conf(config))
+    }
+
+    /// The wrapped SDK client, for what this wrapper does not cover (its configuration, say). Calls made through it
+    /// are not checked against `P`'s policy.
+    pub fn into_inner(self) -> aws_sdk_licensemanager::Client {
+        self.inner
+    }
+
+    /// The SDK's [`CheckoutLicense`](aws_sdk_licensemanager::Client::checkout_license) operation: checks out the
+    /// customer's entitlements (the product's SKU, the AWS Marketplace key fingerprint
+    /// `aws:294406891311:AWS/Marketplace:issuer-fingerprint`, and the entitlements with their quantities), for good
+    /// (`PERPETUAL`, consumptive) or until checked in (`PROVISIONAL`, floating). Needs
+    /// `license-manager:CheckoutLicense`.
+    pub fn checkout_license(&self) -> CheckoutLicenseFluentBuilder
+    where
+        P: Grants<CheckoutLicense>,
+    {
+        self.inner.checkout_license()
+    }
+
+    /// The SDK's [`ExtendLicenseConsumption`](aws_sdk_licensemanager::Client::extend_license_consumption) operation:
+    /// keeps a provisional checkout (its license consumption token) alive while the software uses it beyond 60
+    /// minutes. Needs `license-manager:ExtendLicenseConsumption`.
+    pub fn extend_license_consumption(&self) -> ExtendLicenseConsumptionFluentBuilder
+    where
+        P: Grants<ExtendLicenseConsumption>,
+    {
+        self.inner.extend_license_consumption()
+    }
+
+    /// The SDK's [`CheckInLicense`](aws_sdk_licensemanager::Client::check_in_license) operation: returns a
+    /// provisional checkout's floating units to the customer's pool when the software stops using them. Needs
+    /// `license-manager:CheckInLicense`.
+    pub fn check_in_license(&self) -> CheckInLicenseFluentBuilder
+    where
+        P: Grants<CheckInLicense>,
+    {
+        self.inner.check_in_license()
+    }
+
+    /// The SDK's [`GetLicense`](aws_sdk_licensemanager::Client::get_license) operation: reads a license the customer
+    /// received, by ARN (whether it is expired or about to expire, say). Needs `license-manager:GetLicense`, which
+    /// the published policies grant on licenses only (`arn:aws:license-manager::*:license:*`).
+    pub fn get_license(&self) -> GetLicenseFluentBuilder
+    where
+        P: Grants<GetLicense>,
+    {
+        self.inner.get_license()
+    }
+}
+
+impl<P: Policy> Clone for LicenseManagerClient<P> {
+    fn clone(&self) -> Self {
+        Self::new(self.inner.clone())
+    }
+}
+
+impl<P: Policy> fmt::Debug for LicenseManagerClient<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LicenseManagerClient")
+            .field("policy", &P::NAME)
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl<P: Policy> From<aws_sdk_licensemanager::Client> for LicenseManagerClient<P> {
+    fn from(inner: aws_sdk_licensemanager::Client) -> Self {
+        Self::new(inner)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use marketplace_iam::{Action, PricingModel, ProductType};
@@ -356,7 +555,7 @@ mod tests {
             );
             rows += 1;
         }
-        // One row per operation of the two clients.
-        assert_eq!(rows, 5);
+        // One row per operation of the three clients.
+        assert_eq!(rows, 9);
     }
 }
