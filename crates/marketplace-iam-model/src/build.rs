@@ -7,8 +7,8 @@
 use crate::catalog::AccessLevel;
 use crate::check::ActionIds;
 use crate::model::{
-    Action, ActionIndex, Page, Policies, PricingModel, PrincipalKind, Product, Requirement,
-    Service, Source, Target, Trust, TrustCondition,
+    Action, ActionIndex, ManagedPolicy, Page, Policies, PricingModel, PrincipalKind, Product,
+    Requirement, Service, Source, Target, Trust, TrustCondition,
 };
 use crate::read::{
     RawAction, RawPage, RawPolicies, RawProduct, RawTarget, RawTrust, Spanned, StrList,
@@ -35,6 +35,22 @@ pub(crate) fn build(raw: RawPolicies, index: &ActionIds) -> Option<Policies> {
             .items
             .into_iter()
             .map(|p| build_product(p, index))
+            .collect::<Option<_>>()?,
+        managed_policies: raw
+            .managed
+            .map(|m| m.items)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| {
+                Some(ManagedPolicy {
+                    name: m.name?.into_inner(),
+                    arn: m.arn?.into_inner(),
+                    version: m.version?.into_inner(),
+                    source: m.source?.into_inner(),
+                    actions: texts(m.actions?),
+                    compare: texts(m.compare?),
+                })
+            })
             .collect::<Option<_>>()?,
     })
 }

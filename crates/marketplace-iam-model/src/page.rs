@@ -104,6 +104,8 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
         }
     }
 
+    managed_policies(w, policies, &link);
+
     if !policies.targets.is_empty() {
         let _ = writeln!(w, "## Deployable roles<a name=\"deployable-roles\"></a>\n");
         let _ = writeln!(
@@ -220,5 +222,101 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
 fn describe_parameters(out: &mut String, parameters: &[Parameter]) {
     for p in parameters {
         let _ = writeln!(out, "- `{}`: {}", p.name(), p.description());
+    }
+}
+
+/// What each AWS managed policy of policies.toml allows beside the documents it is compared with.
+fn managed_policies(w: &mut String, policies: &Policies, link: &dyn Fn(&str) -> String) {
+    if policies.managed_policies.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        w,
+        "## AWS managed policies<a name=\"aws-managed-policies\"></a>\n"
+    );
+    let _ = writeln!(
+        w,
+        "Some sellers attach an AWS managed policy instead of a document above. What each allows beside the \
+         least-privilege documents:\n"
+    );
+    let short = |name: &str| name.split_once(':').map_or(name, |(_, n)| n).to_owned();
+    let list = |names: &[String]| {
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names
+                .iter()
+                .map(|n| format!("`{}`", short(n)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let documents = policies.documents();
+    for m in &policies.managed_policies {
+        let _ = writeln!(w, "### {}\n", m.name);
+        let _ = writeln!(
+            w,
+            "`{}` (version {}, [AWS managed policy reference]({})) allows {} on `\"*\"`.\n",
+            m.arn,
+            m.version,
+            m.source,
+            list(&m.actions)
+        );
+        let _ = writeln!(
+            w,
+            "| Document | Allowed by both | Only by the managed policy | Only by the document | Resources |"
+        );
+        let _ = writeln!(w, "|---|---|---|---|---|");
+        for id in &m.compare {
+            let Some(doc) = documents.iter().find(|d| match d.pricing_model {
+                None => &d.product.id == id,
+                Some(model) => format!("{}/{}", d.product.id, model.id) == *id,
+            }) else {
+                continue;
+            };
+            let granted: Vec<&crate::Action> = doc.actions().collect();
+            let both: Vec<String> = granted
+                .iter()
+                .filter(|a| m.actions.contains(&a.name))
+                .map(|a| a.name.clone())
+                .collect();
+            let only_managed: Vec<String> = m
+                .actions
+                .iter()
+                .filter(|n| !granted.iter().any(|a| &a.name == *n))
+                .cloned()
+                .collect();
+            let only_document: Vec<String> = granted
+                .iter()
+                .filter(|a| !m.actions.contains(&a.name))
+                .map(|a| a.name.clone())
+                .collect();
+            let narrowed: Vec<String> = granted
+                .iter()
+                .filter(|a| !a.resources.is_empty() && m.actions.contains(&a.name))
+                .map(|a| {
+                    let on: Vec<String> = a.resources.iter().map(|r| format!("`{r}`")).collect();
+                    format!(
+                        "the document allows `{}` on {} only, the managed policy on `\"*\"`",
+                        short(&a.name),
+                        on.join(", ")
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} | {} | {} |",
+                link(&doc.file_name()),
+                list(&both),
+                list(&only_managed),
+                list(&only_document),
+                if narrowed.is_empty() {
+                    "the same (`\"*\"`)".to_owned()
+                } else {
+                    narrowed.join("; ")
+                }
+            );
+        }
+        let _ = writeln!(w);
     }
 }

@@ -856,3 +856,71 @@ fn a_pricing_models_targets_must_serve_it() {
         ]
     );
 }
+
+/// A managed policy compared with the AMI product's documents.
+const MANAGED: &str = r#"
+[[managed_policies]]
+name = "AWSMarketplaceMeteringFullAccess"
+arn = "arn:aws:iam::aws:policy/AWSMarketplaceMeteringFullAccess"
+version = "v1"
+source = "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSMarketplaceMeteringFullAccess.html"
+actions = ["aws-marketplace:MeterUsage", "aws-marketplace:GetEntitlements"]
+compare = ["ami", "ami/custom-metering"]
+"#;
+
+#[test]
+fn a_managed_policy_is_compared_on_the_page() {
+    let text = BASE.replacen("schema_version = 1", "schema_version = 2", 1) + MANAGED;
+    let policies = parse("policies.toml", &text).expect("valid");
+    assert_eq!(
+        policies.managed_policies[0].compare,
+        ["ami", "ami/custom-metering"]
+    );
+    let page = marketplace_iam_model::render_page(&policies, "policies");
+    assert!(
+        page.contains(
+            "| [`ami.json`](policies/ami.json) | `MeterUsage` | `GetEntitlements` | none | the same (`\"*\"`) |"
+        ),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_managed_policy_names_catalog_actions_an_aws_arn_and_published_documents() {
+    let text = BASE.replacen("schema_version = 1", "schema_version = 2", 1)
+        + &MANAGED
+            .replacen(
+                "aws-marketplace:GetEntitlements",
+                "aws-marketplace:GetEntitlement",
+                1,
+            )
+            .replacen(
+                "arn:aws:iam::aws:policy/",
+                "arn:aws:iam::123456789012:policy/",
+                1,
+            )
+            .replacen("\"ami/custom-metering\"", "\"ami/hourly\"", 1);
+    let d = parse("policies.toml", &text).expect_err("rejected");
+    let messages: Vec<(&str, Option<&str>)> = d.iter().map(|x| (x.message(), x.help())).collect();
+    assert_eq!(
+        messages[0].0,
+        "`arn:aws:iam::123456789012:policy/AWSMarketplaceMeteringFullAccess` is not an AWS managed policy's ARN"
+    );
+    assert_eq!(
+        messages[1],
+        (
+            "action `aws-marketplace:GetEntitlement` of managed policy `AWSMarketplaceMeteringFullAccess` is not in the AWS catalog",
+            Some("did you mean `aws-marketplace:GetEntitlements`?")
+        )
+    );
+    assert_eq!(messages[2].0, "no published document `ami/hourly`");
+    assert_eq!(messages.len(), 3);
+
+    // Version 1 has no managed policies.
+    let (msg, ..) = {
+        let d = parse("policies.toml", &(BASE.to_owned() + MANAGED)).expect_err("rejected");
+        let first = d.iter().next().unwrap();
+        (first.message().to_owned(), ())
+    };
+    assert_eq!(msg, "`managed_policies` needs schema_version = 2");
+}

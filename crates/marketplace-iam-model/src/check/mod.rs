@@ -15,6 +15,8 @@
 //!   with a policy; a pricing model's `targets` serve it; the trust policy has a known principal kind, no wildcard
 //!   principal, a role-assumption action, supported condition operators, known `${Parameter}` placeholders, and an
 //!   `sts:ExternalId` condition when another account assumes the role;
+//! - AWS managed policies ([`managed`]): exact catalog actions, an AWS managed policy's ARN, published documents to
+//!   compare with, an https:// `source`;
 //! - schema version 2 ([`version`]): an action with resource types names its ARN patterns (`resources`), of its
 //!   own service, and one without has none; a version-1 file uses no version-2 feature.
 
@@ -26,6 +28,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, backticked};
 use crate::ident::{self, RESERVED_TYPE_NAMES};
 use crate::model::{ActionIndex, Service};
 mod ids;
+mod managed;
 mod targets;
 mod version;
 
@@ -55,6 +58,11 @@ pub(crate) fn check(diags: &mut Diagnostics, raw: &RawPolicies, catalog: &Catalo
     check_type_names(diags, actions, products);
     targets::check_targets(diags, &raw.targets, products);
     targets::check_model_targets(diags, products, &raw.targets);
+    let managed = RawTables::items(&raw.managed);
+    managed::check_managed(diags, managed, products, catalog);
+    for url in managed.iter().filter_map(|m| m.source.as_ref()) {
+        check_url(diags, url, "source");
+    }
     version::check_version(diags, raw, catalog);
     index
 }

@@ -1,4 +1,5 @@
-//! What schema version 2 adds: actions of other IAM prefixes, `resources`, targets per pricing model; their use in
+//! What schema version 2 adds: actions of other IAM prefixes, `resources`, targets per pricing model, managed
+//! policies to compare with; their use in
 //! a version-1 file, and the rules of `resources`.
 
 use std::ops::Range;
@@ -8,8 +9,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics, backticked};
 use crate::read::{RawAction, RawPolicies, RawTables};
 
 /// A version-1 file uses none of version 2's features: catalog actions of another prefix than `aws-marketplace`,
-/// `resources`, a pricing model's `targets`, or a target serving one pricing model. Each is reported where it is
-/// written, with the upgrade to make.
+/// `resources`, a pricing model's `targets`, a target serving one pricing model, or `managed_policies`. Each is
+/// reported where it is written, with the upgrade to make.
 pub(super) fn check_version(diags: &mut Diagnostics, raw: &RawPolicies, catalog: &Catalog) {
     if *raw.version.get_ref() != 1 {
         return;
@@ -34,6 +35,9 @@ pub(super) fn check_version(diags: &mut Diagnostics, raw: &RawPolicies, catalog:
                 features.push(("a pricing model's `targets`".to_owned(), list.span.clone()));
             }
         }
+    }
+    if let Some(managed) = &raw.managed {
+        features.push(("`managed_policies`".to_owned(), managed.span.clone()));
     }
     for t in &raw.targets {
         for item in t.serves.iter().flat_map(|l| &l.items) {

@@ -29,6 +29,25 @@ pub struct Policies {
     pub products: Vec<Product>,
     /// Where products run and which role signs their calls, in file order.
     pub targets: Vec<Target>,
+    /// AWS managed policies the page compares with the documents, in file order.
+    pub managed_policies: Vec<ManagedPolicy>,
+}
+
+/// An AWS managed policy that sellers attach instead of a least-privilege document, to compare with the documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagedPolicy {
+    /// Its name (`AWSLicenseManagerConsumptionPolicy`).
+    pub name: String,
+    /// Its ARN.
+    pub arn: String,
+    /// The version compared (`v1`).
+    pub version: String,
+    /// The AWS page that prints it.
+    pub source: String,
+    /// The actions it allows, all on `"*"`, as IAM names.
+    pub actions: Vec<String>,
+    /// The documents to compare it with: `<product>` or `<product>/<pricing model>`.
+    pub compare: Vec<String>,
 }
 
 /// The published page's own text (the parts not about one product).

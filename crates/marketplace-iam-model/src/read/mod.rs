@@ -17,15 +17,23 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use table::Table;
 pub(crate) use table::{Spanned, Str, StrList};
 
-/// The newest `schema_version` this engine reads: version 2 names actions of any IAM prefix the
-/// catalog holds, gives the resources of actions that have resource types, and lets a target serve single pricing
-/// models. Files of version 1 are still read; a version-2 feature in one is reported with the upgrade to make.
+/// The newest `schema_version` this engine reads: version 2 names actions of any IAM prefix the catalog holds,
+/// gives the resources of actions that have resource types, lets a target serve single pricing models, and compares
+/// AWS managed policies with the documents. Files of version 1 are still read; a version-2 feature in one is
+/// reported with the upgrade to make.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// The versions this engine reads.
 const SCHEMA_VERSIONS: &[u32] = &[1, 2];
 
-const ROOT_KEYS: &[&str] = &["schema_version", "page", "actions", "products", "targets"];
+const ROOT_KEYS: &[&str] = &[
+    "schema_version",
+    "page",
+    "actions",
+    "products",
+    "targets",
+    "managed_policies",
+];
 const PAGE_KEYS: &[&str] = &["title", "anchor", "intro", "closing", "sources"];
 const SOURCE_KEYS: &[&str] = &["title", "url"];
 const ACTION_KEYS: &[&str] = &[
@@ -65,6 +73,7 @@ const TARGET_KEYS: &[&str] = &[
     "trust",
     "notes",
 ];
+const MANAGED_KEYS: &[&str] = &["name", "arn", "version", "source", "actions", "compare"];
 const TRUST_KEYS: &[&str] = &["principal_kind", "principal", "action", "conditions"];
 const CONDITION_KEYS: &[&str] = &["operator", "key", "value"];
 
@@ -79,6 +88,8 @@ pub(crate) struct RawPolicies {
     pub products: Option<RawTables<RawProduct>>,
     /// The `[[targets]]` tables (optional: none when the key is absent).
     pub targets: Vec<RawTarget>,
+    /// The `[[managed_policies]]` tables (version 2, optional), with the position of the array.
+    pub managed: Option<RawTables<RawManaged>>,
 }
 
 /// The tables of one `[[key]]` array, with the position of the array.
@@ -155,6 +166,18 @@ pub(crate) struct RawTarget {
     pub notes: Option<StrList>,
 }
 
+/// An AWS managed policy to compare with the project's documents.
+pub(crate) struct RawManaged {
+    /// How messages name it: "managed policy `AWSLicenseManagerConsumptionPolicy`", or "managed policy #1".
+    pub what: String,
+    pub name: Option<Str>,
+    pub arn: Option<Str>,
+    pub version: Option<Str>,
+    pub source: Option<Str>,
+    pub actions: Option<StrList>,
+    pub compare: Option<StrList>,
+}
+
 pub(crate) struct RawTrust {
     pub span: Range<usize>,
     pub principal_kind: Option<Str>,
@@ -194,7 +217,41 @@ pub(crate) fn read(diags: &mut Diagnostics, document: &TomlTable<'_>) -> Option<
         actions: read_actions(diags, &root),
         products: read_products(diags, &root),
         targets: read_targets(diags, &root),
+        managed: read_managed(diags, &root),
     })
+}
+
+fn read_managed(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Option<RawTables<RawManaged>> {
+    let (tables, span) = root.tables(
+        diags,
+        "managed_policies",
+        false,
+        &|n| format!("managed policy #{n}"),
+        MANAGED_KEYS,
+    )?;
+    let items = tables
+        .into_iter()
+        .map(|mut t| {
+            let name = t.string(diags, "name", "\"AWSLicenseManagerConsumptionPolicy\"");
+            if let Some(name) = &name {
+                t.set_what(format!("managed policy `{}`", name.get_ref()));
+            }
+            RawManaged {
+                arn: t.string(diags, "arn", "\"arn:aws:iam::aws:policy/...\""),
+                version: t.string(diags, "version", "\"v1\""),
+                source: t.string(diags, "source", "\"https://...\""),
+                actions: t.strings(
+                    diags,
+                    "actions",
+                    Some("[\"license-manager:CheckoutLicense\"]"),
+                ),
+                compare: t.strings(diags, "compare", Some("[\"ami/contracts\"]")),
+                what: t.what().to_owned(),
+                name,
+            }
+        })
+        .collect();
+    Some(RawTables { items, span })
 }
 
 fn read_page(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Option<RawPage> {
