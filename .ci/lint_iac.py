@@ -11,8 +11,11 @@ replaced by example values. parliament reads every document as an identity polic
 in two ways, so exactly these two findings are set aside, each matched by issue and detail, and named in the output:
   - MALFORMED "Statement contains neither Resource nor NotResource": a role's trust policy is a resource-based
     policy and has no Resource element (IAM rejects one);
-  - UNKNOWN_FEDERATION_SOURCE on an EKS OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>...):
-    parliament knows SAML providers and a few public identity providers, not IAM roles for service accounts.
+  - UNKNOWN_FEDERATION_SOURCE on an EKS OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>...)
+    or on openid-license-manager.amazonaws.com: parliament knows SAML providers and a few public identity providers,
+    not IAM roles for service accounts, nor AWS License Manager's token issuer, which AWS documents as the federated
+    principal of the Containers Anywhere role
+    (https://docs.aws.amazon.com/marketplace/latest/userguide/container-anywhere-license-manager-integration.html).
 Any other finding fails. The script also asserts the properties a security review of trust policies asks for: no
 wildcard principal, and sts:ExternalId on every trust policy whose principal is an AWS account or role.
 """
@@ -33,6 +36,7 @@ EXAMPLES = {
     "ExternalId": "tenant-7f3a9c",
 }
 
+LICENSE_MANAGER_ISSUER = "openid-license-manager.amazonaws.com"
 OIDC_PROVIDER_ARN = re.compile(r"^arn:aws:iam::\d{12}:oidc-provider/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com/id/[A-Z0-9]+$")
 
 
@@ -42,6 +46,8 @@ def set_aside(finding):
         return "trust policies have no Resource element"
     if finding.issue == "UNKNOWN_FEDERATION_SOURCE" and OIDC_PROVIDER_ARN.match(str(finding.detail)):
         return "parliament does not know EKS OIDC providers"
+    if finding.issue == "UNKNOWN_FEDERATION_SOURCE" and str(finding.detail) == LICENSE_MANAGER_ISSUER:
+        return "parliament does not know License Manager's token issuer"
     return None
 
 
