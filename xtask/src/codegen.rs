@@ -186,6 +186,71 @@ mod tests {
         assert!(report.is_ok(), "\n{report}");
     }
 
+    /// `gen-docs` reports the engine's located errors for the bad inputs of version 2, and writes nothing.
+    #[test]
+    fn gen_docs_reports_each_bad_input_where_it_is_written() {
+        let workspace = workspace_root();
+        let root = std::env::temp_dir().join(format!("xtask-gen-docs-bad-{}", std::process::id()));
+        let catalogs = "crates/marketplace-iam-model/data/catalogs";
+        std::fs::create_dir_all(root.join(catalogs)).unwrap();
+        for entry in std::fs::read_dir(workspace.join(catalogs)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, root.join(catalogs).join(path.file_name().unwrap())).unwrap();
+        }
+        let text = std::fs::read_to_string(workspace.join("policies.toml")).unwrap();
+        let errors = |edits: &[(&str, &str)]| {
+            let mut bad = text.clone();
+            for (from, to) in edits {
+                assert!(bad.contains(from), "test bug: {from:?}");
+                bad = bad.replacen(from, to, 1);
+            }
+            std::fs::write(root.join("policies.toml"), bad).unwrap();
+            generated_files(&root).expect_err("rejected")
+        };
+        let out = errors(&[
+            (
+                "name = \"license-manager:CheckoutLicense\"",
+                "name = \"license-manager:CheckoutLicence\"",
+            ),
+            (
+                "name = \"aws-marketplace:ResolveCustomer\"",
+                "name = \"ec2:RunInstances\"",
+            ),
+            (
+                "resources = [\"arn:aws:license-manager::*:license:*\"]\n",
+                "",
+            ),
+        ]);
+        for expected in [
+            "action `license-manager:CheckoutLicence` is not in the AWS catalog of the `license-manager` prefix",
+            "did you mean `license-manager:CheckoutLicense`?",
+            "action `ec2:RunInstances` is not in the AWS catalog",
+            "`license-manager:GetLicense` has resource types (`license`): say which ARNs the policy grants it on",
+        ] {
+            assert!(out.contains(expected), "{expected} in\n{out}");
+        }
+        // Located at the name, line and column.
+        let line = 1 + text[..text
+            .find("name = \"aws-marketplace:ResolveCustomer\"")
+            .unwrap()]
+            .matches('\n')
+            .count();
+        assert!(
+            out.contains(&format!("policies.toml:{line}:8")),
+            "line {line} in\n{out}"
+        );
+        let out = errors(&[("schema_version = 2", "schema_version = 1")]);
+        assert!(
+            out.contains("an action of the `license-manager` prefix needs schema_version = 2"),
+            "{out}"
+        );
+        assert!(
+            out.contains("`managed_policies` needs schema_version = 2"),
+            "{out}"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
     #[test]
     fn generation_is_deterministic() {
         let root = workspace_root();
