@@ -17,7 +17,10 @@
 //!
 //! # Example
 //!
-//! A SaaS service with subscription pricing resolves customers and meters their usage:
+//! A SaaS service with subscription pricing resolves customers and meters their usage. ResolveCustomer returns the
+//! buyer's AWS account ID and the license ARN of the agreement they registered with; each usage record names both,
+//! and the request carries no product code (the license ARN identifies the product and the agreement; see
+//! [Concurrent Agreements](#concurrent-agreements)):
 //!
 //! ```no_run
 //! use aws_sdk_marketplacemetering::primitives::DateTime;
@@ -31,17 +34,22 @@
 //! ) -> Result<(), aws_sdk_marketplacemetering::Error> {
 //!     let metering = MeteringClient::<SaasSubscriptions>::new(sdk);
 //!
+//!     // At registration: store the account ID and the license ARN with the customer's account in the service.
 //!     let customer = metering.resolve_customer().registration_token(token).send().await?;
+//!     let account_id = customer.customer_aws_account_id().unwrap_or_default();
+//!     let license_arn = customer.license_arn().unwrap_or_default();
+//!
+//!     // Later, for each hour of usage of that agreement:
 //!     let record = UsageRecord::builder()
-//!         .customer_aws_account_id(customer.customer_aws_account_id().unwrap_or_default())
+//!         .customer_aws_account_id(account_id)
+//!         .license_arn(license_arn)
 //!         .dimension("requests")
 //!         .quantity(7)
 //!         .timestamp(DateTime::from_secs(1_767_225_600))
 //!         .build()
-//!         .expect("customer, dimension and timestamp are set");
+//!         .expect("dimension and timestamp are set");
 //!     let sent = metering
-//!         .batch_meter_usage()
-//!         .product_code(customer.product_code().unwrap_or_default())
+//!         .batch_meter_usage() // no product_code: the license ARN names the product
 //!         .usage_records(record)
 //!         .send()
 //!         .await?;
@@ -58,6 +66,20 @@
 //! metering.batch_meter_usage(); // error: `Ami` is not granted `BatchMeterUsage`: its policy in policies.toml does not list that action
 //! # }
 //! ```
+//!
+//! # Concurrent Agreements
+//!
+//! From 1 June 2026 AWS Marketplace lets a buyer hold several agreements for the same product in one AWS account
+//! (Concurrent Agreements), and new SaaS products must identify the buyer by `CustomerAWSAccountId` instead of
+//! `CustomerIdentifier` and the agreement by `LicenseArn` instead of `ProductCode`; existing integrations continue to
+//! work ([BatchMeterUsage in the AWS Marketplace API
+//! Reference](https://docs.aws.amazon.com/marketplace/latest/APIReference/API_marketplace-metering_BatchMeterUsage.html)).
+//! ResolveCustomer returns both; each BatchMeterUsage usage record carries both and the request leaves `ProductCode`
+//! out (the SDK warns that records sent with both `ProductCode` and `LicenseArn` for the same customer and hour are
+//! billed twice); GetEntitlements, which still takes the product code, can filter by
+//! [`LicenseArn`](aws_sdk_marketplaceentitlement::types::GetEntitlementFilterName::LicenseArn). The IAM actions do
+//! not change: the same `aws-marketplace` actions on `"Resource": "*"`, so `policies.toml`, the published policies
+//! and the bounds of these clients stay as they are.
 //!
 //! # Contract pricing: AWS License Manager
 //!
@@ -225,7 +247,8 @@ impl<P: Policy> MeteringClient<P> {
     }
 
     /// The SDK's [`ResolveCustomer`](aws_sdk_marketplacemetering::Client::resolve_customer) operation: exchanges a
-    /// SaaS buyer's registration token for their customer identifier and product code. Needs
+    /// SaaS buyer's registration token for their AWS account ID and the license ARN of their agreement (and, for
+    /// integrations that predate Concurrent Agreements, their customer identifier and product code). Needs
     /// `aws-marketplace:ResolveCustomer`.
     pub fn resolve_customer(&self) -> ResolveCustomerFluentBuilder
     where
@@ -235,7 +258,8 @@ impl<P: Policy> MeteringClient<P> {
     }
 
     /// The SDK's [`BatchMeterUsage`](aws_sdk_marketplacemetering::Client::batch_meter_usage) operation: sends SaaS
-    /// usage records (up to 25 per call). Needs `aws-marketplace:BatchMeterUsage`.
+    /// usage records (up to 25 per call), each naming the customer's AWS account ID and the license ARN of the
+    /// agreement, without a product code. Needs `aws-marketplace:BatchMeterUsage`.
     pub fn batch_meter_usage(&self) -> BatchMeterUsageFluentBuilder
     where
         P: Grants<BatchMeterUsage>,
@@ -298,11 +322,13 @@ impl<P: Policy> From<aws_sdk_marketplacemetering::Client> for MeteringClient<P> 
 /// use marketplace_iam_sdk::EntitlementClient;
 ///
 /// # async fn f(sdk: aws_sdk_marketplaceentitlement::Client) -> Result<(), aws_sdk_marketplaceentitlement::Error> {
+/// // The license ARN of the agreement, from ResolveCustomer at the customer's registration.
+/// let license_arn = "arn:aws:license-manager::294406891311:license:l-0123456789abcdef0";
 /// let entitlements = EntitlementClient::<SaasContracts>::new(sdk);
 /// let out = entitlements
 ///     .get_entitlements()
-///     .product_code("prod-code")
-///     .filter(GetEntitlementFilterName::CustomerIdentifier, vec!["customer".to_owned()])
+///     .product_code("prod-code") // GetEntitlements still requires the product code
+///     .filter(GetEntitlementFilterName::LicenseArn, vec![license_arn.to_owned()])
 ///     .send()
 ///     .await?;
 /// for entitlement in out.entitlements() {
@@ -342,7 +368,8 @@ impl<P: Policy> EntitlementClient<P> {
     }
 
     /// The SDK's [`GetEntitlements`](aws_sdk_marketplaceentitlement::Client::get_entitlements) operation: reads what
-    /// a customer is entitled to under a SaaS contract. Needs `aws-marketplace:GetEntitlements`.
+    /// a customer is entitled to under a SaaS contract (filtered by the agreement's license ARN, or by the customer's
+    /// AWS account ID). Needs `aws-marketplace:GetEntitlements`.
     pub fn get_entitlements(&self) -> GetEntitlementsFluentBuilder
     where
         P: Grants<GetEntitlements>,
