@@ -4,6 +4,7 @@ use seller_service::{Metering, UsageRecord};
 
 fn main() {
     let client = Metering::<marketplace_iam::Ami>::new();
-    let record = UsageRecord { customer: "c-1".into(), dimension: "requests".into(), quantity: 7 };
-    client.batch_meter_usage("prod-1", &[record]);
+    let license = "arn:aws:license-manager::294406891311:license:l-0123456789abcdef0";
+    let record = UsageRecord::new("111122223333", license, "requests", 7);
+    client.batch_meter_usage(&[record]);
 }

@@ -5,7 +5,10 @@
 //! role will have: the SaaS service below compiles, and the same metering call in a service built for an AMI product
 //! does not (see `tests/ui/seller_service_ami.rs`).
 //!
-//! The AWS SDK call itself is left out; where it would go, the function returns the request it would send.
+//! The AWS SDK call itself is left out; where it would go, the function returns the request it would send. The
+//! requests have the shapes AWS Marketplace expects of SaaS products since Concurrent Agreements (1 June 2026): the
+//! customer is their AWS account ID and the agreement its license ARN, both from ResolveCustomer, and BatchMeterUsage
+//! is sent without a product code.
 
 use std::marker::PhantomData;
 
@@ -17,12 +20,33 @@ use marketplace_iam::{
 /// One usage record, as BatchMeterUsage takes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageRecord {
-    /// The customer, from ResolveCustomer.
-    pub customer: String,
+    /// The customer's AWS account ID (`CustomerAWSAccountId`), from ResolveCustomer.
+    pub customer_aws_account_id: String,
+    /// The agreement the usage is billed to (`LicenseArn`), from ResolveCustomer. A buyer may hold several
+    /// agreements for the product at once; each has its own license ARN.
+    pub license_arn: String,
     /// The pricing dimension, as listed for the product.
     pub dimension: String,
     /// How much was used.
     pub quantity: u32,
+}
+
+impl UsageRecord {
+    /// The usage of `quantity` units of `dimension` by the customer with the AWS account ID
+    /// `customer_aws_account_id`, under the agreement `license_arn`.
+    pub fn new(
+        customer_aws_account_id: impl Into<String>,
+        license_arn: impl Into<String>,
+        dimension: impl Into<String>,
+        quantity: u32,
+    ) -> Self {
+        UsageRecord {
+            customer_aws_account_id: customer_aws_account_id.into(),
+            license_arn: license_arn.into(),
+            dimension: dimension.into(),
+            quantity,
+        }
+    }
 }
 
 /// What the service would send: the IAM action that authorizes the call, and a summary of the request.
@@ -53,7 +77,8 @@ impl<P: Policy> Metering<P> {
         P::POLICY_JSON
     }
 
-    /// Exchanges a registration token for a customer id. Needs `aws-marketplace:ResolveCustomer`.
+    /// Exchanges a registration token for the customer's AWS account ID and the license ARN of their agreement.
+    /// Needs `aws-marketplace:ResolveCustomer`.
     pub fn resolve_customer(&self, registration_token: &str) -> Call
     where
         P: Grants<ResolveCustomer>,
@@ -64,32 +89,36 @@ impl<P: Policy> Metering<P> {
         }
     }
 
-    /// Sends usage records. Needs `aws-marketplace:BatchMeterUsage`.
-    pub fn batch_meter_usage(&self, product_code: &str, records: &[UsageRecord]) -> Call
+    /// Sends usage records, each naming the customer's AWS account ID and the license ARN of the agreement. The
+    /// request has no product code: the license ARN identifies the product. Needs `aws-marketplace:BatchMeterUsage`.
+    pub fn batch_meter_usage(&self, records: &[UsageRecord]) -> Call
     where
         P: Grants<BatchMeterUsage>,
     {
         let records: Vec<String> = records
             .iter()
-            .map(|r| format!("{}:{}={}", r.customer, r.dimension, r.quantity))
+            .map(|r| {
+                format!(
+                    "CustomerAWSAccountId={} LicenseArn={} {}={}",
+                    r.customer_aws_account_id, r.license_arn, r.dimension, r.quantity
+                )
+            })
             .collect();
         Call {
             action: BATCH_METER_USAGE,
-            request: format!(
-                "ProductCode={product_code} UsageRecords=[{}]",
-                records.join(", ")
-            ),
+            request: format!("UsageRecords=[{}]", records.join(", ")),
         }
     }
 
-    /// Reads a customer's entitlements. Needs `aws-marketplace:GetEntitlements`.
-    pub fn get_entitlements(&self, product_code: &str, customer: &str) -> Call
+    /// Reads what an agreement entitles its customer to, by the agreement's license ARN (GetEntitlements still
+    /// takes the product code). Needs `aws-marketplace:GetEntitlements`.
+    pub fn get_entitlements(&self, product_code: &str, license_arn: &str) -> Call
     where
         P: Grants<GetEntitlements>,
     {
         Call {
             action: marketplace_iam::GET_ENTITLEMENTS,
-            request: format!("ProductCode={product_code} Filter=CUSTOMER_IDENTIFIER:{customer}"),
+            request: format!("ProductCode={product_code} Filter=LICENSE_ARN:{license_arn}"),
         }
     }
 }
@@ -99,22 +128,23 @@ mod tests {
     use super::*;
     use marketplace_iam::{Saas, SaasContracts, SaasSubscriptions};
 
+    const LICENSE: &str = "arn:aws:license-manager::294406891311:license:l-0123456789abcdef0";
+
     #[test]
     fn a_saas_subscription_service_resolves_and_meters() {
         let client = Metering::<SaasSubscriptions>::new();
         let call = client.resolve_customer("token-1");
         assert_eq!(call.action, "aws-marketplace:ResolveCustomer");
-        let record = UsageRecord {
-            customer: "c-1".into(),
-            dimension: "requests".into(),
-            quantity: 7,
-        };
-        let call = client.batch_meter_usage("prod-1", &[record]);
+        let record = UsageRecord::new("111122223333", LICENSE, "requests", 7);
+        let call = client.batch_meter_usage(&[record]);
         assert_eq!(call.action, "aws-marketplace:BatchMeterUsage");
         assert_eq!(
             call.request,
-            "ProductCode=prod-1 UsageRecords=[c-1:requests=7]"
+            format!(
+                "UsageRecords=[CustomerAWSAccountId=111122223333 LicenseArn={LICENSE} requests=7]"
+            )
         );
+        assert!(!call.request.contains("ProductCode"));
         assert!(
             client
                 .required_policy()
@@ -126,9 +156,11 @@ mod tests {
     #[test]
     fn a_contract_service_checks_entitlements_and_its_policy_has_no_metering() {
         let client = Metering::<SaasContracts>::new();
+        let call = client.get_entitlements("prod-1", LICENSE);
+        assert_eq!(call.action, "aws-marketplace:GetEntitlements");
         assert_eq!(
-            client.get_entitlements("prod-1", "c-1").action,
-            "aws-marketplace:GetEntitlements"
+            call.request,
+            format!("ProductCode=prod-1 Filter=LICENSE_ARN:{LICENSE}")
         );
         assert!(
             !client
@@ -142,7 +174,7 @@ mod tests {
     fn the_product_wide_saas_policy_allows_every_call() {
         let client = Metering::<Saas>::new();
         client.resolve_customer("t");
-        client.batch_meter_usage("p", &[]);
-        client.get_entitlements("p", "c");
+        client.batch_meter_usage(&[]);
+        client.get_entitlements("p", LICENSE);
     }
 }
