@@ -7,6 +7,9 @@ use acme_analytics_metering::{
 use marketplace_iam::{Parameter, Policy, RoleBuilder, RoleError};
 use marketplace_iam_sdk::{EntitlementClient, MeteringClient};
 
+/// The license ARN of a customer's agreement, as ResolveCustomer returns it.
+const LICENSE: &str = "arn:aws:license-manager::294406891311:license:l-0123456789abcdef0";
+
 #[test]
 fn the_sdk_clients_accept_the_sellers_policies() {
     let config = aws_sdk_marketplacemetering::Config::builder()
@@ -16,12 +19,14 @@ fn the_sdk_clients_accept_the_sellers_policies() {
         ))
         .build();
     let metering = MeteringClient::<AcmeAnalyticsMetered>::from_conf(config);
-    assert_eq!(
-        hourly_usage(&metering, "acme-1")
-            .get_product_code()
-            .as_deref(),
-        Some("acme-1")
-    );
+    let hour = aws_sdk_marketplacemetering::primitives::DateTime::from_secs(1_767_225_600);
+    let request = hourly_usage(&metering, "111122223333", LICENSE, hour, 42).unwrap();
+    assert_eq!(request.get_product_code(), &None);
+    let records = request.get_usage_records().as_deref().unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].customer_aws_account_id(), Some("111122223333"));
+    assert_eq!(records[0].license_arn(), Some(LICENSE));
+    assert_eq!(records[0].quantity(), Some(42));
     assert!(
         AcmeAnalyticsMetered::POLICY_JSON
             .unwrap()
@@ -35,11 +40,12 @@ fn the_sdk_clients_accept_the_sellers_policies() {
         ))
         .build();
     let entitlement = EntitlementClient::<AcmeAnalyticsContract>::from_conf(config);
+    let request = entitlements(&entitlement, "acme-1", LICENSE);
+    assert_eq!(request.get_product_code().as_deref(), Some("acme-1"));
+    let filter = request.get_filter().as_ref().unwrap();
     assert_eq!(
-        entitlements(&entitlement, "acme-1")
-            .get_product_code()
-            .as_deref(),
-        Some("acme-1")
+        filter.get(&aws_sdk_marketplaceentitlement::types::GetEntitlementFilterName::LicenseArn),
+        Some(&vec![LICENSE.to_owned()])
     );
 }
 
