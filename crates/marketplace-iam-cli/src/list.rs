@@ -74,9 +74,8 @@ fn action_names(actions: &[Action]) -> Vec<&'static str> {
 
 /// The policies with a document that are deployed on `target`.
 fn deployed(target: DeploymentTarget) -> impl Iterator<Item = PolicyChoice> {
-    PolicyChoice::all().filter(move |c| {
-        c.spec().policy_json().is_some() && c.spec().targets().contains(&target.spec())
-    })
+    PolicyChoice::all()
+        .filter(move |c| c.spec().policy_json().is_some() && c.spec().deploys_to(target.spec()))
 }
 
 fn listing() -> Listing {
@@ -118,7 +117,7 @@ fn listing() -> Listing {
                 whole: t.serves().iter().all(|&p| {
                     PolicyChoice::all()
                         .filter(|c| c.product() == p && c.spec().policy_json().is_some())
-                        .all(|c| c.spec().targets().contains(&t.spec()))
+                        .all(|c| c.spec().deploys_to(t.spec()))
                 }),
                 signer: t.signer(),
                 instance_profile: t.instance_profile(),

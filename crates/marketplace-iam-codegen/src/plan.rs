@@ -187,11 +187,7 @@ pub fn plan(p: &Policies, examples: bool) -> Plan {
                     .products
                     .iter()
                     .enumerate()
-                    .filter(|(_, x)| {
-                        t.serves
-                            .iter()
-                            .any(|entry| entry.split('/').next() == Some(x.id.as_str()))
-                    })
+                    .filter(|(_, x)| t.product_ids().contains(&x.id.as_str()))
                     .map(|(i, _)| i)
                     .collect(),
             })

@@ -123,10 +123,7 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
                 .serves
                 .iter()
                 .filter_map(|entry| {
-                    let (product, model) = match entry.split_once('/') {
-                        Some((p, m)) => (p, Some(m)),
-                        None => (entry.as_str(), None),
-                    };
+                    let (product, model) = crate::model::served(entry);
                     let product = policies.product(product)?;
                     Some(
                         match model.and_then(|m| product.pricing_models.iter().find(|x| x.id == m))

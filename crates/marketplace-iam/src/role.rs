@@ -259,7 +259,7 @@ impl RoleBuilder {
         if let Some(reason) = policy.no_policy_reason() {
             return Err(RoleError::NoPolicy { policy, reason });
         }
-        if !policy.targets().iter().any(|t| t.id() == target.id()) {
+        if !policy.deploys_to(target) {
             return Err(RoleError::NotServed { target, policy });
         }
         Ok(RoleBuilder {

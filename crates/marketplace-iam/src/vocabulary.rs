@@ -381,9 +381,23 @@ impl PolicySpec {
         self.no_policy_reason
     }
 
-    /// The deployment targets, declared in the same file, that run this product type's software.
+    /// The deployment targets, declared in the same file, the policy is deployed to: those that run the product
+    /// type's software, or only some of them for a pricing model that policies.toml narrows.
     pub const fn targets(&self) -> &'static [&'static TargetSpec] {
         self.targets
+    }
+
+    /// Whether the policy is deployed to `target` (one of [`targets`](Self::targets)).
+    ///
+    /// ```
+    /// use marketplace_iam::{DeploymentTarget, PricingModel};
+    ///
+    /// let contracts = PricingModel::ContainerContracts.spec();
+    /// assert!(contracts.deploys_to(DeploymentTarget::Eks.spec()));
+    /// assert!(!contracts.deploys_to(DeploymentTarget::Agentcore.spec()));
+    /// ```
+    pub fn deploys_to(&self, target: &TargetSpec) -> bool {
+        self.targets.iter().any(|t| t.id == target.id)
     }
 }
 

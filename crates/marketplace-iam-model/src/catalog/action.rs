@@ -78,3 +78,34 @@ pub struct ResourceType {
     /// The ARN formats of its resources, with AWS's placeholders (`${Partition}`, `${Region}`, `${Account}`, ...).
     pub arn_formats: &'static [&'static str],
 }
+
+impl ResourceType {
+    /// Every resource of this type, as an ARN pattern in the `aws` partition: its first ARN format with
+    /// `${Partition}` as `aws` and every other placeholder a wildcard. `None` for a type without an ARN format.
+    ///
+    /// ```
+    /// use marketplace_iam_model::catalog;
+    ///
+    /// let license = &catalog::lookup("license-manager:GetLicense").unwrap().resource_types[0];
+    /// assert_eq!(license.any_arn().as_deref(), Some("arn:aws:license-manager::*:license:*"));
+    /// ```
+    pub fn any_arn(&self) -> Option<String> {
+        let format = self.arn_formats.first()?;
+        let mut out = String::with_capacity(format.len());
+        let mut rest = *format;
+        while let Some(start) = rest.find("${") {
+            let Some(end) = rest[start..].find('}') else {
+                break;
+            };
+            out.push_str(&rest[..start]);
+            out.push_str(if &rest[start..start + end + 1] == "${Partition}" {
+                "aws"
+            } else {
+                "*"
+            });
+            rest = &rest[start + end + 1..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+}

@@ -1,7 +1,7 @@
 //! Deployment targets: ids, what each serves, the pricing models' own `targets`, and the trust policy.
 
 use crate::diagnostic::{Diagnostic, Diagnostics, backticked};
-use crate::model::{Parameter, PrincipalKind, placeholders};
+use crate::model::{Parameter, PrincipalKind, placeholders, served};
 use crate::read::{RawProduct, RawTarget, RawTrust, Str};
 
 use super::ids::check_kebab_ids;
@@ -64,10 +64,7 @@ fn check_served(
     products: &[RawProduct],
     product_ids: &[&str],
 ) {
-    let (product_id, model_id) = match item.get_ref().split_once('/') {
-        Some((p, m)) => (p, Some(m)),
-        None => (item.get_ref().as_str(), None),
-    };
+    let (product_id, model_id) = served(item.get_ref());
     let Some(product) = products
         .iter()
         .find(|p| p.id.as_ref().is_some_and(|id| id.get_ref() == product_id))

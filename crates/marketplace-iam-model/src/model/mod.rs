@@ -10,8 +10,8 @@ use std::fmt;
 use crate::catalog::AccessLevel;
 use crate::ident;
 
-pub(crate) use target::placeholders;
 pub use target::{Parameter, PrincipalKind, Target, Trust, TrustCondition};
+pub(crate) use target::{placeholders, served};
 
 /// Everything policies.toml declares, validated: every reference resolves, every name is an exact catalog action,
 /// every id can become a Rust name, and no generated name collides with another.
@@ -304,9 +304,9 @@ impl<'a> Document<'a> {
 /// Whether an entry of a target's `serves` (`container`, or `container/contracts` for one pricing model) covers the
 /// document of `product` and `model`.
 pub(crate) fn serves(entry: &str, product: &Product, model: Option<&PricingModel>) -> bool {
-    match entry.split_once('/') {
-        None => entry == product.id,
-        Some((p, m)) => p == product.id && model.is_some_and(|model| model.id == m),
+    match served(entry) {
+        (p, None) => p == product.id,
+        (p, Some(m)) => p == product.id && model.is_some_and(|model| model.id == m),
     }
 }
 

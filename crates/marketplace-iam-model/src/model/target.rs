@@ -326,7 +326,8 @@ pub struct Target {
     pub signer: String,
     /// How to attach the policy, in a sentence.
     pub attach: String,
-    /// Ids of the products it serves (every pricing model of each).
+    /// What it serves: product ids (every policy of the product), or `<product>/<model>` for one pricing model's
+    /// policy.
     pub serves: Vec<String>,
     /// Whether the role needs an EC2 instance profile.
     pub instance_profile: bool,
@@ -336,7 +337,29 @@ pub struct Target {
     pub notes: Vec<String>,
 }
 
+/// An entry of a target's `serves`, split: the product's id, and the pricing model's for an entry that names one
+/// (`container/contracts`).
+pub(crate) fn served(entry: &str) -> (&str, Option<&str>) {
+    match entry.split_once('/') {
+        Some((product, model)) => (product, Some(model)),
+        None => (entry, None),
+    }
+}
+
 impl Target {
+    /// The ids of the products whose software runs there: those it serves whole, or one pricing model of, in the
+    /// order of `serves`, each once.
+    pub fn product_ids(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for entry in &self.serves {
+            let (product, _) = served(entry);
+            if !out.contains(&product) {
+                out.push(product);
+            }
+        }
+        out
+    }
+
     /// Its Rust name (`Eks`).
     pub fn type_name(&self) -> String {
         ident::upper_camel(&self.id)

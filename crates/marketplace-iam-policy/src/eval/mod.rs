@@ -287,36 +287,15 @@ impl MinimalStatement {
     /// assert_eq!(s.resource, "arn:aws:license-manager::*:license:*");
     /// ```
     pub fn allow(action: &str) -> MinimalStatement {
-        let format = marketplace_iam_model::catalog::lookup_ignore_case(action)
+        let resource = marketplace_iam_model::catalog::lookup_ignore_case(action)
             .and_then(|a| a.resource_types.first())
-            .and_then(|r| r.arn_formats.first());
+            .and_then(|r| r.any_arn());
         MinimalStatement {
             effect: Effect::Allow,
             action: [action.to_owned()],
-            resource: format.map_or_else(|| "*".to_owned(), |f| any_resource_of(f)),
+            resource: resource.unwrap_or_else(|| "*".to_owned()),
         }
     }
-}
-
-/// An ARN format of AWS's catalog (`arn:${Partition}:license-manager::${Account}:license:${LicenseId}`) as a pattern
-/// of every such resource in the `aws` partition (`arn:aws:license-manager::*:license:*`).
-fn any_resource_of(format: &str) -> String {
-    let mut out = String::with_capacity(format.len());
-    let mut rest = format;
-    while let Some(start) = rest.find("${") {
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        out.push_str(if &rest[start..start + end + 1] == "${Partition}" {
-            "aws"
-        } else {
-            "*"
-        });
-        rest = &rest[start + end + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// A condition of a statement that decided an outcome: for a conditional outcome the ones left open, otherwise
