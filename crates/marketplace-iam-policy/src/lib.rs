@@ -59,7 +59,10 @@
 //! - `conditions` ([`ConditionRef`]): `{"policy", "kind", "index", "sid", "operator", "key", "values"}`, the open
 //!   conditions for `conditional`, the conditions that held otherwise.
 //! - `over_grants` ([`OverGrant`]): every other catalog action allowed or conditionally allowed after the whole
-//!   evaluation (boundary and SCPs included), with its access level and the identity statements granting it.
+//!   evaluation (boundary and SCPs included), with its access level and the identity statements granting it; an
+//!   action with resource types granted only on some of its resources also has `resources`, the ARN patterns.
+//! - Many principals sharing policies (an account's users and roles): [`Checker`] prepares each policy once and
+//!   gives each principal the same [`Report`] as [`check`].
 //! - `warnings` ([`Warning`]): `code` is one of the snake_case names of [`WarningCode`].
 //!
 //! # Examples
@@ -138,6 +141,6 @@ pub use patterns::{Patterns, PatternsIter};
 #[doc(hidden)]
 pub use read::__readers;
 pub use report::{
-    ActionReport, OverGrant, Report, RequirementError, Verdict, Warning, WarningCode,
-    catalog_actions, check, required_for,
+    ActionReport, Checker, Member, OverGrant, Prepared, Report, RequirementError, Verdict, Warning,
+    WarningCode, catalog_actions, check, required_for,
 };

@@ -226,8 +226,13 @@ impl StatementRef {
         index: usize,
         statement: &Statement,
     ) -> Self {
+        StatementRef::named(&file.name, kind, index, statement)
+    }
+
+    /// The statement at `index` of the policy named `name`.
+    pub(crate) fn named(name: &str, kind: PolicyKind, index: usize, statement: &Statement) -> Self {
         StatementRef {
-            policy: Some(file.name.clone()),
+            policy: Some(name.to_owned()),
             kind,
             index: Some(index),
             sid: statement.sid.as_deref().map(str::to_owned),
@@ -441,17 +446,31 @@ impl Hit<'_> {
     /// The statement's conditions: all of them, for an open statement (none decided) as for one that applies
     /// (every one held).
     fn condition_refs(&self) -> impl Iterator<Item = ConditionRef> + '_ {
-        let statement = self.statement();
-        statement.conditions.iter().map(move |c| ConditionRef {
-            policy: self.file.name.clone(),
-            kind: self.kind,
-            index: self.index as usize,
-            sid: statement.sid.as_deref().map(str::to_owned),
-            operator: c.operator.to_string(),
-            key: c.key.to_string(),
-            values: c.values.iter().map(Substr::to_string).collect(),
-        })
+        condition_refs(
+            &self.file.name,
+            self.kind,
+            self.index as usize,
+            self.statement(),
+        )
     }
+}
+
+/// The conditions of the statement at `index` of the policy named `name`, as a report names them.
+pub(crate) fn condition_refs<'a>(
+    name: &'a str,
+    kind: PolicyKind,
+    index: usize,
+    statement: &'a Statement,
+) -> impl Iterator<Item = ConditionRef> + 'a {
+    statement.conditions.iter().map(move |c| ConditionRef {
+        policy: name.to_owned(),
+        kind,
+        index,
+        sid: statement.sid.as_deref().map(str::to_owned),
+        operator: c.operator.to_string(),
+        key: c.key.to_string(),
+        values: c.values.iter().map(Substr::to_string).collect(),
+    })
 }
 
 /// A few statements apply to an action in most policy sets: kept inline, so an evaluation allocates nothing.
@@ -496,7 +515,7 @@ pub(crate) fn covers_resource(statement: &Statement, scope: Scope) -> bool {
 }
 
 /// Whether an ARN pattern may name a resource of `service` (an IAM prefix, as ARNs name the service).
-fn may_name_resource_of(pattern: &str, service: &str) -> bool {
+pub(crate) fn may_name_resource_of(pattern: &str, service: &str) -> bool {
     if wildcard_match(pattern, "*", false) {
         return true;
     }

@@ -10,11 +10,11 @@ use marketplace_iam_model::catalog::{self, AccessLevel};
 use serde::Serialize;
 
 use crate::bytes::same_lowered;
-use crate::document::{Actions, Effect, Principal, Resources, Statement, Version};
+use crate::document::{Actions, Effect, Policy, Principal, Resources, Version};
 use crate::eval::condition::Context;
 use crate::eval::{
-    Applies, ConditionRef, Decision, PolicyFile, PolicyKind, PolicySet, Scope, StatementRef,
-    conditions_hold, covers_action, covers_resource, scope_of,
+    ConditionRef, Decision, PolicyKind, PolicySet, Scope, StatementRef, covers_action,
+    covers_resource, scope_of,
 };
 use crate::matching::action_matches;
 use crate::patterns::Compiled;
@@ -57,10 +57,11 @@ pub struct ActionReport {
     pub conditions: Vec<ConditionRef>,
 }
 
-/// An `aws-marketplace` action the principal can use but the integration does not need.
+/// An action of the catalog the principal can use but the integration does not need.
 ///
 /// JSON: `{"action": "aws-marketplace:StartChangeSet", "access_level": "Write", "decision": "allow",
-/// "statements": [...]}`; `statements` are the identity policy statements that grant it.
+/// "statements": [...]}`; `statements` are the identity policy statements that grant it. An action granted on some
+/// resources only has `"resources": ["arn:..."]` after `decision`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OverGrant {
     /// The action.
@@ -71,6 +72,11 @@ pub struct OverGrant {
     pub access_level: AccessLevel,
     /// `allow`, or `conditional` when it depends on a condition.
     pub decision: Decision,
+    /// For an action with resource types granted only on some of its resources: the `Resource` patterns of the
+    /// granting statements (e.g. `TagResource` on `arn:aws:aws-marketplace:*:*:AWSMarketplace/*`). `None` when it
+    /// is granted on every resource; JSON: the key is left out then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<String>>,
     /// The identity policy statements that allow it.
     pub statements: Vec<StatementRef>,
 }
@@ -260,183 +266,13 @@ pub fn check(set: &PolicySet, required: &[String], context: Option<&Context>) ->
         Verdict::NotAllowed
     };
 
-    let over_grants = over_grants(set, required, context);
+    let over_grants = over_grants::over_grants(set, required, context);
 
     Report {
         verdict,
         actions,
         over_grants,
         warnings: warnings(set, required, context),
-    }
-}
-
-/// Every other catalog action the principal is allowed or conditionally allowed, with the identity statements
-/// that grant it.
-///
-/// AWS's evaluation logic (as in [`PolicySet::evaluate`]) for every catalog action at once, on bit sets over the
-/// catalog: what does not depend on the action is worked out once per statement (the catalog actions its
-/// `Action`/`NotAction` covers, whether its `Resource`/`NotResource` covers `*` and "some resource", its
-/// conditions), giving the actions each statement applies to, unconditionally or if its conditions hold. The
-/// layers are then unions of those, and statements are named (owned strings) only for the over-grants reported.
-fn over_grants(set: &PolicySet, required: &[String], context: Option<&Context>) -> Vec<OverGrant> {
-    let all = catalog::all();
-    let words = all.len().div_ceil(64).max(1);
-    let bit = |j: usize| 1u64 << (j % 64);
-    let mut valid = vec![0u64; words];
-    // Per IAM prefix, its actions with resource types: a `Resource` grants those when it may name a resource of
-    // that prefix's service.
-    let mut some_resource: Vec<(&'static str, Vec<u64>)> = Vec::new();
-    for (j, a) in all.iter().enumerate() {
-        valid[j / 64] |= bit(j);
-        if !a.resource_types.is_empty() {
-            let prefix = a.prefix();
-            let at = match some_resource.iter().position(|(p, _)| *p == prefix) {
-                Some(at) => at,
-                None => {
-                    some_resource.push((prefix, vec![0u64; words]));
-                    some_resource.len() - 1
-                }
-            };
-            some_resource[at].1[j / 64] |= bit(j);
-        }
-    }
-    let with_resources = |w: usize| some_resource.iter().fold(0, |acc, (_, mask)| acc | mask[w]);
-
-    // Per statement: the actions it applies to (`yes`), or would if its open conditions held (`open`).
-    let statements: Vec<(&PolicyFile, PolicyKind, usize, &Statement)> = set
-        .policies()
-        .flat_map(|(f, k)| {
-            f.policy
-                .statements
-                .iter()
-                .enumerate()
-                .map(move |(i, s)| (f, k, i, s))
-        })
-        .collect();
-    let mut yes = vec![0u64; statements.len() * words];
-    let mut open = vec![0u64; statements.len() * words];
-    let mut covered = vec![0u64; words];
-    for (n, &(file, _, _, s)) in statements.iter().enumerate() {
-        let target = match conditions_hold(s, &file.policy, context) {
-            Applies::Yes => &mut yes,
-            Applies::Open => &mut open,
-            Applies::No => continue,
-        };
-        covered.fill(0);
-        catalog_coverage(s, &mut covered);
-        let star = covers_resource(s, Scope::Star);
-        let some: Vec<bool> = some_resource
-            .iter()
-            .map(|(prefix, _)| covers_resource(s, Scope::SomeResource(prefix)))
-            .collect();
-        for w in 0..words {
-            let mut resource = 0;
-            if star {
-                resource |= valid[w] & !with_resources(w);
-            }
-            for ((_, mask), &covers) in some_resource.iter().zip(&some) {
-                if covers {
-                    resource |= mask[w];
-                }
-            }
-            target[n * words + w] = covered[w] & resource;
-        }
-    }
-
-    // The allow layers, as ranges of `statements`: the identity policies together, the boundary, each SCP.
-    let identity = statements
-        .iter()
-        .take_while(|(_, k, _, _)| *k == PolicyKind::Identity)
-        .count();
-    let mut layers = Vec::with_capacity(1 + set.scps.len() + usize::from(set.boundary.is_some()));
-    layers.push(0..identity);
-    let mut start = identity;
-    for file in set.boundary.iter().chain(&set.scps) {
-        let end = start + file.policy.statements.len();
-        layers.push(start..end);
-        start = end;
-    }
-
-    let mut over_grants = Vec::new();
-    for w in 0..words {
-        let union = |range: std::ops::Range<usize>, effect: Effect, of: &[u64]| {
-            range
-                .filter(|&n| statements[n].3.effect == effect)
-                .fold(0, |acc, n| acc | of[n * words + w])
-        };
-        let deny = union(0..statements.len(), Effect::Deny, &yes);
-        let mut any_open = union(0..statements.len(), Effect::Deny, &open);
-        let mut missing = 0;
-        let (mut identity_yes, mut identity_open) = (0, 0);
-        for (l, range) in layers.iter().enumerate() {
-            let allows = union(range.clone(), Effect::Allow, &yes);
-            let opens = union(range.clone(), Effect::Allow, &open);
-            missing |= !(allows | opens);
-            any_open |= opens & !allows;
-            if l == 0 {
-                (identity_yes, identity_open) = (allows, opens & !allows);
-            }
-        }
-        let granted = valid[w] & !deny & !missing;
-        for b in 0..64 {
-            let j = w * 64 + b;
-            if granted & bit(j) == 0 {
-                continue;
-            }
-            let a = &all[j];
-            if required.iter().any(|r| r.eq_ignore_ascii_case(a.name)) {
-                continue;
-            }
-            // The identity statements reported: for an allow those that allow it, for a conditional outcome the
-            // open ones when the identity policies' layer is the open one.
-            let (decision, from) = if any_open & bit(j) == 0 {
-                (Decision::Allow, &yes)
-            } else if identity_open & bit(j) != 0 {
-                (Decision::Conditional, &open)
-            } else {
-                (Decision::Conditional, &yes)
-            };
-            let named = decision == Decision::Allow || identity_yes & bit(j) == 0;
-            let statements: Vec<StatementRef> = statements[..identity]
-                .iter()
-                .enumerate()
-                .filter(|&(n, (_, _, _, s))| {
-                    named && s.effect == Effect::Allow && from[n * words + w] & bit(j) != 0
-                })
-                .map(|(_, &(file, kind, index, s))| StatementRef::new(file, kind, index, s))
-                .collect();
-            over_grants.push(OverGrant {
-                action: a.name.to_owned(),
-                access_level: a.access_level,
-                decision,
-                statements,
-            });
-        }
-    }
-    over_grants
-}
-
-/// Sets the bits of the catalog actions (by position in [`catalog::all`]) that a statement's `Action` or
-/// `NotAction` covers.
-fn catalog_coverage(statement: &Statement, bits: &mut [u64]) {
-    let (Actions::Action(patterns) | Actions::NotAction(patterns)) = &statement.actions;
-    for p in patterns.compiled() {
-        for_each_catalog_match(&p, |j| {
-            bits[j / 64] |= 1 << (j % 64);
-            ControlFlow::Continue(())
-        });
-    }
-    if let Actions::NotAction(_) = &statement.actions {
-        let n = catalog::all().len();
-        for (w, word) in bits.iter_mut().enumerate() {
-            let valid = n.saturating_sub(w * 64).min(64);
-            let mask = if valid == 64 {
-                u64::MAX
-            } else {
-                (1u64 << valid) - 1
-            };
-            *word = !*word & mask;
-        }
     }
 }
 
@@ -516,19 +352,37 @@ fn warnings(set: &PolicySet, required: &[String], context: Option<&Context>) -> 
     let mut out = Vec::new();
     let lowered: Vec<String> = required.iter().map(|a| a.to_ascii_lowercase()).collect();
     for (file, kind) in set.policies() {
-        let policy = &file.policy;
-        for (index, s) in policy.statements.iter().enumerate() {
-            let mut warn = |code, message: String| {
-                out.push(Warning {
-                    code,
-                    policy: Some(file.name.clone()),
-                    index: Some(index),
-                    sid: s.sid.as_deref().map(str::to_owned),
-                    message,
-                });
-            };
-            let allow = s.effect == Effect::Allow;
-            match &s.actions {
+        let at = out.len();
+        policy_warnings(&file.policy, kind, required, &lowered, context, &mut out);
+        for w in &mut out[at..] {
+            w.policy = Some(file.name.clone());
+        }
+    }
+    out
+}
+
+/// The warnings about the statements of one policy playing the part `kind`, without the policy's name (`policy`
+/// is `None`): they do not depend on the other policies. `lowered`: `required` in ASCII lower case.
+fn policy_warnings(
+    policy: &Policy,
+    kind: PolicyKind,
+    required: &[String],
+    lowered: &[String],
+    context: Option<&Context>,
+    out: &mut Vec<Warning>,
+) {
+    for (index, s) in policy.statements.iter().enumerate() {
+        let mut warn = |code, message: String| {
+            out.push(Warning {
+                code,
+                policy: None,
+                index: Some(index),
+                sid: s.sid.as_deref().map(str::to_owned),
+                message,
+            });
+        };
+        let allow = s.effect == Effect::Allow;
+        match &s.actions {
                 Actions::NotAction(_) if allow => warn(
                     WarningCode::AllowNotAction,
                     "`Allow` with `NotAction` allows every action of every AWS service except the listed ones; list the actions to allow with `Action` instead".to_owned(),
@@ -543,90 +397,88 @@ fn warnings(set: &PolicySet, required: &[String], context: Option<&Context>) -> 
                 }
                 _ => {}
             }
-            let (Actions::Action(patterns) | Actions::NotAction(patterns)) = &s.actions;
-            {
-                for (p, compiled) in patterns.iter().zip(patterns.compiled()) {
-                    let catalogued = p.split_once(':').is_some_and(|(svc, _)| {
-                        catalog::prefixes()
-                            .iter()
-                            .any(|k| svc.eq_ignore_ascii_case(k))
-                    });
-                    if catalogued && !names_catalog_action(&compiled) {
-                        let mut message = format!("`{p}` names no action of {}", not_in_catalog(p));
-                        if let Some(c) = catalog::closest(p) {
-                            message.push_str(&format!("; did you mean `{}`?", c.name));
-                        }
-                        warn(WarningCode::UnknownAction, message);
+        let (Actions::Action(patterns) | Actions::NotAction(patterns)) = &s.actions;
+        {
+            for (p, compiled) in patterns.iter().zip(patterns.compiled()) {
+                let catalogued = p.split_once(':').is_some_and(|(svc, _)| {
+                    catalog::prefixes()
+                        .iter()
+                        .any(|k| svc.eq_ignore_ascii_case(k))
+                });
+                if catalogued && !names_catalog_action(&compiled) {
+                    let mut message = format!("`{p}` names no action of {}", not_in_catalog(p));
+                    if let Some(c) = catalog::closest(p) {
+                        message.push_str(&format!("; did you mean `{}`?", c.name));
                     }
+                    warn(WarningCode::UnknownAction, message);
                 }
             }
-            if allow && matches!(s.resources, Some(Resources::NotResource(_))) {
-                warn(
+        }
+        if allow && matches!(s.resources, Some(Resources::NotResource(_))) {
+            warn(
                     WarningCode::AllowNotResource,
                     "`Allow` with `NotResource` allows on every resource except the listed ones, including `*`".to_owned(),
                 );
-            }
-            if let Some(p) = &s.principal {
-                let element = match p {
-                    Principal::Principal(_) => "Principal",
-                    Principal::NotPrincipal(_) => "NotPrincipal",
-                };
-                warn(
-                    WarningCode::Principal,
-                    format!(
-                        "IAM refuses `{element}` in an {kind}; AWS would not accept this document as one (the statement is evaluated without it)"
-                    ),
-                );
-            }
-            if s.resources.is_none() {
-                warn(
-                    WarningCode::MissingResource,
-                    format!(
-                        "the statement has neither `Resource` nor `NotResource`, which IAM refuses in an {kind} (it is evaluated as applying to every resource)"
-                    ),
-                );
-            }
-            if policy.version != Some(Version::V2012_10_17)
-                && s.conditions
-                    .iter()
-                    .any(|c| c.values.iter().any(|v| v.contains("${")))
-            {
-                warn(
+        }
+        if let Some(p) = &s.principal {
+            let element = match p {
+                Principal::Principal(_) => "Principal",
+                Principal::NotPrincipal(_) => "NotPrincipal",
+            };
+            warn(
+                WarningCode::Principal,
+                format!(
+                    "IAM refuses `{element}` in an {kind}; AWS would not accept this document as one (the statement is evaluated without it)"
+                ),
+            );
+        }
+        if s.resources.is_none() {
+            warn(
+                WarningCode::MissingResource,
+                format!(
+                    "the statement has neither `Resource` nor `NotResource`, which IAM refuses in an {kind} (it is evaluated as applying to every resource)"
+                ),
+            );
+        }
+        if policy.version != Some(Version::V2012_10_17)
+            && s.conditions
+                .iter()
+                .any(|c| c.values.iter().any(|v| v.contains("${")))
+        {
+            warn(
                     WarningCode::VariablesNotSubstituted,
                     "policy variables (`${...}`) are only substituted with `\"Version\": \"2012-10-17\"`; here they are literal text".to_owned(),
                 );
+        }
+        for (action, lowered) in required.iter().zip(lowered) {
+            if covers_action(s, lowered.as_bytes())
+                && scope_of(action) == Scope::Star
+                && !covers_resource(s, Scope::Star)
+                && matches!(s.resources, Some(Resources::Resource(_)))
+            {
+                warn(
+                    WarningCode::ArnOnlyResource,
+                    format!(
+                        "the statement names `{action}` but its `Resource` lists only ARNs; the action has no resource types, so only `\"Resource\": \"*\"` grants it"
+                    ),
+                );
             }
-            for (action, lowered) in required.iter().zip(&lowered) {
-                if covers_action(s, lowered.as_bytes())
-                    && scope_of(action) == Scope::Star
-                    && !covers_resource(s, Scope::Star)
-                    && matches!(s.resources, Some(Resources::Resource(_)))
-                {
+        }
+        if let Some(context) = context {
+            let relevant = lowered.iter().any(|a| covers_action(s, a.as_bytes()));
+            for c in s.conditions.iter().filter(|_| relevant) {
+                if context.get(&c.key).is_none() {
                     warn(
-                        WarningCode::ArnOnlyResource,
+                        WarningCode::ContextKeyAbsent,
                         format!(
-                            "the statement names `{action}` but its `Resource` lists only ARNs; the action has no resource types, so only `\"Resource\": \"*\"` grants it"
+                            "condition key `{}` is not in the given context and was treated as absent from the request",
+                            c.key
                         ),
                     );
                 }
             }
-            if let Some(context) = context {
-                let relevant = lowered.iter().any(|a| covers_action(s, a.as_bytes()));
-                for c in s.conditions.iter().filter(|_| relevant) {
-                    if context.get(&c.key).is_none() {
-                        warn(
-                            WarningCode::ContextKeyAbsent,
-                            format!(
-                                "condition key `{}` is not in the given context and was treated as absent from the request",
-                                c.key
-                            ),
-                        );
-                    }
-                }
-            }
         }
     }
-    out
 }
 
 impl Report {
@@ -657,9 +509,19 @@ impl fmt::Display for Report {
             )?,
             Verdict::NotAllowed => writeln!(
                 f,
-                "NOT allowed: {not_ok} of {} required actions {} not allowed unconditionally",
+                "NOT allowed: {not_ok} of {} required actions {} not allowed{}",
                 self.actions.len(),
-                if not_ok == 1 { "is" } else { "are" }
+                if not_ok == 1 { "is" } else { "are" },
+                // "unconditionally" only where a condition is what is missing.
+                if self
+                    .actions
+                    .iter()
+                    .any(|a| a.decision == Decision::Conditional)
+                {
+                    " unconditionally"
+                } else {
+                    ""
+                }
             )?,
         }
         for a in &self.actions {
@@ -725,7 +587,7 @@ impl fmt::Display for Report {
             }
             writeln!(
                 f,
-                "over-grants: {} other aws-marketplace actions are allowed ({})",
+                "over-grants: {} other actions of the catalog are allowed ({})",
                 self.over_grants.len(),
                 counts.join(", ")
             )?;
@@ -735,7 +597,16 @@ impl fmt::Display for Report {
                 } else {
                     ""
                 };
-                writeln!(f, "  {:<24} {}{cond}", g.access_level.as_str(), g.action)?;
+                let on = match &g.resources {
+                    Some(patterns) => format!(" (on some resources: {})", patterns.join(", ")),
+                    None => String::new(),
+                };
+                writeln!(
+                    f,
+                    "  {:<24} {}{cond}{on}",
+                    g.access_level.as_str(),
+                    g.action
+                )?;
             }
         }
         if !self.warnings.is_empty() {
@@ -751,6 +622,11 @@ impl fmt::Display for Report {
         Ok(())
     }
 }
+
+mod over_grants;
+mod prepared;
+
+pub use prepared::{Checker, Member, Prepared};
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! Unit tests of the report (`check`, over-grants, warnings).
 
 use super::*;
+use crate::PolicyFile;
 
 #[test]
 fn every_catalog_action_is_of_a_catalog_prefix() {
@@ -43,6 +44,7 @@ fn over_grants_one_by_one(
                 action: a.name.to_owned(),
                 access_level: a.access_level,
                 decision: e.decision,
+                resources: resources_one_by_one(set, a, context),
                 statements: e
                     .statements()
                     .filter(|s| s.kind == PolicyKind::Identity && s.effect == Effect::Allow)
@@ -52,8 +54,49 @@ fn over_grants_one_by_one(
         .collect()
 }
 
-#[test]
-fn over_grants_from_bit_sets_are_those_of_one_evaluation_per_action() {
+/// `None`, or the `Resource` patterns of the identity statements that allow `action` (one with resource types), as
+/// one evaluation per statement finds them.
+fn resources_one_by_one(
+    set: &PolicySet,
+    action: &catalog::CatalogAction,
+    context: Option<&Context>,
+) -> Option<Vec<String>> {
+    if action.resource_types.is_empty() {
+        return None;
+    }
+    let lowered = action.name.to_ascii_lowercase();
+    let mut patterns: Vec<String> = Vec::new();
+    for file in &set.identity {
+        for s in &file.policy.statements {
+            let grants = s.effect == Effect::Allow
+                && covers_action(s, lowered.as_bytes())
+                && covers_resource(s, Scope::SomeResource(action.prefix()))
+                && crate::eval::conditions_hold(s, &file.policy, context)
+                    != crate::eval::Applies::No;
+            if !grants {
+                continue;
+            }
+            match &s.resources {
+                Some(Resources::Resource(r)) if !covers_resource(s, Scope::Star) => {
+                    for p in r
+                        .iter()
+                        .filter(|p| crate::eval::may_name_resource_of(p, action.prefix()))
+                    {
+                        if !patterns.iter().any(|q| q == p) {
+                            patterns.push(p.to_owned());
+                        }
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+    Some(patterns)
+}
+
+/// Policy sets drawn at random from statements that cover the cases of the evaluation: wildcards, `NotAction`,
+/// resources of the catalog's services and others, conditions; with and without a boundary and SCPs.
+fn random_policy_sets(count: usize) -> Vec<PolicySet> {
     const ACTIONS: &[&str] = &[
         "*",
         "aws-marketplace:*",
@@ -112,34 +155,106 @@ fn over_grants_from_bit_sets_are_those_of_one_evaluation_per_action() {
         PolicyFile::parse(name, &text).expect("a valid policy")
     }
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let contexts = [
+    (0..count)
+        .map(|_| {
+            let identity = (0..rng.below(3))
+                .map(|i| policy(&mut rng, &format!("role{i}.json")))
+                .collect();
+            let mut set = PolicySet::new(identity);
+            if rng.below(3) == 0 {
+                set = set.with_boundary(policy(&mut rng, "boundary.json"));
+            }
+            for i in 0..rng.below(3) {
+                set = set.with_scp(policy(&mut rng, &format!("scp{i}.json")));
+            }
+            set
+        })
+        .collect()
+}
+
+fn contexts() -> [Option<Context>; 2] {
+    [
         None,
         Some(
             [("aws:SourceVpc", "vpc-1")]
                 .into_iter()
                 .collect::<Context>(),
         ),
-    ];
+    ]
+}
+
+#[test]
+fn over_grants_from_bit_sets_are_those_of_one_evaluation_per_action() {
     let required = vec!["aws-marketplace:MeterUsage".to_owned()];
-    for _ in 0..400 {
-        let identity = (0..rng.below(3))
-            .map(|i| policy(&mut rng, &format!("role{i}.json")))
-            .collect();
-        let mut set = PolicySet::new(identity);
-        if rng.below(3) == 0 {
-            set = set.with_boundary(policy(&mut rng, "boundary.json"));
-        }
-        for i in 0..rng.below(3) {
-            set = set.with_scp(policy(&mut rng, &format!("scp{i}.json")));
-        }
-        for context in &contexts {
+    for set in random_policy_sets(400) {
+        for context in &contexts() {
             assert_eq!(
-                over_grants(&set, &required, context.as_ref()),
+                over_grants::over_grants(&set, &required, context.as_ref()),
                 over_grants_one_by_one(&set, &required, context.as_ref()),
                 "{set:?}"
             );
         }
     }
+}
+
+fn member<'a>(f: &'a PolicyFile, prepared: &'a Prepared) -> Member<'a> {
+    Member {
+        name: &f.name,
+        policy: &f.policy,
+        prepared,
+    }
+}
+
+#[test]
+fn a_checker_of_prepared_policies_reports_what_check_does() {
+    let required: Vec<String> = [
+        "aws-marketplace:MeterUsage",
+        "aws-marketplace:GetEntitlements",
+        "license-manager:GetLicense",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let mut compared = 0;
+    for set in random_policy_sets(400) {
+        for context in &contexts() {
+            let checker = Checker::new(&required, context.as_ref());
+            let prepare = |f: &PolicyFile, kind| checker.prepare(&f.policy, kind);
+            let identity: Vec<Prepared> = set
+                .identity
+                .iter()
+                .map(|f| prepare(f, PolicyKind::Identity))
+                .collect();
+            let boundary = set
+                .boundary
+                .as_ref()
+                .map(|f| prepare(f, PolicyKind::Boundary));
+            let scps: Vec<Prepared> = set
+                .scps
+                .iter()
+                .map(|f| prepare(f, PolicyKind::Scp))
+                .collect();
+            let got = checker.check(
+                &set.identity
+                    .iter()
+                    .zip(&identity)
+                    .map(|(f, p)| member(f, p))
+                    .collect::<Vec<_>>(),
+                set.boundary
+                    .as_ref()
+                    .zip(boundary.as_ref())
+                    .map(|(f, p)| member(f, p))
+                    .as_ref(),
+                &set.scps
+                    .iter()
+                    .zip(&scps)
+                    .map(|(f, p)| member(f, p))
+                    .collect::<Vec<_>>(),
+            );
+            assert_eq!(got, check(&set, &required, context.as_ref()), "{set:?}");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 800);
 }
 
 #[test]

@@ -1,0 +1,278 @@
+//! [`Checker`]: one check (the same required actions, the same context) of many principals that share policies, as
+//! in an account's authorization details, where one managed policy is attached to thousands of users and roles.
+//!
+//! Everything [`check`](super::check) works out about one statement depends only on that statement, its policy and
+//! the part the policy plays: whether it applies to each required action, the catalog actions it applies to (for
+//! over-grants), the warnings about it. [`Checker::prepare`] works that out once per policy; [`Checker::check`]
+//! combines the prepared policies of a principal with AWS's evaluation logic, and gives the same [`Report`] as
+//! `check` on the same policies (the tests compare the two on generated policy sets).
+
+use std::ops::Range;
+
+use super::over_grants::{self, Named};
+use super::{ActionReport, Report, Verdict, Warning, policy_warnings};
+use crate::document::{Effect, Policy};
+use crate::eval::condition::Context;
+use crate::eval::{
+    Applies, Decision, MinimalStatement, PolicyKind, Scope, StatementRef, condition_refs,
+    conditions_hold, covers_action, covers_resource, scope_of,
+};
+
+/// A check of `required` actions under one request context, for many principals whose policies are prepared once.
+///
+/// ```
+/// use marketplace_iam_policy::{check, Checker, Member, PolicyFile, PolicyKind, PolicySet};
+///
+/// let shared = PolicyFile::parse("arn:aws:iam::123456789012:policy/Metering", r#"{"Version": "2012-10-17",
+///     "Statement": {"Effect": "Allow", "Action": "aws-marketplace:MeterUsage", "Resource": "*"}}"#)?;
+/// let required = vec!["aws-marketplace:MeterUsage".to_string()];
+/// let checker = Checker::new(&required, None);
+/// // Once per policy, however many principals it is attached to:
+/// let prepared = checker.prepare(&shared.policy, PolicyKind::Identity);
+/// let member = Member { name: &shared.name, policy: &shared.policy, prepared: &prepared };
+/// let report = checker.check(&[member], None, &[]);
+/// assert!(report.is_allowed());
+/// assert_eq!(report, check(&PolicySet::new(vec![shared.clone()]), &required, None));
+/// # Ok::<(), marketplace_iam_policy::PolicyError>(())
+/// ```
+#[derive(Debug)]
+pub struct Checker<'r> {
+    required: &'r [String],
+    lowered: Vec<String>,
+    scopes: Vec<Scope>,
+    context: Option<&'r Context>,
+}
+
+/// What one policy, playing one part, contributes to every check of a [`Checker`]: made by [`Checker::prepare`]
+/// and only valid with that checker.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    kind: PolicyKind,
+    /// Per statement, per required action (row by row): whether the statement applies.
+    applies: Vec<Applies>,
+    /// Per statement, [`over_grants::words`] words: the catalog actions it applies to, and would if its conditions
+    /// held.
+    yes: Vec<u64>,
+    open: Vec<u64>,
+    /// The warnings about its statements, without the policy's name.
+    warnings: Vec<Warning>,
+}
+
+impl Prepared {
+    /// The part the policy was prepared for.
+    pub fn kind(&self) -> PolicyKind {
+        self.kind
+    }
+}
+
+/// A policy of a principal, as [`Checker::check`] takes it: its name as the report gives it (e.g. the managed
+/// policy's ARN), the document, and what [`Checker::prepare`] made of the document for the part it plays here.
+#[derive(Debug, Clone, Copy)]
+pub struct Member<'a> {
+    /// The policy's name in the report.
+    pub name: &'a str,
+    /// The document.
+    pub policy: &'a Policy,
+    /// The document prepared by the same checker, for the part it plays in this check.
+    pub prepared: &'a Prepared,
+}
+
+impl<'r> Checker<'r> {
+    /// A checker of the `required` actions; `context` decides conditions as in [`check`](super::check).
+    pub fn new(required: &'r [String], context: Option<&'r Context>) -> Checker<'r> {
+        Checker {
+            required,
+            lowered: required.iter().map(|a| a.to_ascii_lowercase()).collect(),
+            scopes: required.iter().map(|a| scope_of(a)).collect(),
+            context,
+        }
+    }
+
+    /// Works out what `policy`, playing the part `kind`, contributes to any principal's check.
+    pub fn prepare(&self, policy: &Policy, kind: PolicyKind) -> Prepared {
+        let words = over_grants::words();
+        let n = policy.statements.len();
+        let mut applies = Vec::with_capacity(n * self.required.len());
+        let (mut yes, mut open) = (vec![0u64; n * words], vec![0u64; n * words]);
+        for (i, s) in policy.statements.iter().enumerate() {
+            let holds = conditions_hold(s, policy, self.context);
+            for (lowered, &scope) in self.lowered.iter().zip(&self.scopes) {
+                applies.push(
+                    if covers_action(s, lowered.as_bytes()) && covers_resource(s, scope) {
+                        holds
+                    } else {
+                        Applies::No
+                    },
+                );
+            }
+            let range = i * words..(i + 1) * words;
+            over_grants::statement_bits(
+                s,
+                policy,
+                self.context,
+                &mut yes[range.clone()],
+                &mut open[range],
+            );
+        }
+        let mut warnings = Vec::new();
+        policy_warnings(
+            policy,
+            kind,
+            self.required,
+            &self.lowered,
+            self.context,
+            &mut warnings,
+        );
+        Prepared {
+            kind,
+            applies,
+            yes,
+            open,
+            warnings,
+        }
+    }
+
+    /// The report for a principal with these identity policies, permissions boundary and SCPs, each prepared by
+    /// this checker for that part: the same as [`check`](super::check) on the same documents with the same names.
+    pub fn check(
+        &self,
+        identity: &[Member<'_>],
+        boundary: Option<&Member<'_>>,
+        scps: &[Member<'_>],
+    ) -> Report {
+        let mut layers: Vec<(PolicyKind, Option<&str>, &[Member<'_>])> =
+            vec![(PolicyKind::Identity, None, identity)];
+        if let Some(b) = boundary {
+            layers.push((PolicyKind::Boundary, Some(b.name), std::slice::from_ref(b)));
+        }
+        for scp in scps {
+            layers.push((PolicyKind::Scp, Some(scp.name), std::slice::from_ref(scp)));
+        }
+
+        let actions: Vec<ActionReport> = (0..self.required.len())
+            .map(|i| self.decide(i, &layers))
+            .collect();
+        let verdict = if actions.iter().all(|a| a.decision == Decision::Allow) {
+            Verdict::Allowed
+        } else {
+            Verdict::NotAllowed
+        };
+
+        let members = || layers.iter().flat_map(|(_, _, members)| members.iter());
+        let mut statements = Vec::new();
+        let (mut yes, mut open) = (Vec::new(), Vec::new());
+        let mut ranges: Vec<Range<usize>> = Vec::with_capacity(layers.len());
+        for (_, _, members) in &layers {
+            let start = statements.len();
+            for m in *members {
+                statements.extend(m.policy.statements.iter().enumerate().map(
+                    |(index, statement)| Named {
+                        name: m.name,
+                        kind: m.prepared.kind,
+                        index,
+                        statement,
+                    },
+                ));
+                yes.extend_from_slice(&m.prepared.yes);
+                open.extend_from_slice(&m.prepared.open);
+            }
+            ranges.push(start..statements.len());
+        }
+        let over_grants = over_grants::combine(&statements, &yes, &open, &ranges, self.required);
+
+        let warnings = members()
+            .flat_map(|m| {
+                m.prepared.warnings.iter().map(|w| Warning {
+                    policy: Some(m.name.to_owned()),
+                    ..w.clone()
+                })
+            })
+            .collect();
+        Report {
+            verdict,
+            actions,
+            over_grants,
+            warnings,
+        }
+    }
+
+    /// AWS's evaluation logic for required action `i`, layer by layer, from the prepared statements: as
+    /// `PolicySet::evaluate`, with the same statements named in the same order.
+    fn decide(
+        &self,
+        i: usize,
+        layers: &[(PolicyKind, Option<&str>, &[Member<'_>])],
+    ) -> ActionReport {
+        type Hit<'a> = (&'a Member<'a>, usize);
+        let r = self.required.len();
+        let (mut denies, mut open_denies): (Vec<Hit<'_>>, Vec<Hit<'_>>) = (Vec::new(), Vec::new());
+        let (mut allows, mut open): (Vec<Hit<'_>>, Vec<Hit<'_>>) = (Vec::new(), Vec::new());
+        let mut missing: Vec<(PolicyKind, Option<&str>)> = Vec::new();
+        let mut any_open = false;
+        for &(kind, name, members) in layers {
+            let (allows_before, open_before) = (allows.len(), open.len());
+            for m in members {
+                for (index, statement) in m.policy.statements.iter().enumerate() {
+                    let hit = (m, index);
+                    match (m.prepared.applies[index * r + i], statement.effect) {
+                        (Applies::No, _) => {}
+                        (Applies::Yes, Effect::Deny) => denies.push(hit),
+                        (Applies::Open, Effect::Deny) => open_denies.push(hit),
+                        (Applies::Yes, Effect::Allow) => allows.push(hit),
+                        (Applies::Open, Effect::Allow) => open.push(hit),
+                    }
+                }
+            }
+            if allows.len() > allows_before {
+                open.truncate(open_before);
+            } else if open.len() > open_before {
+                any_open = true;
+            } else {
+                missing.push((kind, name));
+            }
+        }
+        let action = &self.required[i];
+        let (decision, hits) = if !denies.is_empty() {
+            (Decision::ExplicitDeny, denies)
+        } else if !missing.is_empty() {
+            let statements = missing
+                .iter()
+                .map(|&(kind, policy)| StatementRef {
+                    policy: policy.map(str::to_owned),
+                    kind,
+                    index: None,
+                    sid: None,
+                    effect: Effect::Allow,
+                    add: Some(MinimalStatement::allow(action)),
+                })
+                .collect();
+            return ActionReport {
+                action: action.clone(),
+                decision: Decision::ImplicitDeny,
+                statements,
+                conditions: Vec::new(),
+            };
+        } else if !any_open && open_denies.is_empty() {
+            (Decision::Allow, allows)
+        } else {
+            open.extend(open_denies);
+            (Decision::Conditional, open)
+        };
+        ActionReport {
+            action: action.clone(),
+            decision,
+            statements: hits
+                .iter()
+                .map(|&(m, index)| {
+                    StatementRef::named(m.name, m.prepared.kind, index, &m.policy.statements[index])
+                })
+                .collect(),
+            conditions: hits
+                .iter()
+                .flat_map(|&(m, index)| {
+                    condition_refs(m.name, m.prepared.kind, index, &m.policy.statements[index])
+                })
+                .collect(),
+        }
+    }
+}
