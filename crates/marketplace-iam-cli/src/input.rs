@@ -55,13 +55,31 @@ fn read_stdin(limit: Option<(u64, &str)>) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Reads a whole file, or standard input for `-`; returns the name messages use for it.
-pub(crate) fn read_bytes(path: &Path) -> Result<(String, Vec<u8>), Unusable> {
+/// Reads a whole file, or standard input for `-`, refusing more than `limit` bytes (`what` names the input in the
+/// message) after reading at most one more; returns the name messages use for it.
+pub(crate) fn read_bytes_bounded(
+    path: &Path,
+    limit: u64,
+    what: &str,
+) -> Result<(String, Vec<u8>), Unusable> {
     if is_stdin(path) {
-        let bytes = read_stdin(None).map_err(|e| could_not_read(path, &e))?;
+        let bytes = read_stdin(Some((limit, what))).map_err(|e| could_not_read(path, &e))?;
         return Ok((STDIN_NAME.to_owned(), bytes));
     }
-    let bytes = std::fs::read(path).map_err(|e| could_not_read(path, &e))?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| could_not_read(path, &e))?;
+    if bytes.len() as u64 > limit {
+        let e = io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!(
+                "it is larger than {} MiB, the limit for {what}",
+                limit >> 20
+            ),
+        );
+        return Err(could_not_read(path, &e));
+    }
     Ok((path.display().to_string(), bytes))
 }
 

@@ -23,13 +23,13 @@ mod list;
 mod output;
 mod role;
 
-use std::io;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use marketplace_iam::PolicyChoice;
-use marketplace_iam_policy::{Context, PolicySet, catalog_actions, check};
+use marketplace_iam_policy::{Checker, Context, PolicySet, Verdict, catalog_actions, check};
 
 use crate::choice::{PolicyArg, TargetArg};
 
@@ -181,9 +181,10 @@ struct CheckArgs {
     #[arg(long, value_name = "KEY=VALUE")]
     context: Vec<String>,
 
-    /// Output: `text` for a person, `json` for tools (one object; see the README).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Output: `text` for a person, `json` for tools (one object; see the README), `jsonl` for pipelines (with
+    /// `--gaad`, one line per user or role; else the report on one line).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
 
     /// The output of `aws iam get-account-authorization-details`: answer which users and roles of the account may
     /// make the calls (attached managed, inline and group policies, permissions boundaries); `-`: standard input.
@@ -200,6 +201,18 @@ enum Format {
     Json,
 }
 
+/// The output format of `check`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    /// Text a person reads at a glance (coloured on a terminal unless NO_COLOR is set).
+    Text,
+    /// One JSON object, pretty-printed.
+    Json,
+    /// JSON Lines: with `--gaad` one compact object per user or role (the account's warnings on stderr);
+    /// otherwise the report as one line.
+    Jsonl,
+}
+
 /// Input the command cannot use: the message for stderr; the exit code is 2.
 #[derive(Debug)]
 pub(crate) struct Unusable(pub(crate) String);
@@ -209,6 +222,10 @@ impl std::fmt::Display for Unusable {
         f.write_str(&self.0)
     }
 }
+
+/// Carried inside an `io::Error` by the writers that check as they write (`check --gaad`), and taken out again
+/// when the writing ends (`impl From<io::Error> for Unusable`).
+impl std::error::Error for Unusable {}
 
 fn main() -> ExitCode {
     // The PowerShell and elvish scripts call the command back with `COMPLETE=<shell>`: it prints the candidates
@@ -362,16 +379,32 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
         .collect::<Result<Vec<_>, _>>()?;
 
     if let Some(path) = &args.gaad {
-        let account = gaad::Account::read(path)?;
-        let report = account.check(&required, &scps, context.as_ref());
-        output::write_stdout(|out| match args.format {
-            Format::Json => writeln!(out, "{}", report.to_json()),
-            Format::Text => output::account_text(out, &report, spec.map(PolicyChoice::id)),
-        })?;
-        return Ok(if report.is_allowed() {
-            EXIT_ALLOWED
-        } else {
-            EXIT_NOT_ALLOWED
+        let (file, bytes) = gaad::read(path)?;
+        // The account report summarises over-grants by action: the statements granting them are not named.
+        let checker = Checker::new(&required, context.as_ref()).without_over_grant_statements();
+        let account = gaad::Account::parse(&file, gaad::text(&file, &bytes)?, &checker)?;
+        let mut sessions: Vec<gaad::Session<'_, '_>> = (0..gaad::threads())
+            .map(|_| gaad::Session::new(&account, &scps))
+            .collect();
+        let classes = gaad::survey(&account, &mut sessions)?;
+        let spec = spec.map(PolicyChoice::id);
+        match args.format {
+            CheckFormat::Json => output::write_stdout_plain(|out| {
+                gaad::write_json(out, &account, &mut sessions, &required, &classes)
+            })?,
+            CheckFormat::Jsonl => {
+                for w in &account.warnings {
+                    output::warning(w);
+                }
+                output::write_stdout_plain(|out| gaad::write_jsonl(out, &account, &mut sessions))?;
+            }
+            CheckFormat::Text => output::write_stdout(|out| {
+                gaad::write_text(out, &account, &mut sessions, &required, &classes, spec)
+            })?,
+        }
+        return Ok(match gaad::verdict(&classes) {
+            Verdict::Allowed => EXIT_ALLOWED,
+            Verdict::NotAllowed => EXIT_NOT_ALLOWED,
         });
     }
 
@@ -388,10 +421,16 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
         set = set.with_scp(scp);
     }
     let report = check(&set, &required, context.as_ref());
-    output::write_stdout(|out| match args.format {
-        Format::Json => writeln!(out, "{}", report.to_json()),
-        Format::Text => output::report_text(out, &report),
-    })?;
+    match args.format {
+        CheckFormat::Json => {
+            output::write_stdout_plain(|out| writeln!(out, "{}", report.to_json()))?;
+        }
+        CheckFormat::Jsonl => output::write_stdout_plain(|out| {
+            serde_json::to_writer(&mut *out, &report).map_err(io::Error::from)?;
+            out.write_all(b"\n")
+        })?,
+        CheckFormat::Text => output::write_stdout(|out| output::report_text(out, &report))?,
+    }
     Ok(if report.is_allowed() {
         EXIT_ALLOWED
     } else {
@@ -399,8 +438,20 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     })
 }
 
+impl From<Unusable> for io::Error {
+    fn from(e: Unusable) -> Self {
+        io::Error::other(e)
+    }
+}
+
 impl From<io::Error> for Unusable {
     fn from(e: io::Error) -> Self {
+        if e.get_ref().is_some_and(|inner| inner.is::<Unusable>()) {
+            if let Some(Ok(unusable)) = e.into_inner().map(|inner| inner.downcast::<Unusable>()) {
+                return *unusable;
+            }
+            return Unusable("could not write the report".to_owned());
+        }
         input::could_not_write(&e)
     }
 }

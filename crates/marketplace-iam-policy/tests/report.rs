@@ -53,11 +53,7 @@ fn a_smaller_model_reports_the_rest_of_the_product_policy_as_over_grants() {
     let required = required_for(&policies, "saas/subscriptions").unwrap();
     let report = check(&PolicySet::new(vec![saas]), &required, None);
     assert!(report.is_allowed());
-    let extra: Vec<&str> = report
-        .over_grants
-        .iter()
-        .map(|g| g.action.as_str())
-        .collect();
+    let extra: Vec<&str> = report.over_grants.iter().map(|g| g.action).collect();
     assert_eq!(extra, ["aws-marketplace:GetEntitlements"]);
     assert_eq!(report.over_grants[0].access_level, AccessLevel::Read);
 }
@@ -148,7 +144,7 @@ fn an_arn_scoped_grant_over_grants_only_actions_with_resource_types() {
     );
     assert!(!report.over_grants.is_empty());
     for g in &report.over_grants {
-        let a = marketplace_iam_model::catalog::lookup(&g.action).unwrap();
+        let a = marketplace_iam_model::catalog::lookup(g.action).unwrap();
         assert!(
             !a.resource_types.is_empty(),
             "{} has no resource types",

@@ -64,8 +64,8 @@ pub struct ActionReport {
 /// resources only has `"resources": ["arn:..."]` after `decision`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OverGrant {
-    /// The action.
-    pub action: String,
+    /// The action, as the catalog spells it.
+    pub action: &'static str,
     /// Its access level in the catalog; JSON: its name (`List`, `Read`, `Write`, `Permissions management`,
     /// `Tagging`).
     #[serde(serialize_with = "access_level_name")]

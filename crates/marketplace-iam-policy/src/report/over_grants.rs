@@ -126,6 +126,7 @@ pub(crate) fn combine(
     open: &[u64],
     layers: &[Range<usize>],
     required: &[String],
+    name_statements: bool,
 ) -> Vec<OverGrant> {
     let all = catalog::all();
     let masks = &*MASKS;
@@ -170,7 +171,8 @@ pub(crate) fn combine(
             } else {
                 (Decision::Conditional, yes)
             };
-            let named = decision == Decision::Allow || identity_yes & bit(j) == 0;
+            let named =
+                name_statements && (decision == Decision::Allow || identity_yes & bit(j) == 0);
             let granting = |n: usize| {
                 statements[n].statement.effect == Effect::Allow
                     && (yes[n * words + w] | open[n * words + w]) & bit(j) != 0
@@ -193,7 +195,7 @@ pub(crate) fn combine(
                 )
             };
             over_grants.push(OverGrant {
-                action: a.name.to_owned(),
+                action: a.name,
                 access_level: a.access_level,
                 decision,
                 resources,
@@ -266,7 +268,7 @@ pub(super) fn over_grants(
         );
     }
     let named: Vec<Named<'_>> = statements.iter().map(|(s, _)| *s).collect();
-    combine(&named, &yes, &open, &layers(set), required)
+    combine(&named, &yes, &open, &layers(set), required, true)
 }
 
 /// The layers of a policy set as ranges of its statements in [`PolicySet::policies`] order: the identity policies

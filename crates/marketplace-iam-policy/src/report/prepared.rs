@@ -8,6 +8,7 @@
 //! `check` on the same policies (the tests compare the two on generated policy sets).
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use super::over_grants::{self, Named};
 use super::{ActionReport, Report, Verdict, Warning, policy_warnings};
@@ -38,6 +39,7 @@ use crate::eval::{
 #[derive(Debug)]
 pub struct Checker<'r> {
     required: &'r [String],
+    over_grant_statements: bool,
     lowered: Vec<String>,
     scopes: Vec<Scope>,
     context: Option<&'r Context>,
@@ -50,6 +52,13 @@ pub struct Prepared {
     kind: PolicyKind,
     /// Per statement, per required action (row by row): whether the statement applies.
     applies: Vec<Applies>,
+    /// The rest, worked out by the first [`Checker::check`] that needs it ([`Checker::decide`] does not).
+    rest: OnceLock<Rest>,
+}
+
+/// What a full report needs beside the decisions.
+#[derive(Debug, Clone)]
+struct Rest {
     /// Per statement, [`over_grants::words`] words: the catalog actions it applies to, and would if its conditions
     /// held.
     yes: Vec<u64>,
@@ -82,19 +91,26 @@ impl<'r> Checker<'r> {
     pub fn new(required: &'r [String], context: Option<&'r Context>) -> Checker<'r> {
         Checker {
             required,
+            over_grant_statements: true,
             lowered: required.iter().map(|a| a.to_ascii_lowercase()).collect(),
             scopes: required.iter().map(|a| scope_of(a)).collect(),
             context,
         }
     }
 
-    /// Works out what `policy`, playing the part `kind`, contributes to any principal's check.
+    /// A checker whose reports give over-grants without the statements that grant them (`statements` empty),
+    /// for a summary that names only the actions (`check --gaad`): naming them is most of what an over-grant costs.
+    pub fn without_over_grant_statements(mut self) -> Checker<'r> {
+        self.over_grant_statements = false;
+        self
+    }
+
+    /// Works out what `policy`, playing the part `kind`, contributes to any principal's check: whether each
+    /// statement applies to each required action now; the over-grants' bit sets and the warnings when a
+    /// [`Checker::check`] first needs them.
     pub fn prepare(&self, policy: &Policy, kind: PolicyKind) -> Prepared {
-        let words = over_grants::words();
-        let n = policy.statements.len();
-        let mut applies = Vec::with_capacity(n * self.required.len());
-        let (mut yes, mut open) = (vec![0u64; n * words], vec![0u64; n * words]);
-        for (i, s) in policy.statements.iter().enumerate() {
+        let mut applies = Vec::with_capacity(policy.statements.len() * self.required.len());
+        for s in &policy.statements {
             let holds = conditions_hold(s, policy, self.context);
             for (lowered, &scope) in self.lowered.iter().zip(&self.scopes) {
                 applies.push(
@@ -105,31 +121,63 @@ impl<'r> Checker<'r> {
                     },
                 );
             }
-            let range = i * words..(i + 1) * words;
-            over_grants::statement_bits(
-                s,
-                policy,
-                self.context,
-                &mut yes[range.clone()],
-                &mut open[range],
-            );
         }
-        let mut warnings = Vec::new();
-        policy_warnings(
-            policy,
-            kind,
-            self.required,
-            &self.lowered,
-            self.context,
-            &mut warnings,
-        );
         Prepared {
             kind,
             applies,
-            yes,
-            open,
-            warnings,
+            rest: OnceLock::new(),
         }
+    }
+
+    /// The over-grants' bit sets and the warnings of a prepared policy.
+    fn rest<'p>(&self, member: &'p Member<'_>) -> &'p Rest
+    where
+        Self: 'p,
+    {
+        member.prepared.rest.get_or_init(|| {
+            let policy = member.policy;
+            let words = over_grants::words();
+            let n = policy.statements.len();
+            let (mut yes, mut open) = (vec![0u64; n * words], vec![0u64; n * words]);
+            for (i, s) in policy.statements.iter().enumerate() {
+                let range = i * words..(i + 1) * words;
+                over_grants::statement_bits(
+                    s,
+                    policy,
+                    self.context,
+                    &mut yes[range.clone()],
+                    &mut open[range],
+                );
+            }
+            let mut warnings = Vec::new();
+            policy_warnings(
+                policy,
+                member.prepared.kind,
+                self.required,
+                &self.lowered,
+                self.context,
+                &mut warnings,
+            );
+            Rest {
+                yes,
+                open,
+                warnings,
+            }
+        })
+    }
+
+    /// The decision for each required action, as [`Checker::check`] gives them, without the over-grants and
+    /// warnings (and without working them out).
+    pub fn decide(
+        &self,
+        identity: &[Member<'_>],
+        boundary: Option<&Member<'_>>,
+        scps: &[Member<'_>],
+    ) -> Vec<ActionReport> {
+        let layers = layers(identity, boundary, scps);
+        (0..self.required.len())
+            .map(|i| self.decide_one(i, &layers))
+            .collect()
     }
 
     /// The report for a principal with these identity policies, permissions boundary and SCPs, each prepared by
@@ -140,17 +188,9 @@ impl<'r> Checker<'r> {
         boundary: Option<&Member<'_>>,
         scps: &[Member<'_>],
     ) -> Report {
-        let mut layers: Vec<(PolicyKind, Option<&str>, &[Member<'_>])> =
-            vec![(PolicyKind::Identity, None, identity)];
-        if let Some(b) = boundary {
-            layers.push((PolicyKind::Boundary, Some(b.name), std::slice::from_ref(b)));
-        }
-        for scp in scps {
-            layers.push((PolicyKind::Scp, Some(scp.name), std::slice::from_ref(scp)));
-        }
-
+        let layers = layers(identity, boundary, scps);
         let actions: Vec<ActionReport> = (0..self.required.len())
-            .map(|i| self.decide(i, &layers))
+            .map(|i| self.decide_one(i, &layers))
             .collect();
         let verdict = if actions.iter().all(|a| a.decision == Decision::Allow) {
             Verdict::Allowed
@@ -173,16 +213,24 @@ impl<'r> Checker<'r> {
                         statement,
                     },
                 ));
-                yes.extend_from_slice(&m.prepared.yes);
-                open.extend_from_slice(&m.prepared.open);
+                let rest = self.rest(m);
+                yes.extend_from_slice(&rest.yes);
+                open.extend_from_slice(&rest.open);
             }
             ranges.push(start..statements.len());
         }
-        let over_grants = over_grants::combine(&statements, &yes, &open, &ranges, self.required);
+        let over_grants = over_grants::combine(
+            &statements,
+            &yes,
+            &open,
+            &ranges,
+            self.required,
+            self.over_grant_statements,
+        );
 
         let warnings = members()
             .flat_map(|m| {
-                m.prepared.warnings.iter().map(|w| Warning {
+                self.rest(m).warnings.iter().map(|w| Warning {
                     policy: Some(m.name.to_owned()),
                     ..w.clone()
                 })
@@ -198,11 +246,7 @@ impl<'r> Checker<'r> {
 
     /// AWS's evaluation logic for required action `i`, layer by layer, from the prepared statements: as
     /// `PolicySet::evaluate`, with the same statements named in the same order.
-    fn decide(
-        &self,
-        i: usize,
-        layers: &[(PolicyKind, Option<&str>, &[Member<'_>])],
-    ) -> ActionReport {
+    fn decide_one(&self, i: usize, layers: &[Layer<'_, '_>]) -> ActionReport {
         type Hit<'a> = (&'a Member<'a>, usize);
         let r = self.required.len();
         let (mut denies, mut open_denies): (Vec<Hit<'_>>, Vec<Hit<'_>>) = (Vec::new(), Vec::new());
@@ -275,4 +319,25 @@ impl<'r> Checker<'r> {
                 .collect(),
         }
     }
+}
+
+/// A layer of the evaluation: the part its policies play, its name where it has one (the boundary's, an SCP's),
+/// its policies.
+type Layer<'m, 'a> = (PolicyKind, Option<&'a str>, &'m [Member<'a>]);
+
+/// The identity policies together, the boundary, each SCP.
+fn layers<'m, 'a>(
+    identity: &'m [Member<'a>],
+    boundary: Option<&'m Member<'a>>,
+    scps: &'m [Member<'a>],
+) -> Vec<Layer<'m, 'a>> {
+    let mut layers: Vec<Layer<'m, 'a>> = Vec::with_capacity(1 + scps.len() + 1);
+    layers.push((PolicyKind::Identity, None, identity));
+    if let Some(b) = boundary {
+        layers.push((PolicyKind::Boundary, Some(b.name), std::slice::from_ref(b)));
+    }
+    for scp in scps {
+        layers.push((PolicyKind::Scp, Some(scp.name), std::slice::from_ref(scp)));
+    }
+    layers
 }

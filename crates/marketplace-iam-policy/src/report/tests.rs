@@ -41,7 +41,7 @@ fn over_grants_one_by_one(
         .filter_map(|a| {
             let e = set.evaluate(a.name, context);
             matches!(e.decision, Decision::Allow | Decision::Conditional).then(|| OverGrant {
-                action: a.name.to_owned(),
+                action: a.name,
                 access_level: a.access_level,
                 decision: e.decision,
                 resources: resources_one_by_one(set, a, context),

@@ -1,0 +1,403 @@
+//! What `check --gaad` writes, principal by principal as each is checked: JSON (one pretty-printed object),
+//! JSON Lines (one principal per line) or text.
+//!
+//! [`survey`] checks every principal first, keeping one [`Class`] each: the account's verdict, which the JSON report
+//! gives before the principals, and the counts the text gives before its lists; a document IAM would refuse is
+//! found there, before anything is written. The writers then check each principal again and write it at once (a
+//! batch of chunks at a time, see `parallel`), so memory holds a batch of output, never the whole report.
+
+use std::io::{self, Write};
+
+use foldhash::HashMap;
+use marketplace_iam_policy::{
+    ActionReport, Decision, OverGrant, PolicyKind, Report, Verdict, Warning,
+};
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use super::{Account, Principal, Session, parallel};
+use crate::Unusable;
+use crate::output::{self, BOLD, DIM, GREEN, RED, YELLOW};
+
+/// For one user or role: the same per-action answers as `check`, the over-grants by name, and the warnings.
+#[derive(Serialize)]
+pub(crate) struct PrincipalReport<'x> {
+    /// `user` or `role`.
+    #[serde(rename = "type")]
+    pub(crate) kind: &'static str,
+    pub(crate) name: &'x str,
+    pub(crate) arn: &'x str,
+    pub(crate) verdict: Verdict,
+    pub(crate) actions: Vec<ActionReport>,
+    pub(crate) over_grants: Vec<OverGrantSummary>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+/// An over-grant without the statements that grant it.
+#[derive(Serialize, PartialEq, Eq, Hash)]
+pub(crate) struct OverGrantSummary {
+    pub(crate) action: &'static str,
+    pub(crate) access_level: &'static str,
+    pub(crate) decision: Decision,
+    /// Granted only on these ARN patterns (see [`OverGrant::resources`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) resources: Option<Vec<String>>,
+}
+
+impl From<OverGrant> for OverGrantSummary {
+    fn from(g: OverGrant) -> Self {
+        OverGrantSummary {
+            action: g.action,
+            access_level: g.access_level.as_str(),
+            decision: g.decision,
+            resources: g.resources,
+        }
+    }
+}
+
+impl<'x> PrincipalReport<'x> {
+    pub(crate) fn new(p: &Principal<'x, '_>, report: Report) -> Self {
+        PrincipalReport {
+            kind: p.kind,
+            name: p.name,
+            arn: p.arn,
+            verdict: report.verdict,
+            actions: report.actions,
+            over_grants: report.over_grants.into_iter().map(Into::into).collect(),
+            warnings: report.warnings,
+        }
+    }
+}
+
+/// Where a principal goes in the text report.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Class {
+    /// Allowed every call, unconditionally.
+    Allowed,
+    /// Its policies are about one of the actions (allowed, conditional or explicitly denied, or allowed by the
+    /// identity policies but not by the boundary or an SCP) without allowing them all.
+    Partly,
+    /// Nothing to do with these calls.
+    Unrelated,
+}
+
+impl Class {
+    fn of(actions: &[ActionReport]) -> Class {
+        let relevant = actions.iter().any(|a| {
+            a.decision != Decision::ImplicitDeny
+                || a.statements.iter().any(|s| s.kind != PolicyKind::Identity)
+        });
+        if actions.iter().all(|a| a.decision == Decision::Allow) {
+            Class::Allowed
+        } else if relevant {
+            Class::Partly
+        } else {
+            Class::Unrelated
+        }
+    }
+}
+
+/// Checks every principal once: the class of each, in order. The account is `allowed` when one is.
+pub(crate) fn survey<'a>(
+    account: &Account<'a>,
+    sessions: &mut [Session<'_, 'a>],
+) -> Result<Vec<Class>, Unusable> {
+    let mut classes = Vec::with_capacity(account.len());
+    parallel::in_order(
+        account,
+        sessions,
+        |_| true,
+        |session, p, out: &mut Vec<Class>| {
+            out.push(Class::of(&account.decide(session, p)?));
+            Ok(())
+        },
+        |chunk| {
+            classes.extend(chunk);
+            Ok::<(), Unusable>(())
+        },
+    )?;
+    Ok(classes)
+}
+
+/// The account's verdict from the survey.
+pub(crate) fn verdict(classes: &[Class]) -> Verdict {
+    if classes.contains(&Class::Allowed) {
+        Verdict::Allowed
+    } else {
+        Verdict::NotAllowed
+    }
+}
+
+/// A principal as `--format json` writes it: a [`PrincipalReport`] whose over-grants are already written.
+#[derive(Serialize)]
+struct JsonPrincipal<'r> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'r str,
+    arn: &'r str,
+    verdict: Verdict,
+    actions: &'r [ActionReport],
+    over_grants: &'r RawValue,
+    warnings: &'r [Warning],
+}
+
+/// The over-grants as the JSON report writes them (pretty-printed, as a field of a principal written at the top
+/// level), by what they are. Most users and roles of an account share their over-grants (they come from the same
+/// managed policies), and writing them is most of the report: each set is written once and copied after. At most
+/// [`Rendered::MAX_BYTES`] are kept; past that the cache starts again.
+#[derive(Default)]
+pub(crate) struct Rendered {
+    cache: HashMap<Vec<OverGrantSummary>, Box<RawValue>>,
+    bytes: usize,
+}
+
+impl Rendered {
+    const MAX_BYTES: usize = 4 << 20;
+
+    fn get(&mut self, over_grants: Vec<OverGrantSummary>) -> Result<&RawValue, serde_json::Error> {
+        if !self.cache.contains_key(&over_grants) {
+            // serde_json's pretty printer writes an object's fields at a depth of one: two spaces.
+            let text = serde_json::to_string_pretty(&over_grants)?.replace('\n', "\n  ");
+            let raw = RawValue::from_string(text)?;
+            self.bytes += raw.get().len();
+            if self.bytes > Self::MAX_BYTES {
+                self.cache.clear();
+                self.bytes = raw.get().len();
+            }
+            return Ok(self.cache.entry(over_grants).or_insert(raw));
+        }
+        Ok(&self.cache[&over_grants])
+    }
+}
+
+/// The account-wide answer, as `--format json` writes it, without its principals.
+#[derive(Serialize)]
+struct Whole<'r> {
+    /// `allowed` when at least one user or role may make every call unconditionally.
+    verdict: Verdict,
+    actions: &'r [String],
+    principals: [(); 0],
+    warnings: &'r [String],
+}
+
+/// `--format json`: one object, pretty-printed as serde_json does (the bytes are those of serializing the whole
+/// report at once, which the tests compare), the principals written as they are checked.
+pub(crate) fn write_json<'a, W: Write>(
+    out: &mut W,
+    account: &Account<'a>,
+    sessions: &mut [Session<'_, 'a>],
+    required: &[String],
+    classes: &[Class],
+) -> io::Result<()> {
+    let whole = serde_json::to_string_pretty(&Whole {
+        verdict: verdict(classes),
+        actions: required,
+        principals: [],
+        warnings: &account.warnings,
+    })?;
+    let marker = "\"principals\": []";
+    let (head, tail) = whole.split_at(whole.find(marker).unwrap_or(whole.len()));
+    let tail = tail.strip_prefix(marker).unwrap_or(tail);
+    out.write_all(head.as_bytes())?;
+    if account.len() == 0 {
+        out.write_all(marker.as_bytes())?;
+    } else {
+        out.write_all(b"\"principals\": [")?;
+        // Each principal is written as `,\n    {...}` at a depth of two; the first without its comma.
+        let mut first = true;
+        parallel::in_order(
+            account,
+            sessions,
+            |_| true,
+            |session, p, out: &mut Vec<u8>| {
+                let report = PrincipalReport::new(p, account.check(session, p)?);
+                let over_grants = session
+                    .rendered
+                    .get(report.over_grants)
+                    .map_err(|e| Unusable(e.to_string()))?;
+                let text = serde_json::to_vec_pretty(&JsonPrincipal {
+                    kind: report.kind,
+                    name: report.name,
+                    arn: report.arn,
+                    verdict: report.verdict,
+                    actions: &report.actions,
+                    over_grants,
+                    warnings: &report.warnings,
+                })
+                .map_err(|e| Unusable(e.to_string()))?;
+                out.extend_from_slice(b",\n    ");
+                indent(&text, b"\n    ", out);
+                Ok(())
+            },
+            |chunk: Vec<u8>| {
+                let skip = usize::from(std::mem::take(&mut first));
+                out.write_all(&chunk[skip.min(chunk.len())..])
+            },
+        )?;
+        out.write_all(b"\n  ]")?;
+    }
+    out.write_all(tail.as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// Appends `text` to `out` with `newline` in place of each line break (JSON text has line breaks only between
+/// tokens: this nests it deeper).
+fn indent(text: &[u8], newline: &[u8], out: &mut Vec<u8>) {
+    let mut lines = text.split(|&b| b == b'\n');
+    if let Some(line) = lines.next() {
+        out.extend_from_slice(line);
+    }
+    for line in lines {
+        out.extend_from_slice(newline);
+        out.extend_from_slice(line);
+    }
+}
+
+/// `--format jsonl`: one compact JSON object per principal and line, in the order of the JSON report (the
+/// account's warnings are not among them: the caller says them on standard error).
+pub(crate) fn write_jsonl<'a, W: Write>(
+    out: &mut W,
+    account: &Account<'a>,
+    sessions: &mut [Session<'_, 'a>],
+) -> io::Result<()> {
+    parallel::in_order(
+        account,
+        sessions,
+        |_| true,
+        |session, p, out: &mut Vec<u8>| {
+            let report = PrincipalReport::new(p, account.check(session, p)?);
+            serde_json::to_writer(&mut *out, &report).map_err(|e| Unusable(e.to_string()))?;
+            out.push(b'\n');
+            Ok(())
+        },
+        |chunk: Vec<u8>| out.write_all(&chunk),
+    )
+}
+
+/// The answer to "who in this account may make these calls?", as text: those allowed every call, those allowed
+/// some (with each action's decision and where it comes from), how many have nothing to do with them.
+pub(crate) fn write_text<'a>(
+    out: &mut dyn Write,
+    account: &Account<'a>,
+    sessions: &mut [Session<'_, 'a>],
+    required: &[String],
+    classes: &[Class],
+    spec: Option<&str>,
+) -> io::Result<()> {
+    let what = match spec {
+        Some(spec) => format!("the {} action(s) {spec} needs", required.len()),
+        None => format!("the {} action(s) asked", required.len()),
+    };
+    let names: Vec<&str> = required.iter().map(|a| output::short(a)).collect();
+    writeln!(
+        out,
+        "{BOLD}Who in this account may call {what}?{BOLD:#} ({})",
+        names.join(", ")
+    )?;
+    let (users, roles) = account.counts();
+    writeln!(out, "checked {users} users and {roles} roles")?;
+
+    let count = |class| classes.iter().filter(|&&c| c == class).count();
+    let (allowed, partly) = (count(Class::Allowed), count(Class::Partly));
+    let mut of_class = |out: &mut dyn Write, class, with_decisions: bool| {
+        parallel::in_order(
+            account,
+            sessions,
+            |i| classes[i] == class,
+            |session, p, out: &mut Vec<u8>| {
+                let report = PrincipalReport::new(p, account.check(session, p)?);
+                // Writing to memory cannot fail.
+                principal_line(out, &report)?;
+                if with_decisions {
+                    decisions(out, &report.actions)?;
+                }
+                Ok(())
+            },
+            |chunk: Vec<u8>| out.write_all(&chunk),
+        )
+    };
+    writeln!(out)?;
+    if allowed == 0 {
+        writeln!(out, "{RED}allowed: none{RED:#}")?;
+    } else {
+        writeln!(out, "{GREEN}allowed ({allowed}):{GREEN:#}")?;
+        of_class(out, Class::Allowed, false)?;
+    }
+    if partly > 0 {
+        writeln!(out)?;
+        writeln!(out, "{YELLOW}not allowed every call ({partly}):{YELLOW:#}")?;
+        of_class(out, Class::Partly, true)?;
+    }
+    let none = classes.len() - allowed - partly;
+    if none > 0 {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "not allowed any call, and no statement about them: {none} users and roles (`--format json` lists each)"
+        )?;
+    }
+    if !account.warnings.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{YELLOW}warnings:{YELLOW:#}")?;
+        for w in &account.warnings {
+            writeln!(out, "  {w}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Each action's decision, and where it comes from.
+fn decisions(out: &mut impl Write, actions: &[ActionReport]) -> io::Result<()> {
+    for a in actions {
+        let style = output::decision_style(a.decision);
+        write!(
+            out,
+            "      {style}{:<18}{style:#} {}",
+            a.decision.as_str(),
+            output::short(&a.action)
+        )?;
+        let places = |separator: &str| {
+            a.statements
+                .iter()
+                .map(|s| s.location())
+                .collect::<Vec<_>>()
+                .join(separator)
+        };
+        match a.decision {
+            Decision::ImplicitDeny => write!(out, "{DIM}  (no Allow in {}){DIM:#}", places(", "))?,
+            Decision::ExplicitDeny | Decision::Conditional => {
+                write!(out, "{DIM}  ({}){DIM:#}", places("; "))?;
+            }
+            Decision::Allow => {}
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn principal_line(out: &mut impl Write, p: &PrincipalReport<'_>) -> io::Result<()> {
+    write!(out, "  {:<5} {:<32} {DIM}{}{DIM:#}", p.kind, p.name, p.arn)?;
+    if !p.over_grants.is_empty() {
+        let write_level = p
+            .over_grants
+            .iter()
+            .filter(|g| g.access_level != "Read" && g.access_level != "List")
+            .count();
+        let some = p
+            .over_grants
+            .iter()
+            .filter(|g| g.resources.is_some())
+            .count();
+        let on_some = if some > 0 {
+            format!(", {some} on some resources only")
+        } else {
+            String::new()
+        };
+        write!(
+            out,
+            "  {YELLOW}+{} other actions ({write_level} not read-only{on_some}){YELLOW:#}",
+            p.over_grants.len()
+        )?;
+    }
+    writeln!(out)
+}
