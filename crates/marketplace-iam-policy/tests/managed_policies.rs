@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 
+use marketplace_iam_policy::__readers::{compare, strict};
 use marketplace_iam_policy::{Decision, PolicyFile, PolicySet, check, required_for};
 use serde_json::Value;
 
@@ -187,5 +188,41 @@ fn every_managed_policy_reads_and_its_decisions_match_parliament() {
         "{} differences with parliament:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// `Policy::parse` returns the fast path's policy when the fast path reads a document, so the first test alone would
+/// not see the fast path accept a managed policy the strict reader refuses, or read it differently.
+#[test]
+fn both_readers_read_every_managed_policy_alike() {
+    let (_, rows) = json_lines("aws-managed-policies.jsonl");
+    assert!(
+        rows.len() >= 1_000,
+        "the corpus has {} policies",
+        rows.len()
+    );
+    let mut failures = Vec::new();
+    let mut fast = 0;
+    for row in &rows {
+        let (name, text) = (str_of(row, "name"), str_of(row, "document"));
+        if let Err(e) = strict(name, text) {
+            failures.push(format!("{name}: the strict reader refuses it: {e}"));
+        }
+        match compare(text) {
+            Ok(read) => fast += usize::from(read),
+            Err(e) => failures.push(format!("{name}: {e}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} managed policies:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // The fast path reads ordinary documents, and AWS's are: if it gave up on most, it would compare nothing here.
+    assert!(
+        fast * 10 >= rows.len() * 9,
+        "the fast path read only {fast} of {} managed policies",
+        rows.len()
     );
 }
