@@ -69,6 +69,28 @@ fn json_lines(file: &str) -> (Value, Vec<Value>) {
     (header, lines.collect())
 }
 
+/// The corpus: its header and at least 1,000 policies, as many as the header says.
+fn corpus() -> (Value, Vec<Value>) {
+    let (header, rows) = json_lines("aws-managed-policies.jsonl");
+    assert!(
+        rows.len() >= 1_000,
+        "the corpus has {} policies",
+        rows.len()
+    );
+    assert_eq!(header["count"], rows.len(), "the corpus header's count");
+    (header, rows)
+}
+
+/// Fails listing `failures`, if there are any.
+fn assert_none(what: &str, failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} {what}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key]
         .as_str()
@@ -86,14 +108,8 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
 
 #[test]
 fn every_managed_policy_reads_and_its_decisions_match_parliament() {
-    let (corpus, rows) = json_lines("aws-managed-policies.jsonl");
+    let (corpus, rows) = corpus();
     let (reference, answers) = json_lines("aws-managed-policies.parliament.jsonl");
-    assert!(
-        rows.len() >= 1_000,
-        "the corpus has {} policies",
-        rows.len()
-    );
-    assert_eq!(corpus["count"], rows.len(), "the corpus header's count");
     assert_eq!(
         reference["corpus"], corpus["commit"],
         "the reference was computed for another corpus: run tests/parliament/managed_reference.py --write"
@@ -149,12 +165,7 @@ fn every_managed_policy_reads_and_its_decisions_match_parliament() {
         }
         allowing += usize::from(any);
     }
-    assert!(
-        refused.is_empty(),
-        "{} of AWS's managed policies refused:\n{}",
-        refused.len(),
-        refused.join("\n")
-    );
+    assert_none("of AWS's managed policies refused", &refused);
     // Enough policies allow a compared action for the comparison to prove something.
     assert!(
         allowing >= 40,
@@ -183,24 +194,14 @@ fn every_managed_policy_reads_and_its_decisions_match_parliament() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} differences with parliament:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_none("differences with parliament", &failures);
 }
 
 /// `Policy::parse` returns the fast path's policy when the fast path reads a document, so the first test alone would
 /// not see the fast path accept a managed policy the strict reader refuses, or read it differently.
 #[test]
 fn both_readers_read_every_managed_policy_alike() {
-    let (_, rows) = json_lines("aws-managed-policies.jsonl");
-    assert!(
-        rows.len() >= 1_000,
-        "the corpus has {} policies",
-        rows.len()
-    );
+    let (_, rows) = corpus();
     let mut failures = Vec::new();
     let mut fast = 0;
     for row in &rows {
@@ -213,12 +214,7 @@ fn both_readers_read_every_managed_policy_alike() {
             Err(e) => failures.push(format!("{name}: {e}")),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} managed policies:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_none("managed policies read differently", &failures);
     // The fast path reads ordinary documents, and AWS's are: if it gave up on most, it would compare nothing here.
     assert!(
         fast * 10 >= rows.len() * 9,
