@@ -107,6 +107,11 @@ pub(crate) struct RoleArgs {
     #[command(flatten)]
     parameters: ParameterArgs,
 
+    /// The ARN of a managed policy to set as the role's permissions boundary (any target), e.g.
+    /// arn:aws:iam::111122223333:policy/MeteringBoundary; in any partition (arn:aws-cn:..., arn:aws-us-gov:...).
+    #[arg(long, value_name = "ARN")]
+    permissions_boundary: Option<String>,
+
     /// `json`: the trust and permissions policies with every parameter filled in (all are required);
     /// `cloudformation` / `terraform`: the published template, with the parameters given as defaults.
     #[arg(long, value_enum, default_value_t = RoleFormat::Json)]

@@ -3,6 +3,7 @@
 //! Data types and their lookups only. Reading, checking and building them are the phases `read`, `check` and
 //! `build`; rendering them is `render` (JSON) and `page` (Markdown).
 
+mod boundary;
 mod target;
 
 use std::fmt;
@@ -10,6 +11,7 @@ use std::fmt;
 use crate::catalog::AccessLevel;
 use crate::ident;
 
+pub use boundary::PermissionsBoundary;
 pub use target::{Parameter, PrincipalKind, Target, Trust, TrustCondition};
 pub(crate) use target::{placeholders, served};
 
