@@ -165,6 +165,8 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
         }
     }
 
+    partitions(w, policies);
+
     let _ = writeln!(w, "## Actions<a name=\"actions\"></a>\n");
     let _ = writeln!(w, "| Action | Service | Access level | Purpose |");
     let _ = writeln!(w, "|---|---|---|---|");
@@ -213,6 +215,60 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// Where the operations exist in AWS GovCloud (US) and the China Regions, and how to use the published files there.
+fn partitions(w: &mut String, policies: &Policies) {
+    let availability = &policies.page.availability;
+    if availability.is_empty() && policies.targets.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        w,
+        "## AWS GovCloud (US) and the China Regions<a name=\"partitions\"></a>\n"
+    );
+    let _ = writeln!(
+        w,
+        "The policy documents and trust policies above, and the JSON of `marketplace-iam role`, write ARNs of the \
+         commercial partition (`arn:aws:`). In AWS GovCloud (US) write them `arn:aws-us-gov:`, in the China Regions \
+         `arn:aws-cn:` (for example `arn:aws-cn:license-manager::*:license:*`). The CloudFormation templates and \
+         Terraform configurations need no change: they take the partition from the deployment (`AWS::Partition`, \
+         the `aws_partition` data source). Service principals (`ec2.amazonaws.com`, `ecs-tasks.amazonaws.com`, ...) \
+         are the same in every partition.\n"
+    );
+    if availability.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        w,
+        "Whether the calls exist there at all is AWS's to say; what its pages say, quoted below the table:\n"
+    );
+    let _ = writeln!(
+        w,
+        "| Actions | AWS GovCloud (US) | China Regions | AWS page |"
+    );
+    let _ = writeln!(w, "|---|---|---|---|");
+    for (n, a) in availability.iter().enumerate() {
+        let actions: Vec<String> = a
+            .actions
+            .iter()
+            .map(|&i| format!("`{}`", policies.action(i).name))
+            .collect();
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | [{}]({}) |",
+            actions.join(", "),
+            a.govcloud,
+            a.china,
+            n + 1,
+            a.source
+        );
+    }
+    let _ = writeln!(w);
+    for (n, a) in availability.iter().enumerate() {
+        let _ = writeln!(w, "{}. <{}>: \"{}\"", n + 1, a.source, a.quote);
+    }
+    let _ = writeln!(w);
 }
 
 /// Writes `name: value` lines for the page's parameter list.

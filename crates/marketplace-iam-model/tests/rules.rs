@@ -924,3 +924,57 @@ fn a_managed_policy_names_catalog_actions_an_aws_arn_and_published_documents() {
     };
     assert_eq!(msg, "`managed_policies` needs schema_version = 2");
 }
+
+/// An availability fact for the page, appended after the page's intro.
+const AVAILABILITY: &str = r#"intro = ["Intro."]
+
+[[page.availability]]
+actions = ["MeterUsage"]
+govcloud = "From Amazon EC2: `us-gov-east-1`, `us-gov-west-1`."
+china = "Not listed."
+source = "https://docs.aws.amazon.com/regions"
+quote = "MeterUsage is supported in the following AWS Regions"
+"#;
+
+#[test]
+fn availability_facts_reach_the_page() {
+    let text = BASE.replacen("intro = [\"Intro.\"]\n", AVAILABILITY, 1);
+    let p = parse("policies.toml", &text).unwrap();
+    let a = &p.page.availability[0];
+    assert_eq!(p.action(a.actions[0]).name, "aws-marketplace:MeterUsage");
+    assert_eq!(a.china, "Not listed.");
+    let page = marketplace_iam_model::render_page(&p, "policies");
+    assert!(
+        page.contains("| `aws-marketplace:MeterUsage` | From Amazon EC2: `us-gov-east-1`, `us-gov-west-1`. | Not listed. | [1](https://docs.aws.amazon.com/regions) |"),
+        "{page}"
+    );
+    assert!(
+        page.contains("1. <https://docs.aws.amazon.com/regions>: \"MeterUsage is supported in the following AWS Regions\""),
+        "{page}"
+    );
+}
+
+#[test]
+fn availability_names_declared_actions_and_links_an_https_page() {
+    let (msg, line, _, help) = only(&[(
+        "intro = [\"Intro.\"]\n",
+        &AVAILABILITY.replace("[\"MeterUsage\"]", "[\"MeterUsag\"]"),
+    )]);
+    assert_eq!(msg, "action `MeterUsag` is not declared");
+    assert_eq!(line, 9);
+    assert_eq!(help.as_deref(), Some("did you mean `MeterUsage`?"));
+    let (msg, line, _, _) = only(&[(
+        "intro = [\"Intro.\"]\n",
+        &AVAILABILITY.replace("https://docs.aws.amazon.com/regions", "http://example.com"),
+    )]);
+    assert_eq!(msg, "`source` must be an https:// address");
+    assert_eq!(line, 12);
+    let (msg, _, _, _) = only(&[(
+        "intro = [\"Intro.\"]\n",
+        &AVAILABILITY.replace(
+            "quote = \"MeterUsage is supported in the following AWS Regions\"\n",
+            "",
+        ),
+    )]);
+    assert!(msg.contains("quote"), "{msg}");
+}
