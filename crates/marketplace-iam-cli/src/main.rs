@@ -112,8 +112,10 @@ pub(crate) struct RoleArgs {
     #[arg(long, value_name = "ARN")]
     permissions_boundary: Option<String>,
 
-    /// `json`: the trust and permissions policies with every parameter filled in (all are required);
-    /// `cloudformation` / `terraform`: the published template, with the parameters given as defaults.
+    /// `json`: the trust and permissions policies with every parameter filled in (all are required), with ARNs of
+    /// the commercial partition (`arn:aws:`; a note on stderr says how to write them elsewhere);
+    /// `cloudformation` / `terraform`: the published template, with the parameters given as defaults, for any
+    /// partition (it takes the partition from the deployment).
     #[arg(long, value_enum, default_value_t = RoleFormat::Json)]
     format: RoleFormat,
 }
@@ -284,6 +286,7 @@ fn run_policy(choice: PolicyChoice) -> Result<u8, Unusable> {
         },
     };
     output::write_stdout(|out| out.write_all(json.as_bytes()))?;
+    role::partition_note(json);
     Ok(EXIT_ALLOWED)
 }
 

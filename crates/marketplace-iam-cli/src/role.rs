@@ -145,7 +145,22 @@ pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
         }
     };
     output::write_stdout(|out| out.write_all(text.as_bytes()))?;
+    if args.format == RoleFormat::Json {
+        partition_note(&text);
+    }
     Ok(EXIT_ALLOWED)
+}
+
+/// Says, on stderr, how to use a printed document outside the commercial partition when it names an ARN of it (the
+/// templates need no such note: they take the partition from the deployment).
+pub(crate) fn partition_note(text: &str) {
+    if text.contains("\"arn:aws:") {
+        output::note(
+            "the ARNs printed are in the commercial partition (arn:aws:); in AWS GovCloud (US) write them \
+             arn:aws-us-gov:, in the China Regions arn:aws-cn:, or use `role --format cloudformation` or \
+             `--format terraform`, which take the partition from the deployment",
+        );
+    }
 }
 
 /// The indentation of the published documents (docs/policies/*.json), used for the whole `--format json` object.

@@ -109,6 +109,10 @@ impl FromStr for PolicyChoice {
 }
 
 /// A role ready to deploy: its trust policy with every parameter filled in, and its permissions policy.
+///
+/// Both documents write ARNs of the commercial partition (`arn:aws:`), as the published documents do: to deploy in
+/// AWS GovCloud (US) or the China Regions, write them `arn:aws-us-gov:` or `arn:aws-cn:` (the published CloudFormation
+/// templates and Terraform configurations take the partition from the deployment instead).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Role {

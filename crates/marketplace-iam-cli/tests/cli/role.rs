@@ -355,3 +355,60 @@ fn role_takes_an_optional_permissions_boundary_in_every_format() {
         "at character 14, the account must be 12 digits or `aws`, got \"*\"",
     );
 }
+
+#[test]
+fn plain_documents_say_how_to_use_them_outside_the_commercial_partition() {
+    let dir = scratch("role-partition");
+    let note = "note: the ARNs printed are in the commercial partition (arn:aws:); in AWS GovCloud (US) write them arn:aws-us-gov:, in the China Regions arn:aws-cn:";
+    // The EKS trust policy names the OIDC provider's ARN: a note on stderr, the JSON on stdout unchanged.
+    let out = run(
+        &[
+            "role",
+            "container/contracts",
+            "--target",
+            "eks",
+            "--account-id",
+            "111122223333",
+            "--oidc-provider",
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE",
+            "--namespace",
+            "metering",
+            "--service-account",
+            "meter",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains(note), "{}", stderr(&out));
+    assert!(
+        json(&out)["trust_policy"]["Statement"][0]["Principal"]["Federated"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:iam::111122223333:oidc-provider/")
+    );
+    // So does the published contracts policy (GetLicense on license ARNs).
+    let out = run(&["policy", "ami/contracts"], &dir);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains(note), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        workspace_file("docs/policies/ami-contracts.json")
+    );
+    // A document without an ARN, and the templates, need no note.
+    for args in [
+        &["policy", "saas"][..],
+        &["role", "ami", "--target", "ec2"],
+        &[
+            "role",
+            "container/contracts",
+            "--target",
+            "eks",
+            "--format",
+            "cloudformation",
+        ],
+    ] {
+        let out = run(args, &dir);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}
