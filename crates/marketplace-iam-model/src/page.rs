@@ -373,3 +373,36 @@ fn managed_policies(w: &mut String, policies: &Policies, link: &dyn Fn(&str) -> 
         let _ = writeln!(w);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// policies.toml's availability facts: a row of the table each, and the page's own words below it.
+    #[test]
+    fn availability_facts_are_tabled_and_quoted() {
+        let policies = crate::load("../../policies.toml").unwrap();
+        let page = super::render_page(&policies, "policies");
+        let section = page
+            .split_once("## AWS GovCloud (US) and the China Regions")
+            .expect("the section")
+            .1;
+        assert!(
+            section.contains("write them `arn:aws-us-gov:`, in the China Regions `arn:aws-cn:`")
+        );
+        for (n, a) in policies.page.availability.iter().enumerate() {
+            let first = &policies.action(a.actions[0]).name;
+            assert!(
+                section.contains(&format!("| `{first}`")),
+                "{first}: {section}"
+            );
+            assert!(section.contains(&format!(
+                "| {} | {} | [{}]({}) |",
+                a.govcloud,
+                a.china,
+                n + 1,
+                a.source
+            )));
+            assert!(section.contains(&format!("{}. <{}>: \"{}\"", n + 1, a.source, a.quote)));
+        }
+        assert!(policies.page.availability.len() >= 5);
+    }
+}
