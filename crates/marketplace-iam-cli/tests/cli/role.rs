@@ -2,13 +2,12 @@
 
 use super::*;
 
-#[test]
-fn role_prints_a_deployable_role_with_every_parameter_filled_in() {
-    let dir = scratch("role-json");
-    let out = run(
+/// `role <policy> --target eks` with every parameter of the EKS trust policy.
+fn eks_role(policy: &str, dir: &std::path::Path) -> std::process::Output {
+    run(
         &[
             "role",
-            "container/hourly-monthly",
+            policy,
             "--target",
             "eks",
             "--account-id",
@@ -20,8 +19,14 @@ fn role_prints_a_deployable_role_with_every_parameter_filled_in() {
             "--service-account",
             "meter",
         ],
-        &dir,
-    );
+        dir,
+    )
+}
+
+#[test]
+fn role_prints_a_deployable_role_with_every_parameter_filled_in() {
+    let dir = scratch("role-json");
+    let out = eks_role("container/hourly-monthly", &dir);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let v = json(&out);
     let st = &v["trust_policy"]["Statement"][0];
@@ -361,23 +366,7 @@ fn plain_documents_say_how_to_use_them_outside_the_commercial_partition() {
     let dir = scratch("role-partition");
     let note = "note: the ARNs printed are in the commercial partition (arn:aws:); in AWS GovCloud (US) write them arn:aws-us-gov:, in the China Regions arn:aws-cn:";
     // The EKS trust policy names the OIDC provider's ARN: a note on stderr, the JSON on stdout unchanged.
-    let out = run(
-        &[
-            "role",
-            "container/contracts",
-            "--target",
-            "eks",
-            "--account-id",
-            "111122223333",
-            "--oidc-provider",
-            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE",
-            "--namespace",
-            "metering",
-            "--service-account",
-            "meter",
-        ],
-        &dir,
-    );
+    let out = eks_role("container/contracts", &dir);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stderr(&out).contains(note), "{}", stderr(&out));
     assert!(

@@ -84,75 +84,40 @@ impl PermissionsBoundary {
                 ),
             ));
         }
-        // The fields before the resource: `arn`, partition, service, region (empty), account.
+        // The fields before the resource, each with its rule: `arn`, partition, service, region (empty), account.
+        let is_partition = |f: &str| {
+            (f == "aws" || f.starts_with("aws-"))
+                && f.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+        };
+        let is_account =
+            |f: &str| f == "aws" || (f.len() == 12 && f.bytes().all(|b| b.is_ascii_digit()));
+        let rules: [(&FieldRule, &str); 5] = [
+            (&|f| f == "arn", "the ARN must begin with `arn:`"),
+            (
+                &is_partition,
+                "the partition must be `aws` or begin with `aws-` (aws-cn, aws-us-gov, ...)",
+            ),
+            (&|f| f == "iam", "the service must be `iam`"),
+            (
+                &str::is_empty,
+                "the region must be empty (IAM is global: `iam::`)",
+            ),
+            (&is_account, "the account must be 12 digits or `aws`"),
+        ];
         let mut fields = value.splitn(6, ':');
-        let mut at = 0;
-        let mut next = |at: &mut usize| {
-            let field = fields.next();
-            let start = *at;
-            if let Some(f) = field {
-                *at += f.chars().count() + 1;
-            }
-            (start, field)
-        };
-        let (start, arn) = next(&mut at);
-        if arn != Some("arn") {
-            return Some((
-                start,
-                format!("the ARN must begin with `arn:`, got {value:?}"),
-            ));
-        }
-        let (start, partition) = next(&mut at);
-        let partition_ok = |p: &str| {
-            (p == "aws" || p.starts_with("aws-"))
-                && p.chars().all(|c| c.is_ascii_lowercase() || c == '-')
-        };
-        match partition {
-            Some(p) if partition_ok(p) => {}
-            p => {
-                return Some((
-                    start,
-                    format!(
-                        "the partition must be `aws` or begin with `aws-` (aws-cn, aws-us-gov, ...), got {:?}",
-                        p.unwrap_or_default()
-                    ),
-                ));
+        let mut start = 0;
+        for (rule, expected) in rules {
+            match fields.next() {
+                Some(f) if rule(f) => start += f.chars().count() + 1,
+                f => {
+                    return Some((
+                        start,
+                        format!("{expected}, got {:?}", f.unwrap_or_default()),
+                    ));
+                }
             }
         }
-        let (start, service) = next(&mut at);
-        if service != Some("iam") {
-            return Some((
-                start,
-                format!(
-                    "the service must be `iam`, got {:?}",
-                    service.unwrap_or_default()
-                ),
-            ));
-        }
-        let (start, region) = next(&mut at);
-        if region != Some("") {
-            return Some((
-                start,
-                format!(
-                    "the region must be empty (IAM is global: `iam::`), got {:?}",
-                    region.unwrap_or_default()
-                ),
-            ));
-        }
-        let (start, account) = next(&mut at);
-        match account {
-            Some(a) if a == "aws" || (a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())) => {}
-            a => {
-                return Some((
-                    start,
-                    format!(
-                        "the account must be 12 digits or `aws`, got {:?}",
-                        a.unwrap_or_default()
-                    ),
-                ));
-            }
-        }
-        let (start, resource) = next(&mut at);
+        let resource = fields.next();
         let Some(path) = resource.and_then(|r| r.strip_prefix("policy/")) else {
             return Some((
                 start,
@@ -200,6 +165,9 @@ impl PermissionsBoundary {
         None
     }
 }
+
+/// Whether one field of an ARN is what it must be.
+type FieldRule = dyn Fn(&str) -> bool;
 
 #[cfg(test)]
 mod tests {
@@ -250,26 +218,31 @@ mod tests {
 
     #[test]
     fn errors_say_where_and_what() {
-        let err = |v| PermissionsBoundary::check(v).unwrap_err();
-        assert!(
-            err("arn:aws:iam::111122223333:role/Boundary")
-                .contains("at character 27, the resource must be `policy/<path/><name>`")
-        );
-        assert!(
-            err("arn:aws:iam::111122223333:policy/team//B")
-                .contains("at character 39, a path segment is empty")
-        );
-        assert!(
-            err("arn:aws:iam::111122223333:policy/Bound*")
-                .contains("at character 39, '*' is not allowed")
-        );
-        assert!(
-            err("arn:gcp:iam::111122223333:policy/B")
-                .contains("at character 5, the partition must be")
-        );
-        assert!(
-            err("arn:aws:iam:us-east-1:111122223333:policy/B")
-                .contains("at character 13, the region must be empty")
-        );
+        let cases = [
+            (
+                "arn:aws:iam::111122223333:role/Boundary",
+                "at character 27, the resource must be `policy/<path/><name>`",
+            ),
+            (
+                "arn:aws:iam::111122223333:policy/team//B",
+                "at character 39, a path segment is empty",
+            ),
+            (
+                "arn:aws:iam::111122223333:policy/Bound*",
+                "at character 39, '*' is not allowed",
+            ),
+            (
+                "arn:gcp:iam::111122223333:policy/B",
+                "at character 5, the partition must be",
+            ),
+            (
+                "arn:aws:iam:us-east-1:111122223333:policy/B",
+                "at character 13, the region must be empty",
+            ),
+        ];
+        for (value, located) in cases {
+            let err = PermissionsBoundary::check(value).unwrap_err();
+            assert!(err.contains(located), "{value}: {err}");
+        }
     }
 }
