@@ -24,11 +24,17 @@
 //! `AWS::URLSuffix` / `dns_suffix` (`amazonaws.com.cn` in China) would name principals IAM does not know. AWS CDK
 //! documents that, with its `@aws-cdk/aws-iam:standardizedServicePrincipals` flag, a service principal "is assumed to
 //! be of the form SERVICE.amazonaws.com. That value will always be returned, unless the given region is an opt-in
-//! region" (<https://docs.aws.amazon.com/cdk/api/latest/python/aws_cdk.aws_iam/ServicePrincipal.html>); the AWS
-//! provider's `aws_service_principal` data source says principal names "should always end in the standard global
-//! format: {servicename}.amazonaws.com"; and `ecs-tasks.amazonaws.com.cn` is refused in China
-//! (terraform-aws-modules/terraform-aws-ecs#124, tested there in AWS China). The same holds for the principals here
-//! (`ec2`, `ecs-tasks`, `bedrock-agentcore`, `openid-license-manager`) and the IRSA audience `sts.amazonaws.com`.
+//! region and the service principal is rendered in a stack in a different region"
+//! (<https://docs.aws.amazon.com/cdk/api/latest/python/aws_cdk.aws_iam/ServicePrincipal.html>); the AWS provider's
+//! `aws_service_principal` data source says principal names "should always end in the standard global format:
+//! {servicename}.amazonaws.com. However, in some AWS partitions, AWS may expect a different format" (its
+//! documentation, as mirrored at <https://www.pulumi.com/registry/packages/aws/api-docs/getserviceprincipal>: the
+//! ISO partitions, which these templates do not target); and `ecs-tasks.amazonaws.com.cn` is refused in China while
+//! `ecs-tasks.amazonaws.com` works (terraform-aws-modules/terraform-aws-ecs#124 and #125, tested in AWS China). CDK
+//! dropped its China-specific principals (`*.amazonaws.com.cn`) for the standard ones in aws/aws-cdk#3491; an older
+//! report of `ec2.amazonaws.com` refused in cn-north-1 (kubernetes/kops#27, 2016) predates that. No page found
+//! names another principal in another partition for `ec2`, `ecs-tasks`, `bedrock-agentcore` or
+//! `openid-license-manager`, nor another IRSA audience than `sts.amazonaws.com`, so they stay as AWS documents them.
 
 use std::borrow::Cow;
 
