@@ -27,6 +27,31 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
+/// A template's document as deployed in the `aws` partition: CloudFormation's `Fn::Sub` on `${AWS::Partition}`
+/// resolved. The published JSON documents name that partition.
+fn cloudformation_in_aws(v: &Value) -> Value {
+    match v {
+        Value::Object(o) if o.len() == 1 && o.contains_key("Fn::Sub") => Value::String(
+            o["Fn::Sub"]
+                .as_str()
+                .unwrap()
+                .replace("${AWS::Partition}", "aws"),
+        ),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, v)| (k.clone(), cloudformation_in_aws(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(cloudformation_in_aws).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A Terraform configuration's text as deployed in the `aws` partition.
+fn terraform_in_aws(text: &str) -> String {
+    text.replace("${data.aws_partition.current.partition}", "aws")
+}
+
 fn principals(statement: &Value) -> Vec<String> {
     statement["Principal"]
         .as_object()
@@ -153,18 +178,36 @@ fn every_served_policy_builds_a_role_on_each_of_its_targets_and_has_templates() 
             let stem = format!("{}-{target}", choice.to_string().replace('/', "-"));
             let cfn = json(&read(&format!("docs/cloudformation/{stem}.json")));
             assert_eq!(cfn["Resources"]["MeteringRole"]["Type"], "AWS::IAM::Role");
-            assert_eq!(
-                cfn["Resources"]["MeteringPolicy"]["Properties"]["PolicyDocument"],
-                json(role.permissions_policy)
-            );
+            let policy = &cfn["Resources"]["MeteringPolicy"]["Properties"]["PolicyDocument"];
+            assert_eq!(cloudformation_in_aws(policy), json(role.permissions_policy));
+            // Every ARN is in the stack's partition: none is written for `aws` alone.
+            assert!(!cfn["Resources"].to_string().contains("arn:aws:"), "{stem}");
             assert_eq!(
                 cfn["Resources"].get("MeteringInstanceProfile").is_some(),
                 role.instance_profile
             );
             let tf = json(&read(&format!("docs/terraform/{stem}.tf.json")));
+            let policy = tf["resource"]["aws_iam_policy"]["metering"]["policy"]
+                .as_str()
+                .unwrap();
+            assert_eq!(terraform_in_aws(policy), role.permissions_policy);
+            assert!(!tf["resource"].to_string().contains("arn:aws:"), "{stem}");
             assert_eq!(
-                tf["resource"]["aws_iam_policy"]["metering"]["policy"],
-                role.permissions_policy
+                tf["data"].get("aws_partition").is_some(),
+                tf.to_string()
+                    .contains("data.aws_partition.current.partition"),
+                "{stem}: the data source is declared where it is used"
+            );
+            // Every role takes an optional permissions boundary.
+            assert_eq!(cfn["Parameters"]["PermissionsBoundary"]["Default"], "");
+            assert_eq!(
+                cfn["Resources"]["MeteringRole"]["Properties"]["PermissionsBoundary"]["Fn::If"][0],
+                "HasPermissionsBoundary"
+            );
+            assert!(tf["variable"]["permissions_boundary"]["default"].is_null());
+            assert_eq!(
+                tf["resource"]["aws_iam_role"]["metering"]["permissions_boundary"],
+                "${var.permissions_boundary}"
             );
             built += 1;
         }
@@ -248,4 +291,69 @@ fn the_role_builder_refuses_what_would_not_work() {
         err.to_string().starts_with("ExternalId may only contain"),
         "{err}"
     );
+}
+
+#[test]
+fn the_role_builder_takes_an_optional_permissions_boundary_and_checks_it() {
+    use marketplace_iam::ContainerHourlyMonthly;
+    let ecs = || {
+        RoleBuilder::for_policy::<ContainerHourlyMonthly>(DeploymentTarget::Ecs)
+            .unwrap()
+            .parameter(Parameter::AccountId, "111122223333")
+    };
+    // Absent: no boundary.
+    assert_eq!(ecs().build().unwrap().permissions_boundary, None);
+    // Valid, in any partition, with a path; a later value replaces an earlier one.
+    for arn in [
+        "arn:aws:iam::111122223333:policy/MeteringBoundary",
+        "arn:aws-cn:iam::111122223333:policy/boundaries/MeteringBoundary",
+        "arn:aws-us-gov:iam::aws:policy/PowerUserAccess",
+    ] {
+        let role = ecs()
+            .permissions_boundary("arn:aws:iam::111122223333:policy/Earlier")
+            .permissions_boundary(arn)
+            .build()
+            .unwrap();
+        assert_eq!(role.permissions_boundary.as_deref(), Some(arn));
+    }
+    // Invalid: the error names the character where the value goes wrong and what was expected.
+    let cases = [
+        (
+            "arn:aws:iam::111122223333:role/MeteringBoundary",
+            "at character 27, the resource must be `policy/<path/><name>` (a managed policy, not a role or user), got \"role/MeteringBoundary\"",
+        ),
+        (
+            "arn:aws:iam::11112222333:policy/B",
+            "at character 14, the account must be 12 digits or `aws`, got \"11112222333\"",
+        ),
+        (
+            "arn:aws:iam::111122223333:policy/B*",
+            "at character 35, '*' is not allowed",
+        ),
+        (
+            "MeteringBoundary",
+            "at character 1, the ARN must begin with `arn:`",
+        ),
+    ];
+    for (arn, located) in cases {
+        let err = ecs().permissions_boundary(arn).build().unwrap_err();
+        match &err {
+            RoleError::InvalidPermissionsBoundary { value, message } => {
+                assert_eq!(value, arn);
+                assert_eq!(message, &err.to_string());
+            }
+            other => panic!("{arn}: {other:?}"),
+        }
+        let text = err.to_string();
+        assert!(
+            text.starts_with("PermissionsBoundary is not a managed policy ARN: "),
+            "{text}"
+        );
+        assert!(text.contains(located), "{arn}: {text}");
+        assert!(
+            text.ends_with("(expected arn:<partition>:iam::<account>:policy/<path/><name>, e.g. arn:aws:iam::111122223333:policy/MeteringBoundary)"),
+            "{text}"
+        );
+        assert_eq!(RoleBuilder::check_permissions_boundary(arn), Err(err));
+    }
 }

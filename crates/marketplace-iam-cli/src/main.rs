@@ -107,8 +107,15 @@ pub(crate) struct RoleArgs {
     #[command(flatten)]
     parameters: ParameterArgs,
 
-    /// `json`: the trust and permissions policies with every parameter filled in (all are required);
-    /// `cloudformation` / `terraform`: the published template, with the parameters given as defaults.
+    /// The ARN of a managed policy to set as the role's permissions boundary (any target), e.g.
+    /// arn:aws:iam::111122223333:policy/MeteringBoundary; in any partition (arn:aws-cn:..., arn:aws-us-gov:...).
+    #[arg(long, value_name = "ARN")]
+    permissions_boundary: Option<String>,
+
+    /// `json`: the trust and permissions policies with every parameter filled in (all are required), with ARNs of
+    /// the commercial partition (`arn:aws:`; a note on stderr says how to write them elsewhere);
+    /// `cloudformation` / `terraform`: the published template, with the parameters given as defaults, for any
+    /// partition (it takes the partition from the deployment).
     #[arg(long, value_enum, default_value_t = RoleFormat::Json)]
     format: RoleFormat,
 }
@@ -296,6 +303,7 @@ fn run_policy(choice: PolicyChoice) -> Result<u8, Unusable> {
         },
     };
     output::write_stdout(|out| out.write_all(json.as_bytes()))?;
+    role::partition_note(json);
     Ok(EXIT_ALLOWED)
 }
 

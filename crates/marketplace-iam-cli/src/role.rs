@@ -90,9 +90,15 @@ fn role_error(e: RoleError, target: DeploymentTarget) -> Unusable {
                 options(expected)
             )
         }),
+        RoleError::InvalidPermissionsBoundary { message, .. } => {
+            Unusable(format!("{BOUNDARY_OPTION}: {message}"))
+        }
         other => Unusable(other.to_string()),
     }
 }
+
+/// The option that gives the role's permissions boundary.
+const BOUNDARY_OPTION: &str = "--permissions-boundary";
 
 fn options(parameters: &[Parameter]) -> String {
     parameters
@@ -110,13 +116,13 @@ pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
     let text = match args.format {
         RoleFormat::Json => {
             // RoleBuilder checks every value and which the target takes; its error is the one reported.
-            let role = given
-                .iter()
-                .fold(builder, |b, &(parameter, _, value)| {
-                    b.parameter(parameter, value)
-                })
-                .build()
-                .map_err(|e| role_error(e, target))?;
+            let mut builder = given.iter().fold(builder, |b, &(parameter, _, value)| {
+                b.parameter(parameter, value)
+            });
+            if let Some(arn) = &args.permissions_boundary {
+                builder = builder.permissions_boundary(arn);
+            }
+            let role = builder.build().map_err(|e| role_error(e, target))?;
             let trust_policy = embedded(&role.trust_policy)?;
             let permissions_policy = embedded(role.permissions_policy)?;
             pretty(&RoleJson {
@@ -124,16 +130,37 @@ pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
                 target: target.id(),
                 signer: target.signer(),
                 instance_profile: role.instance_profile,
+                permissions_boundary: role.permissions_boundary.as_deref(),
                 trust_policy: &trust_policy,
                 permissions_policy: &permissions_policy,
             })?
         }
         RoleFormat::Cloudformation | RoleFormat::Terraform => {
-            template(args.format, choice, target, &given)?
+            let boundary = args.permissions_boundary.as_deref();
+            if let Some(arn) = boundary {
+                // The template's own validation would refuse an invalid default: checked as RoleBuilder does.
+                RoleBuilder::check_permissions_boundary(arn).map_err(|e| role_error(e, target))?;
+            }
+            template(args.format, choice, target, &given, boundary)?
         }
     };
     output::write_stdout(|out| out.write_all(text.as_bytes()))?;
+    if args.format == RoleFormat::Json {
+        partition_note(&text);
+    }
     Ok(EXIT_ALLOWED)
+}
+
+/// Says, on stderr, how to use a printed document outside the commercial partition when it names an ARN of it (the
+/// templates need no such note: they take the partition from the deployment).
+pub(crate) fn partition_note(text: &str) {
+    if text.contains("\"arn:aws:") {
+        output::note(
+            "the ARNs printed are in the commercial partition (arn:aws:); in AWS GovCloud (US) write them \
+             arn:aws-us-gov:, in the China Regions arn:aws-cn:, or use `role --format cloudformation` or \
+             `--format terraform`, which take the partition from the deployment",
+        );
+    }
 }
 
 /// The indentation of the published documents (docs/policies/*.json), used for the whole `--format json` object.
@@ -147,6 +174,8 @@ struct RoleJson<'a> {
     target: &'static str,
     signer: &'static str,
     instance_profile: bool,
+    /// `null` when none was given.
+    permissions_boundary: Option<&'a str>,
     trust_policy: &'a RawValue,
     permissions_policy: &'a RawValue,
 }
@@ -181,6 +210,7 @@ fn template(
     choice: marketplace_iam::PolicyChoice,
     target: marketplace_iam::DeploymentTarget,
     given: &[(Parameter, &str, &str)],
+    permissions_boundary: Option<&str>,
 ) -> Result<String, Unusable> {
     let policies = marketplace_iam_model::parse("policies.toml", marketplace_iam::POLICIES_TOML)
         .map_err(|e| {
@@ -219,6 +249,10 @@ fn template(
             }
         }
     }
+    let defaults = marketplace_iam_model::iac::Defaults {
+        parameters: &defaults,
+        permissions_boundary,
+    };
     Ok(match format {
         RoleFormat::Terraform => {
             marketplace_iam_model::iac::terraform_with_defaults(&deployment, &defaults)

@@ -7,8 +7,8 @@
 use crate::catalog::AccessLevel;
 use crate::check::ActionIds;
 use crate::model::{
-    Action, ActionIndex, ManagedPolicy, Page, Policies, PricingModel, PrincipalKind, Product,
-    Requirement, Service, Source, Target, Trust, TrustCondition,
+    Action, ActionIndex, Availability, ManagedPolicy, Page, Policies, PricingModel, PrincipalKind,
+    Product, Requirement, Service, Source, Target, Trust, TrustCondition,
 };
 use crate::read::{
     RawAction, RawPage, RawPolicies, RawProduct, RawTarget, RawTrust, Spanned, StrList,
@@ -18,7 +18,7 @@ use crate::read::{
 pub(crate) fn build(raw: RawPolicies, index: &ActionIds) -> Option<Policies> {
     Some(Policies {
         schema_version: *raw.version.get_ref(),
-        page: build_page(raw.page?)?,
+        page: build_page(raw.page?, index)?,
         actions: raw
             .actions?
             .items
@@ -55,7 +55,7 @@ pub(crate) fn build(raw: RawPolicies, index: &ActionIds) -> Option<Policies> {
     })
 }
 
-fn build_page(p: RawPage) -> Option<Page> {
+fn build_page(p: RawPage, index: &ActionIds) -> Option<Page> {
     Some(Page {
         title: p.title?.into_inner(),
         anchor: p.anchor?.into_inner(),
@@ -68,6 +68,19 @@ fn build_page(p: RawPage) -> Option<Page> {
                 Some(Source {
                     title: s.title?.into_inner(),
                     url: s.url?.into_inner(),
+                })
+            })
+            .collect::<Option<_>>()?,
+        availability: p
+            .availability
+            .into_iter()
+            .map(|a| {
+                Some(Availability {
+                    actions: resolve(a.actions?, index)?,
+                    govcloud: a.govcloud?.into_inner(),
+                    china: a.china?.into_inner(),
+                    source: a.source?.into_inner(),
+                    quote: a.quote?.into_inner(),
                 })
             })
             .collect::<Option<_>>()?,

@@ -8,7 +8,33 @@
 //! Templates are written by the engine's one JSON writer, with two-space indentation and their keys sorted.
 //!
 //! In a template the account the role is created in comes from the deployment itself (CloudFormation's
-//! `AWS::AccountId`, Terraform's `aws_caller_identity`); every other [`Parameter`] is a validated input.
+//! `AWS::AccountId`, Terraform's `aws_caller_identity`); every other [`Parameter`] is a validated input, and so is the
+//! optional [`PermissionsBoundary`].
+//!
+//! # Partitions
+//!
+//! The templates deploy in every AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...). policies.toml and the published
+//! JSON documents write ARNs of the `aws` partition (`arn:aws:license-manager::*:license:*`); a template writes each
+//! of them for the partition it is deployed in: CloudFormation with the `AWS::Partition` pseudo parameter
+//! (`{"Fn::Sub": "arn:${AWS::Partition}:..."}`), Terraform with the `aws_partition` data source
+//! (`arn:${data.aws_partition.current.partition}:...`). Parameters that take ARNs accept every partition
+//! (`^arn:aws[a-z-]*:`).
+//!
+//! Service principals keep the `amazonaws.com` domain in every partition: they are not endpoints, and
+//! `AWS::URLSuffix` / `dns_suffix` (`amazonaws.com.cn` in China) would name principals IAM does not know. AWS CDK
+//! documents that, with its `@aws-cdk/aws-iam:standardizedServicePrincipals` flag, a service principal "is assumed to
+//! be of the form SERVICE.amazonaws.com. That value will always be returned, unless the given region is an opt-in
+//! region and the service principal is rendered in a stack in a different region"
+//! (<https://docs.aws.amazon.com/cdk/api/latest/python/aws_cdk.aws_iam/ServicePrincipal.html>); the AWS provider's
+//! `aws_service_principal` data source says principal names "should always end in the standard global format:
+//! {servicename}.amazonaws.com. However, in some AWS partitions, AWS may expect a different format" (its
+//! documentation, as mirrored at <https://www.pulumi.com/registry/packages/aws/api-docs/getserviceprincipal>: the
+//! ISO partitions, which these templates do not target); and `ecs-tasks.amazonaws.com.cn` is refused in China while
+//! `ecs-tasks.amazonaws.com` works (terraform-aws-modules/terraform-aws-ecs#124 and #125, tested in AWS China). CDK
+//! dropped its China-specific principals (`*.amazonaws.com.cn`) for the standard ones in aws/aws-cdk#3491; an older
+//! report of `ec2.amazonaws.com` refused in cn-north-1 (kubernetes/kops#27, 2016) predates that. No page found
+//! names another principal in another partition for `ec2`, `ecs-tasks`, `bedrock-agentcore` or
+//! `openid-license-manager`, nor another IRSA audience than `sts.amazonaws.com`, so they stay as AWS documents them.
 
 use std::borrow::Cow;
 
@@ -16,7 +42,7 @@ use serde_json::{Map, Value, json};
 
 use crate::json::{self, Json};
 
-use crate::model::{Document, Parameter, Policies, Target};
+use crate::model::{Document, Parameter, PermissionsBoundary, Policies, Target};
 
 /// One published policy document deployed on one target.
 #[derive(Debug, Clone, Copy)]
@@ -85,16 +111,23 @@ impl Policies {
     }
 }
 
+/// The values a template takes as the defaults of its inputs (none by default: the published templates).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Defaults<'a> {
+    /// Values of trust-policy parameters; one for a parameter that is not among the deployment's
+    /// [`inputs`](Deployment::inputs) is not used.
+    pub parameters: &'a [(Parameter, &'a str)],
+    /// The role's permissions boundary, a managed policy's ARN; the caller checks it with
+    /// [`PermissionsBoundary::check`] (the template's own validation would refuse an invalid default).
+    pub permissions_boundary: Option<&'a str>,
+}
+
 /// A template's declaration of `p`, with its default under `key` when `defaults` gives one.
-fn with_default(
-    p: Parameter,
-    defaults: &[(Parameter, &str)],
-    key: &str,
-    mut declaration: Value,
-) -> Value {
-    if let (Some((_, value)), Value::Object(fields)) =
-        (defaults.iter().find(|(q, _)| *q == p), &mut declaration)
-    {
+fn with_default(p: Parameter, defaults: &Defaults<'_>, key: &str, mut declaration: Value) -> Value {
+    if let (Some((_, value)), Value::Object(fields)) = (
+        defaults.parameters.iter().find(|(q, _)| *q == p),
+        &mut declaration,
+    ) {
         fields.insert(key.to_owned(), Value::String((*value).to_owned()));
     }
     declaration
@@ -130,32 +163,80 @@ fn parse(json: &str) -> Value {
     serde_json::from_str(json).unwrap_or(Value::Null)
 }
 
-/// The trust policy for CloudFormation: an object with `Fn::Sub` on the strings that hold parameters, or, where a
-/// condition key holds one (JSON keys cannot be substituted), the whole document as one `Fn::Sub` string.
-fn cloudformation_trust(target: &Target) -> Value {
-    let text = target
-        .trust
-        .render()
-        .replace("${AccountId}", "${AWS::AccountId}");
-    let keys_have_parameters = target.trust.conditions.iter().any(|c| c.key.contains("${"));
-    if keys_have_parameters {
-        return json!({ "Fn::Sub": text });
+/// How a CloudFormation template names the partition it is deployed in (inside `Fn::Sub`).
+const CLOUDFORMATION_PARTITION: &str = "${AWS::Partition}";
+
+/// How a Terraform configuration names the partition it is deployed in.
+const TERRAFORM_PARTITION: &str = "${data.aws_partition.current.partition}";
+
+/// JSON `text` with every ARN of the `aws` partition (a string that begins `arn:aws:`) written for `partition`
+/// instead. Only whole ARNs change: the other partitions' ARNs (`arn:aws-cn:`) and text that merely mentions one stay.
+fn partitioned(text: &str, partition: &str) -> String {
+    text.replace("\"arn:aws:", &format!("\"arn:{partition}:"))
+}
+
+/// `value` with every string that holds a `${...}` substitution wrapped in `Fn::Sub`.
+fn substitute(v: Value) -> Value {
+    match v {
+        Value::String(s) if s.contains("${") => json!({ "Fn::Sub": s }),
+        Value::Array(a) => Value::Array(a.into_iter().map(substitute).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, substitute(v))).collect()),
+        other => other,
     }
-    fn substitute(v: Value) -> Value {
+}
+
+/// A published policy document for CloudFormation: its ARNs in the stack's partition (`Fn::Sub`). A `${` the document
+/// holds itself (an IAM policy variable such as `${aws:username}`) is written `${!` so that `Fn::Sub` keeps it.
+fn cloudformation_policy(document: &Document<'_>) -> Value {
+    let text = partitioned(
+        &document.json().replace("${", "${!"),
+        CLOUDFORMATION_PARTITION,
+    );
+    let mut value = parse(&text);
+    // Only the strings that now name the partition need `Fn::Sub`; the others keep their text, `${!` and all.
+    fn restore(v: Value) -> Value {
         match v {
-            Value::String(s) if s.contains("${") => json!({ "Fn::Sub": s }),
-            Value::Array(a) => Value::Array(a.into_iter().map(substitute).collect()),
+            Value::String(s) if s.contains(CLOUDFORMATION_PARTITION) => json!({ "Fn::Sub": s }),
+            Value::String(s) => Value::String(s.replace("${!", "${")),
+            Value::Array(a) => Value::Array(a.into_iter().map(restore).collect()),
             Value::Object(o) => {
-                Value::Object(o.into_iter().map(|(k, v)| (k, substitute(v))).collect())
+                Value::Object(o.into_iter().map(|(k, v)| (k, restore(v))).collect())
             }
             other => other,
         }
     }
+    value = restore(value);
+    value
+}
+
+/// A published policy document for Terraform: its ARNs in the partition of the provider's Region. A `${` the
+/// document holds itself is written `$${`, Terraform's escape.
+fn terraform_policy(document: &Document<'_>) -> String {
+    partitioned(&document.json().replace("${", "$${"), TERRAFORM_PARTITION)
+}
+
+/// The trust policy for CloudFormation: an object with `Fn::Sub` on the strings that hold parameters, or, where a
+/// condition key holds one (JSON keys cannot be substituted), the whole document as one `Fn::Sub` string.
+fn cloudformation_trust(target: &Target) -> Value {
+    let text = partitioned(
+        &target
+            .trust
+            .render()
+            .replace("${AccountId}", "${AWS::AccountId}"),
+        CLOUDFORMATION_PARTITION,
+    );
+    let keys_have_parameters = target.trust.conditions.iter().any(|c| c.key.contains("${"));
+    if keys_have_parameters {
+        return json!({ "Fn::Sub": text });
+    }
     substitute(parse(&text))
 }
 
-/// The CloudFormation template (JSON) of a deployment: parameters, the managed policy, the role, the instance profile
-/// where needed, and outputs.
+/// The condition under which a CloudFormation role has a permissions boundary: one was given.
+const BOUNDARY_CONDITION: &str = "HasPermissionsBoundary";
+
+/// The CloudFormation template (JSON) of a deployment: parameters, the managed policy, the role (with the optional
+/// permissions boundary), the instance profile where needed, and outputs.
 ///
 /// ```
 /// let policies = marketplace_iam_model::load("../../policies.toml").unwrap();
@@ -165,22 +246,29 @@ fn cloudformation_trust(target: &Target) -> Value {
 /// assert!(template["Parameters"]["OidcProvider"]["AllowedPattern"].is_string());
 /// ```
 pub fn cloudformation(d: &Deployment<'_>) -> String {
-    cloudformation_with_defaults(d, &[])
+    cloudformation_with_defaults(d, &Defaults::default())
 }
 
-/// [`cloudformation`], with the given values as the parameters' `Default`s. A value for a parameter that is not one
-/// of the deployment's [`inputs`](Deployment::inputs) is not used.
+/// [`cloudformation`], with the given values as the parameters' `Default`s (the permissions boundary's included).
 ///
 /// ```
-/// use marketplace_iam_model::Parameter;
+/// use marketplace_iam_model::{Parameter, iac::Defaults};
 ///
 /// let policies = marketplace_iam_model::load("../../policies.toml").unwrap();
 /// let saas = policies.deployments().into_iter().find(|d| d.stem() == "saas-cross-account").unwrap();
-/// let text = marketplace_iam_model::iac::cloudformation_with_defaults(&saas, &[(Parameter::ExternalId, "tenant-42")]);
+/// let defaults = Defaults {
+///     parameters: &[(Parameter::ExternalId, "tenant-42")],
+///     permissions_boundary: Some("arn:aws:iam::111122223333:policy/MeteringBoundary"),
+/// };
+/// let text = marketplace_iam_model::iac::cloudformation_with_defaults(&saas, &defaults);
 /// let template: serde_json::Value = serde_json::from_str(&text).unwrap();
 /// assert_eq!(template["Parameters"]["ExternalId"]["Default"], "tenant-42");
+/// assert_eq!(
+///     template["Parameters"]["PermissionsBoundary"]["Default"],
+///     "arn:aws:iam::111122223333:policy/MeteringBoundary"
+/// );
 /// ```
-pub fn cloudformation_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, &str)]) -> String {
+pub fn cloudformation_with_defaults(d: &Deployment<'_>, defaults: &Defaults<'_>) -> String {
     let mut parameters = Map::new();
     for p in d.inputs() {
         parameters.insert(
@@ -200,6 +288,23 @@ pub fn cloudformation_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, 
             ),
         );
     }
+    // Optional, so the empty string (the default) is allowed too; the role has a boundary only when one is given.
+    parameters.insert(
+        PermissionsBoundary::NAME.to_owned(),
+        json!({
+            "Type": "String",
+            "Default": defaults.permissions_boundary.unwrap_or_default(),
+            "Description": PermissionsBoundary::description(),
+            "AllowedPattern": format!("^({})?$", PermissionsBoundary::PATTERN.trim_start_matches('^').trim_end_matches('$')),
+            "MaxLength": PermissionsBoundary::MAX_LENGTH,
+            "ConstraintDescription": format!("must be {}", PermissionsBoundary::constraint()),
+        }),
+    );
+    let mut conditions = Map::new();
+    conditions.insert(
+        BOUNDARY_CONDITION.to_owned(),
+        json!({ "Fn::Not": [{ "Fn::Equals": [{ "Ref": PermissionsBoundary::NAME }, ""] }] }),
+    );
     let mut resources = Map::new();
     resources.insert(
         "MeteringPolicy".to_owned(),
@@ -210,7 +315,7 @@ pub fn cloudformation_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, 
                     "The permissions of docs/policies/{}, published by marketplace-iam.",
                     d.document.file_name()
                 ),
-                "PolicyDocument": parse(&d.document.json()),
+                "PolicyDocument": cloudformation_policy(&d.document),
             },
         }),
     );
@@ -222,6 +327,9 @@ pub fn cloudformation_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, 
                 "Description": d.description(),
                 "AssumeRolePolicyDocument": cloudformation_trust(d.target),
                 "ManagedPolicyArns": [{ "Ref": "MeteringPolicy" }],
+                "PermissionsBoundary": {
+                    "Fn::If": [BOUNDARY_CONDITION, { "Ref": PermissionsBoundary::NAME }, { "Ref": "AWS::NoValue" }],
+                },
             },
         }),
     );
@@ -246,9 +354,8 @@ pub fn cloudformation_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, 
     let mut template = Map::new();
     template.insert("AWSTemplateFormatVersion".to_owned(), json!("2010-09-09"));
     template.insert("Description".to_owned(), json!(d.description()));
-    if !parameters.is_empty() {
-        template.insert("Parameters".to_owned(), Value::Object(parameters));
-    }
+    template.insert("Parameters".to_owned(), Value::Object(parameters));
+    template.insert("Conditions".to_owned(), Value::Object(conditions));
     template.insert("Resources".to_owned(), Value::Object(resources));
     template.insert("Outputs".to_owned(), Value::Object(outputs));
     pretty(&Value::Object(template))
@@ -265,23 +372,24 @@ pub fn cloudformation_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, 
 /// assert!(tf["resource"]["aws_iam_role"]["metering"]["assume_role_policy"].as_str().unwrap().contains("${var.external_id}"));
 /// ```
 pub fn terraform(d: &Deployment<'_>) -> String {
-    terraform_with_defaults(d, &[])
+    terraform_with_defaults(d, &Defaults::default())
 }
 
-/// [`terraform`], with the given values as the variables' `default`s. A value for a parameter that is not one of
-/// the deployment's [`inputs`](Deployment::inputs) is not used.
+/// [`terraform`], with the given values as the variables' `default`s (the permissions boundary's included).
 ///
 /// ```
-/// use marketplace_iam_model::Parameter;
+/// use marketplace_iam_model::{Parameter, iac::Defaults};
 ///
 /// let policies = marketplace_iam_model::load("../../policies.toml").unwrap();
 /// let saas = policies.deployments().into_iter().find(|d| d.stem() == "saas-cross-account").unwrap();
-/// let text = marketplace_iam_model::iac::terraform_with_defaults(&saas, &[(Parameter::ExternalId, "tenant-42")]);
+/// let defaults = Defaults { parameters: &[(Parameter::ExternalId, "tenant-42")], permissions_boundary: None };
+/// let text = marketplace_iam_model::iac::terraform_with_defaults(&saas, &defaults);
 /// let tf: serde_json::Value = serde_json::from_str(&text).unwrap();
 /// assert_eq!(tf["variable"]["external_id"]["default"], "tenant-42");
+/// assert!(tf["variable"]["permissions_boundary"]["default"].is_null());
 /// ```
-pub fn terraform_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, &str)]) -> String {
-    let mut trust = d.target.trust.render();
+pub fn terraform_with_defaults(d: &Deployment<'_>, defaults: &Defaults<'_>) -> String {
+    let mut trust = partitioned(&d.target.trust.render(), TERRAFORM_PARTITION);
     trust = trust.replace(
         "${AccountId}",
         "${data.aws_caller_identity.current.account_id}",
@@ -307,6 +415,37 @@ pub fn terraform_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, &str)
             })),
         );
     }
+    // Optional: `null` (the default) leaves the role without a boundary. `try` and `can` keep the condition from
+    // failing on `null` whether or not Terraform short-circuits `||`.
+    let var = PermissionsBoundary::VARIABLE;
+    variables.insert(
+        var.to_owned(),
+        json!({
+            "type": "string",
+            "default": defaults.permissions_boundary,
+            "description": PermissionsBoundary::description().replace("empty for none", "null for none"),
+            "validation": [{
+                "condition": format!(
+                    "${{var.{var} == null || (try(length(var.{var}), 0) <= {max} && can(regex(\"{pattern}\", var.{var})))}}",
+                    max = PermissionsBoundary::MAX_LENGTH,
+                    pattern = PermissionsBoundary::PATTERN
+                ),
+                "error_message": format!(
+                    "{var} must be null or a managed policy ARN of at most {} characters matching {}.",
+                    PermissionsBoundary::MAX_LENGTH,
+                    PermissionsBoundary::PATTERN
+                ),
+            }],
+        }),
+    );
+    let policy = terraform_policy(&d.document);
+    let mut data = Map::new();
+    if d.target.trust.parameters().contains(&Parameter::AccountId) {
+        data.insert("aws_caller_identity".to_owned(), json!({ "current": {} }));
+    }
+    if trust.contains(TERRAFORM_PARTITION) || policy.contains(TERRAFORM_PARTITION) {
+        data.insert("aws_partition".to_owned(), json!({ "current": {} }));
+    }
     let mut resources = Map::new();
     resources.insert(
         "aws_iam_policy".to_owned(),
@@ -316,7 +455,7 @@ pub fn terraform_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, &str)
                 "The permissions of docs/policies/{}, published by marketplace-iam.",
                 d.document.file_name()
             ),
-            "policy": d.document.json(),
+            "policy": policy,
         }}),
     );
     resources.insert(
@@ -325,6 +464,7 @@ pub fn terraform_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, &str)
             "name_prefix": "marketplace-metering-",
             "description": d.description(),
             "assume_role_policy": trust,
+            "permissions_boundary": format!("${{var.{var}}}"),
         }}),
     );
     resources.insert(
@@ -360,14 +500,9 @@ pub fn terraform_with_defaults(d: &Deployment<'_>, defaults: &[(Parameter, &str)
         "terraform".to_owned(),
         json!({ "required_providers": { "aws": { "source": "hashicorp/aws", "version": ">= 5.0" } } }),
     );
-    if !variables.is_empty() {
-        config.insert("variable".to_owned(), Value::Object(variables));
-    }
-    if d.target.trust.parameters().contains(&Parameter::AccountId) {
-        config.insert(
-            "data".to_owned(),
-            json!({ "aws_caller_identity": { "current": {} } }),
-        );
+    config.insert("variable".to_owned(), Value::Object(variables));
+    if !data.is_empty() {
+        config.insert("data".to_owned(), Value::Object(data));
     }
     config.insert("resource".to_owned(), Value::Object(resources));
     config.insert("output".to_owned(), Value::Object(outputs));

@@ -93,8 +93,9 @@ use std::path::{Path, PathBuf};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use ident::{screaming_snake, upper_camel};
 pub use model::{
-    Action, ActionIndex, Document, ManagedPolicy, Page, Parameter, Policies, PricingModel,
-    PrincipalKind, Product, Requirement, Service, Source, Target, Trust, TrustCondition,
+    Action, ActionIndex, Availability, Document, ManagedPolicy, Page, Parameter,
+    PermissionsBoundary, Policies, PricingModel, PrincipalKind, Product, Requirement, Service,
+    Source, Target, Trust, TrustCondition,
 };
 #[cfg(feature = "docs")]
 pub use page::render_page;

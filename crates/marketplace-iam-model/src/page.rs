@@ -165,6 +165,8 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
         }
     }
 
+    partitions(w, policies);
+
     let _ = writeln!(w, "## Actions<a name=\"actions\"></a>\n");
     let _ = writeln!(w, "| Action | Service | Access level | Purpose |");
     let _ = writeln!(w, "|---|---|---|---|");
@@ -213,6 +215,60 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// Where the operations exist in AWS GovCloud (US) and the China Regions, and how to use the published files there.
+fn partitions(w: &mut String, policies: &Policies) {
+    let availability = &policies.page.availability;
+    if availability.is_empty() && policies.targets.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        w,
+        "## AWS GovCloud (US) and the China Regions<a name=\"partitions\"></a>\n"
+    );
+    let _ = writeln!(
+        w,
+        "The policy documents and trust policies above, and the JSON of `marketplace-iam role`, write ARNs of the \
+         commercial partition (`arn:aws:`). In AWS GovCloud (US) write them `arn:aws-us-gov:`, in the China Regions \
+         `arn:aws-cn:` (for example `arn:aws-cn:license-manager::*:license:*`). The CloudFormation templates and \
+         Terraform configurations need no change: they take the partition from the deployment (`AWS::Partition`, \
+         the `aws_partition` data source). Service principals (`ec2.amazonaws.com`, `ecs-tasks.amazonaws.com`, ...) \
+         are the same in every partition.\n"
+    );
+    if availability.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        w,
+        "Whether the calls exist there at all is AWS's to say; what its pages say, quoted below the table:\n"
+    );
+    let _ = writeln!(
+        w,
+        "| Actions | AWS GovCloud (US) | China Regions | AWS page |"
+    );
+    let _ = writeln!(w, "|---|---|---|---|");
+    for (n, a) in availability.iter().enumerate() {
+        let actions: Vec<String> = a
+            .actions
+            .iter()
+            .map(|&i| format!("`{}`", policies.action(i).name))
+            .collect();
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | [{}]({}) |",
+            actions.join(", "),
+            a.govcloud,
+            a.china,
+            n + 1,
+            a.source
+        );
+    }
+    let _ = writeln!(w);
+    for (n, a) in availability.iter().enumerate() {
+        let _ = writeln!(w, "{}. <{}>: \"{}\"", n + 1, a.source, a.quote);
+    }
+    let _ = writeln!(w);
 }
 
 /// Writes `name: value` lines for the page's parameter list.
@@ -315,5 +371,38 @@ fn managed_policies(w: &mut String, policies: &Policies, link: &dyn Fn(&str) -> 
             );
         }
         let _ = writeln!(w);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// policies.toml's availability facts: a row of the table each, and the page's own words below it.
+    #[test]
+    fn availability_facts_are_tabled_and_quoted() {
+        let policies = crate::load("../../policies.toml").unwrap();
+        let page = super::render_page(&policies, "policies");
+        let section = page
+            .split_once("## AWS GovCloud (US) and the China Regions")
+            .expect("the section")
+            .1;
+        assert!(
+            section.contains("write them `arn:aws-us-gov:`, in the China Regions `arn:aws-cn:`")
+        );
+        for (n, a) in policies.page.availability.iter().enumerate() {
+            let first = &policies.action(a.actions[0]).name;
+            assert!(
+                section.contains(&format!("| `{first}`")),
+                "{first}: {section}"
+            );
+            assert!(section.contains(&format!(
+                "| {} | {} | [{}]({}) |",
+                a.govcloud,
+                a.china,
+                n + 1,
+                a.source
+            )));
+            assert!(section.contains(&format!("{}. <{}>: \"{}\"", n + 1, a.source, a.quote)));
+        }
+        assert!(policies.page.availability.len() >= 5);
     }
 }

@@ -73,7 +73,8 @@
 //!
 //! [`DeploymentTarget`] says where a product's software runs, which role signs its calls there and that role's trust
 //! policy. With the `roles` feature, `RoleBuilder` turns a product type or pricing model, a target and validated
-//! parameters into the role's trust and permissions policies.
+//! parameters into the role's trust and permissions policies, with an optional permissions boundary
+//! (`RoleBuilder::permissions_boundary`, a managed policy's ARN in any partition).
 //!
 //! # Your own policies.toml
 //!

@@ -109,6 +109,10 @@ impl FromStr for PolicyChoice {
 }
 
 /// A role ready to deploy: its trust policy with every parameter filled in, and its permissions policy.
+///
+/// Both documents write ARNs of the commercial partition (`arn:aws:`), as the published documents do: to deploy in
+/// AWS GovCloud (US) or the China Regions, write them `arn:aws-us-gov:` or `arn:aws-cn:` (the published CloudFormation
+/// templates and Terraform configurations take the partition from the deployment instead).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Role {
@@ -122,6 +126,9 @@ pub struct Role {
     pub permissions_policy: &'static str,
     /// Whether the role needs an EC2 instance profile.
     pub instance_profile: bool,
+    /// The ARN of the managed policy to set as the role's permissions boundary, if one was given
+    /// ([`RoleBuilder::permissions_boundary`]).
+    pub permissions_boundary: Option<String>,
 }
 
 /// Why a role could not be built.
@@ -157,6 +164,13 @@ pub enum RoleError {
         /// The parameter.
         parameter: Parameter,
         /// What is wrong, and what a valid value looks like.
+        message: String,
+    },
+    /// The permissions boundary is not a managed policy's ARN.
+    InvalidPermissionsBoundary {
+        /// The value given.
+        value: String,
+        /// Where in the value it goes wrong (the 1-based character), what was found and what a valid ARN looks like.
         message: String,
     },
 }
@@ -209,6 +223,7 @@ impl fmt::Display for RoleError {
                 }
             }
             RoleError::Invalid { message, .. } => f.write_str(message),
+            RoleError::InvalidPermissionsBoundary { message, .. } => f.write_str(message),
         }
     }
 }
@@ -219,7 +234,8 @@ impl std::error::Error for RoleError {}
 ///
 /// Every parameter is validated (a 12-digit account id, an external ID of 2 to 1224 allowed characters, a role ARN,
 /// Kubernetes names, an OIDC provider without `https://`), and the target must serve the product. The policy and
-/// the target may come from this crate's policies.toml or from a seller's own `policies!`.
+/// the target may come from this crate's policies.toml or from a seller's own `policies!`. The role may also get a
+/// permissions boundary ([`permissions_boundary`](Self::permissions_boundary)).
 ///
 /// ```
 /// use marketplace_iam::{ContainerHourlyMonthly, DeploymentTarget, Parameter, RoleBuilder};
@@ -246,6 +262,7 @@ pub struct RoleBuilder {
     policy: &'static PolicySpec,
     target: &'static TargetSpec,
     values: Vec<(Parameter, String)>,
+    permissions_boundary: Option<String>,
 }
 
 impl RoleBuilder {
@@ -266,6 +283,7 @@ impl RoleBuilder {
             policy,
             target,
             values: Vec::new(),
+            permissions_boundary: None,
         })
     }
 
@@ -285,7 +303,58 @@ impl RoleBuilder {
         self
     }
 
-    /// Checks every parameter and fills in the trust policy.
+    /// Gives the role a permissions boundary: the ARN of a managed policy, in any partition
+    /// (`arn:<partition>:iam::<12-digit account or aws>:policy/<path/><name>`), that caps what the role may do
+    /// whatever its permissions policy grants. [`build`](Self::build) checks it; a later value replaces an earlier one.
+    ///
+    /// ```
+    /// use marketplace_iam::{AmiCustomMetering, DeploymentTarget, RoleBuilder, RoleError};
+    ///
+    /// let role = RoleBuilder::for_policy::<AmiCustomMetering>(DeploymentTarget::Ec2)?
+    ///     .permissions_boundary("arn:aws-us-gov:iam::111122223333:policy/boundaries/MeteringBoundary")
+    ///     .build()?;
+    /// assert_eq!(
+    ///     role.permissions_boundary.as_deref(),
+    ///     Some("arn:aws-us-gov:iam::111122223333:policy/boundaries/MeteringBoundary")
+    /// );
+    ///
+    /// // A role's ARN is not a boundary: the error says where the value goes wrong.
+    /// let err = RoleBuilder::for_policy::<AmiCustomMetering>(DeploymentTarget::Ec2)?
+    ///     .permissions_boundary("arn:aws:iam::111122223333:role/MeteringBoundary")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, RoleError::InvalidPermissionsBoundary { .. }));
+    /// assert!(err.to_string().starts_with(
+    ///     "PermissionsBoundary is not a managed policy ARN: at character 27, the resource must be `policy/<path/><name>`"
+    /// ));
+    /// # Ok::<(), RoleError>(())
+    /// ```
+    #[must_use]
+    pub fn permissions_boundary(mut self, arn: impl Into<String>) -> Self {
+        self.permissions_boundary = Some(arn.into());
+        self
+    }
+
+    /// Checks a permissions boundary's ARN as [`build`](Self::build) does, without building a role (for a template's
+    /// default, say).
+    ///
+    /// ```
+    /// use marketplace_iam::RoleBuilder;
+    ///
+    /// assert!(RoleBuilder::check_permissions_boundary("arn:aws-cn:iam::111122223333:policy/Boundary").is_ok());
+    /// let err = RoleBuilder::check_permissions_boundary("arn:aws:iam::111122223333:policy/").unwrap_err();
+    /// assert!(err.to_string().contains("at character 34, the policy name is empty"), "{err}");
+    /// ```
+    pub fn check_permissions_boundary(arn: &str) -> Result<(), RoleError> {
+        marketplace_iam_model::PermissionsBoundary::check(arn).map_err(|message| {
+            RoleError::InvalidPermissionsBoundary {
+                value: arn.to_owned(),
+                message,
+            }
+        })
+    }
+
+    /// Checks every parameter and the permissions boundary, and fills in the trust policy.
     pub fn build(self) -> Result<Role, RoleError> {
         let expected = self.target.parameters();
         if let Some(&(parameter, _)) = self.values.iter().find(|(p, _)| !expected.contains(p)) {
@@ -308,6 +377,9 @@ impl RoleBuilder {
             // Validated values hold no JSON-special character, so they can be placed in the JSON text as they are.
             trust = trust.replace(&format!("${{{}}}", parameter.name()), value);
         }
+        if let Some(arn) = &self.permissions_boundary {
+            Self::check_permissions_boundary(arn)?;
+        }
         let permissions_policy = self.policy.policy_json().ok_or(RoleError::NoPolicy {
             policy: self.policy,
             reason: "it has no policy document",
@@ -318,6 +390,7 @@ impl RoleBuilder {
             trust_policy: trust,
             permissions_policy,
             instance_profile: self.target.instance_profile(),
+            permissions_boundary: self.permissions_boundary,
         })
     }
 }

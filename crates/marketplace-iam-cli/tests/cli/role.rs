@@ -2,13 +2,12 @@
 
 use super::*;
 
-#[test]
-fn role_prints_a_deployable_role_with_every_parameter_filled_in() {
-    let dir = scratch("role-json");
-    let out = run(
+/// `role <policy> --target eks` with every parameter of the EKS trust policy.
+fn eks_role(policy: &str, dir: &std::path::Path) -> std::process::Output {
+    run(
         &[
             "role",
-            "container/hourly-monthly",
+            policy,
             "--target",
             "eks",
             "--account-id",
@@ -20,8 +19,14 @@ fn role_prints_a_deployable_role_with_every_parameter_filled_in() {
             "--service-account",
             "meter",
         ],
-        &dir,
-    );
+        dir,
+    )
+}
+
+#[test]
+fn role_prints_a_deployable_role_with_every_parameter_filled_in() {
+    let dir = scratch("role-json");
+    let out = eks_role("container/hourly-monthly", &dir);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let v = json(&out);
     let st = &v["trust_policy"]["Statement"][0];
@@ -290,4 +295,109 @@ fn role_parameters_are_checked_by_the_role_builder() {
         ),
         "--namespace is not an input of this template",
     );
+}
+
+#[test]
+fn role_takes_an_optional_permissions_boundary_in_every_format() {
+    let dir = scratch("role-boundary");
+    let boundary = "arn:aws-us-gov:iam::111122223333:policy/boundaries/MeteringBoundary";
+    let ec2 = |extra: &[&str]| {
+        let mut args = vec!["role", "ami", "--target", "ec2"];
+        args.extend_from_slice(extra);
+        run(&args, &dir)
+    };
+    // Absent: `null` in the JSON, the empty default in CloudFormation, `null` in Terraform.
+    let out = ec2(&[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(json(&out)["permissions_boundary"].is_null());
+    // Given: in the JSON object, after instance_profile; as the templates' defaults.
+    let out = ec2(&["--permissions-boundary", boundary]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["permissions_boundary"], boundary);
+    assert!(
+        stdout(&out).contains(&format!(
+            "    \"instance_profile\": true,\n    \"permissions_boundary\": \"{boundary}\",\n"
+        )),
+        "{}",
+        stdout(&out)
+    );
+    let out = ec2(&[
+        "--format",
+        "cloudformation",
+        "--permissions-boundary",
+        boundary,
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let cfn = json(&out);
+    assert_eq!(
+        cfn["Parameters"]["PermissionsBoundary"]["Default"],
+        boundary
+    );
+    assert_eq!(
+        cfn["Resources"]["MeteringRole"]["Properties"]["PermissionsBoundary"]["Fn::If"][1]["Ref"],
+        "PermissionsBoundary"
+    );
+    let out = ec2(&["--format", "terraform", "--permissions-boundary", boundary]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        json(&out)["variable"]["permissions_boundary"]["default"],
+        boundary
+    );
+    // Invalid: exit 2, nothing on stdout, where the value goes wrong, the same in every format.
+    let expected = "error: --permissions-boundary: PermissionsBoundary is not a managed policy ARN: at character 27, the resource must be `policy/<path/><name>` (a managed policy, not a role or user), got \"role/MeteringBoundary\"";
+    for format in ["json", "cloudformation", "terraform"] {
+        let out = ec2(&[
+            "--format",
+            format,
+            "--permissions-boundary",
+            "arn:aws:iam::111122223333:role/MeteringBoundary",
+        ]);
+        assert_unusable(&out, expected);
+        assert_eq!(stdout(&out), "", "{format}");
+    }
+    assert_unusable(
+        &ec2(&["--permissions-boundary", "arn:aws:iam::*:policy/B"]),
+        "at character 14, the account must be 12 digits or `aws`, got \"*\"",
+    );
+}
+
+#[test]
+fn plain_documents_say_how_to_use_them_outside_the_commercial_partition() {
+    let dir = scratch("role-partition");
+    let note = "note: the ARNs printed are in the commercial partition (arn:aws:); in AWS GovCloud (US) write them arn:aws-us-gov:, in the China Regions arn:aws-cn:";
+    // The EKS trust policy names the OIDC provider's ARN: a note on stderr, the JSON on stdout unchanged.
+    let out = eks_role("container/contracts", &dir);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains(note), "{}", stderr(&out));
+    assert!(
+        json(&out)["trust_policy"]["Statement"][0]["Principal"]["Federated"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:iam::111122223333:oidc-provider/")
+    );
+    // So does the published contracts policy (GetLicense on license ARNs).
+    let out = run(&["policy", "ami/contracts"], &dir);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains(note), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        workspace_file("docs/policies/ami-contracts.json")
+    );
+    // A document without an ARN, and the templates, need no note.
+    for args in [
+        &["policy", "saas"][..],
+        &["role", "ami", "--target", "ec2"],
+        &[
+            "role",
+            "container/contracts",
+            "--target",
+            "eks",
+            "--format",
+            "cloudformation",
+        ],
+    ] {
+        let out = run(args, &dir);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
 }

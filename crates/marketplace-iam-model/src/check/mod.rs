@@ -10,7 +10,8 @@
 //!   ([`check_requirement`]); `source` is an https:// address;
 //! - empty lists ([`check_not_empty`]): at least one action and one product, and no product granting nothing;
 //! - Rust names ([`check_type_names`]): no two ids become the same generated type, nor one the generated API uses;
-//! - the page ([`check_page`]): sources link https:// addresses;
+//! - the page ([`check_page`]): sources link https:// addresses; availability facts name declared actions and link
+//!   the https:// page they quote;
 //! - targets ([`targets`]): ids are kebab-case and unique; `serves` names declared products, or pricing models
 //!   with a policy; a pricing model's `targets` serve it; the trust policy has a known principal kind, no wildcard
 //!   principal, a role-assumption action, supported condition operators, known `${Parameter}` placeholders, and an
@@ -43,10 +44,10 @@ pub(crate) fn check(diags: &mut Diagnostics, raw: &RawPolicies, catalog: &Catalo
     let actions = RawTables::items(&raw.actions);
     let products = RawTables::items(&raw.products);
     check_not_empty(diags, raw);
-    if let Some(page) = &raw.page {
-        check_page(diags, page);
-    }
     let index = check_actions(diags, actions, catalog);
+    if let Some(page) = &raw.page {
+        check_page(diags, page, &index);
+    }
     // In a version-1 file, `resources` is reported as a version-2 feature instead.
     for a in actions
         .iter()
@@ -95,10 +96,19 @@ fn check_not_empty(diags: &mut Diagnostics, raw: &RawPolicies) {
     }
 }
 
-/// The page's sources link public https:// pages.
-fn check_page(diags: &mut Diagnostics, page: &RawPage) {
+/// The page's sources link public https:// pages; each availability fact names declared actions and links the
+/// https:// page it quotes.
+fn check_page(diags: &mut Diagnostics, page: &RawPage, index: &ActionIds) {
     for url in page.sources.iter().filter_map(|s| s.url.as_ref()) {
         check_url(diags, url, "url");
+    }
+    for a in &page.availability {
+        if let Some(list) = &a.actions {
+            check_references(diags, &list.items, index);
+        }
+        if let Some(url) = &a.source {
+            check_url(diags, url, "source");
+        }
     }
 }
 

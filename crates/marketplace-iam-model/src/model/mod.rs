@@ -3,6 +3,7 @@
 //! Data types and their lookups only. Reading, checking and building them are the phases `read`, `check` and
 //! `build`; rendering them is `render` (JSON) and `page` (Markdown).
 
+mod boundary;
 mod target;
 
 use std::fmt;
@@ -10,6 +11,7 @@ use std::fmt;
 use crate::catalog::AccessLevel;
 use crate::ident;
 
+pub use boundary::PermissionsBoundary;
 pub use target::{Parameter, PrincipalKind, Target, Trust, TrustCondition};
 pub(crate) use target::{placeholders, served};
 
@@ -63,6 +65,24 @@ pub struct Page {
     pub closing: Vec<String>,
     /// Where the facts come from: `(title, url)` pairs.
     pub sources: Vec<Source>,
+    /// Where the actions' operations exist in AWS GovCloud (US) and the China Regions, as AWS's pages say.
+    pub availability: Vec<Availability>,
+}
+
+/// What one AWS page says about where some actions' operations exist outside the commercial partition (`aws`): in
+/// AWS GovCloud (US) (`aws-us-gov`) and the China Regions (`aws-cn`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Availability {
+    /// The actions whose operations the page is about.
+    pub actions: Vec<ActionIndex>,
+    /// What the page says for AWS GovCloud (US) (Markdown); that it says nothing, where it does not.
+    pub govcloud: String,
+    /// What the page says for the China Regions (Markdown); likewise.
+    pub china: String,
+    /// The page.
+    pub source: String,
+    /// The page's own words the two facts rest on.
+    pub quote: String,
 }
 
 /// A public document the data is taken from.

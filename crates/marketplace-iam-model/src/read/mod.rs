@@ -34,8 +34,16 @@ const ROOT_KEYS: &[&str] = &[
     "targets",
     "managed_policies",
 ];
-const PAGE_KEYS: &[&str] = &["title", "anchor", "intro", "closing", "sources"];
+const PAGE_KEYS: &[&str] = &[
+    "title",
+    "anchor",
+    "intro",
+    "closing",
+    "sources",
+    "availability",
+];
 const SOURCE_KEYS: &[&str] = &["title", "url"];
+const AVAILABILITY_KEYS: &[&str] = &["actions", "govcloud", "china", "source", "quote"];
 const ACTION_KEYS: &[&str] = &[
     "id",
     "name",
@@ -111,11 +119,22 @@ pub(crate) struct RawPage {
     pub intro: Option<StrList>,
     pub closing: Option<StrList>,
     pub sources: Vec<RawSource>,
+    /// The `[[page.availability]]` tables (optional).
+    pub availability: Vec<RawAvailability>,
 }
 
 pub(crate) struct RawSource {
     pub title: Option<Str>,
     pub url: Option<Str>,
+}
+
+/// What one AWS page says about where some actions' operations exist outside the commercial partition.
+pub(crate) struct RawAvailability {
+    pub actions: Option<StrList>,
+    pub govcloud: Option<Str>,
+    pub china: Option<Str>,
+    pub source: Option<Str>,
+    pub quote: Option<Str>,
 }
 
 pub(crate) struct RawAction {
@@ -275,12 +294,31 @@ fn read_page(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Option<RawPage> {
             });
         }
     }
+    let mut availability = Vec::new();
+    if let Some((tables, _)) = page.tables(
+        diags,
+        "availability",
+        false,
+        &|n| format!("availability #{n} of the page"),
+        AVAILABILITY_KEYS,
+    ) {
+        for t in tables {
+            availability.push(RawAvailability {
+                actions: t.strings(diags, "actions", Some("[\"MeterUsage\"]")),
+                govcloud: t.string(diags, "govcloud", "\"...\""),
+                china: t.string(diags, "china", "\"...\""),
+                source: t.string(diags, "source", "\"https://...\""),
+                quote: t.string(diags, "quote", "\"...\""),
+            });
+        }
+    }
     Some(RawPage {
         title,
         anchor,
         intro,
         closing,
         sources,
+        availability,
     })
 }
 
