@@ -12,7 +12,7 @@ use crate::Unusable;
 
 /// Principals per chunk: enough that starting a thread costs nothing beside checking them, few enough that a batch
 /// of output stays small (a few megabytes of JSON).
-const CHUNK: usize = 256;
+const CHUNK: usize = 128;
 
 /// How many threads to check principals on: the cores there are, at most eight.
 pub(crate) fn threads() -> usize {

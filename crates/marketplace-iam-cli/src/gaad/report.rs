@@ -141,8 +141,8 @@ struct JsonPrincipal<'r> {
     warnings: &'r [Warning],
 }
 
-/// The over-grants as the JSON report writes them (pretty-printed, as a field of a principal written at the top
-/// level), by what they are. Most users and roles of an account share their over-grants (they come from the same
+/// The over-grants as the JSON report writes them (pretty-printed, as the field of a principal), by what they
+/// are. Most users and roles of an account share their over-grants (they come from the same
 /// managed policies), and writing them is most of the report: each set is written once and copied after. At most
 /// [`Rendered::MAX_BYTES`] are kept; past that the cache starts again.
 #[derive(Default)]
@@ -152,12 +152,17 @@ pub(crate) struct Rendered {
 }
 
 impl Rendered {
-    const MAX_BYTES: usize = 4 << 20;
+    const MAX_BYTES: usize = 1 << 20;
 
     fn get(&mut self, over_grants: Vec<OverGrantSummary>) -> Result<&RawValue, serde_json::Error> {
         if !self.cache.contains_key(&over_grants) {
-            // serde_json's pretty printer writes an object's fields at a depth of one: two spaces.
-            let text = serde_json::to_string_pretty(&over_grants)?.replace('\n', "\n  ");
+            // A principal's fields are three levels deep in the report.
+            let mut text = Vec::new();
+            over_grants.serialize(&mut serde_json::Serializer::with_formatter(
+                &mut text,
+                Nested::at(3),
+            ))?;
+            let text = String::from_utf8(text).map_err(serde::ser::Error::custom)?;
             let raw = RawValue::from_string(text)?;
             self.bytes += raw.get().len();
             if self.bytes > Self::MAX_BYTES {
@@ -215,7 +220,10 @@ pub(crate) fn write_json<'a, W: Write>(
                     .rendered
                     .get(report.over_grants)
                     .map_err(|e| Unusable(e.to_string()))?;
-                let text = serde_json::to_vec_pretty(&JsonPrincipal {
+                out.extend_from_slice(b",\n    ");
+                let mut serializer =
+                    serde_json::Serializer::with_formatter(&mut *out, Nested::at(2));
+                JsonPrincipal {
                     kind: report.kind,
                     name: report.name,
                     arn: report.arn,
@@ -223,11 +231,9 @@ pub(crate) fn write_json<'a, W: Write>(
                     actions: &report.actions,
                     over_grants,
                     warnings: &report.warnings,
-                })
-                .map_err(|e| Unusable(e.to_string()))?;
-                out.extend_from_slice(b",\n    ");
-                indent(&text, b"\n    ", out);
-                Ok(())
+                }
+                .serialize(&mut serializer)
+                .map_err(|e| Unusable(e.to_string()))
             },
             |chunk: Vec<u8>| {
                 let skip = usize::from(std::mem::take(&mut first));
@@ -240,16 +246,82 @@ pub(crate) fn write_json<'a, W: Write>(
     out.write_all(b"\n")
 }
 
-/// Appends `text` to `out` with `newline` in place of each line break (JSON text has line breaks only between
-/// tokens: this nests it deeper).
-fn indent(text: &[u8], newline: &[u8], out: &mut Vec<u8>) {
-    let mut lines = text.split(|&b| b == b'\n');
-    if let Some(line) = lines.next() {
-        out.extend_from_slice(line);
+/// serde_json's pretty printer (two spaces per level) for a value written `depth` levels deep into a document
+/// that serde_json pretty-prints as a whole: what `PrettyFormatter` writes there, without the text it writes
+/// around.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(depth: usize) -> Nested {
+        Nested {
+            depth,
+            has_value: false,
+        }
     }
-    for line in lines {
-        out.extend_from_slice(newline);
-        out.extend_from_slice(line);
+
+    fn newline<W: ?Sized + Write>(&self, writer: &mut W, comma: bool) -> io::Result<()> {
+        writer.write_all(if comma { b",\n" } else { b"\n" })?;
+        for _ in 0..self.depth {
+            writer.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(writer, false)?;
+        }
+        writer.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        self.newline(writer, !first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        self.newline(writer, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 

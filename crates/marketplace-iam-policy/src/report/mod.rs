@@ -316,14 +316,19 @@ fn names_catalog_action(pattern: &Compiled<'_>) -> bool {
 /// Calls `found` with the position in [`catalog::all`] of every catalog action `pattern` matches, until it breaks.
 ///
 /// Every catalog action is `prefix:Name` for a prefix of [`catalog::prefixes`]: a pattern whose text before its
-/// first wildcard cannot begin such a name matches none, and a pattern without wildcards matches at most the one of its name.
+/// first wildcard cannot begin such a name matches none. Otherwise only the names that begin with that text, in any
+/// letter case, can match: they are found by binary search among the names in lower case, in order, and a pattern
+/// without wildcards matches at most the one of its name.
 fn for_each_catalog_match(pattern: &Compiled<'_>, mut found: impl FnMut(usize) -> ControlFlow<()>) {
-    // The catalog's names in lower case, to match the patterns against in any letter case.
-    static LOWER: LazyLock<Vec<String>> = LazyLock::new(|| {
-        catalog::all()
+    // The catalog's names in lower case, sorted, with their positions in the catalog.
+    static SORTED: LazyLock<Vec<(String, usize)>> = LazyLock::new(|| {
+        let mut names: Vec<(String, usize)> = catalog::all()
             .iter()
-            .map(|a| a.name.to_ascii_lowercase())
-            .collect()
+            .enumerate()
+            .map(|(j, a)| (a.name.to_ascii_lowercase(), j))
+            .collect();
+        names.sort_unstable();
+        names
     });
     let literal = pattern
         .wildcard
@@ -332,17 +337,21 @@ fn for_each_catalog_match(pattern: &Compiled<'_>, mut found: impl FnMut(usize) -
     if !may_begin_catalog_name(literal) {
         return;
     }
+    let lowered = literal.iter().map(u8::to_ascii_lowercase);
+    let start = SORTED.partition_point(|(n, _)| n.bytes().lt(lowered.clone()));
     let Some(glob) = pattern.glob() else {
-        if let Some(j) = LOWER
-            .iter()
-            .position(|n| same_lowered(pattern.text, n.as_bytes()))
+        if let Some((n, j)) = SORTED.get(start)
+            && same_lowered(pattern.text, n.as_bytes())
         {
-            let _ = found(j);
+            let _ = found(*j);
         }
         return;
     };
-    for (j, name) in LOWER.iter().enumerate() {
-        if glob.matches(name.as_bytes(), true) && found(j).is_break() {
+    let begins = |n: &str| {
+        n.len() >= literal.len() && n.bytes().zip(lowered.clone()).all(|(a, b)| a == b)
+    };
+    for (name, j) in SORTED[start..].iter().take_while(|(n, _)| begins(n)) {
+        if glob.matches(name.as_bytes(), true) && found(*j).is_break() {
             return;
         }
     }

@@ -283,6 +283,7 @@ fn catalog_matches_are_those_of_wildcard_matching() {
             got.push(j);
             ControlFlow::Continue(())
         });
+        got.sort_unstable();
         let want: Vec<usize> = (0..catalog::all().len())
             .filter(|&j| crate::wildcard_match(p, catalog::all()[j].name, true))
             .collect();
