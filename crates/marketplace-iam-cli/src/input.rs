@@ -4,7 +4,7 @@
 use std::io::{self, Read};
 use std::path::Path;
 
-use marketplace_iam_policy::{MAX_POLICY_FILE_BYTES, Policy, PolicyFile, ReadError};
+use marketplace_iam_policy::{MAX_POLICY_FILE_BYTES, Policy, PolicyFile, PolicyKind, ReadError};
 
 use crate::Unusable;
 
@@ -83,19 +83,20 @@ pub(crate) fn read_bytes_bounded(
     Ok((path.display().to_string(), bytes))
 }
 
-/// Reads and parses one policy document, from a file or from standard input for `-`.
-pub(crate) fn read_policy(path: &Path) -> Result<PolicyFile, Unusable> {
+/// Reads and parses one policy document that plays the part `kind` (what IAM refuses in that part is an error),
+/// from a file or from standard input for `-`.
+pub(crate) fn read_policy(path: &Path, kind: PolicyKind) -> Result<PolicyFile, Unusable> {
     if is_stdin(path) {
         let bytes = read_stdin(Some((MAX_POLICY_FILE_BYTES, "a policy document")))
             .map_err(|e| could_not_read(path, &e))?;
-        let policy =
-            Policy::parse_bytes(STDIN_NAME, &bytes).map_err(|e| Unusable(e.to_string()))?;
+        let policy = Policy::parse_bytes_as(kind, STDIN_NAME, &bytes)
+            .map_err(|e| Unusable(e.to_string()))?;
         return Ok(PolicyFile {
             name: STDIN_NAME.to_owned(),
             policy,
         });
     }
-    PolicyFile::read(path).map_err(|e| match e {
+    PolicyFile::read_as(kind, path).map_err(|e| match e {
         ReadError::Io { source, .. } => could_not_read(path, &source),
         ReadError::Invalid(e) => Unusable(e.to_string()),
         other => Unusable(other.to_string()),

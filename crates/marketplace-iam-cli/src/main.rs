@@ -29,7 +29,9 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use marketplace_iam::PolicyChoice;
-use marketplace_iam_policy::{Checker, Context, PolicySet, Verdict, catalog_actions, check};
+use marketplace_iam_policy::{
+    Checker, Context, PolicyKind, PolicySet, Verdict, catalog_actions, check,
+};
 
 use crate::choice::{PolicyArg, TargetArg};
 
@@ -383,7 +385,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     let scps = args
         .scp
         .iter()
-        .map(|p| input::read_policy(p))
+        .map(|p| input::read_policy(p, PolicyKind::Scp))
         .collect::<Result<Vec<_>, _>>()?;
 
     if let Some(path) = &args.gaad {
@@ -419,11 +421,11 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     let identity = args
         .policies
         .iter()
-        .map(|p| input::read_policy(p))
+        .map(|p| input::read_policy(p, PolicyKind::Identity))
         .collect::<Result<Vec<_>, _>>()?;
     let mut set = PolicySet::new(identity);
     if let Some(boundary) = &args.boundary {
-        set = set.with_boundary(input::read_policy(boundary)?);
+        set = set.with_boundary(input::read_policy(boundary, PolicyKind::Boundary)?);
     }
     for scp in scps {
         set = set.with_scp(scp);

@@ -308,7 +308,7 @@ impl Reader<'_> {
                     self.file
                 ))
             })?;
-            Policy::parse(&self.file, &decoded).map_err(|e| {
+            Policy::parse_as(PolicyKind::Identity, &self.file, &decoded).map_err(|e| {
                 let (line, column) = at();
                 Unusable(format!(
                     "{}:{line}:{column}: {}: {} (at {}:{} of the URL-decoded document)",
@@ -320,7 +320,7 @@ impl Reader<'_> {
                 ))
             })
         } else {
-            Policy::parse(&self.file, slice).map_err(|e| {
+            Policy::parse_as(PolicyKind::Identity, &self.file, slice).map_err(|e| {
                 // Relocate the document's position into the export.
                 let (line, column) = at();
                 let (l, c) = if e.line <= 1 {

@@ -639,3 +639,80 @@ fn contract_pricing_is_checked_by_action_ids_and_the_statement_to_add_names_lice
         "arn:aws:license-manager::*:license:*"
     );
 }
+
+#[test]
+fn a_statement_without_resource_is_refused_where_iam_refuses_it() {
+    let dir = scratch("no-resource");
+    let doc = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"aws-marketplace:*\", \"Resource\": \"*\"},\n    {\"Effect\": \"Deny\", \"Action\": \"aws-marketplace:StartChangeSet\"}\n  ]\n}\n";
+    write(&dir, "role.json", doc);
+    write(
+        &dir,
+        "ok.json",
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "aws-marketplace:*", "Resource": "*"}}"#,
+    );
+
+    // An identity policy and a permissions boundary: exit 2, located at the statement.
+    let out = run(&["check", "--product", "saas", "role.json"], &dir);
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.contains("role.json:5:5: Statement[1]: the statement has neither `Resource` nor `NotResource`, which IAM refuses in an identity policy"),
+        "{err}"
+    );
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "ok.json",
+            "--boundary",
+            "role.json",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("which IAM refuses in a permissions boundary"),
+        "{}",
+        stderr(&out)
+    );
+
+    // An SCP: read, with the warning, and the statement applies to every resource.
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "ok.json",
+            "--scp",
+            "role.json",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = json(&out);
+    let warning = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "missing_resource")
+        .expect("the missing_resource warning");
+    assert!(
+        warning["message"]
+            .as_str()
+            .unwrap()
+            .contains("which AWS Organizations' SCP syntax does not list as required"),
+        "{warning}"
+    );
+    assert!(
+        !report["over_grants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["action"] == "aws-marketplace:StartChangeSet"),
+        "the SCP's Deny applies to every resource"
+    );
+}

@@ -193,3 +193,73 @@ fn gaad_errors_are_located_in_the_export() {
     );
     assert_eq!(code(&out), 2);
 }
+
+#[test]
+fn a_document_without_resource_in_the_export_is_refused_with_its_place() {
+    let dir = scratch("gaad-no-resource");
+    write(
+        &dir,
+        "account.json",
+        "{\"RoleDetailList\": [\n  {\"RoleName\": \"r\", \"Arn\": \"arn:aws:iam::123456789012:role/r\",\n   \"RolePolicyList\": [{\"PolicyName\": \"p\", \"PolicyDocument\": {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"aws-marketplace:MeterUsage\"}]}}]}\n]}\n",
+    );
+    let out = run(
+        &["check", "--product", "saas", "--gaad", "account.json"],
+        &dir,
+    );
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.contains("account.json:3:101: RoleDetailList[0].RolePolicyList[0].PolicyDocument.Statement[0]: the statement has neither `Resource` nor `NotResource`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn jsonl_writes_one_principal_per_line_as_the_json_report_does() {
+    let fixture = fixtures().join("gaad.json");
+    let fixture = fixture.to_str().unwrap();
+    let dir = scratch("gaad-jsonl");
+    let json_out = run(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "--gaad",
+            fixture,
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    let lines_out = run(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "--gaad",
+            fixture,
+            "--format",
+            "jsonl",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&json_out), code(&lines_out));
+    let report = json(&json_out);
+    let principals = report["principals"].as_array().unwrap();
+    let text = stdout(&lines_out);
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert!(!lines.is_empty());
+    assert_eq!(&lines, principals);
+    // The account's warnings go to standard error, not among the principals.
+    for w in report["warnings"].as_array().unwrap() {
+        assert!(
+            stderr(&lines_out).contains(w.as_str().unwrap()),
+            "{}",
+            stderr(&lines_out)
+        );
+    }
+}

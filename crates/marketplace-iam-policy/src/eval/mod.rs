@@ -40,6 +40,17 @@ impl fmt::Display for PolicyKind {
     }
 }
 
+impl PolicyKind {
+    /// The part with its article, as a sentence uses it: `an identity policy`, `a permissions boundary`, `an SCP`.
+    pub(crate) fn with_article(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "an identity policy",
+            PolicyKind::Boundary => "a permissions boundary",
+            PolicyKind::Scp => "an SCP",
+        }
+    }
+}
+
 /// A policy document with the name it is reported under (usually its file name).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyFile {
@@ -96,6 +107,28 @@ impl PolicyFile {
     pub fn parse(name: impl Into<String>, text: &str) -> Result<PolicyFile, PolicyError> {
         let name = name.into();
         let policy = Policy::parse(&name, text)?;
+        Ok(PolicyFile { name, policy })
+    }
+
+    /// [`PolicyFile::parse`] of a document that plays the part `kind` ([`Policy::parse_as`]).
+    pub fn parse_as(
+        kind: PolicyKind,
+        name: impl Into<String>,
+        text: &str,
+    ) -> Result<PolicyFile, PolicyError> {
+        let name = name.into();
+        let policy = Policy::parse_as(kind, &name, text)?;
+        Ok(PolicyFile { name, policy })
+    }
+
+    /// [`PolicyFile::read`] of a document that plays the part `kind` ([`Policy::parse_as`]).
+    pub fn read_as(kind: PolicyKind, path: impl AsRef<Path>) -> Result<PolicyFile, ReadError> {
+        let name = path.as_ref().display().to_string();
+        let bytes = read_bounded(path.as_ref()).map_err(|source| ReadError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        let policy = Policy::parse_bytes_as(kind, &name, &bytes).map_err(ReadError::Invalid)?;
         Ok(PolicyFile { name, policy })
     }
 

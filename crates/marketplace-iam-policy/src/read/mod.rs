@@ -3,6 +3,7 @@
 //! rules of `crate::rules`.
 
 mod hints;
+mod part;
 pub(crate) mod strict;
 pub(crate) mod tape;
 

@@ -347,9 +347,8 @@ fn for_each_catalog_match(pattern: &Compiled<'_>, mut found: impl FnMut(usize) -
         }
         return;
     };
-    let begins = |n: &str| {
-        n.len() >= literal.len() && n.bytes().zip(lowered.clone()).all(|(a, b)| a == b)
-    };
+    let begins =
+        |n: &str| n.len() >= literal.len() && n.bytes().zip(lowered.clone()).all(|(a, b)| a == b);
     for (name, j) in SORTED[start..].iter().take_while(|(n, _)| begins(n)) {
         if glob.matches(name.as_bytes(), true) && found(*j).is_break() {
             return;
@@ -437,15 +436,21 @@ fn policy_warnings(
             warn(
                 WarningCode::Principal,
                 format!(
-                    "IAM refuses `{element}` in an {kind}; AWS would not accept this document as one (the statement is evaluated without it)"
+                    "IAM refuses `{element}` in {}; AWS would not accept this document as one (the statement is evaluated without it)",
+                    kind.with_article()
                 ),
             );
         }
         if s.resources.is_none() {
+            let which = if kind == PolicyKind::Scp {
+                "which AWS Organizations' SCP syntax does not list as required".to_owned()
+            } else {
+                format!("which IAM refuses in {}", kind.with_article())
+            };
             warn(
                 WarningCode::MissingResource,
                 format!(
-                    "the statement has neither `Resource` nor `NotResource`, which IAM refuses in an {kind} (it is evaluated as applying to every resource)"
+                    "the statement has neither `Resource` nor `NotResource`, {which} (it is evaluated as applying to every resource)"
                 ),
             );
         }
