@@ -65,7 +65,11 @@ pub(crate) struct Advice {
 
 /// The advice for `d`, from the project's policies (`marketplace_iam::POLICIES_TOML` through the engine).
 pub(crate) fn advise(d: &Denial, policies: &Policies) -> Advice {
-    let documents = documents(policies, &d.action);
+    let mut documents = documents(policies, &d.action);
+    if is_node_role(d) {
+        // The policy belongs on the pod's role: the documents deployed on EKS first.
+        documents.sort_by_key(|doc| !doc.templates.iter().any(|t| t.target == "eks"));
+    }
     let trust_policies = trust_policies(policies, &d.action);
     let covered = !documents.is_empty() || !trust_policies.is_empty();
     let checkable = marketplace_iam_policy::catalog_actions(std::slice::from_ref(&d.action))
@@ -216,13 +220,24 @@ fn meaning(d: &Denial) -> String {
     out
 }
 
+/// Whether the denied principal's name is eksctl's for a node group's role (`...-NodeInstanceRole-...`).
+fn is_node_role(d: &Denial) -> bool {
+    d.principal
+        .as_ref()
+        .and_then(|p| p.name.as_deref())
+        .is_some_and(|n| n.contains("NodeInstanceRole"))
+}
+
 /// What to change, for the layer and the action.
 fn fix(d: &Denial, documents: &[DocumentRef], trusts: &[TrustRef]) -> Vec<String> {
-    let who = d
-        .principal
-        .as_ref()
-        .and_then(|p| p.name.clone())
-        .map_or_else(|| "the principal".to_owned(), |n| format!("`{n}`"));
+    // eksctl names a node group's role `...-NodeInstanceRole-...`: on EKS the pod's role must sign instead (the node
+    // role is not supported), so the policy goes on that role, not on the one denied.
+    let node_role = is_node_role(d);
+    let who = match d.principal.as_ref().and_then(|p| p.name.clone()) {
+        _ if node_role => "the pod's service-account role (IRSA)".to_owned(),
+        Some(n) => format!("`{n}`"),
+        None => "the principal".to_owned(),
+    };
     let attach = documents.first().map(|doc| {
         format!(
             "attach to {who} the published policy that grants {}: {} (`{}`), or another document listed below for \
@@ -236,6 +251,15 @@ fn fix(d: &Denial, documents: &[DocumentRef], trusts: &[TrustRef]) -> Vec<String
         d.resource.as_deref().unwrap_or("*")
     );
     let mut out = Vec::new();
+    if node_role {
+        out.push(
+            "the role's name looks like an EKS node role (eksctl's naming): on EKS the calls must be signed with \
+             the pod's service-account role (IRSA), not the node's; check that the pod's service account is \
+             annotated with that role and that the SDK finds the web identity token (the SDK falls back to the \
+             node role when it does not)"
+                .to_owned(),
+        );
+    }
     let policy_named = d
         .reason
         .as_ref()
@@ -321,24 +345,12 @@ fn fix(d: &Denial, documents: &[DocumentRef], trusts: &[TrustRef]) -> Vec<String
             list.join(", ")
         ));
     }
-    if let Some(p) = &d.principal {
-        if p.kind == PrincipalKind::Root {
-            out.push(
-                "the account's root user is denied only by an SCP or a resource-side policy"
-                    .to_owned(),
-            );
-        }
-        if p.name
-            .as_deref()
-            .is_some_and(|n| n.contains("NodeInstanceRole"))
-        {
-            out.push(
-                "the role's name looks like an EKS node role: on EKS the calls must be signed with the pod's \
-                 service-account role (IRSA), not the node's; check that the pod's service account is annotated \
-                 with the role and that the SDK finds the web identity token"
-                    .to_owned(),
-            );
-        }
+    if d.principal.as_ref().map(|p| p.kind) == Some(PrincipalKind::Root) {
+        out.push(
+            "the account's root user needs no identity policy: what denies it is an organization policy (SCP, \
+             RCP) or a policy on the resource's side (resource-based, VPC endpoint)"
+                .to_owned(),
+        );
     }
     out
 }

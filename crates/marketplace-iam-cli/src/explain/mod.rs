@@ -184,9 +184,10 @@ fn text_report(
     let heading = match &d.wrapper {
         Some(w) => {
             let code = w.error_code.as_deref().unwrap_or("denial");
-            match &w.operation {
-                Some(op) => format!("{code} when calling {op}"),
-                None => code.to_owned(),
+            match (&w.operation, &w.service) {
+                (Some(op), _) => format!("{code} when calling {op}"),
+                (None, Some(service)) => format!("{code} from {service}"),
+                (None, None) => code.to_owned(),
             }
         }
         None => "AccessDenied".to_owned(),
@@ -208,11 +209,11 @@ fn text_report(
     match &d.reason {
         Some(r) => {
             let how = if r.explicit {
-                "explicit deny"
+                "explicit deny (a Deny statement)"
             } else {
                 "implicit deny (no Allow)"
             };
-            field(out, "layer", &format!("{} ({how})", r.layer.name()))?;
+            field(out, "layer", &format!("{}, {how}", r.layer.name()))?;
             if let Some(through) = r.through {
                 more(out, &format!("transitively through a {}", through.name()))?;
             }
