@@ -144,6 +144,16 @@ fn trust_policies(policies: &Policies, action: &str) -> Vec<TrustRef> {
 
 /// What the layer's denial means.
 fn meaning(d: &Denial) -> String {
+    let web_identity = d
+        .action
+        .eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity");
+    if d.reason.is_none() && web_identity {
+        return "STS refused to exchange a web identity token for the role's credentials. It gives this one \
+                message whatever failed: the role's trust policy (its Federated principal must be the account's \
+                OIDC provider for the token's issuer, and its `sub` and `aud` conditions must match the token's \
+                claims), an OIDC provider missing from the account, or a resource control policy on STS."
+            .to_owned();
+    }
     let Some(r) = &d.reason else {
         return "AWS's message names no policy type (the short form, from before 2021 or from a service that does \
                 not give one): any layer may have denied. Look at them in this order: the principal's \
@@ -160,7 +170,7 @@ fn meaning(d: &Denial) -> String {
              anywhere can override it"
         }
         (Layer::PermissionsBoundary, false) => {
-            "the principal's permissions boundary does not allow the action: the boundary caps what the identity \
+            "the principal's permissions boundary does not allow the action; the boundary caps what the identity \
              policies can grant, so an Allow in them is not enough"
         }
         (Layer::PermissionsBoundary, true) => {
@@ -267,6 +277,16 @@ fn fix(d: &Denial, documents: &[DocumentRef], trusts: &[TrustRef]) -> Vec<String
         .map(|arn| format!(" (AWS names it: {arn})"))
         .unwrap_or_default();
     match d.reason.as_ref().map(|r| (r.through.unwrap_or(r.layer), r.explicit)) {
+        None if d
+            .action
+            .eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity") =>
+        {
+            out.push(
+                "compare the token's claims (iss, sub, aud) with the role's trust policy, and check that the \
+                 account has an IAM OIDC provider for the issuer"
+                    .to_owned(),
+            );
+        }
         None => {
             out.extend(attach.clone());
             out.push(

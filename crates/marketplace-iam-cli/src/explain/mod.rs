@@ -190,9 +190,13 @@ fn text_report(
                 (None, None) => code.to_owned(),
             }
         }
-        None => "AccessDenied".to_owned(),
+        None => String::new(),
     };
-    writeln!(out, "{red}denied{red:#}: {heading}")?;
+    if heading.is_empty() {
+        writeln!(out, "{red}denied{red:#}")?;
+    } else {
+        writeln!(out, "{red}denied{red:#}: {heading}")?;
+    }
     match &d.principal {
         Some(p) => {
             field(out, "principal", &p.arn)?;
