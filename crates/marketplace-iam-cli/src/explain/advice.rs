@@ -144,10 +144,7 @@ fn trust_policies(policies: &Policies, action: &str) -> Vec<TrustRef> {
 
 /// What the layer's denial means.
 fn meaning(d: &Denial) -> String {
-    let web_identity = d
-        .action
-        .eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity");
-    if d.reason.is_none() && web_identity {
+    if d.reason.is_none() && is_web_identity(d) {
         return "STS refused to exchange a web identity token for the role's credentials. It gives this one \
                 message whatever failed: the role's trust policy (its Federated principal must be the account's \
                 OIDC provider for the token's issuer, and its `sub` and `aud` conditions must match the token's \
@@ -230,6 +227,12 @@ fn meaning(d: &Denial) -> String {
     out
 }
 
+/// Whether the action is STS's web-identity exchange, whose denial names neither principal nor layer.
+fn is_web_identity(d: &Denial) -> bool {
+    d.action
+        .eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity")
+}
+
 /// Whether the denied principal's name is eksctl's for a node group's role (`...-NodeInstanceRole-...`).
 fn is_node_role(d: &Denial) -> bool {
     d.principal
@@ -277,10 +280,7 @@ fn fix(d: &Denial, documents: &[DocumentRef], trusts: &[TrustRef]) -> Vec<String
         .map(|arn| format!(" (AWS names it: {arn})"))
         .unwrap_or_default();
     match d.reason.as_ref().map(|r| (r.through.unwrap_or(r.layer), r.explicit)) {
-        None if d
-            .action
-            .eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity") =>
-        {
+        None if is_web_identity(d) => {
             out.push(
                 "compare the token's claims (iss, sub, aud) with the role's trust policy, and check that the \
                  account has an IAM OIDC provider for the issuer"

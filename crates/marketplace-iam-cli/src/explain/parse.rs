@@ -362,6 +362,13 @@ pub(crate) fn parse(original: &str) -> Result<Denial, NotUnderstood> {
         encoded_message: false,
         notes,
     };
+    let more = c.lower.matches(NOT_AUTHORIZED).count() - 1;
+    if more > 0 {
+        denial.notes.push(format!(
+            "the text holds {more} more denial{} after this one: only the first is explained",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
     let mut wrapper = wrapper(wrapper_text);
     trailer(cur.rest(), &mut denial, &mut wrapper);
     denial.wrapper = (wrapper != Wrapper::default()).then_some(wrapper);

@@ -177,7 +177,7 @@ fn cases() -> Vec<Case> {
         case("seen: GitHub Actions and STS (code index): the web-identity denial names no principal",
             "Error: Could not assume role with OIDC: Not authorized to perform sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithWebIdentity")
             .no_principal(),
-        case("constructed from the IAM User Guide's template: a session policy with its ARN (2025), for MeterUsage",
+        case("constructed from the IAM User Guide's template: a session policy, for MeterUsage",
             "User: arn:aws:sts::111122223333:assumed-role/MeteringRole/i-0abcdef1234567890 is not authorized to perform: aws-marketplace:MeterUsage because no session policy allows the aws-marketplace:MeterUsage action", "aws-marketplace:MeterUsage")
             .principal("arn:aws:sts::111122223333:assumed-role/MeteringRole/i-0abcdef1234567890", PrincipalKind::AssumedRole, Some("111122223333"))
             .implicit(SessionPolicy),
@@ -270,6 +270,15 @@ fn the_details_of_some_formats() {
     );
     let d = parse(cases()[26].message).unwrap();
     assert!(d.encoded_message);
+    let two = format!("{}\n{}", cases()[0].message, cases()[1].message);
+    let d = parse(&two).unwrap();
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("1 more denial after this one")),
+        "{:?}",
+        d.notes
+    );
     let d = parse(cases()[20].message).unwrap();
     assert_eq!(
         d.wrapper.unwrap().service.as_deref(),

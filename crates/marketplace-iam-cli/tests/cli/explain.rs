@@ -192,3 +192,38 @@ fn odd_standard_input_is_refused_without_a_panic() {
         "not an AccessDenied message",
     );
 }
+
+#[test]
+fn the_web_identity_denial_names_no_principal_and_points_at_the_trust_policies() {
+    let out = explain(&[
+        "Error: Could not assume role with OIDC: Not authorized to perform sts:AssumeRoleWithWebIdentity",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["principal"], serde_json::Value::Null);
+    assert_eq!(v["layer"], serde_json::Value::Null);
+    assert_eq!(v["action"], "sts:AssumeRoleWithWebIdentity");
+    let trusts: Vec<&str> = v["trust_policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["trust_policy"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        trusts,
+        [
+            "docs/trust-policies/eks.json",
+            "docs/trust-policies/containers-anywhere.json"
+        ]
+    );
+    for t in trusts {
+        workspace_file(t);
+    }
+    assert!(
+        v["meaning"].as_str().unwrap().contains("sub"),
+        "{}",
+        v["meaning"]
+    );
+}
