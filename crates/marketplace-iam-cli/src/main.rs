@@ -17,6 +17,7 @@
 //! make every call); 1 not so (and `policy` for a pricing model that needs no policy); 2 unusable input.
 
 mod choice;
+mod explain;
 mod gaad;
 mod input;
 mod list;
@@ -71,6 +72,9 @@ enum Command {
     /// Print a deployable role for a product type or pricing model on a target: its trust and permissions policies
     /// (json), or a CloudFormation template or Terraform configuration that creates it.
     Role(RoleArgs),
+    /// Explain an AccessDenied message AWS returned: which principal, which action, which layer denied, what in
+    /// this project fixes it and which `check` confirms it; exit 2 for text that is not such a message.
+    Explain(explain::ExplainArgs),
     /// List the product types, pricing models (with their actions), actions and deployment targets (with their
     /// parameters) this version knows.
     List {
@@ -245,6 +249,7 @@ fn main() -> ExitCode {
         Command::Policy { spec } => run_policy(spec.0),
         Command::Check(args) => run_check(&args),
         Command::Role(args) => role::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::List { format } => list::run(format),
         Command::Completions { shell } => run_completions(shell),
     };

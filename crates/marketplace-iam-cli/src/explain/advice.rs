@@ -1,0 +1,420 @@
+//! From a read message to advice: what the denying layer means, what to change there, which of the project's
+//! published documents and templates grant the action (from policies.toml, through the engine crate), and the
+//! `marketplace-iam check` command that confirms the fix offline.
+
+use marketplace_iam_model::{Policies, PrincipalKind as TrustKind};
+use serde::Serialize;
+
+use super::parse::{Denial, Layer, PrincipalKind};
+
+/// A published policy document that grants the action, with where it is deployed.
+#[derive(Debug, Serialize)]
+pub(crate) struct DocumentRef {
+    /// `saas/subscriptions`: what `policy`, `role` and `check --product` take.
+    pub(crate) spec: String,
+    /// `docs/policies/<file>`.
+    pub(crate) policy: String,
+    /// `marketplace-iam policy <spec>`.
+    pub(crate) command: String,
+    /// The published roles that attach it.
+    pub(crate) templates: Vec<TemplateRef>,
+}
+
+/// A published role template: a document on a target.
+#[derive(Debug, Serialize)]
+pub(crate) struct TemplateRef {
+    /// The target's id (`eks`).
+    pub(crate) target: String,
+    /// `docs/cloudformation/<stem>.json`.
+    pub(crate) cloudformation: String,
+    /// `docs/terraform/<stem>.tf.json`.
+    pub(crate) terraform: String,
+    /// `marketplace-iam role <spec> --target <target>`.
+    pub(crate) command: String,
+}
+
+/// A published trust policy that allows an STS action.
+#[derive(Debug, Serialize)]
+pub(crate) struct TrustRef {
+    /// The target's id (`cross-account`).
+    pub(crate) target: String,
+    /// `docs/trust-policies/<target>.json`.
+    pub(crate) trust_policy: String,
+    /// Who may assume the role there, in a sentence.
+    pub(crate) signer: String,
+}
+
+/// The advice for one message.
+#[derive(Debug, Serialize)]
+pub(crate) struct Advice {
+    /// What the denial means, in a sentence or two.
+    pub(crate) meaning: String,
+    /// What to change, in order.
+    pub(crate) fix: Vec<String>,
+    /// Whether the project's documents grant the action (policies.toml's actions and trust policies).
+    pub(crate) covered: bool,
+    /// The published documents that grant the action, least privilege (one pricing model) first.
+    pub(crate) documents: Vec<DocumentRef>,
+    /// For `sts:AssumeRole*`: the published trust policies that allow it.
+    pub(crate) trust_policies: Vec<TrustRef>,
+    /// The `check` command that confirms the fix offline, or `null` when `check` cannot model the layer or action.
+    pub(crate) check: Option<String>,
+    /// Why there is no `check` command, when there is none.
+    pub(crate) check_note: Option<String>,
+}
+
+/// The advice for `d`, from the project's policies (`marketplace_iam::POLICIES_TOML` through the engine).
+pub(crate) fn advise(d: &Denial, policies: &Policies) -> Advice {
+    let mut documents = documents(policies, &d.action);
+    if is_node_role(d) {
+        // The policy belongs on the pod's role: the documents deployed on EKS first.
+        documents.sort_by_key(|doc| !doc.templates.iter().any(|t| t.target == "eks"));
+    }
+    let trust_policies = trust_policies(policies, &d.action);
+    let covered = !documents.is_empty() || !trust_policies.is_empty();
+    let checkable = marketplace_iam_policy::catalog_actions(std::slice::from_ref(&d.action))
+        .ok()
+        .and_then(|names| names.into_iter().next());
+    let (check, check_note) = check_command(d, checkable.as_deref());
+    Advice {
+        meaning: meaning(d),
+        fix: fix(d, &documents, &trust_policies),
+        covered,
+        documents,
+        trust_policies,
+        check,
+        check_note,
+    }
+}
+
+/// The documents of policies.toml that grant `action` (any letter case), pricing models before whole products.
+fn documents(policies: &Policies, action: &str) -> Vec<DocumentRef> {
+    let deployments = policies.deployments();
+    let mut docs: Vec<DocumentRef> = policies
+        .documents()
+        .into_iter()
+        .filter(|doc| doc.actions().any(|a| a.name.eq_ignore_ascii_case(action)))
+        .map(|doc| {
+            let spec = match doc.pricing_model {
+                Some(m) => format!("{}/{}", doc.product.id, m.id),
+                None => doc.product.id.clone(),
+            };
+            let file = doc.file_name();
+            let templates = deployments
+                .iter()
+                .filter(|dep| dep.document.file_name() == file)
+                .map(|dep| {
+                    let stem = dep.stem();
+                    TemplateRef {
+                        target: dep.target.id.clone(),
+                        cloudformation: format!("docs/cloudformation/{stem}.json"),
+                        terraform: format!("docs/terraform/{stem}.tf.json"),
+                        command: format!("marketplace-iam role {spec} --target {}", dep.target.id),
+                    }
+                })
+                .collect();
+            DocumentRef {
+                command: format!("marketplace-iam policy {spec}"),
+                policy: format!("docs/policies/{file}"),
+                spec,
+                templates,
+            }
+        })
+        .collect();
+    // Least privilege first: a pricing model's document grants only what that model calls.
+    docs.sort_by_key(|d| !d.spec.contains('/'));
+    docs
+}
+
+/// The targets whose trust policy allows `action` to a caller that gets such a message (an IAM principal or a web
+/// identity; a service principal's denial is not reported to the seller this way).
+fn trust_policies(policies: &Policies, action: &str) -> Vec<TrustRef> {
+    policies
+        .targets
+        .iter()
+        .filter(|t| t.trust.action.eq_ignore_ascii_case(action))
+        .filter(|t| t.trust.principal_kind != TrustKind::Service)
+        .map(|t| TrustRef {
+            target: t.id.clone(),
+            trust_policy: format!("docs/trust-policies/{}.json", t.id),
+            signer: t.signer.clone(),
+        })
+        .collect()
+}
+
+/// What the layer's denial means.
+fn meaning(d: &Denial) -> String {
+    if d.reason.is_none() && is_web_identity(d) {
+        return "STS refused to exchange a web identity token for the role's credentials. It gives this one \
+                message whatever failed: the role's trust policy (its Federated principal must be the account's \
+                OIDC provider for the token's issuer, and its `sub` and `aud` conditions must match the token's \
+                claims), an OIDC provider missing from the account, or a resource control policy on STS."
+            .to_owned();
+    }
+    let Some(r) = &d.reason else {
+        return "AWS's message names no policy type (the short form, from before 2021 or from a service that does \
+                not give one): any layer may have denied. Look at them in this order: the principal's \
+                identity-based policies (a missing Allow), an explicit Deny in any of them, the permissions \
+                boundary, a session policy, the organization's SCPs, and for sts:AssumeRole the role's trust policy."
+            .to_owned();
+    };
+    let what = match (r.layer, r.explicit) {
+        (Layer::IdentityBasedPolicy, false) => {
+            "none of the principal's identity-based policies (inline, managed or through a group) allows the action"
+        }
+        (Layer::IdentityBasedPolicy, true) => {
+            "a Deny statement in one of the principal's identity-based policies matches the request; no Allow \
+             anywhere can override it"
+        }
+        (Layer::PermissionsBoundary, false) => {
+            "the principal's permissions boundary does not allow the action; the boundary caps what the identity \
+             policies can grant, so an Allow in them is not enough"
+        }
+        (Layer::PermissionsBoundary, true) => {
+            "a Deny statement in the principal's permissions boundary matches the request"
+        }
+        (Layer::SessionPolicy, false) => {
+            "the session was created with a session policy (the Policy or PolicyArns of AssumeRole, \
+             AssumeRoleWithWebIdentity or GetFederationToken) that does not allow the action; the session gets only \
+             what both the role's policies and the session policy allow"
+        }
+        (Layer::SessionPolicy, true) => {
+            "a Deny statement in the session policy passed when the session was created matches the request"
+        }
+        (Layer::ServiceControlPolicy, false) => {
+            "no service control policy on the path from the organization's root to the account allows the action \
+             (the default FullAWSAccess SCP was replaced by an allow list that does not name it)"
+        }
+        (Layer::ServiceControlPolicy, true) => {
+            "a Deny statement in a service control policy of the organization matches the request; nothing in the \
+             account can override it"
+        }
+        (Layer::ResourceControlPolicy, _) => {
+            "a resource control policy of the organization denies the request on the resource's side"
+        }
+        (Layer::ResourceBasedPolicy, false) => {
+            "the resource's own policy does not allow the principal (required when the resource is in another \
+             account)"
+        }
+        (Layer::ResourceBasedPolicy, true) => {
+            "a Deny statement in the resource's own policy matches the request"
+        }
+        (Layer::RoleTrustPolicy, false) => {
+            "the trust policy of the role to assume does not allow this principal (or its conditions are not met)"
+        }
+        (Layer::RoleTrustPolicy, true) => {
+            "a Deny statement in the trust policy of the role to assume matches the request"
+        }
+        (Layer::VpcEndpointPolicy, false) => {
+            "the request went through a VPC endpoint whose policy does not allow the action"
+        }
+        (Layer::VpcEndpointPolicy, true) => {
+            "the request went through a VPC endpoint whose policy denies the action"
+        }
+    };
+    let mut out = format!(
+        "{} denial by the {}: {what}.",
+        if r.explicit { "Explicit" } else { "Implicit" },
+        r.layer.name()
+    );
+    if let Some(through) = r.through {
+        out.push_str(&format!(
+            " AWS says the denial came transitively through a {}: the IAM User Guide's fix for this message is in \
+             that policy.",
+            through.name()
+        ));
+    }
+    out
+}
+
+/// Whether the action is STS's web-identity exchange, whose denial names neither principal nor layer.
+fn is_web_identity(d: &Denial) -> bool {
+    d.action
+        .eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity")
+}
+
+/// Whether the denied principal's name is eksctl's for a node group's role (`...-NodeInstanceRole-...`).
+fn is_node_role(d: &Denial) -> bool {
+    d.principal
+        .as_ref()
+        .and_then(|p| p.name.as_deref())
+        .is_some_and(|n| n.contains("NodeInstanceRole"))
+}
+
+/// What to change, for the layer and the action.
+fn fix(d: &Denial, documents: &[DocumentRef], trusts: &[TrustRef]) -> Vec<String> {
+    // eksctl names a node group's role `...-NodeInstanceRole-...`: on EKS the pod's role must sign instead (the node
+    // role is not supported), so the policy goes on that role, not on the one denied.
+    let node_role = is_node_role(d);
+    let who = match d.principal.as_ref().and_then(|p| p.name.clone()) {
+        _ if node_role => "the pod's service-account role (IRSA)".to_owned(),
+        Some(n) => format!("`{n}`"),
+        None => "the principal".to_owned(),
+    };
+    let attach = documents.first().map(|doc| {
+        format!(
+            "attach to {who} the published policy that grants {}: {} (`{}`), or another document listed below for \
+             the product's pricing model",
+            d.action, doc.policy, doc.command
+        )
+    });
+    let statement = format!(
+        "{{\"Effect\":\"Allow\",\"Action\":\"{}\",\"Resource\":\"{}\"}}",
+        d.action,
+        d.resource.as_deref().unwrap_or("*")
+    );
+    let mut out = Vec::new();
+    if node_role {
+        out.push(
+            "the role's name looks like an EKS node role (eksctl's naming): on EKS the calls must be signed with \
+             the pod's service-account role (IRSA), not the node's; check that the pod's service account is \
+             annotated with that role and that the SDK finds the web identity token (the SDK falls back to the \
+             node role when it does not)"
+                .to_owned(),
+        );
+    }
+    let policy_named = d
+        .reason
+        .as_ref()
+        .and_then(|r| r.policy_arn.as_deref())
+        .map(|arn| format!(" (AWS names it: {arn})"))
+        .unwrap_or_default();
+    match d.reason.as_ref().map(|r| (r.through.unwrap_or(r.layer), r.explicit)) {
+        None if is_web_identity(d) => {
+            out.push(
+                "compare the token's claims (iss, sub, aud) with the role's trust policy, and check that the \
+                 account has an IAM OIDC provider for the issuer"
+                    .to_owned(),
+            );
+        }
+        None => {
+            out.extend(attach.clone());
+            out.push(
+                "if the principal already has it, find the layer that denies: run the check below with its \
+                 identity policies, its permissions boundary and the SCPs that apply to the account"
+                    .to_owned(),
+            );
+        }
+        Some((Layer::IdentityBasedPolicy, false)) => {
+            out.push(attach.unwrap_or_else(|| format!("add to {who}'s policies: {statement}")));
+        }
+        Some((Layer::PermissionsBoundary, false)) => out.push(format!(
+            "add the action to {who}'s permissions boundary{policy_named}: {statement}"
+        )),
+        Some((Layer::SessionPolicy, false)) => out.push(format!(
+            "the caller that created the session passed a session policy{policy_named}: add the action to it \
+             ({statement}), or create the session without one"
+        )),
+        Some((Layer::ServiceControlPolicy, false)) => out.push(format!(
+            "ask the organization's administrators to allow {} in the SCPs from the root down to the account{policy_named}",
+            d.action
+        )),
+        Some((Layer::ServiceControlPolicy | Layer::ResourceControlPolicy, true)) => {
+            let arn = d.reason.as_ref().and_then(|r| r.policy_arn.as_deref());
+            out.push(format!(
+                "find the Deny statement that matches {} in the organization's policy{policy_named} and have the \
+                 organization's administrators narrow it (an exception for this role, e.g. a condition on \
+                 aws:PrincipalArn); it cannot be overridden from the account",
+                d.action
+            ));
+            if let Some(id) = arn.and_then(|a| a.rsplit('/').next()).filter(|id| id.starts_with("p-")) {
+                out.push(format!(
+                    "read it (from the management account): aws organizations describe-policy --policy-id {id} \
+                     --query Policy.Content --output text > scp.json"
+                ));
+            }
+        }
+        Some((Layer::RoleTrustPolicy | Layer::ResourceBasedPolicy, explicit))
+            if d.action.to_ascii_lowercase().starts_with("sts:assumerole") =>
+        {
+            let role = d.resource.as_deref().unwrap_or("the role to assume");
+            out.push(if explicit {
+                format!("remove or narrow the Deny statement in the trust policy of {role}")
+            } else {
+                format!(
+                    "let the trust policy of {role} trust {who} (and meet its conditions, such as sts:ExternalId)"
+                )
+            });
+        }
+        Some((_, true)) => out.push(format!(
+            "find the Deny statement that matches {} in the {}{policy_named} and narrow it; adding an Allow \
+             elsewhere does not help",
+            d.action,
+            d.reason.as_ref().map_or("", |r| r.layer.name())
+        )),
+        Some((layer, false)) => out.push(format!(
+            "allow {} in the {}{policy_named}: {statement}",
+            d.action,
+            layer.name()
+        )),
+    }
+    let lower = d.action.to_ascii_lowercase();
+    if lower == "sts:assumerole" {
+        out.push(format!(
+            "the caller also needs sts:AssumeRole on the role's ARN in its own identity policy: {statement}"
+        ));
+    }
+    if !trusts.is_empty() {
+        let list: Vec<String> = trusts
+            .iter()
+            .map(|t| format!("{} ({})", t.trust_policy, t.target))
+            .collect();
+        out.push(format!(
+            "the project's trust policies for this call: {}; `marketplace-iam role <product> --target <target>` \
+             prints one with its parameters filled in",
+            list.join(", ")
+        ));
+    }
+    if d.principal.as_ref().map(|p| p.kind) == Some(PrincipalKind::Root) {
+        out.push(
+            "the account's root user needs no identity policy: what denies it is an organization policy (SCP, \
+             RCP) or a policy on the resource's side (resource-based, VPC endpoint)"
+                .to_owned(),
+        );
+    }
+    out
+}
+
+/// The `check` command that confirms the fix, or why there is none.
+fn check_command(d: &Denial, checkable: Option<&str>) -> (Option<String>, Option<String>) {
+    let Some(action) = checkable else {
+        return (
+            None,
+            Some(format!(
+                "`marketplace-iam check` knows the aws-marketplace and license-manager actions only, not {}",
+                d.action
+            )),
+        );
+    };
+    let base = format!("marketplace-iam check --action {action} role-policy.json");
+    let Some(r) = &d.reason else {
+        return (
+            Some(format!(
+                "{base} [--boundary boundary.json] [--scp scp.json]..."
+            )),
+            None,
+        );
+    };
+    match r.through.unwrap_or(r.layer) {
+        Layer::IdentityBasedPolicy => (Some(base), None),
+        Layer::PermissionsBoundary => (Some(format!("{base} --boundary boundary.json")), None),
+        Layer::ServiceControlPolicy => (Some(format!("{base} --scp scp.json")), None),
+        Layer::SessionPolicy => (
+            Some(format!(
+                "marketplace-iam check --action {action} session-policy.json"
+            )),
+            Some(
+                "check has no session-policy option: checking the session policy on its own shows whether it \
+                 allows the action (the session also needs the role's policies to allow it)"
+                    .to_owned(),
+            ),
+        ),
+        layer => (
+            None,
+            Some(format!(
+                "`marketplace-iam check` does not evaluate the {}",
+                layer.name()
+            )),
+        ),
+    }
+}
