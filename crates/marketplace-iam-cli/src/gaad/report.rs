@@ -15,7 +15,8 @@ use marketplace_iam_policy::{
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::{Account, Principal, Session, parallel};
+use super::account::{Account, Principal, Session};
+use super::parallel;
 use crate::Unusable;
 use crate::output::{self, BOLD, DIM, GREEN, RED, YELLOW};
 
@@ -146,7 +147,7 @@ struct JsonPrincipal<'r> {
 /// managed policies), and writing them is most of the report: each set is written once and copied after. At most
 /// [`Rendered::MAX_BYTES`] are kept; past that the cache starts again.
 #[derive(Default)]
-pub(crate) struct Rendered {
+struct Rendered {
     cache: HashMap<Vec<OverGrantSummary>, Box<RawValue>>,
     bytes: usize,
 }
@@ -210,14 +211,17 @@ pub(crate) fn write_json<'a, W: Write>(
         out.write_all(b"\"principals\": [")?;
         // Each principal is written as `,\n    {...}` at a depth of two; the first without its comma.
         let mut first = true;
+        let mut states: Vec<(&mut Session<'_, 'a>, Rendered)> = sessions
+            .iter_mut()
+            .map(|session| (session, Rendered::default()))
+            .collect();
         parallel::in_order(
             account,
-            sessions,
+            &mut states,
             |_| true,
-            |session, p, out: &mut Vec<u8>| {
+            |(session, rendered), p, out: &mut Vec<u8>| {
                 let report = PrincipalReport::new(p, account.check(session, p)?);
-                let over_grants = session
-                    .rendered
+                let over_grants = rendered
                     .get(report.over_grants)
                     .map_err(|e| Unusable(e.to_string()))?;
                 out.extend_from_slice(b",\n    ");

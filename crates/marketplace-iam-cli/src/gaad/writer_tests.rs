@@ -7,8 +7,8 @@ use marketplace_iam_policy::{
 };
 use serde::Serialize;
 
+use super::account::{Account, Session};
 use super::report::{Class, OverGrantSummary, survey, write_json, write_jsonl, write_text};
-use super::{Account, Session};
 
 #[derive(Serialize)]
 struct ReferencePrincipal {

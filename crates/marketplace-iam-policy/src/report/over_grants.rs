@@ -14,7 +14,8 @@ use std::sync::LazyLock;
 
 use marketplace_iam_model::catalog;
 
-use super::{OverGrant, for_each_catalog_match};
+use super::catalog_match::for_each_catalog_match;
+use super::types::OverGrant;
 use crate::document::{Actions, Effect, Policy, Resources, Statement};
 use crate::eval::condition::Context;
 use crate::eval::{

@@ -11,7 +11,8 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::over_grants::{self, Named};
-use super::{ActionReport, Report, Verdict, Warning, policy_warnings};
+use super::types::{ActionReport, Report, Verdict, Warning};
+use super::warnings::policy_warnings;
 use crate::document::{Effect, Policy};
 use crate::eval::condition::Context;
 use crate::eval::{

@@ -1,7 +1,12 @@
 //! Unit tests of the report (`check`, over-grants, warnings).
 
+use std::ops::ControlFlow;
+
+use super::catalog_match::{for_each_catalog_match, may_begin_catalog_name};
 use super::*;
 use crate::PolicyFile;
+use crate::document::{Effect, Resources};
+use crate::eval::{PolicyKind, Scope, covers_action, covers_resource};
 
 #[test]
 fn every_catalog_action_is_of_a_catalog_prefix() {
