@@ -22,10 +22,9 @@ use serde_json::value::RawValue;
 
 use crate::Unusable;
 
-/// The largest export `--gaad` reads: 512 MiB. IAM's quotas (5,000 users, 10,000 roles with a raised quota, 1,500
-/// customer managed policies of 6,144 characters, inline policies of 2,048 to 10,240 characters per principal) keep
-/// an account's export near 200 MB even pretty-printed; past the limit the file is refused after reading at most one
-/// byte more.
+/// The largest export `--gaad` reads: 512 MiB. IAM's quotas on users, roles, policies and policy sizes bound an
+/// account's export; the largest the benchmarks use is 200 MB, and the limit leaves room above that while refusing
+/// a file that cannot be one account's export, after reading at most one byte more.
 pub(crate) const MAX_GAAD_BYTES: u64 = 512 << 20;
 
 #[derive(Deserialize)]
