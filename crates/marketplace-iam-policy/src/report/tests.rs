@@ -279,6 +279,10 @@ fn catalog_matches_are_those_of_wildcard_matching() {
         "s3:*",
         "*:MeterUsage",
         "",
+        "AWS-MARKETPLACE:Describe*",
+        "license-manager:*",
+        "license-manager:Check*License",
+        "aws-marketplace:Meter*?",
     ];
     for p in patterns {
         let mut got = Vec::new();
