@@ -15,6 +15,10 @@ use metering::primitives::DateTime;
 
 use crate::server::AccessKey;
 
+/// The license ARN of the agreement the requests meter and check (any well-formed one: the endpoint decides on
+/// the caller's permissions, not on the agreement).
+const LICENSE_ARN: &str = "arn:aws:license-manager::294406891311:license:l-0123456789abcdef0";
+
 /// An operation of the Metering or Entitlement Service, named after the IAM action that authorizes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
@@ -219,7 +223,7 @@ impl Clients {
         }
     }
 
-    /// Calls `op` with a well-formed request.
+    /// Calls `op` with a well-formed request, in the shapes the SDK example and `examples/seller-service` use.
     pub async fn call(&self, op: Operation) -> Answer {
         let m = &self.metering;
         let product = "e2e-product-code";
@@ -232,6 +236,11 @@ impl Clients {
                     .await,
             ),
             Operation::BatchMeterUsage => {
+                // The shape before Concurrent Agreements (a customer identifier, and the product code), not the one
+                // sellers send now (the SDK example and examples/seller-service: the customer's AWS account id and
+                // the license ARN, no product code): moto 5.2.5 answers a request without `ProductCode` with a
+                // KeyError (HTTP 500) after the access check. The access check, which is what this proves, does not
+                // depend on the request's fields.
                 let record = metering::types::UsageRecord::builder()
                     .customer_identifier("e2e-customer")
                     .dimension("requests")
@@ -266,9 +275,14 @@ impl Clients {
                     .await,
             ),
             Operation::GetEntitlements => answer(
+                // Filtered by the agreement's license ARN; GetEntitlements still requires the product code.
                 self.entitlement
                     .get_entitlements()
                     .product_code(product)
+                    .filter(
+                        entitlement::types::GetEntitlementFilterName::LicenseArn,
+                        vec![LICENSE_ARN.to_owned()],
+                    )
                     .send()
                     .await,
             ),
