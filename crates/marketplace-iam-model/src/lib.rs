@@ -92,10 +92,12 @@ use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use ident::{screaming_snake, upper_camel};
+#[cfg(feature = "roles")]
+pub use model::PermissionsBoundary;
 pub use model::{
-    Action, ActionIndex, Availability, Document, ManagedPolicy, Page, Parameter,
-    PermissionsBoundary, Policies, PricingModel, PrincipalKind, Product, Requirement, Service,
-    Source, Target, Trust, TrustCondition,
+    Action, ActionIndex, Availability, Document, ManagedPolicy, Page, Parameter, Policies,
+    PricingModel, PrincipalKind, Product, Requirement, Service, Source, Target, Trust,
+    TrustCondition,
 };
 #[cfg(feature = "docs")]
 pub use page::render_page;

@@ -3,6 +3,7 @@
 //! Data types and their lookups only. Reading, checking and building them are the phases `read`, `check` and
 //! `build`; rendering them is `render` (JSON) and `page` (Markdown).
 
+#[cfg(feature = "roles")]
 mod boundary;
 mod target;
 
@@ -11,6 +12,7 @@ use std::fmt;
 use crate::catalog::AccessLevel;
 use crate::ident;
 
+#[cfg(feature = "roles")]
 pub use boundary::PermissionsBoundary;
 pub use target::{Parameter, PrincipalKind, Target, Trust, TrustCondition};
 pub(crate) use target::{placeholders, served};
