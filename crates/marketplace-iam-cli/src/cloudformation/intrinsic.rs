@@ -1,0 +1,788 @@
+//! CloudFormation's intrinsic functions, resolved offline from parameter defaults, `--parameter`, and the pseudo
+//! parameters.
+//!
+//! A value that cannot be known offline (a parameter without a default, a resource's physical name or attribute,
+//! `Fn::ImportValue`, an account id not given) becomes a *token* inside the resolved string: a private-use
+//! character pair around an index into [`Resolver`]'s list of reasons. Tokens survive `Fn::Sub`, `Fn::Join` and
+//! `Fn::Split`, so whoever reads a resolved string can tell which parts are unknown and why ([`Resolver::reasons`]),
+//! widen them to `*` ([`widen`]), or see that a string is exactly the `Ref` of a resource
+//! ([`Resolver::resource_ref`]).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use super::template::{Kind, Node, Pos, TemplateError};
+
+/// Opens a token of an unknown value (a private-use character: templates do not contain it).
+const OPEN: char = '\u{E000}';
+/// Closes a token of an unknown value.
+const CLOSE: char = '\u{E001}';
+
+/// What resolution starts from besides the template: `--parameter`, `--account-id`, `--region`, `--partition`.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Settings {
+    /// `--parameter Name=Value`, over the parameters' defaults.
+    pub(crate) parameters: HashMap<String, String>,
+    /// `AWS::AccountId`; unknown without it.
+    pub(crate) account_id: Option<String>,
+    /// `AWS::Region`; unknown without it.
+    pub(crate) region: Option<String>,
+    /// `AWS::Partition`: `aws` unless given.
+    pub(crate) partition: Option<String>,
+}
+
+/// A resolved value. Strings may hold tokens of unknown parts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    /// JSON null.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number, as written.
+    Number(String),
+    /// A string, possibly with tokens.
+    Str(String),
+    /// A list, without `AWS::NoValue` items.
+    List(Vec<Value>),
+    /// A mapping, without `AWS::NoValue` entries.
+    Map(Vec<(String, Value)>),
+    /// `Ref: AWS::NoValue`: the property is absent.
+    NoValue,
+}
+
+impl Value {
+    /// The value as JSON (tokens kept in strings).
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Null | Value::NoValue => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(n) => serde_json::from_str::<serde_json::Number>(n)
+                .map(J::Number)
+                .unwrap_or_else(|_| J::String(n.clone())),
+            Value::Str(s) => J::String(s.clone()),
+            Value::List(items) => J::Array(items.iter().map(Value::to_json).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The text of a scalar.
+    pub(crate) fn text(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) | Value::Number(s) => Some(s),
+            Value::Bool(true) => Some("true"),
+            Value::Bool(false) => Some("false"),
+            _ => None,
+        }
+    }
+}
+
+/// One unknown value: why, and the resource whose `Ref` it is, if it is one.
+#[derive(Debug, Clone)]
+struct Unknown {
+    reason: String,
+    resource: Option<String>,
+}
+
+/// Resolves the intrinsic functions of one template.
+pub(crate) struct Resolver<'t> {
+    root: &'t Node,
+    settings: &'t Settings,
+    unknowns: RefCell<Vec<Unknown>>,
+    conditions: RefCell<HashMap<String, Option<bool>>>,
+    evaluating: RefCell<Vec<String>>,
+}
+
+/// `s` with every unknown part widened to `*`: the widest value it could take.
+pub(crate) fn widen(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut inside = false;
+    for c in s.chars() {
+        match c {
+            OPEN => {
+                inside = true;
+                out.push('*');
+            }
+            CLOSE => inside = false,
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether `s` holds an unknown part.
+pub(crate) fn has_unknown(s: &str) -> bool {
+    s.contains(OPEN)
+}
+
+/// The indices of the tokens in `s`.
+fn tokens(s: &str) -> impl Iterator<Item = usize> + '_ {
+    s.split(OPEN)
+        .skip(1)
+        .filter_map(|part| part.split_once(CLOSE)?.0.parse().ok())
+}
+
+fn text_of(v: Value, pos: Pos, what: &str) -> Result<String, TemplateError> {
+    v.text()
+        .map(str::to_owned)
+        .ok_or_else(|| TemplateError::at(pos, format!("{what} must be a string")))
+}
+
+impl<'t> Resolver<'t> {
+    /// A resolver for the template `root`.
+    pub(crate) fn new(root: &'t Node, settings: &'t Settings) -> Resolver<'t> {
+        Resolver {
+            root,
+            settings,
+            unknowns: RefCell::new(Vec::new()),
+            conditions: RefCell::new(HashMap::new()),
+            evaluating: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The partition ARNs are written in.
+    pub(crate) fn partition(&self) -> &str {
+        self.settings.partition.as_deref().unwrap_or("aws")
+    }
+
+    /// The account id given with `--account-id`.
+    pub(crate) fn account_id(&self) -> Option<&str> {
+        self.settings.account_id.as_deref()
+    }
+
+    fn unknown(&self, reason: String, resource: Option<&str>) -> Value {
+        let mut unknowns = self.unknowns.borrow_mut();
+        let index = match unknowns.iter().position(|u| u.reason == reason) {
+            Some(i) => i,
+            None => {
+                unknowns.push(Unknown {
+                    reason,
+                    resource: resource.map(str::to_owned),
+                });
+                unknowns.len() - 1
+            }
+        };
+        Value::Str(format!("{OPEN}{index}{CLOSE}"))
+    }
+
+    /// Why each unknown part of `s` is unknown, without repeats.
+    pub(crate) fn reasons(&self, s: &str) -> Vec<String> {
+        let unknowns = self.unknowns.borrow();
+        let mut out: Vec<String> = Vec::new();
+        for i in tokens(s) {
+            if let Some(u) = unknowns.get(i)
+                && !out.contains(&u.reason)
+            {
+                out.push(u.reason.clone());
+            }
+        }
+        out
+    }
+
+    /// The logical id of the resource whose `Ref` `s` is exactly.
+    pub(crate) fn resource_ref(&self, s: &str) -> Option<String> {
+        let inner = s.strip_prefix(OPEN)?.strip_suffix(CLOSE)?;
+        let index: usize = inner.parse().ok()?;
+        self.unknowns.borrow().get(index)?.resource.clone()
+    }
+
+    /// The template's section `name` (`Resources`, `Parameters`, ...).
+    pub(crate) fn section(&self, name: &str) -> Option<&'t Node> {
+        self.root.get(name)
+    }
+
+    /// Resolves every intrinsic function in `node`.
+    pub(crate) fn resolve(&self, node: &Node) -> Result<Value, TemplateError> {
+        if let Some((function, arg)) = node.intrinsic()
+            && function != "Condition"
+        {
+            return self.function(function, arg, node.pos);
+        }
+        Ok(match &node.kind {
+            Kind::Null => Value::Null,
+            Kind::Bool(b) => Value::Bool(*b),
+            Kind::Number(n) => Value::Number(n.clone()),
+            Kind::String(s) => Value::Str(s.clone()),
+            Kind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match self.resolve(item)? {
+                        Value::NoValue => {}
+                        v => out.push(v),
+                    }
+                }
+                Value::List(out)
+            }
+            Kind::Map(entries) => {
+                let mut out = Vec::with_capacity(entries.len());
+                for (key, value) in entries {
+                    match self.resolve(value)? {
+                        Value::NoValue => {}
+                        v => out.push((key.name.clone(), v)),
+                    }
+                }
+                Value::Map(out)
+            }
+        })
+    }
+
+    fn string(&self, node: &Node, what: &str) -> Result<String, TemplateError> {
+        text_of(self.resolve(node)?, node.pos, what)
+    }
+
+    fn args<'n>(arg: &'n Node, n: usize, function: &str) -> Result<&'n [Node], TemplateError> {
+        match arg.as_list() {
+            Some(items) if items.len() == n => Ok(items),
+            _ => Err(TemplateError::at(
+                arg.pos,
+                format!("`{function}` takes a list of {n} arguments"),
+            )),
+        }
+    }
+
+    fn function(&self, function: &str, arg: &Node, pos: Pos) -> Result<Value, TemplateError> {
+        match function {
+            "Ref" => {
+                let name = arg.as_str().ok_or_else(|| {
+                    TemplateError::at(arg.pos, "`Ref` takes the name of a parameter or resource")
+                })?;
+                self.reference(name, arg.pos)
+            }
+            "Fn::GetAtt" => {
+                let (resource, attribute) = match (&arg.kind, arg.as_list()) {
+                    (Kind::String(s), _) => match s.split_once('.') {
+                        Some((r, a)) => (r.to_owned(), a.to_owned()),
+                        None => (s.clone(), String::new()),
+                    },
+                    (_, Some([r, a])) => (
+                        self.string(r, "`Fn::GetAtt`'s resource")?,
+                        self.string(a, "`Fn::GetAtt`'s attribute")?,
+                    ),
+                    _ => {
+                        return Err(TemplateError::at(
+                            arg.pos,
+                            "`Fn::GetAtt` takes [resource, attribute]",
+                        ));
+                    }
+                };
+                self.attribute(&resource, &attribute, arg.pos)
+            }
+            "Fn::Sub" => self.sub(arg),
+            "Fn::Join" => {
+                let [delimiter, list] = Self::args(arg, 2, function)? else {
+                    unreachable!("two arguments")
+                };
+                let delimiter = self.string(delimiter, "`Fn::Join`'s delimiter")?;
+                match self.resolve(list)? {
+                    Value::List(items) => {
+                        let parts = items
+                            .into_iter()
+                            .map(|v| text_of(v, list.pos, "each item `Fn::Join` joins"))
+                            .collect::<Result<Vec<_>, _>>()?;
+                        Ok(Value::Str(parts.join(&delimiter)))
+                    }
+                    Value::Str(s) if has_unknown(&s) => Ok(Value::Str(s)),
+                    _ => Err(TemplateError::at(list.pos, "`Fn::Join` joins a list")),
+                }
+            }
+            "Fn::Select" => {
+                let [index, list] = Self::args(arg, 2, function)? else {
+                    unreachable!("two arguments")
+                };
+                let index = self.string(index, "`Fn::Select`'s index")?;
+                let list_value = self.resolve(list)?;
+                if has_unknown(&index) {
+                    return Ok(self.unknown_like(&index, &list_value));
+                }
+                let i: usize = index.parse().map_err(|_| {
+                    TemplateError::at(
+                        pos,
+                        format!("`Fn::Select`'s index `{index}` is not a number"),
+                    )
+                })?;
+                match list_value {
+                    Value::List(mut items) if i < items.len() => Ok(items.swap_remove(i)),
+                    Value::List(items) => Err(TemplateError::at(
+                        list.pos,
+                        format!(
+                            "`Fn::Select` index {i} is past the list's {} items",
+                            items.len()
+                        ),
+                    )),
+                    Value::Str(s) if has_unknown(&s) => Ok(Value::Str(s)),
+                    _ => Err(TemplateError::at(
+                        list.pos,
+                        "`Fn::Select` selects from a list",
+                    )),
+                }
+            }
+            "Fn::Split" => {
+                let [delimiter, source] = Self::args(arg, 2, function)? else {
+                    unreachable!("two arguments")
+                };
+                let delimiter = self.string(delimiter, "`Fn::Split`'s delimiter")?;
+                let source = self.string(source, "what `Fn::Split` splits")?;
+                if delimiter.is_empty() {
+                    return Err(TemplateError::at(
+                        arg.pos,
+                        "`Fn::Split`'s delimiter is empty",
+                    ));
+                }
+                Ok(Value::List(
+                    source
+                        .split(delimiter.as_str())
+                        .map(|s| Value::Str(s.to_owned()))
+                        .collect(),
+                ))
+            }
+            "Fn::If" => {
+                let [condition, then, otherwise] = Self::args(arg, 3, function)? else {
+                    unreachable!("three arguments")
+                };
+                let name = condition.as_str().ok_or_else(|| {
+                    TemplateError::at(condition.pos, "`Fn::If` names a condition first")
+                })?;
+                match self.condition(name, condition.pos)? {
+                    Some(true) => self.resolve(then),
+                    Some(false) => self.resolve(otherwise),
+                    None => {
+                        let (a, b) = (self.resolve(then)?, self.resolve(otherwise)?);
+                        if a == b {
+                            Ok(a)
+                        } else {
+                            Ok(self.unknown(
+                                format!(
+                                    "condition `{name}`, which depends on a value unknown offline"
+                                ),
+                                None,
+                            ))
+                        }
+                    }
+                }
+            }
+            "Fn::FindInMap" => {
+                let [map, top, second] = Self::args(arg, 3, function)? else {
+                    unreachable!("three arguments")
+                };
+                let keys = [
+                    self.string(map, "`Fn::FindInMap`'s map")?,
+                    self.string(top, "`Fn::FindInMap`'s key")?,
+                    self.string(second, "`Fn::FindInMap`'s key")?,
+                ];
+                if let Some(k) = keys.iter().find(|k| has_unknown(k)) {
+                    let reasons = self.reasons(k).join("; ");
+                    return Ok(
+                        self.unknown(format!("`Fn::FindInMap` with a key from {reasons}"), None)
+                    );
+                }
+                let found = self
+                    .section("Mappings")
+                    .and_then(|m| m.get(&keys[0]))
+                    .and_then(|m| m.get(&keys[1]))
+                    .and_then(|m| m.get(&keys[2]))
+                    .ok_or_else(|| {
+                        TemplateError::at(
+                            arg.pos,
+                            format!(
+                                "`Fn::FindInMap`: Mappings has no `{}.{}.{}`",
+                                keys[0], keys[1], keys[2]
+                            ),
+                        )
+                    })?;
+                self.resolve(found)
+            }
+            "Fn::ImportValue" => {
+                let name = self.string(arg, "`Fn::ImportValue`'s name")?;
+                Ok(self.unknown(
+                    format!(
+                        "`Fn::ImportValue` `{}`, another stack's export",
+                        widen(&name)
+                    ),
+                    None,
+                ))
+            }
+            "Fn::Base64" => self.resolve(arg),
+            "Fn::ToJsonString" => Ok(Value::Str(self.resolve(arg)?.to_json().to_string())),
+            "Fn::Length" => match self.resolve(arg)? {
+                Value::List(items) => Ok(Value::Number(items.len().to_string())),
+                _ => Ok(self.unknown("`Fn::Length` of a list unknown offline".to_owned(), None)),
+            },
+            _ => Ok(self.unknown(
+                format!("`{function}`, which is known only at deployment"),
+                None,
+            )),
+        }
+    }
+
+    /// A value unknown because `index` is: the same token.
+    fn unknown_like(&self, index: &str, _list: &Value) -> Value {
+        let reasons = self.reasons(index).join("; ");
+        self.unknown(format!("`Fn::Select` with an index from {reasons}"), None)
+    }
+
+    /// `Ref` of a parameter, pseudo parameter or resource.
+    fn reference(&self, name: &str, pos: Pos) -> Result<Value, TemplateError> {
+        let s = self.settings;
+        let known = |v: &Option<String>, reason: &str| match v {
+            Some(v) => Value::Str(v.clone()),
+            None => self.unknown(reason.to_owned(), None),
+        };
+        match name {
+            "AWS::NoValue" => return Ok(Value::NoValue),
+            "AWS::AccountId" => {
+                return Ok(known(
+                    &s.account_id,
+                    "`AWS::AccountId` (give `--account-id`)",
+                ));
+            }
+            "AWS::Region" => return Ok(known(&s.region, "`AWS::Region` (give `--region`)")),
+            "AWS::Partition" => return Ok(Value::Str(self.partition().to_owned())),
+            "AWS::URLSuffix" => {
+                let suffix = if self.partition() == "aws-cn" {
+                    "amazonaws.com.cn"
+                } else {
+                    "amazonaws.com"
+                };
+                return Ok(Value::Str(suffix.to_owned()));
+            }
+            n if n.starts_with("AWS::") => {
+                return Ok(self.unknown(format!("`{n}`, known only at deployment"), None));
+            }
+            _ => {}
+        }
+        if let Some(parameter) = self.section("Parameters").and_then(|p| p.get(name)) {
+            let given = s.parameters.get(name).cloned();
+            let kind = parameter
+                .get("Type")
+                .and_then(Node::as_str)
+                .unwrap_or("String");
+            let value = match given {
+                Some(v) => v,
+                None if kind.starts_with("AWS::SSM::Parameter::Value") => {
+                    return Ok(self.unknown(
+                        format!("parameter `{name}`, read from SSM at deployment (`--parameter {name}=...` gives it)"),
+                        None,
+                    ));
+                }
+                None => match parameter.get("Default") {
+                    Some(d) => self.string(d, "a parameter's `Default`")?,
+                    None => {
+                        return Ok(self.unknown(
+                            format!("parameter `{name}` without a default (`--parameter {name}=...` gives it)"),
+                            None,
+                        ));
+                    }
+                },
+            };
+            if kind == "CommaDelimitedList" || kind.starts_with("List<") {
+                return Ok(Value::List(
+                    value
+                        .split(',')
+                        .map(|v| Value::Str(v.trim().to_owned()))
+                        .collect(),
+                ));
+            }
+            return Ok(Value::Str(value));
+        }
+        if self
+            .section("Resources")
+            .and_then(|r| r.get(name))
+            .is_some()
+        {
+            return Ok(self.unknown(
+                format!("the physical name of resource `{name}`, known only once deployed"),
+                Some(name),
+            ));
+        }
+        Err(TemplateError::at(
+            pos,
+            format!(
+                "`Ref` to `{name}`, which is neither a parameter, a pseudo parameter nor a resource of the template"
+            ),
+        ))
+    }
+
+    fn attribute(&self, resource: &str, attribute: &str, pos: Pos) -> Result<Value, TemplateError> {
+        if self
+            .section("Resources")
+            .and_then(|r| r.get(resource))
+            .is_none()
+        {
+            return Err(TemplateError::at(
+                pos,
+                format!("`Fn::GetAtt` of `{resource}`, which is not a resource of the template"),
+            ));
+        }
+        Ok(self.unknown(
+            format!("`{resource}.{attribute}`, known only once deployed"),
+            None,
+        ))
+    }
+
+    /// `Fn::Sub`: a string, or [string, {variable: value}].
+    fn sub(&self, arg: &Node) -> Result<Value, TemplateError> {
+        let (template, variables) = match (&arg.kind, arg.as_list()) {
+            (Kind::String(s), _) => (s.as_str(), None),
+            (_, Some([t, vars])) => (
+                t.as_str().ok_or_else(|| {
+                    TemplateError::at(t.pos, "`Fn::Sub`'s first argument must be a string")
+                })?,
+                Some(vars),
+            ),
+            _ => {
+                return Err(TemplateError::at(
+                    arg.pos,
+                    "`Fn::Sub` takes a string, or [string, {variable: value}]",
+                ));
+            }
+        };
+        let mut out = String::new();
+        let mut rest = template;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[start..]);
+                rest = "";
+                break;
+            };
+            let name = after[..end].trim();
+            if let Some(literal) = name.strip_prefix('!') {
+                out.push_str("${");
+                out.push_str(literal);
+                out.push('}');
+            } else {
+                let given = variables.and_then(|v| v.get(name));
+                let value = match (given, name.split_once('.')) {
+                    (Some(node), _) => self.resolve(node)?,
+                    (None, Some((resource, attribute))) if !name.starts_with("AWS::") => {
+                        self.attribute(resource, attribute, arg.pos)?
+                    }
+                    (None, _) => self.reference(name, arg.pos)?,
+                };
+                out.push_str(&text_of(
+                    value,
+                    arg.pos,
+                    &format!("`${{{name}}}` in `Fn::Sub`"),
+                )?);
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(Value::Str(out))
+    }
+
+    /// The value of the template's condition `name`: `None` when it depends on a value unknown offline.
+    pub(crate) fn condition(&self, name: &str, pos: Pos) -> Result<Option<bool>, TemplateError> {
+        if let Some(known) = self.conditions.borrow().get(name) {
+            return Ok(*known);
+        }
+        if self.evaluating.borrow().iter().any(|n| n == name) {
+            let chain = self.evaluating.borrow().join(" → ");
+            return Err(TemplateError::at(
+                pos,
+                format!("circular condition: {chain} → {name}; break the chain"),
+            ));
+        }
+        let node = self
+            .section("Conditions")
+            .and_then(|c| c.get(name))
+            .ok_or_else(|| {
+                TemplateError::at(
+                    pos,
+                    format!("condition `{name}` is not in the template's Conditions"),
+                )
+            })?;
+        self.evaluating.borrow_mut().push(name.to_owned());
+        let value = self.evaluate(node);
+        self.evaluating.borrow_mut().pop();
+        let value = value?;
+        self.conditions.borrow_mut().insert(name.to_owned(), value);
+        Ok(value)
+    }
+
+    /// A condition function (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`), three-valued.
+    fn evaluate(&self, node: &Node) -> Result<Option<bool>, TemplateError> {
+        let Some((function, arg)) = node.intrinsic() else {
+            return match node.kind {
+                Kind::Bool(b) => Ok(Some(b)),
+                _ => Err(TemplateError::at(
+                    node.pos,
+                    "not a condition function (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`)",
+                )),
+            };
+        };
+        let list = || {
+            arg.as_list()
+                .ok_or_else(|| TemplateError::at(arg.pos, format!("`{function}` takes a list")))
+        };
+        match function {
+            "Condition" => {
+                let name = arg
+                    .as_str()
+                    .ok_or_else(|| TemplateError::at(arg.pos, "`Condition` names a condition"))?;
+                self.condition(name, arg.pos)
+            }
+            "Fn::Equals" => {
+                let [a, b] = Self::args(arg, 2, function)? else {
+                    unreachable!("two arguments")
+                };
+                let (a, b) = (
+                    self.resolve(a)?.to_json().to_string(),
+                    self.resolve(b)?.to_json().to_string(),
+                );
+                if has_unknown(&a) || has_unknown(&b) {
+                    return Ok(None);
+                }
+                Ok(Some(a == b))
+            }
+            "Fn::Not" => {
+                let [c] = Self::args(arg, 1, function)? else {
+                    unreachable!("one argument")
+                };
+                Ok(self.evaluate(c)?.map(|b| !b))
+            }
+            "Fn::And" | "Fn::Or" => {
+                let decisive = function == "Fn::Or";
+                let mut open = false;
+                for c in list()? {
+                    match self.evaluate(c)? {
+                        Some(b) if b == decisive => return Ok(Some(decisive)),
+                        Some(_) => {}
+                        None => open = true,
+                    }
+                }
+                Ok((!open).then_some(!decisive))
+            }
+            _ => Err(TemplateError::at(
+                node.pos,
+                format!("`{function}` is not a condition function"),
+            )),
+        }
+    }
+}
+
+/// Refuses circular references between resources (`Ref`, `Fn::GetAtt`, `${...}` in `Fn::Sub`, `DependsOn`), as
+/// CloudFormation does, naming the chain.
+pub(crate) fn check_cycles(resources: &Node) -> Result<(), TemplateError> {
+    let entries = resources.entries().unwrap_or_default();
+    let ids: Vec<&str> = entries.iter().map(|(k, _)| k.name.as_str()).collect();
+    let mut edges: Vec<Vec<(usize, Pos)>> = Vec::with_capacity(entries.len());
+    for (_, node) in entries {
+        let mut out = Vec::new();
+        references(node, &ids, &mut out);
+        edges.push(out);
+    }
+    // 0 unvisited, 1 on the path, 2 done.
+    let mut state = vec![0u8; ids.len()];
+    let mut path: Vec<usize> = Vec::new();
+    for start in 0..ids.len() {
+        if state[start] == 0
+            && let Some((pos, from)) = visit(start, &edges, &mut state, &mut path)
+        {
+            let mut chain: Vec<&str> = path[from..].iter().map(|&i| ids[i]).collect();
+            chain.push(ids[path[from]]);
+            return Err(TemplateError::at(
+                pos,
+                format!(
+                    "circular reference between resources: {}; CloudFormation refuses it: remove one of the references",
+                    chain.join(" → ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Depth-first search from `at`; on a cycle, the position of the reference closing it and where it starts on
+/// `path`.
+fn visit(
+    at: usize,
+    edges: &[Vec<(usize, Pos)>],
+    state: &mut [u8],
+    path: &mut Vec<usize>,
+) -> Option<(Pos, usize)> {
+    state[at] = 1;
+    path.push(at);
+    for &(to, pos) in &edges[at] {
+        match state[to] {
+            1 => return path.iter().position(|&p| p == to).map(|from| (pos, from)),
+            0 => {
+                if let Some(found) = visit(to, edges, state, path) {
+                    return Some(found);
+                }
+            }
+            _ => {}
+        }
+    }
+    path.pop();
+    state[at] = 2;
+    None
+}
+
+/// The resources `node` refers to, with where.
+fn references(node: &Node, ids: &[&str], out: &mut Vec<(usize, Pos)>) {
+    let mut named = |name: &str, pos: Pos| {
+        if let Some(i) = ids.iter().position(|id| *id == name) {
+            out.push((i, pos));
+        }
+    };
+    match (&node.kind, node.intrinsic()) {
+        (_, Some(("Ref", arg))) => {
+            if let Some(name) = arg.as_str() {
+                named(name, arg.pos);
+            }
+        }
+        (_, Some(("Fn::GetAtt", arg))) => {
+            let first = arg
+                .as_str()
+                .map(|s| s.split('.').next().unwrap_or(s))
+                .or_else(|| arg.as_list()?.first()?.as_str());
+            if let Some(name) = first {
+                named(name, arg.pos);
+            }
+        }
+        (_, Some(("Fn::Sub", arg))) => {
+            let template = arg
+                .as_str()
+                .or_else(|| arg.as_list()?.first()?.as_str())
+                .unwrap_or("");
+            for part in template.split("${").skip(1) {
+                let name = part.split('}').next().unwrap_or("");
+                if !name.starts_with('!') {
+                    named(name.split('.').next().unwrap_or(name).trim(), arg.pos);
+                }
+            }
+            if let Some([_, vars]) = arg.as_list() {
+                references(vars, ids, out);
+            }
+        }
+        (Kind::List(items), _) => items.iter().for_each(|i| references(i, ids, out)),
+        (Kind::Map(entries), _) => {
+            for (key, value) in entries {
+                if key.name == "DependsOn" {
+                    let names: Vec<&Node> = match value.as_list() {
+                        Some(items) => items.iter().collect(),
+                        None => vec![value],
+                    };
+                    for n in names {
+                        if let Some(name) = n.as_str() {
+                            if let Some(i) = ids.iter().position(|id| *id == name) {
+                                out.push((i, n.pos));
+                            }
+                        }
+                    }
+                } else {
+                    references(value, ids, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
