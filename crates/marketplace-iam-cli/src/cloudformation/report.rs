@@ -164,22 +164,34 @@ pub(crate) fn check_role(
             });
         }
     }
-    for over in &report.over_grants {
-        for s in &over.statements {
-            if let Some((pos, path)) = locate(s) {
-                findings.push(Finding {
-                    code: "over_grant",
-                    message: format!(
-                        "also grants `{}` ({:?}, {}), which the checked actions do not need",
-                        over.action,
-                        over.access_level,
-                        decision_text(over.decision)
-                    ),
-                    pos,
-                    path,
-                });
+    // One finding per granting statement, naming every action it over-grants.
+    let mut over: Vec<((Pos, String), Vec<String>)> = Vec::new();
+    for grant in &report.over_grants {
+        for s in &grant.statements {
+            if let Some(at) = locate(s) {
+                let name = match grant.decision {
+                    Decision::Conditional => format!("{} (conditional)", grant.action),
+                    _ => grant.action.to_owned(),
+                };
+                match over.iter_mut().find(|(k, _)| *k == at) {
+                    Some((_, actions)) => actions.push(name),
+                    None => over.push((at, vec![name])),
+                }
             }
         }
+    }
+    for ((pos, path), actions) in over {
+        findings.push(Finding {
+            code: "over_grant",
+            message: format!(
+                "also grants {} action{} the checked actions do not need: {}",
+                actions.len(),
+                if actions.len() == 1 { "" } else { "s" },
+                actions.join(", ")
+            ),
+            pos,
+            path,
+        });
     }
     for w in &report.warnings {
         let (pos, path) = w
