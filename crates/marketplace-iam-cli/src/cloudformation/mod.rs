@@ -7,6 +7,7 @@
 //! policies a seller plausibly attaches); [`trust`] reads the trust policies; [`report`] checks each role and
 //! writes one verdict per role with every finding located at `file:line:column` and a path in the template.
 
+mod graph;
 mod intrinsic;
 mod managed;
 mod report;
@@ -79,7 +80,7 @@ pub(crate) fn run(request: Request<'_>) -> Result<u8, Unusable> {
     })?;
     let root = template::parse(text).map_err(located)?;
     let resources = validate(&root).map_err(located)?;
-    intrinsic::check_cycles(resources).map_err(located)?;
+    graph::check_cycles(resources).map_err(located)?;
     for key in request.settings.parameters.keys() {
         if root.get("Parameters").and_then(|p| p.get(key)).is_none() {
             return Err(Unusable(format!(
@@ -107,7 +108,8 @@ pub(crate) fn run(request: Request<'_>) -> Result<u8, Unusable> {
     for entry in entries {
         match entry {
             Entry::Role(role) => {
-                let checked = report::check_role(&resolver, role, &request).map_err(located)?;
+                let checked = report::check_role(&resolver, role, request.required, &request.scps)
+                    .map_err(located)?;
                 outcome.roles.push(checked);
             }
             Entry::Skipped { id, pos, reason } => outcome.skipped.push((id, pos, reason)),

@@ -25,7 +25,6 @@ use marketplace_iam_policy::{
 };
 use serde_json::{Value as Json, json};
 
-use super::Request;
 use super::intrinsic::Resolver;
 use super::roles::{Document, Finding, Role};
 use super::template::{Pos, TemplateError};
@@ -93,8 +92,9 @@ fn policy_file(
 /// policy's findings; every finding located.
 pub(crate) fn check_role(
     resolver: &Resolver<'_>,
-    role: Role,
-    request: &Request<'_>,
+    role: Box<Role>,
+    required: &[String],
+    scps: &[PolicyFile],
 ) -> Result<Checked, TemplateError> {
     let mut findings = role.findings.clone();
     if let Some(trust) = &role.trust {
@@ -114,10 +114,10 @@ pub(crate) fn check_role(
             &mut findings,
         )?);
     }
-    for scp in &request.scps {
+    for scp in scps {
         set = set.with_scp(scp.clone());
     }
-    let report = check(&set, request.required, None);
+    let report = check(&set, required, None);
     let docs: Vec<&Document> = role.identity.iter().chain(role.boundary.iter()).collect();
     let locate = |s: &StatementRef| -> Option<(Pos, String)> {
         let name = s.policy.as_deref()?;

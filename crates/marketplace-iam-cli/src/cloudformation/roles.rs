@@ -171,7 +171,7 @@ pub(crate) struct Role {
 #[derive(Debug)]
 pub(crate) enum Entry {
     /// A role to check.
-    Role(Role),
+    Role(Box<Role>),
     /// A role not checked, with why.
     Skipped {
         /// Its logical id.
@@ -192,7 +192,7 @@ fn items<'n>(resolver: &Resolver<'_>, node: &'n Node) -> Result<Vec<Item<'n>>, T
         let mut out = Vec::new();
         for item in list {
             match resolver.resolve(item)? {
-                Value::NoValue => {}
+                Value::Absent => {}
                 v => out.push((v, (item.intrinsic().is_none()).then_some(item), item.pos)),
             }
         }
@@ -200,7 +200,7 @@ fn items<'n>(resolver: &Resolver<'_>, node: &'n Node) -> Result<Vec<Item<'n>>, T
     }
     match resolver.resolve(node)? {
         Value::List(values) => Ok(values.into_iter().map(|v| (v, None, node.pos)).collect()),
-        Value::NoValue => Ok(Vec::new()),
+        Value::Absent => Ok(Vec::new()),
         v if v.text().is_some_and(has_unknown) => Ok(vec![(v, None, node.pos)]),
         _ => Err(TemplateError::at(node.pos, "expected a list")),
     }
@@ -238,7 +238,7 @@ pub(crate) fn document(
         Some((_, Some(list))) => {
             let mut out = Vec::new();
             for item in list {
-                if resolver.resolve(item)? != Value::NoValue {
+                if resolver.resolve(item)? != Value::Absent {
                     out.push(item.pos);
                 }
             }
@@ -346,9 +346,9 @@ pub(crate) fn roles(
             });
             continue;
         }
-        out.push(Entry::Role(role(
+        out.push(Entry::Role(Box::new(role(
             resolver, &key.name, key.pos, node, &policies,
-        )?));
+        )?)));
     }
     Ok(out)
 }
@@ -435,7 +435,7 @@ fn role(
     }
     if let Some(boundary) = prop("PermissionsBoundary") {
         let value = resolver.resolve(boundary)?;
-        if value != Value::NoValue {
+        if value != Value::Absent {
             let path = format!("{base}.PermissionsBoundary");
             role.boundary = Some(
                 match attached(resolver, &value, policies, boundary.pos, &path)? {
