@@ -116,6 +116,22 @@ pub(crate) fn widen(s: &str) -> String {
     out
 }
 
+/// Takes out of a mapping the keys that are tokens (a mapping under an `Fn::If` whose condition is unknown
+/// offline carries one), and returns them.
+pub(crate) fn take_condition_keys(
+    map: &mut serde_json::Map<String, serde_json::Value>,
+) -> Vec<String> {
+    let keys: Vec<String> = map
+        .keys()
+        .filter(|k| k.starts_with(OPEN) && k.ends_with(CLOSE))
+        .cloned()
+        .collect();
+    for k in &keys {
+        map.remove(k);
+    }
+    keys
+}
+
 /// Whether `s` holds an unknown part.
 pub(crate) fn has_unknown(s: &str) -> bool {
     s.contains(OPEN)
@@ -354,15 +370,22 @@ impl<'t> Resolver<'t> {
                     None => {
                         let (a, b) = (self.resolve(then)?, self.resolve(otherwise)?);
                         if a == b {
-                            Ok(a)
-                        } else {
-                            Ok(self.unknown(
-                                format!(
-                                    "condition `{name}`, which depends on a value unknown offline"
-                                ),
-                                None,
-                            ))
+                            return Ok(a);
                         }
+                        let token = self.unknown(
+                            format!("condition `{name}`, which depends on a value unknown offline"),
+                            None,
+                        );
+                        // A mapping (a statement, a policy) that may or may not be there: kept, with the token
+                        // as an extra key that whoever reads it takes out again (`take_condition_keys`).
+                        Ok(match (a, b, token) {
+                            (Value::Map(mut m), _, Value::Str(t))
+                            | (Value::Absent, Value::Map(mut m), Value::Str(t)) => {
+                                m.push((t, Value::Null));
+                                Value::Map(m)
+                            }
+                            (_, _, token) => token,
+                        })
                     }
                 }
             }

@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use super::intrinsic::{Resolver, Value, has_unknown, widen};
+use super::intrinsic::{Resolver, Value, has_unknown, take_condition_keys, widen};
 use super::managed;
 use super::template::{Node, Pos, TemplateError};
 
@@ -68,11 +68,23 @@ impl Document {
     pub(crate) fn widened(&self, resolver: &Resolver<'_>) -> (String, Vec<(usize, String)>) {
         let mut json = self.json.clone();
         let mut notes = Vec::new();
+        let document_keys = match &mut json {
+            Json::Object(map) => take_condition_keys(map),
+            _ => Vec::new(),
+        };
         let mut mark = |i: usize, statement: &mut Json| {
             let Json::Object(fields) = statement else {
                 return;
             };
             let mut reasons: Vec<String> = Vec::new();
+            for key in document_keys.iter().chain(&take_condition_keys(fields)) {
+                for r in resolver.reasons(key) {
+                    notes.push((i, format!("the statement exists only under {r}")));
+                    if !reasons.contains(&r) {
+                        reasons.push(r);
+                    }
+                }
+            }
             for (field, value) in fields.iter() {
                 let mut found = Vec::new();
                 strings(value, &mut |s| {
@@ -216,6 +228,10 @@ pub(crate) fn document(
 ) -> Result<Document, TemplateError> {
     let json = match value {
         Value::Map(_) => value.to_json(),
+        // A whole document unknown offline (`Fn::ImportValue`, a parameter): it may grant anything.
+        Value::Str(s) if s.trim_start().starts_with(|c| c != '{') && has_unknown(&s) => {
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": s, "Resource": s}]})
+        }
         Value::Str(s) => serde_json::from_str::<Json>(&s)
             .ok()
             .filter(Json::is_object)

@@ -399,3 +399,61 @@ fn every_published_template_is_allowed_for_its_product_with_no_finding() {
     }
     assert_eq!(checked, 19);
 }
+
+#[test]
+fn a_document_or_statement_unknown_offline_is_conditional_and_named_never_allowed() {
+    let dir = scratch("cfn-unresolved");
+    let template = cfn_fixture("unresolved.yaml");
+    let out = run(
+        &[
+            "check",
+            "--cloudformation",
+            &template,
+            "--product",
+            "ami",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let outcome = json(&out);
+    for (id, line, why) in [
+        (
+            "ImportedRole",
+            23,
+            "`Fn::ImportValue` `shared-metering-policy`",
+        ),
+        ("LiveRole", 38, "condition `IsLive`"),
+    ] {
+        let r = role(&outcome, id);
+        assert_eq!(r["report"]["actions"][0]["decision"], "conditional", "{id}");
+        let finding = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "unresolved")
+            .unwrap_or_else(|| panic!("{id}: {r:#}"));
+        assert_eq!(finding["line"], line, "{id}");
+        assert!(
+            finding["message"].as_str().unwrap().contains(why),
+            "{id}: {finding}"
+        );
+    }
+    // With the parameter given, the condition is decided and the statement allows MeterUsage.
+    let out = run(
+        &[
+            "check",
+            "--cloudformation",
+            &template,
+            "--product",
+            "ami",
+            "--role",
+            "LiveRole",
+            "--parameter",
+            "Stage=live",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}{}", stderr(&out), stdout(&out));
+}
