@@ -57,8 +57,12 @@ fn policy_file(
     findings: &mut Vec<Finding>,
 ) -> Result<PolicyFile, TemplateError> {
     let (text, notes) = doc.widened(resolver);
-    for (index, note) in notes {
-        let (pos, path) = doc.statement(Some(index));
+    for (index, field, note) in notes {
+        let (pos, path) = if field.is_empty() {
+            doc.statement(Some(index))
+        } else {
+            doc.field(index, &field)
+        };
         findings.push(Finding {
             code: "unresolved",
             message: format!("{note}: the statement counts as conditional, never as allowed"),

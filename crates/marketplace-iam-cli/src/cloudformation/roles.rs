@@ -40,6 +40,8 @@ pub(crate) struct Document {
     pub(crate) json: Json,
     /// Where each statement of `json` is written (the document's position when it is not written out).
     pub(crate) statements: Vec<Pos>,
+    /// Where each field of each statement is written (empty for a statement not written out).
+    pub(crate) fields: Vec<Vec<(String, Pos)>>,
 }
 
 impl Document {
@@ -54,6 +56,18 @@ impl Document {
         }
     }
 
+    /// The position and path of field `name` (`Resource`, `Principal`, ...) of statement `index`: the key's line
+    /// when it is written out, else the statement's.
+    pub(crate) fn field(&self, index: usize, name: &str) -> (Pos, String) {
+        let (pos, path) = self.statement(Some(index));
+        let at = self
+            .fields
+            .get(index)
+            .and_then(|f| f.iter().find(|(k, _)| k == name))
+            .map_or(pos, |(_, p)| *p);
+        (at, format!("{path}.{name}"))
+    }
+
     /// The statements of the document, one or many.
     pub(crate) fn statement_list(&self) -> Vec<&Json> {
         match self.json.get("Statement") {
@@ -65,7 +79,10 @@ impl Document {
 
     /// The document as the checker reads it: unknown parts widened to `*`, and each statement depending on them
     /// marked with [`UNRESOLVED_KEY`]. Also returns, per statement, what it depends on.
-    pub(crate) fn widened(&self, resolver: &Resolver<'_>) -> (String, Vec<(usize, String)>) {
+    pub(crate) fn widened(
+        &self,
+        resolver: &Resolver<'_>,
+    ) -> (String, Vec<(usize, String, String)>) {
         let mut json = self.json.clone();
         let mut notes = Vec::new();
         let document_keys = match &mut json {
@@ -79,7 +96,11 @@ impl Document {
             let mut reasons: Vec<String> = Vec::new();
             for key in document_keys.iter().chain(&take_condition_keys(fields)) {
                 for r in resolver.reasons(key) {
-                    notes.push((i, format!("the statement exists only under {r}")));
+                    notes.push((
+                        i,
+                        String::new(),
+                        format!("the statement exists only under {r}"),
+                    ));
                     if !reasons.contains(&r) {
                         reasons.push(r);
                     }
@@ -95,7 +116,7 @@ impl Document {
                     }
                 });
                 for r in found {
-                    notes.push((i, format!("`{field}` depends on {r}")));
+                    notes.push((i, field.clone(), format!("`{field}` depends on {r}")));
                     if !reasons.contains(&r) {
                         reasons.push(r);
                     }
@@ -250,24 +271,36 @@ pub(crate) fn document(
     };
     let literal = literal.filter(|n| n.intrinsic().is_none());
     let statement_node = literal.and_then(|n| n.get("Statement"));
-    let statements = match statement_node.map(|s| (s, s.as_list())) {
+    let written: Vec<&Node> = match statement_node.map(|s| (s, s.as_list())) {
         Some((_, Some(list))) => {
             let mut out = Vec::new();
             for item in list {
                 if resolver.resolve(item)? != Value::Absent {
-                    out.push(item.pos);
+                    out.push(item);
                 }
             }
             out
         }
-        Some((s, None)) => vec![s.pos],
+        Some((s, None)) => vec![s],
         None => Vec::new(),
     };
+    let statements = written.iter().map(|n| n.pos).collect();
+    let fields = written
+        .iter()
+        .map(|n| match (n.intrinsic(), n.entries()) {
+            (None, Some(entries)) => entries
+                .iter()
+                .map(|(k, _)| (k.name.clone(), k.pos))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
     Ok(Document {
         path,
         pos,
         json,
         statements,
+        fields,
     })
 }
 
@@ -468,6 +501,7 @@ fn role(
                             json: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",
                             "Condition": {"StringEquals": {UNRESOLVED_KEY: reason}}}]}),
                             statements: vec![boundary.pos],
+                            fields: Vec::new(),
                         }
                     }
                 },
@@ -544,6 +578,7 @@ fn attached(
                     pos,
                     json,
                     statements: Vec::new(),
+                    fields: Vec::new(),
                 })
             }
             None => Err(finding(format!(

@@ -66,7 +66,7 @@ pub(crate) fn findings(resolver: &Resolver<'_>, trust: &Document) -> Vec<Finding
         if statement.get("Effect").and_then(Json::as_str) != Some("Allow") {
             continue;
         }
-        let (pos, path) = trust.statement(Some(i));
+        let (pos, path) = trust.field(i, "Principal");
         let actions = list(statement.get("Action"));
         let keys = condition_keys(statement);
         let has_key = |k: &str| keys.iter().any(|(key, _)| key == k);
@@ -81,7 +81,7 @@ pub(crate) fn findings(resolver: &Resolver<'_>, trust: &Document) -> Vec<Finding
                 code,
                 message,
                 pos,
-                path: format!("{path}.Principal"),
+                path: path.clone(),
             });
         };
         if aws.contains(&"*") && !CONFINING_KEYS.iter().any(|k| has_key(k)) {

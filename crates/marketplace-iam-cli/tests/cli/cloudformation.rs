@@ -68,7 +68,7 @@ fn yaml_short_tags_conditions_and_separate_policies_get_a_verdict_per_role() {
     assert_eq!(
         located(metering, "cross_account_trust_without_external_id"),
         vec![(
-            29,
+            30,
             13,
             "Resources.MeteringRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal"
                 .to_owned()
@@ -79,9 +79,10 @@ fn yaml_short_tags_conditions_and_separate_policies_get_a_verdict_per_role() {
     assert_eq!(
         unresolved,
         vec![(
-            49,
+            52,
             17,
-            "Resources.MeteringRole.Properties.Policies[0].PolicyDocument.Statement[2]".to_owned()
+            "Resources.MeteringRole.Properties.Policies[0].PolicyDocument.Statement[2].Resource"
+                .to_owned()
         )]
     );
     let message = metering["findings"]
@@ -155,7 +156,7 @@ fn yaml_short_tags_conditions_and_separate_policies_get_a_verdict_per_role() {
         "implicit_deny"
     );
     let debug = role(&outcome, "DebugRole");
-    assert_eq!(located(debug, "wildcard_principal")[0].0, 60);
+    assert_eq!(located(debug, "wildcard_principal")[0].0, 61);
     assert_eq!(
         role(&outcome, "ReportingRole")["report"]["actions"][2]["decision"],
         "allow"
@@ -183,7 +184,7 @@ fn role_picks_one_role_and_text_names_file_line_column_and_path() {
     assert!(text.contains("== role MeteringRole ("), "{text}");
     assert!(!text.contains("ReportingRole"), "{text}");
     assert!(
-        text.contains("saas-metering.yaml:49:17: Resources.MeteringRole.Properties.Policies[0].PolicyDocument.Statement[2]: unresolved"),
+        text.contains("saas-metering.yaml:52:17: Resources.MeteringRole.Properties.Policies[0].PolicyDocument.Statement[2].Resource: unresolved"),
         "{text}"
     );
 
@@ -247,8 +248,8 @@ fn json_template_with_managed_policies_and_an_eks_trust_without_sub() {
     assert_eq!(
         located(pod, "eks_trust_without_sub"),
         vec![(
-            17,
-            13,
+            19,
+            15,
             "Resources.PodRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal"
                 .to_owned()
         )]
