@@ -372,8 +372,17 @@ impl<'t> Resolver<'t> {
                         if a == b {
                             return Ok(a);
                         }
+                        let mut why = Vec::new();
+                        self.open_parts(condition, &mut why, 0)?;
                         let token = self.unknown(
-                            format!("condition `{name}`, which depends on a value unknown offline"),
+                            format!(
+                                "condition `{name}`, which depends on {}",
+                                if why.is_empty() {
+                                    "a value unknown offline".to_owned()
+                                } else {
+                                    why.join("; ")
+                                }
+                            ),
                             None,
                         );
                         // A mapping (a statement, a policy) that may or may not be there: kept, with the token
@@ -542,6 +551,25 @@ impl<'t> Resolver<'t> {
                 format!("`Fn::GetAtt` of `{resource}`, which is not a resource of the template"),
             ));
         }
+        let is_role = self
+            .section("Resources")
+            .and_then(|r| r.get(resource))
+            .and_then(|r| r.get("Type"))
+            .and_then(Node::as_str)
+            == Some("AWS::IAM::Role");
+        if is_role && attribute == "Arn" {
+            // A role of this stack is in this stack's account: the trust findings tell it from another account's.
+            let account = text_of(
+                self.reference("AWS::AccountId", pos)?,
+                pos,
+                "`AWS::AccountId`",
+            )?;
+            let name = text_of(self.reference(resource, pos)?, pos, "a role's name")?;
+            return Ok(Value::Str(format!(
+                "arn:{}:iam::{account}:role/{name}",
+                self.partition()
+            )));
+        }
         Ok(self.unknown(
             format!("`{resource}.{attribute}`, known only once deployed"),
             None,
@@ -628,6 +656,48 @@ impl<'t> Resolver<'t> {
         let value = value?;
         self.conditions.borrow_mut().insert(name.to_owned(), value);
         Ok(value)
+    }
+
+    /// Why a condition (by name, or a condition function) is unknown offline: the reasons of the unknown values
+    /// its `Fn::Equals` compare. `depth` bounds the walk through named conditions.
+    fn open_parts(
+        &self,
+        node: &Node,
+        why: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), TemplateError> {
+        if depth > 50 {
+            return Ok(());
+        }
+        if let Some(name) = node.as_str() {
+            if let Some(c) = self.section("Conditions").and_then(|c| c.get(name)) {
+                self.open_parts(c, why, depth + 1)?;
+            }
+            return Ok(());
+        }
+        match node.intrinsic() {
+            Some(("Fn::Equals", arg)) => {
+                for side in arg.as_list().unwrap_or_default() {
+                    let text = self.resolve(side)?.to_json().to_string();
+                    for r in self.reasons(&text) {
+                        if !why.contains(&r) {
+                            why.push(r);
+                        }
+                    }
+                }
+            }
+            Some((_, arg)) => {
+                let args: Vec<&Node> = match arg.as_list() {
+                    Some(list) => list.iter().collect(),
+                    None => vec![arg],
+                };
+                for a in args {
+                    self.open_parts(a, why, depth + 1)?;
+                }
+            }
+            None => {}
+        }
+        Ok(())
     }
 
     /// A condition function (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`), three-valued.

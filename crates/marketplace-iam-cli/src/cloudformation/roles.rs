@@ -383,10 +383,29 @@ pub(crate) fn roles(
     }
     let mut out = Vec::new();
     for (key, node) in entries {
-        if node.get("Type").and_then(Node::as_str) != Some("AWS::IAM::Role") {
+        let kind = node.get("Type").and_then(Node::as_str);
+        let id = key.name.clone();
+        if kind == Some("AWS::Serverless::Function")
+            && node.get("Properties").and_then(|p| p.get("Role")).is_none()
+        {
+            out.push(Entry::Skipped {
+                id,
+                pos: key.pos,
+                reason: "the execution role the AWS::Serverless transform creates for this function is not checked: define the role as an AWS::IAM::Role and give the function `Role`".to_owned(),
+            });
             continue;
         }
-        let id = key.name.clone();
+        if kind != Some("AWS::IAM::Role") {
+            continue;
+        }
+        if let Some(p) = node.get("Properties")
+            && p.entries().is_none()
+        {
+            return Err(TemplateError::at(
+                p.pos,
+                format!("Resources.{id}.Properties must be a mapping"),
+            ));
+        }
         if let Some(reason) = excluded(resolver, node)? {
             out.push(Entry::Skipped {
                 id,

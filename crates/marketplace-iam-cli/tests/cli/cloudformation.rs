@@ -458,3 +458,67 @@ fn a_document_or_statement_unknown_offline_is_conditional_and_named_never_allowe
     );
     assert_eq!(code(&out), 0, "{}{}", stderr(&out), stdout(&out));
 }
+
+#[test]
+fn trust_findings_tell_this_stack_from_another_account_and_a_skipped_role_says_why() {
+    let dir = scratch("cfn-trust");
+    let template = cfn_fixture("trust.yaml");
+    let out = run(
+        &[
+            "check",
+            "--cloudformation",
+            &template,
+            "--product",
+            "ami",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    // Trust findings do not change the verdict.
+    assert_eq!(code(&out), 0, "{}{}", stderr(&out), stdout(&out));
+    let outcome = json(&out);
+    let codes = |id: &str| -> Vec<String> {
+        role(&outcome, id)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(codes("Caller").is_empty(), "{:?}", codes("Caller"));
+    assert!(codes("SameStack").is_empty(), "{:?}", codes("SameStack"));
+    assert!(
+        codes("Organization").is_empty(),
+        "{:?}",
+        codes("Organization")
+    );
+    assert_eq!(
+        located(
+            role(&outcome, "FromParameter"),
+            "cross_account_trust_without_external_id"
+        )[0]
+        .0,
+        37
+    );
+    let message = role(&outcome, "FromParameter")["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains("may be another account (parameter `TrustedRoleArn` without a default"),
+        "{message}"
+    );
+    assert_eq!(
+        located(role(&outcome, "AnyServiceAccount"), "eks_trust_without_sub")[0].0,
+        61
+    );
+    let skipped = &outcome["skipped"][0];
+    assert_eq!(skipped["logical_id"], "Handler");
+    assert!(
+        skipped["reason"]
+            .as_str()
+            .unwrap()
+            .contains("AWS::Serverless")
+    );
+}
