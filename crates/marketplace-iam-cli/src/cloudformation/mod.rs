@@ -13,6 +13,8 @@ mod managed;
 mod report;
 mod roles;
 mod template;
+#[cfg(test)]
+mod tests;
 mod trust;
 
 use std::path::Path;
