@@ -11,6 +11,13 @@ fn cfn_fixture(name: &str) -> String {
         .to_string()
 }
 
+/// Runs `check --cloudformation <template> --format json` with `args` in `dir`.
+fn check_json(dir: &Path, template: &str, args: &[&str]) -> Output {
+    let mut all = vec!["check", "--cloudformation", template, "--format", "json"];
+    all.extend_from_slice(args);
+    run(&all, dir)
+}
+
 /// The role `id` of a `--format json` outcome.
 fn role<'a>(outcome: &'a Value, id: &str) -> &'a Value {
     outcome["roles"]
@@ -42,18 +49,7 @@ fn located(role: &Value, code: &str) -> Vec<(u64, u64, String)> {
 fn yaml_short_tags_conditions_and_separate_policies_get_a_verdict_per_role() {
     let dir = scratch("cfn-yaml");
     let template = cfn_fixture("saas-metering.yaml");
-    let out = run(
-        &[
-            "check",
-            "--cloudformation",
-            &template,
-            "--product",
-            "saas",
-            "--format",
-            "json",
-        ],
-        &dir,
-    );
+    let out = check_json(&dir, &template, &["--product", "saas"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let outcome = json(&out);
     assert_eq!(outcome["verdict"], "not_allowed");
@@ -132,21 +128,17 @@ fn yaml_short_tags_conditions_and_separate_policies_get_a_verdict_per_role() {
 
     // --parameter resolves the queue: the statement is no longer conditional; Environment=dev drops the
     // entitlements statement (NoValue) and creates DebugRole, whose wildcard trust is reported.
-    let out = run(
+    let out = check_json(
+        &dir,
+        &template,
         &[
-            "check",
-            "--cloudformation",
-            &template,
             "--product",
             "saas",
-            "--format",
-            "json",
             "--parameter",
             "QueueArn=*",
             "--parameter",
             "Environment=dev",
         ],
-        &dir,
     );
     let outcome = json(&out);
     let metering = role(&outcome, "MeteringRole");
@@ -210,17 +202,10 @@ fn role_picks_one_role_and_text_names_file_line_column_and_path() {
 fn json_template_with_managed_policies_and_an_eks_trust_without_sub() {
     let dir = scratch("cfn-json");
     let template = cfn_fixture("container-eks.json");
-    let out = run(
-        &[
-            "check",
-            "--cloudformation",
-            &template,
-            "--format",
-            "json",
-            "--action",
-            "RegisterUsage,CheckoutLicense,GetLicense",
-        ],
+    let out = check_json(
         &dir,
+        &template,
+        &["--action", "RegisterUsage, CheckoutLicense, GetLicense"],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let outcome = json(&out);
@@ -264,19 +249,15 @@ fn json_template_with_managed_policies_and_an_eks_trust_without_sub() {
     );
 
     // A permissions boundary that is not known offline makes every action conditional, never allowed.
-    let out = run(
+    let out = check_json(
+        &dir,
+        &template,
         &[
-            "check",
-            "--cloudformation",
-            &template,
-            "--format",
-            "json",
             "--action",
             "RegisterUsage",
             "--parameter",
             "Boundary=arn:aws:iam::111122223333:policy/Boundary",
         ],
-        &dir,
     );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let pod = role(&json(&out), "PodRole").clone();
@@ -405,18 +386,7 @@ fn every_published_template_is_allowed_for_its_product_with_no_finding() {
 fn a_document_or_statement_unknown_offline_is_conditional_and_named_never_allowed() {
     let dir = scratch("cfn-unresolved");
     let template = cfn_fixture("unresolved.yaml");
-    let out = run(
-        &[
-            "check",
-            "--cloudformation",
-            &template,
-            "--product",
-            "ami",
-            "--format",
-            "json",
-        ],
-        &dir,
-    );
+    let out = check_json(&dir, &template, &["--product", "ami"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let outcome = json(&out);
     for (id, line, why) in [
@@ -463,18 +433,7 @@ fn a_document_or_statement_unknown_offline_is_conditional_and_named_never_allowe
 fn trust_findings_tell_this_stack_from_another_account_and_a_skipped_role_says_why() {
     let dir = scratch("cfn-trust");
     let template = cfn_fixture("trust.yaml");
-    let out = run(
-        &[
-            "check",
-            "--cloudformation",
-            &template,
-            "--product",
-            "ami",
-            "--format",
-            "json",
-        ],
-        &dir,
-    );
+    let out = check_json(&dir, &template, &["--product", "ami"]);
     // Trust findings do not change the verdict.
     assert_eq!(code(&out), 0, "{}{}", stderr(&out), stdout(&out));
     let outcome = json(&out);
