@@ -551,13 +551,16 @@ impl<'t> Resolver<'t> {
                 format!("`Fn::GetAtt` of `{resource}`, which is not a resource of the template"),
             ));
         }
-        let is_role = self
+        let kind = self
             .section("Resources")
             .and_then(|r| r.get(resource))
             .and_then(|r| r.get("Type"))
-            .and_then(Node::as_str)
-            == Some("AWS::IAM::Role");
-        if is_role && attribute == "Arn" {
+            .and_then(Node::as_str);
+        if kind == Some("AWS::IAM::ManagedPolicy") && attribute == "PolicyArn" {
+            // The same ARN as its `Ref`, which attaches it.
+            return self.reference(resource, pos);
+        }
+        if kind == Some("AWS::IAM::Role") && attribute == "Arn" {
             // A role of this stack is in this stack's account: the trust findings tell it from another account's.
             let account = text_of(
                 self.reference("AWS::AccountId", pos)?,

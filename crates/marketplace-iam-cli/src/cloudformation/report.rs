@@ -214,7 +214,19 @@ pub(crate) fn check_role(
             path,
         });
     }
-    findings.sort_by_key(|f| (f.pos.line, f.pos.column));
+    // In file order; a document that is both an identity policy and the boundary gives each finding once.
+    findings.sort_by(|a, b| {
+        (a.pos.line, a.pos.column, &a.path, a.code, &a.message).cmp(&(
+            b.pos.line,
+            b.pos.column,
+            &b.path,
+            b.code,
+            &b.message,
+        ))
+    });
+    findings.dedup_by(|a, b| {
+        (a.pos, &a.path, a.code, &a.message) == (b.pos, &b.path, b.code, &b.message)
+    });
     Ok(Checked {
         id: role.id,
         pos: role.pos,

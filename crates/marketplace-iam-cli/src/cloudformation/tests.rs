@@ -88,6 +88,11 @@ fn functions_resolve_offline_and_unknown_parts_keep_their_reason() {
         r.resource_ref(&text(value(&r, "!Ref Policy"))).as_deref(),
         Some("Policy")
     );
+    assert_eq!(
+        r.resource_ref(&text(value(&r, "!GetAtt Policy.PolicyArn")))
+            .as_deref(),
+        Some("Policy")
+    );
     assert!(!has_unknown(&text(value(&r, "!Ref AWS::URLSuffix"))));
 }
 
