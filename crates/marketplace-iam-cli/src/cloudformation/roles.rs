@@ -414,9 +414,21 @@ pub(crate) fn roles(
             });
             continue;
         }
-        out.push(Entry::Role(Box::new(role(
-            resolver, &key.name, key.pos, node, &policies,
-        )?)));
+        let mut checked = role(resolver, &key.name, key.pos, node, &policies)?;
+        if let Some(condition) = node.get("Condition")
+            && let Some(name) = condition.as_str()
+            && resolver.condition(name, condition.pos)?.is_none()
+        {
+            checked.findings.push(Finding {
+                code: "conditional_role",
+                message: format!(
+                    "the role is created only when condition `{name}` holds, which depends on a value unknown offline: it is checked as if created (--parameter decides it)"
+                ),
+                pos: condition.pos,
+                path: format!("Resources.{id}.Condition"),
+            });
+        }
+        out.push(Entry::Role(Box::new(checked)));
     }
     Ok(out)
 }

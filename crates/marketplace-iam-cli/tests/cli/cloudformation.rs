@@ -411,6 +411,33 @@ fn a_document_or_statement_unknown_offline_is_conditional_and_named_never_allowe
             "{id}: {finding}"
         );
     }
+    // A role under a condition unknown offline is checked as if created, and says so.
+    let maybe = role(&outcome, "MaybeRole");
+    assert_eq!(maybe["verdict"], "allowed");
+    assert_eq!(
+        located(maybe, "conditional_role"),
+        vec![(46, 16, "Resources.MaybeRole.Condition".to_owned())]
+    );
+    // JSON Lines: one role per line.
+    let out = run(
+        &[
+            "check",
+            "--cloudformation",
+            &template,
+            "--product",
+            "ami",
+            "--format",
+            "jsonl",
+        ],
+        &dir,
+    );
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[2]["logical_id"], "MaybeRole");
+
     // With the parameter given, the condition is decided and the statement allows MeterUsage.
     let out = run(
         &[
