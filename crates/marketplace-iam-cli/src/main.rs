@@ -5,6 +5,7 @@
 //! marketplace-iam policy saas/subscriptions > policy.json
 //! marketplace-iam check --product saas/subscriptions role.json [--boundary b.json] [--scp scp.json]...
 //! marketplace-iam check --product saas --gaad account-authorization-details.json
+//! marketplace-iam check --product saas --cloudformation template.yaml [--parameter Name=Value]... [--role MeteringRole]
 //! marketplace-iam role container/hourly-monthly --target eks --account-id 111122223333 \
 //!     --oidc-provider oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE --namespace metering --service-account meter
 //! marketplace-iam role saas/subscriptions --target cross-account --format cloudformation > role.json
