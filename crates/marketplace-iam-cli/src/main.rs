@@ -15,7 +15,7 @@
 //! ```
 //!
 //! Exit codes: 0 every checked action is allowed unconditionally (with `--gaad`: at least one user or role may
-//! make every call); 1 not so (and `policy` for a pricing model that needs no policy); 2 unusable input.
+//! make every call; with `--cloudformation`: every role checked is allowed); 1 not so (and `policy` for a pricing model that needs no policy); 2 unusable input.
 
 mod choice;
 mod cloudformation;

@@ -637,6 +637,12 @@ impl<'t> Resolver<'t> {
         if let Some(known) = self.conditions.borrow().get(name) {
             return Ok(*known);
         }
+        if self.evaluating.borrow().len() >= 100 {
+            return Err(TemplateError::at(
+                pos,
+                format!("condition `{name}` is more than 100 conditions deep: simplify the chain"),
+            ));
+        }
         if self.evaluating.borrow().iter().any(|n| n == name) {
             let chain = self.evaluating.borrow().join(" → ");
             return Err(TemplateError::at(

@@ -28,6 +28,10 @@ use report::Outcome;
 use roles::Entry;
 use template::{Node, Pos, TemplateError};
 
+/// More resources than this is refused (CloudFormation's limit is 500), which also bounds the depth of the
+/// search for reference cycles.
+const MAX_RESOURCES: usize = 2000;
+
 /// The most a template may weigh: CloudFormation's own limit is 1 MB.
 const MAX_TEMPLATE_BYTES: u64 = 16 << 20;
 
@@ -149,6 +153,15 @@ fn validate(root: &Node) -> Result<&Node, TemplateError> {
             "`Resources` must be a mapping of logical ids to resources",
         )
     })?;
+    if entries.len() > MAX_RESOURCES {
+        return Err(TemplateError::at(
+            resources.pos,
+            format!(
+                "{} resources: CloudFormation allows at most 500 in a template",
+                entries.len()
+            ),
+        ));
+    }
     for (key, node) in entries {
         let ok = node.get("Type").and_then(Node::as_str).is_some();
         if !ok {
