@@ -425,6 +425,19 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
         .map(|p| input::read_policy(p, PolicyKind::Scp))
         .collect::<Result<Vec<_>, _>>()?;
 
+    // clap does not enforce `requires` beside the policy files that --cloudformation conflicts with.
+    if args.cloudformation.is_none()
+        && (!args.parameter.is_empty()
+            || args.role.is_some()
+            || args.account_id.is_some()
+            || args.region.is_some()
+            || args.partition.is_some())
+    {
+        return Err(Unusable(
+            "--parameter, --role, --account-id, --region and --partition apply only with --cloudformation"
+                .to_owned(),
+        ));
+    }
     if let Some(path) = &args.cloudformation {
         return cloudformation::run(cloudformation::Request {
             path,

@@ -121,3 +121,54 @@ fn references(node: &Node, ids: &[&str], out: &mut Vec<(usize, Pos)>) {
         _ => {}
     }
 }
+
+/// Refuses a `Ref` or `Fn::GetAtt` anywhere in `node` to a name the template does not define, as CloudFormation
+/// does before creating anything (the checked properties would catch it too, but not the others).
+pub(crate) fn check_targets(
+    node: &Node,
+    parameters: &[&str],
+    resources: &[&str],
+) -> Result<(), TemplateError> {
+    match (&node.kind, node.intrinsic()) {
+        (_, Some(("Ref", arg))) => {
+            if let Some(name) = arg.as_str()
+                && !name.starts_with("AWS::")
+                && !parameters.contains(&name)
+                && !resources.contains(&name)
+            {
+                return Err(TemplateError::at(
+                    arg.pos,
+                    format!(
+                        "`Ref` to `{name}`, which is neither a parameter, a pseudo parameter nor a resource of the template"
+                    ),
+                ));
+            }
+        }
+        (_, Some(("Fn::GetAtt", arg))) => {
+            let first = arg
+                .as_str()
+                .map(|s| s.split('.').next().unwrap_or(s))
+                .or_else(|| arg.as_list()?.first()?.as_str());
+            if let Some(name) = first
+                && !resources.contains(&name)
+            {
+                return Err(TemplateError::at(
+                    arg.pos,
+                    format!("`Fn::GetAtt` of `{name}`, which is not a resource of the template"),
+                ));
+            }
+        }
+        (Kind::List(items), _) => {
+            for item in items {
+                check_targets(item, parameters, resources)?;
+            }
+        }
+        (Kind::Map(entries), _) => {
+            for (_, value) in entries {
+                check_targets(value, parameters, resources)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}

@@ -87,6 +87,20 @@ pub(crate) fn run(request: Request<'_>) -> Result<u8, Unusable> {
     let root = template::parse(text).map_err(located)?;
     let resources = validate(&root).map_err(located)?;
     graph::check_cycles(resources).map_err(located)?;
+    let names = |section: &str| -> Vec<&str> {
+        root.get(section)
+            .and_then(Node::entries)
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, _)| k.name.as_str())
+            .collect()
+    };
+    let (parameter_names, resource_names) = (names("Parameters"), names("Resources"));
+    for section in ["Resources", "Outputs", "Conditions"] {
+        if let Some(node) = root.get(section) {
+            graph::check_targets(node, &parameter_names, &resource_names).map_err(located)?;
+        }
+    }
     for key in request.settings.parameters.keys() {
         if root.get("Parameters").and_then(|p| p.get(key)).is_none() {
             return Err(Unusable(format!(

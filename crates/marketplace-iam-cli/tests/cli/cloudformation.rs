@@ -313,8 +313,20 @@ fn unusable_templates_exit_2_with_the_position_and_what_to_do() {
             "ref.yaml:5:17: `Ref` to `Missing`",
         ),
         ("empty.yaml", "", "empty.yaml:1:1: the file is empty"),
+        (
+            "param.yaml",
+            "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !Ref AWS::StackName\n      Tags: [!Ref Tag]\n",
+            "param.yaml:6:14: `Ref` to `Tag`",
+        ),
         ("bad.yaml", "Resources: [\n", "bad.yaml:"),
     ];
+    // The options of --cloudformation without it.
+    write(&dir, "policy.json", MARKETPLACE_STAR);
+    let out = run(
+        &["check", "--product", "saas", "policy.json", "--role", "R"],
+        &dir,
+    );
+    assert_unusable(&out, "apply only with --cloudformation");
     for (name, text, expected) in cases {
         write(&dir, name, text);
         let out = run(
