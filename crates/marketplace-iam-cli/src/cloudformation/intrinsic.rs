@@ -71,6 +71,14 @@ impl Value {
         }
     }
 
+    /// The value as `Fn::Equals` compares it: a scalar as its text (`true` and `"true"` are equal, as
+    /// CloudFormation reads a template's scalars as strings), anything else as JSON.
+    pub(crate) fn canonical(&self) -> String {
+        self.text()
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.to_json().to_string())
+    }
+
     /// The text of a scalar.
     pub(crate) fn text(&self) -> Option<&str> {
         match self {
@@ -344,6 +352,11 @@ impl<'t> Resolver<'t> {
                 };
                 let delimiter = self.string(delimiter, "`Fn::Split`'s delimiter")?;
                 let source = self.string(source, "what `Fn::Split` splits")?;
+                if has_unknown(&source) {
+                    // How many pieces an unknown value splits into is unknown too: the value stays one unknown
+                    // string, which `Fn::Select` and `Fn::Join` pass on.
+                    return Ok(Value::Str(source));
+                }
                 if delimiter.is_empty() {
                     return Err(TemplateError::at(
                         arg.pos,
@@ -735,10 +748,7 @@ impl<'t> Resolver<'t> {
                 let [a, b] = Self::args(arg, 2, function)? else {
                     unreachable!("two arguments")
                 };
-                let (a, b) = (
-                    self.resolve(a)?.to_json().to_string(),
-                    self.resolve(b)?.to_json().to_string(),
-                );
+                let (a, b) = (self.resolve(a)?.canonical(), self.resolve(b)?.canonical());
                 if has_unknown(&a) || has_unknown(&b) {
                     return Ok(None);
                 }

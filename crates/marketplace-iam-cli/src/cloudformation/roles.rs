@@ -115,8 +115,14 @@ impl Document {
                         }
                     }
                 });
+                if !found.is_empty() {
+                    notes.push((
+                        i,
+                        field.clone(),
+                        format!("`{field}` depends on {}", found.join("; ")),
+                    ));
+                }
                 for r in found {
-                    notes.push((i, field.clone(), format!("`{field}` depends on {r}")));
                     if !reasons.contains(&r) {
                         reasons.push(r);
                     }

@@ -7,12 +7,14 @@ use super::template::{Node, parse};
 const TEMPLATE: &str = r#"
 Parameters:
   Stage: {Type: String, Default: live}
+  Flag: {Type: String, Default: "true"}
   Queue: {Type: String}
   Names: {Type: CommaDelimitedList, Default: "a, b,c"}
 Mappings:
   Calls: {live: {Action: MeterUsage}}
 Conditions:
   IsLive: !Equals [!Ref Stage, live]
+  Flagged: !Equals [!Ref Flag, true]
   HasQueue: !Not [!Equals [!Ref Queue, ""]]
   Both: !And [!Condition IsLive, !Condition HasQueue]
   Either: !Or [!Condition IsLive, !Condition HasQueue]
@@ -103,6 +105,8 @@ fn conditions_are_three_valued() {
     let r = Resolver::new(&root, &settings);
     let at = root.pos;
     assert_eq!(r.condition("IsLive", at).unwrap(), Some(true));
+    // A YAML boolean compares equal to the string a parameter holds.
+    assert_eq!(r.condition("Flagged", at).unwrap(), Some(true));
     assert_eq!(r.condition("HasQueue", at).unwrap(), None);
     assert_eq!(r.condition("Both", at).unwrap(), None);
     assert_eq!(r.condition("Either", at).unwrap(), Some(true));
