@@ -70,6 +70,12 @@ fn functions_resolve_offline_and_unknown_parts_keep_their_reason() {
         Value::List(vec![Value::Str("x".into()), Value::Str("y".into())])
     );
     assert_eq!(text(value(&r, "!If [IsLive, yes, no]")), "yes");
+    // How many pieces an unknown value has is unknown: selecting one is unknown, not an error.
+    let stack = text(value(&r, "!Select [2, !Split ['/', !Ref AWS::StackId]]"));
+    assert!(
+        r.reasons(&stack)[0].starts_with("`AWS::StackId`"),
+        "{stack}"
+    );
     assert_eq!(
         value(&r, "[a, !Ref AWS::NoValue]"),
         Value::List(vec![Value::Str("a".into())])
