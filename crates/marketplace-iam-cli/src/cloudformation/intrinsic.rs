@@ -17,6 +17,8 @@ use super::template::{Kind, Node, Pos, TemplateError};
 const OPEN: char = '\u{E000}';
 /// Closes a token of an unknown value.
 const CLOSE: char = '\u{E001}';
+/// Separates a token's index from the widest value it stands for (`*`, or `arn:*` for an ARN attribute).
+const WIDEST: char = '\u{E002}';
 
 /// What resolution starts from besides the template: `--parameter`, `--account-id`, `--region`, `--partition`.
 #[derive(Debug, Default, Clone)]
@@ -109,15 +111,14 @@ pub(crate) struct Resolver<'t> {
 /// `s` with every unknown part widened to `*`: the widest value it could take.
 pub(crate) fn widen(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut inside = false;
+    // Outside a token, in its index, or in its widest value.
+    let mut state = 0u8;
     for c in s.chars() {
-        match c {
-            OPEN => {
-                inside = true;
-                out.push('*');
-            }
-            CLOSE => inside = false,
-            _ if !inside => out.push(c),
+        match (c, state) {
+            (OPEN, _) => state = 1,
+            (WIDEST, 1) => state = 2,
+            (CLOSE, _) => state = 0,
+            (_, 0) | (_, 2) => out.push(c),
             _ => {}
         }
     }
@@ -149,7 +150,7 @@ pub(crate) fn has_unknown(s: &str) -> bool {
 fn tokens(s: &str) -> impl Iterator<Item = usize> + '_ {
     s.split(OPEN)
         .skip(1)
-        .filter_map(|part| part.split_once(CLOSE)?.0.parse().ok())
+        .filter_map(|part| part.split_once(WIDEST)?.0.parse().ok())
 }
 
 fn text_of(v: Value, pos: Pos, what: &str) -> Result<String, TemplateError> {
@@ -181,6 +182,11 @@ impl<'t> Resolver<'t> {
     }
 
     fn unknown(&self, reason: String, resource: Option<&str>) -> Value {
+        self.unknown_as(reason, resource, "*")
+    }
+
+    /// A token for a value unknown offline, which at its widest is `widest`.
+    fn unknown_as(&self, reason: String, resource: Option<&str>, widest: &str) -> Value {
         let mut unknowns = self.unknowns.borrow_mut();
         let index = match unknowns.iter().position(|u| u.reason == reason) {
             Some(i) => i,
@@ -192,7 +198,7 @@ impl<'t> Resolver<'t> {
                 unknowns.len() - 1
             }
         };
-        Value::Str(format!("{OPEN}{index}{CLOSE}"))
+        Value::Str(format!("{OPEN}{index}{WIDEST}{widest}{CLOSE}"))
     }
 
     /// Why each unknown part of `s` is unknown, without repeats.
@@ -212,7 +218,7 @@ impl<'t> Resolver<'t> {
     /// The logical id of the resource whose `Ref` `s` is exactly.
     pub(crate) fn resource_ref(&self, s: &str) -> Option<String> {
         let inner = s.strip_prefix(OPEN)?.strip_suffix(CLOSE)?;
-        let index: usize = inner.parse().ok()?;
+        let index: usize = inner.split_once(WIDEST)?.0.parse().ok()?;
         self.unknowns.borrow().get(index)?.resource.clone()
     }
 
@@ -586,9 +592,17 @@ impl<'t> Resolver<'t> {
                 self.partition()
             )));
         }
-        Ok(self.unknown(
+        // An ARN attribute is an ARN, whatever it is: `arn:*` at its widest, so that `${Bucket.Arn}/*` reads as the
+        // ARN pattern IAM accepts.
+        let widest = if attribute.ends_with("Arn") {
+            "arn:*"
+        } else {
+            "*"
+        };
+        Ok(self.unknown_as(
             format!("`{resource}.{attribute}`, known only once deployed"),
             None,
+            widest,
         ))
     }
 

@@ -131,6 +131,25 @@ impl Document {
             if reasons.is_empty() {
                 return;
             }
+            // A resource built from an unknown value that does not read as an ARN once widened (`${Imported}/*`
+            // is `*/*`) could be any resource: `*`.
+            for field in ["Resource", "NotResource"] {
+                let items: Vec<&mut Json> = match fields.get_mut(field) {
+                    Some(Json::Array(items)) => items.iter_mut().collect(),
+                    Some(one) => vec![one],
+                    None => Vec::new(),
+                };
+                for item in items {
+                    if let Json::String(s) = item
+                        && has_unknown(s)
+                    {
+                        let wide = widen(s);
+                        if wide != "*" && !wide.starts_with("arn:") {
+                            *s = "*".to_owned();
+                        }
+                    }
+                }
+            }
             let condition = fields
                 .entry("Condition")
                 .or_insert_with(|| Json::Object(Map::new()));

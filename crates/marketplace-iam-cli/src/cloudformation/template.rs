@@ -161,6 +161,13 @@ const SHORT_TAGS: &[(&str, &str)] = &[
     ("Length", "Fn::Length"),
     ("ToJsonString", "Fn::ToJsonString"),
     ("Transform", "Fn::Transform"),
+    // The rule functions of the `Rules` section.
+    ("Contains", "Fn::Contains"),
+    ("EachMemberEquals", "Fn::EachMemberEquals"),
+    ("EachMemberIn", "Fn::EachMemberIn"),
+    ("RefAll", "Fn::RefAll"),
+    ("ValueOf", "Fn::ValueOf"),
+    ("ValueOfAll", "Fn::ValueOfAll"),
 ];
 
 /// A sequence or mapping being built.
