@@ -110,15 +110,29 @@ pub(crate) struct Resolver<'t> {
 
 /// `s` with every unknown part widened to `*`: the widest value it could take.
 pub(crate) fn widen(s: &str) -> String {
+    replace_tokens(s, None)
+}
+
+/// `s` as a message shows it: each unknown part as `<unknown>`.
+pub(crate) fn display(s: &str) -> String {
+    replace_tokens(s, Some("<unknown>"))
+}
+
+/// `s` with each token replaced by `with`, or by its widest value.
+fn replace_tokens(s: &str, with: Option<&str>) -> String {
     let mut out = String::with_capacity(s.len());
     // Outside a token, in its index, or in its widest value.
     let mut state = 0u8;
     for c in s.chars() {
         match (c, state) {
-            (OPEN, _) => state = 1,
+            (OPEN, _) => {
+                state = 1;
+                out.push_str(with.unwrap_or(""));
+            }
             (WIDEST, 1) => state = 2,
             (CLOSE, _) => state = 0,
-            (_, 0) | (_, 2) => out.push(c),
+            (_, 0) => out.push(c),
+            (_, 2) if with.is_none() => out.push(c),
             _ => {}
         }
     }
@@ -453,7 +467,7 @@ impl<'t> Resolver<'t> {
                 Ok(self.unknown(
                     format!(
                         "`Fn::ImportValue` `{}`, another stack's export",
-                        widen(&name)
+                        display(&name)
                     ),
                     None,
                 ))

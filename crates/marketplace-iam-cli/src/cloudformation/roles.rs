@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use super::intrinsic::{Resolver, Value, has_unknown, take_condition_keys, widen};
+use super::intrinsic::{Resolver, Value, display, has_unknown, take_condition_keys, widen};
 use super::managed;
 use super::template::{Node, Pos, TemplateError};
 
@@ -548,7 +548,7 @@ fn role(
                     Err(finding) => {
                         let reason = format!(
                             "the permissions boundary `{}` is not known offline",
-                            text(&value).map(widen).unwrap_or_default()
+                            text(&value).map(display).unwrap_or_default()
                         );
                         role.findings.push(finding);
                         Document {
@@ -644,7 +644,7 @@ fn attached(
             ))),
         });
     }
-    let shown = widen(arn);
+    let shown = display(arn);
     let mut message = format!(
         "managed policy `{shown}` is not defined in the template: its grants are not counted"
     );

@@ -4,7 +4,7 @@
 
 use serde_json::Value as Json;
 
-use super::intrinsic::{Resolver, has_unknown, widen};
+use super::intrinsic::{Resolver, display, has_unknown};
 use super::roles::{Document, Finding};
 
 /// The condition keys that confine a wildcard principal to an organization, account or principal.
@@ -117,7 +117,7 @@ pub(crate) fn findings(resolver: &Resolver<'_>, trust: &Document) -> Vec<Finding
                     "cross_account_trust_without_external_id",
                     format!(
                         "trusts `{}`, {whose}, without an `sts:ExternalId` condition: add `\"Condition\": {{\"StringEquals\": {{\"sts:ExternalId\": \"...\"}}}}` (the confused-deputy protection)",
-                        widen(p)
+                        display(p)
                     ),
                 );
             }
@@ -134,7 +134,7 @@ pub(crate) fn findings(resolver: &Resolver<'_>, trust: &Document) -> Vec<Finding
                     .any(|v| v == "*" || v == "system:serviceaccount:*"),
             };
             if open {
-                let provider = widen(f.split_once(":oidc-provider/").map_or(f, |(_, p)| p));
+                let provider = display(f.split_once(":oidc-provider/").map_or(f, |(_, p)| p));
                 finding(
                     "eks_trust_without_sub",
                     format!(
