@@ -167,6 +167,7 @@ fn tokens(s: &str) -> impl Iterator<Item = usize> + '_ {
         .filter_map(|part| part.split_once(WIDEST)?.0.parse().ok())
 }
 
+/// The text of a resolved scalar; `what` names it in the error otherwise.
 fn text_of(v: Value, pos: Pos, what: &str) -> Result<String, TemplateError> {
     v.text()
         .map(str::to_owned)

@@ -30,9 +30,11 @@ struct Header {
     date: String,
 }
 
+/// The embedded file's first line: where and when the documents were taken.
 static HEADER: LazyLock<Option<Header>> =
     LazyLock::new(|| serde_json::from_str(DATA.lines().next().unwrap_or("")).ok());
 
+/// The embedded policies, read once.
 static KNOWN: LazyLock<Vec<Known>> = LazyLock::new(|| {
     DATA.lines()
         .skip(1)

@@ -139,6 +139,7 @@ pub(crate) fn run(request: Request<'_>) -> Result<u8, Unusable> {
     Ok(outcome.exit_code())
 }
 
+/// The logical id of a role, checked or skipped.
 fn entry_id(entry: &Entry) -> &str {
     match entry {
         Entry::Role(r) => &r.id,

@@ -235,6 +235,7 @@ pub(crate) fn check_role(
     })
 }
 
+/// A decision's snake_case name, as the report's JSON spells it.
 fn decision_code(d: Decision) -> &'static str {
     match d {
         Decision::Allow => "allow",
@@ -244,6 +245,7 @@ fn decision_code(d: Decision) -> &'static str {
     }
 }
 
+/// A decision in words.
 fn decision_text(d: Decision) -> &'static str {
     match d {
         Decision::Allow => "allowed",

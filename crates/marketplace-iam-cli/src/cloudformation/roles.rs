@@ -191,6 +191,7 @@ pub(crate) fn strings(value: &Json, f: &mut dyn FnMut(&str)) {
     }
 }
 
+/// Every unknown part of `value` (keys included) widened to its widest value.
 fn widen_all(value: &mut Json) {
     match value {
         Json::String(s) if has_unknown(s) => *s = widen(s),
@@ -458,6 +459,7 @@ pub(crate) fn roles(
     Ok(out)
 }
 
+/// One role, with the documents that apply to it and the findings about its managed policies.
 fn role(
     resolver: &Resolver<'_>,
     id: &str,

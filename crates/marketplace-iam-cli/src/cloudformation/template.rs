@@ -335,6 +335,7 @@ pub(crate) fn parse(text: &str) -> Result<Node, TemplateError> {
     })
 }
 
+/// Refuses nesting deeper than [`MAX_DEPTH`].
 fn depth_check(stack: &[Frame], pos: Pos) -> Result<(), TemplateError> {
     if stack.len() >= MAX_DEPTH {
         return Err(TemplateError::at(
@@ -367,6 +368,7 @@ fn scalar(
     tagged(Node { kind, pos }, tag)
 }
 
+/// Whether a plain scalar reads as a number (YAML 1.2 core schema, roughly).
 fn is_number(v: &str) -> bool {
     let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
     !digits.is_empty()

@@ -4,6 +4,7 @@ use super::graph::check_cycles;
 use super::intrinsic::{Resolver, Settings, Value, has_unknown, widen};
 use super::template::{Node, parse};
 
+/// A template with one of each section.
 const TEMPLATE: &str = r#"
 Parameters:
   Stage: {Type: String, Default: live}
@@ -24,11 +25,13 @@ Resources:
   Policy: {Type: AWS::IAM::ManagedPolicy}
 "#;
 
+/// `yaml` resolved in `resolver`'s template.
 fn value(resolver: &Resolver<'_>, yaml: &str) -> Value {
     let node: Node = parse(yaml).unwrap();
     resolver.resolve(&node).unwrap()
 }
 
+/// The string a value is.
 fn text(v: Value) -> String {
     match v {
         Value::Str(s) => s,
