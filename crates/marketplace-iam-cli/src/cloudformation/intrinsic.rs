@@ -5,20 +5,14 @@
 //! `Fn::ImportValue`, an account id not given) becomes a *token* inside the resolved string: a private-use
 //! character pair around an index into [`Resolver`]'s list of reasons. Tokens survive `Fn::Sub`, `Fn::Join` and
 //! `Fn::Split`, so whoever reads a resolved string can tell which parts are unknown and why ([`Resolver::reasons`]),
-//! widen them to `*` ([`widen`]), or see that a string is exactly the `Ref` of a resource
+//! widen them to `*` ([`super::token::widen`]), or see that a string is exactly the `Ref` of a resource
 //! ([`Resolver::resource_ref`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::template::{Kind, Node, Pos, TemplateError};
-
-/// Opens a token of an unknown value (a private-use character: templates do not contain it).
-const OPEN: char = '\u{E000}';
-/// Closes a token of an unknown value.
-const CLOSE: char = '\u{E001}';
-/// Separates a token's index from the widest value it stands for (`*`, or `arn:*` for an ARN attribute).
-const WIDEST: char = '\u{E002}';
+use super::token::{CLOSE, OPEN, WIDEST, display, has_unknown, tokens};
 
 /// What resolution starts from besides the template: `--parameter`, `--account-id`, `--region`, `--partition`.
 #[derive(Debug, Default, Clone)]
@@ -106,65 +100,6 @@ pub(crate) struct Resolver<'t> {
     unknowns: RefCell<Vec<Unknown>>,
     conditions: RefCell<HashMap<String, Option<bool>>>,
     evaluating: RefCell<Vec<String>>,
-}
-
-/// `s` with every unknown part widened to `*`: the widest value it could take.
-pub(crate) fn widen(s: &str) -> String {
-    replace_tokens(s, None)
-}
-
-/// `s` as a message shows it: each unknown part as `<unknown>`.
-pub(crate) fn display(s: &str) -> String {
-    replace_tokens(s, Some("<unknown>"))
-}
-
-/// `s` with each token replaced by `with`, or by its widest value.
-fn replace_tokens(s: &str, with: Option<&str>) -> String {
-    let mut out = String::with_capacity(s.len());
-    // Outside a token, in its index, or in its widest value.
-    let mut state = 0u8;
-    for c in s.chars() {
-        match (c, state) {
-            (OPEN, _) => {
-                state = 1;
-                out.push_str(with.unwrap_or(""));
-            }
-            (WIDEST, 1) => state = 2,
-            (CLOSE, _) => state = 0,
-            (_, 0) => out.push(c),
-            (_, 2) if with.is_none() => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Takes out of a mapping the keys that are tokens (a mapping under an `Fn::If` whose condition is unknown
-/// offline carries one), and returns them.
-pub(crate) fn take_condition_keys(
-    map: &mut serde_json::Map<String, serde_json::Value>,
-) -> Vec<String> {
-    let keys: Vec<String> = map
-        .keys()
-        .filter(|k| k.starts_with(OPEN) && k.ends_with(CLOSE))
-        .cloned()
-        .collect();
-    for k in &keys {
-        map.remove(k);
-    }
-    keys
-}
-
-/// Whether `s` holds an unknown part.
-pub(crate) fn has_unknown(s: &str) -> bool {
-    s.contains(OPEN)
-}
-
-/// The indices of the tokens in `s`.
-fn tokens(s: &str) -> impl Iterator<Item = usize> + '_ {
-    s.split(OPEN)
-        .skip(1)
-        .filter_map(|part| part.split_once(WIDEST)?.0.parse().ok())
 }
 
 /// The text of a resolved scalar; `what` names it in the error otherwise.

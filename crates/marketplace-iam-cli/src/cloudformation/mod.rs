@@ -2,7 +2,8 @@
 //! where it is defined.
 //!
 //! Phases, each in its module: [`template`] reads the file into a tree with positions (refusing duplicate keys and
-//! unknown tags); [`intrinsic`] resolves the intrinsic functions offline, keeping unknown values as named tokens;
+//! unknown tags); [`graph`] refuses references to nothing and circular ones; [`intrinsic`] resolves the intrinsic
+//! functions offline, keeping unknown values as named tokens ([`token`] reads them);
 //! [`roles`] gathers each `AWS::IAM::Role` with the policies attached to it ([`managed`] knows the AWS managed
 //! policies a seller plausibly attaches); [`trust`] reads the trust policies; [`report`] checks each role and
 //! writes one verdict per role with every finding located at `file:line:column` and a path in the template.
@@ -15,6 +16,7 @@ mod roles;
 mod template;
 #[cfg(test)]
 mod tests;
+mod token;
 mod trust;
 
 use std::path::Path;

@@ -9,9 +9,10 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use super::intrinsic::{Resolver, Value, display, has_unknown, take_condition_keys, widen};
+use super::intrinsic::{Resolver, Value};
 use super::managed;
 use super::template::{Node, Pos, TemplateError};
+use super::token::{display, has_unknown, take_condition_keys, widen};
 
 /// The condition key that marks a statement depending on a value unknown offline.
 pub(crate) const UNRESOLVED_KEY: &str = "marketplace-iam:Unresolved";

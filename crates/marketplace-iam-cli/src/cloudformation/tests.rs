@@ -1,8 +1,9 @@
 //! The intrinsic functions and the reference graph on small templates.
 
 use super::graph::check_cycles;
-use super::intrinsic::{Resolver, Settings, Value, has_unknown, widen};
+use super::intrinsic::{Resolver, Settings, Value};
 use super::template::{Node, parse};
+use super::token::{has_unknown, widen};
 
 /// A template with one of each section.
 const TEMPLATE: &str = r#"

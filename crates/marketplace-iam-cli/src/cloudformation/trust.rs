@@ -4,8 +4,9 @@
 
 use serde_json::Value as Json;
 
-use super::intrinsic::{Resolver, display, has_unknown};
+use super::intrinsic::Resolver;
 use super::roles::{Document, Finding};
+use super::token::{display, has_unknown};
 
 /// The condition keys that confine a wildcard principal to an organization, account or principal.
 const CONFINING_KEYS: &[&str] = &[
