@@ -159,18 +159,21 @@ fn yaml_short_tags_conditions_and_separate_policies_get_a_verdict_per_role() {
 fn role_picks_one_role_and_text_names_file_line_column_and_path() {
     let dir = scratch("cfn-role");
     let template = cfn_fixture("saas-metering.yaml");
-    let out = run(
-        &[
-            "check",
-            "--cloudformation",
-            &template,
-            "--product",
-            "saas",
-            "--role",
-            "MeteringRole",
-        ],
-        &dir,
-    );
+    let role = |id: &str| {
+        run(
+            &[
+                "check",
+                "--cloudformation",
+                &template,
+                "--product",
+                "saas",
+                "--role",
+                id,
+            ],
+            &dir,
+        )
+    };
+    let out = role("MeteringRole");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("== role MeteringRole ("), "{text}");
@@ -180,18 +183,7 @@ fn role_picks_one_role_and_text_names_file_line_column_and_path() {
         "{text}"
     );
 
-    let out = run(
-        &[
-            "check",
-            "--cloudformation",
-            &template,
-            "--product",
-            "saas",
-            "--role",
-            "Nope",
-        ],
-        &dir,
-    );
+    let out = role("Nope");
     assert_unusable(
         &out,
         "no AWS::IAM::Role `Nope` (its roles: MeteringRole, DebugRole, ReportingRole)",
