@@ -139,7 +139,7 @@ pub(crate) fn check_role(
                     pos,
                     path,
                     format!(
-                        "`{}`: {} by this statement",
+                        "`{}` is {} because of this statement",
                         action.action,
                         decision_text(action.decision)
                     ),
