@@ -5,6 +5,7 @@
 //! marketplace-iam policy saas/subscriptions > policy.json
 //! marketplace-iam check --product saas/subscriptions role.json [--boundary b.json] [--scp scp.json]...
 //! marketplace-iam check --product saas --gaad account-authorization-details.json
+//! marketplace-iam check --product saas --cloudformation template.yaml [--parameter Name=Value]... [--role MeteringRole]
 //! marketplace-iam role container/hourly-monthly --target eks --account-id 111122223333 \
 //!     --oidc-provider oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE --namespace metering --service-account meter
 //! marketplace-iam role saas/subscriptions --target cross-account --format cloudformation > role.json
@@ -14,9 +15,10 @@
 //! ```
 //!
 //! Exit codes: 0 every checked action is allowed unconditionally (with `--gaad`: at least one user or role may
-//! make every call); 1 not so (and `policy` for a pricing model that needs no policy); 2 unusable input.
+//! make every call; with `--cloudformation`: every role checked is allowed); 1 not so (and `policy` for a pricing model that needs no policy); 2 unusable input.
 
 mod choice;
+mod cloudformation;
 mod explain;
 mod gaad;
 mod input;
@@ -178,7 +180,7 @@ struct CheckArgs {
 
     /// The principal's identity policy documents (inline or managed), all together; `-` reads one from standard
     /// input.
-    #[arg(value_name = "POLICY.json", required_unless_present = "gaad")]
+    #[arg(value_name = "POLICY.json", required_unless_present_any = ["gaad", "cloudformation"])]
     policies: Vec<PathBuf>,
 
     /// The principal's permissions boundary (`-`: standard input).
@@ -203,6 +205,31 @@ struct CheckArgs {
     /// make the calls (attached managed, inline and group policies, permissions boundaries); `-`: standard input.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["policies", "boundary"])]
     gaad: Option<PathBuf>,
+
+    /// A CloudFormation template (JSON or YAML, `-`: standard input): check every `AWS::IAM::Role` it defines
+    /// with the policies attached to it, one verdict per role, findings at template line:column.
+    #[arg(long, value_name = "TEMPLATE", conflicts_with_all = ["policies", "boundary", "gaad", "context"])]
+    cloudformation: Option<PathBuf>,
+
+    /// With --cloudformation: a template parameter's value, over its default (repeat for each).
+    #[arg(long, value_name = "NAME=VALUE", requires = "cloudformation")]
+    parameter: Vec<String>,
+
+    /// With --cloudformation: the logical id of the one role to check.
+    #[arg(long, value_name = "LOGICAL_ID", requires = "cloudformation")]
+    role: Option<String>,
+
+    /// With --cloudformation: `AWS::AccountId` (without it, values built from it are unknown).
+    #[arg(long, value_name = "ID", requires = "cloudformation")]
+    account_id: Option<String>,
+
+    /// With --cloudformation: `AWS::Region` (without it, values built from it are unknown).
+    #[arg(long, value_name = "REGION", requires = "cloudformation")]
+    region: Option<String>,
+
+    /// With --cloudformation: `AWS::Partition` (default `aws`).
+    #[arg(long, value_name = "PARTITION", requires = "cloudformation")]
+    partition: Option<String>,
 }
 
 /// The output format of `check` and `list`.
@@ -385,13 +412,48 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
             .map(|p| ("POLICY.json", p.as_path()))
             .chain(args.boundary.iter().map(|p| ("--boundary", p.as_path())))
             .chain(args.scp.iter().map(|p| ("--scp", p.as_path())))
-            .chain(args.gaad.iter().map(|p| ("--gaad", p.as_path()))),
+            .chain(args.gaad.iter().map(|p| ("--gaad", p.as_path())))
+            .chain(
+                args.cloudformation
+                    .iter()
+                    .map(|p| ("--cloudformation", p.as_path())),
+            ),
     )?;
     let scps = args
         .scp
         .iter()
         .map(|p| input::read_policy(p, PolicyKind::Scp))
         .collect::<Result<Vec<_>, _>>()?;
+
+    // clap does not enforce `requires` beside the policy files that --cloudformation conflicts with.
+    if args.cloudformation.is_none()
+        && (!args.parameter.is_empty()
+            || args.role.is_some()
+            || args.account_id.is_some()
+            || args.region.is_some()
+            || args.partition.is_some())
+    {
+        return Err(Unusable(
+            "--parameter, --role, --account-id, --region and --partition apply only with --cloudformation"
+                .to_owned(),
+        ));
+    }
+    if let Some(path) = &args.cloudformation {
+        return cloudformation::run(cloudformation::Request {
+            path,
+            settings: cloudformation::Settings {
+                parameters: cloudformation::parameters(&args.parameter)?,
+                account_id: args.account_id.clone(),
+                region: args.region.clone(),
+                partition: args.partition.clone(),
+            },
+            role: args.role.as_deref(),
+            required: &required,
+            spec: spec.map(PolicyChoice::id),
+            scps,
+            format: args.format,
+        });
+    }
 
     if let Some(path) = &args.gaad {
         let (file, bytes) = gaad::read(path)?;

@@ -1,0 +1,389 @@
+//! Each role checked with AWS's evaluation logic, and the outcome written: one section (text) or object (JSON)
+//! per role with its verdict, the library's report, and every finding at `file:line:column` with its path in the
+//! template; roles not checked are listed with why.
+//!
+//! The JSON object:
+//!
+//! ```json
+//! {
+//!   "template": "template.yaml",
+//!   "verdict": "not_allowed",
+//!   "roles": [
+//!     {"logical_id": "MeteringRole", "line": 12, "column": 3, "verdict": "not_allowed",
+//!      "report": {"verdict": "not_allowed", "actions": [...], "over_grants": [...], "warnings": [...]},
+//!      "findings": [{"code": "unresolved", "message": "...", "file": "template.yaml", "line": 30, "column": 13,
+//!                    "path": "Resources.MeteringRole.Properties.Policies[0].PolicyDocument.Statement[1]"}]}
+//!   ],
+//!   "skipped": [{"logical_id": "DebugRole", "line": 40, "column": 3, "reason": "..."}]
+//! }
+//! ```
+
+use std::io::{self, Write};
+
+use marketplace_iam_policy::{
+    Decision, PolicyFile, PolicyKind, PolicySet, Report, StatementRef, check,
+};
+use serde_json::{Value as Json, json};
+
+use super::intrinsic::Resolver;
+use super::roles::{Document, Finding, Role};
+use super::template::{Pos, TemplateError};
+use super::trust;
+use crate::output::{self, BOLD, DIM, RED, YELLOW};
+use crate::{CheckFormat, EXIT_ALLOWED, Unusable};
+
+/// One role, checked.
+pub(crate) struct Checked {
+    id: String,
+    pos: Pos,
+    report: Report,
+    findings: Vec<Finding>,
+}
+
+/// Every role of the template, checked or skipped.
+pub(crate) struct Outcome {
+    file: String,
+    /// The roles checked.
+    pub(crate) roles: Vec<Checked>,
+    /// The roles not checked: logical id, position, why.
+    pub(crate) skipped: Vec<(String, Pos, String)>,
+}
+
+/// The name a document goes by in the report and the checker: its path in the template.
+fn policy_file(
+    resolver: &Resolver<'_>,
+    doc: &Document,
+    kind: PolicyKind,
+    findings: &mut Vec<Finding>,
+) -> Result<PolicyFile, TemplateError> {
+    let (text, notes) = doc.widened(resolver);
+    for (index, field, note) in notes {
+        let (pos, path) = if field.is_empty() {
+            doc.statement(Some(index))
+        } else {
+            doc.field(index, &field)
+        };
+        findings.push(Finding {
+            code: "unresolved",
+            message: format!("{note}: the statement counts as conditional, never as allowed"),
+            pos,
+            path,
+        });
+    }
+    PolicyFile::parse_as(kind, doc.path.clone(), &text).map_err(|e| {
+        let index = e
+            .path
+            .strip_prefix("Statement[")
+            .and_then(|r| r.split(']').next())
+            .and_then(|i| i.parse().ok());
+        let (pos, _) = doc.statement(index);
+        let inner = if e.path.is_empty() {
+            String::new()
+        } else {
+            format!(".{}", e.path)
+        };
+        TemplateError::at(
+            pos,
+            format!(
+                "{}{inner}: {} (IAM would refuse this {kind})",
+                doc.path, e.message
+            ),
+        )
+    })
+}
+
+/// Checks one role: its identity policies, boundary and the SCPs given, for the required actions; its trust
+/// policy's findings; every finding located.
+pub(crate) fn check_role(
+    resolver: &Resolver<'_>,
+    role: Box<Role>,
+    required: &[String],
+    scps: &[PolicyFile],
+) -> Result<Checked, TemplateError> {
+    let mut findings = role.findings.clone();
+    if let Some(trust) = &role.trust {
+        findings.extend(trust::findings(resolver, trust));
+    }
+    let identity = role
+        .identity
+        .iter()
+        .map(|d| policy_file(resolver, d, PolicyKind::Identity, &mut findings))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut set = PolicySet::new(identity);
+    if let Some(boundary) = &role.boundary {
+        set = set.with_boundary(policy_file(
+            resolver,
+            boundary,
+            PolicyKind::Boundary,
+            &mut findings,
+        )?);
+    }
+    for scp in scps {
+        set = set.with_scp(scp.clone());
+    }
+    let report = check(&set, required, None);
+    let docs: Vec<&Document> = role.identity.iter().chain(role.boundary.iter()).collect();
+    let locate = |s: &StatementRef| -> Option<(Pos, String)> {
+        let name = s.policy.as_deref()?;
+        let doc = docs.iter().find(|d| d.path == name)?;
+        Some(doc.statement(s.index))
+    };
+    let role_path = format!("Resources.{}", role.id);
+    for action in &report.actions {
+        if action.decision == Decision::Allow {
+            continue;
+        }
+        for s in &action.statements {
+            let (pos, path, message) = match (locate(s), &s.add) {
+                (Some((pos, path)), _) => (
+                    pos,
+                    path,
+                    format!(
+                        "`{}` is {} because of this statement",
+                        action.action,
+                        decision_text(action.decision)
+                    ),
+                ),
+                (None, add) => (
+                    role.pos,
+                    role_path.clone(),
+                    format!(
+                        "`{}` is not allowed: no {} allows it{}",
+                        action.action,
+                        s.policy
+                            .as_deref()
+                            .map_or("identity policy of the role", |p| p),
+                        add.as_ref()
+                            .and_then(|a| serde_json::to_string(a).ok())
+                            .map(|a| format!("; add {a}"))
+                            .unwrap_or_default()
+                    ),
+                ),
+            };
+            findings.push(Finding {
+                code: decision_code(action.decision),
+                message,
+                pos,
+                path,
+            });
+        }
+    }
+    // One finding per granting statement, naming every action it over-grants.
+    let mut over: Vec<((Pos, String), Vec<String>)> = Vec::new();
+    for grant in &report.over_grants {
+        for s in &grant.statements {
+            if let Some(at) = locate(s) {
+                let name = match grant.decision {
+                    Decision::Conditional => format!("{} (conditional)", grant.action),
+                    _ => grant.action.to_owned(),
+                };
+                match over.iter_mut().find(|(k, _)| *k == at) {
+                    Some((_, actions)) => actions.push(name),
+                    None => over.push((at, vec![name])),
+                }
+            }
+        }
+    }
+    for ((pos, path), actions) in over {
+        findings.push(Finding {
+            code: "over_grant",
+            message: format!(
+                "also grants {} action{} the checked actions do not need: {}",
+                actions.len(),
+                if actions.len() == 1 { "" } else { "s" },
+                actions.join(", ")
+            ),
+            pos,
+            path,
+        });
+    }
+    for w in &report.warnings {
+        let (pos, path) = w
+            .policy
+            .as_deref()
+            .and_then(|name| docs.iter().find(|d| d.path == name))
+            .map_or((role.pos, role_path.clone()), |d| d.statement(w.index));
+        let code = serde_json::to_value(w.code)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        findings.push(Finding {
+            code: warning_code(&code),
+            message: w.message.clone(),
+            pos,
+            path,
+        });
+    }
+    // In file order; a document that is both an identity policy and the boundary gives each finding once.
+    findings.sort_by(|a, b| {
+        (a.pos.line, a.pos.column, &a.path, a.code, &a.message).cmp(&(
+            b.pos.line,
+            b.pos.column,
+            &b.path,
+            b.code,
+            &b.message,
+        ))
+    });
+    findings.dedup_by(|a, b| {
+        (a.pos, &a.path, a.code, &a.message) == (b.pos, &b.path, b.code, &b.message)
+    });
+    Ok(Checked {
+        id: role.id,
+        pos: role.pos,
+        report,
+        findings,
+    })
+}
+
+/// A decision's snake_case name, as the report's JSON spells it.
+fn decision_code(d: Decision) -> &'static str {
+    match d {
+        Decision::Allow => "allow",
+        Decision::ImplicitDeny => "implicit_deny",
+        Decision::ExplicitDeny => "explicit_deny",
+        Decision::Conditional => "conditional",
+    }
+}
+
+/// A decision in words.
+fn decision_text(d: Decision) -> &'static str {
+    match d {
+        Decision::Allow => "allowed",
+        Decision::ImplicitDeny => "not allowed",
+        Decision::ExplicitDeny => "explicitly denied",
+        Decision::Conditional => "conditional",
+    }
+}
+
+/// A warning's code as a `'static` finding code.
+fn warning_code(code: &str) -> &'static str {
+    const CODES: &[&str] = &[
+        "allow_not_action",
+        "allow_not_resource",
+        "all_actions",
+        "arn_only_resource",
+        "unknown_action",
+        "principal",
+        "missing_resource",
+        "variables_not_substituted",
+        "context_key_absent",
+    ];
+    CODES
+        .iter()
+        .find(|c| **c == code)
+        .copied()
+        .unwrap_or("warning")
+}
+
+impl Outcome {
+    /// An empty outcome for the template `file`.
+    pub(crate) fn new(file: String) -> Outcome {
+        Outcome {
+            file,
+            roles: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    fn allowed(&self) -> bool {
+        !self.roles.is_empty() && self.roles.iter().all(|r| r.report.is_allowed())
+    }
+
+    /// 0 when every checked role is allowed (and at least one was checked), else 1.
+    pub(crate) fn exit_code(&self) -> u8 {
+        if self.allowed() { EXIT_ALLOWED } else { 1 }
+    }
+
+    fn finding_json(&self, f: &Finding) -> Json {
+        json!({"code": f.code, "message": f.message, "file": self.file, "line": f.pos.line,
+               "column": f.pos.column, "path": f.path})
+    }
+
+    fn role_json(&self, r: &Checked) -> Json {
+        json!({
+            "logical_id": r.id, "line": r.pos.line, "column": r.pos.column,
+            "verdict": r.report.verdict, "report": r.report,
+            "findings": r.findings.iter().map(|f| self.finding_json(f)).collect::<Vec<_>>(),
+        })
+    }
+
+    fn skipped_json(&self) -> Vec<Json> {
+        self.skipped
+            .iter()
+            .map(|(id, pos, reason)| {
+                json!({"logical_id": id, "line": pos.line, "column": pos.column, "reason": reason})
+            })
+            .collect()
+    }
+
+    /// Writes the outcome in `format`.
+    pub(crate) fn write(&self, format: CheckFormat, spec: Option<&str>) -> Result<(), Unusable> {
+        match format {
+            CheckFormat::Json => {
+                let all = json!({
+                    "template": self.file,
+                    "verdict": if self.allowed() { "allowed" } else { "not_allowed" },
+                    "roles": self.roles.iter().map(|r| self.role_json(r)).collect::<Vec<_>>(),
+                    "skipped": self.skipped_json(),
+                });
+                output::write_stdout_plain(|out| {
+                    serde_json::to_writer_pretty(&mut *out, &all).map_err(io::Error::from)?;
+                    out.write_all(b"\n")
+                })?;
+            }
+            CheckFormat::Jsonl => output::write_stdout_plain(|out| {
+                for r in &self.roles {
+                    writeln!(out, "{}", self.role_json(r))?;
+                }
+                for s in self.skipped_json() {
+                    writeln!(out, "{}", json!({"skipped": s}))?;
+                }
+                Ok(())
+            })?,
+            CheckFormat::Text => output::write_stdout(|out| self.write_text(out, spec))?,
+        }
+        Ok(())
+    }
+
+    fn write_text(&self, out: &mut dyn Write, spec: Option<&str>) -> io::Result<()> {
+        let file = &self.file;
+        if self.roles.is_empty() {
+            writeln!(
+                out,
+                "{RED}no role checked{RED:#}: {file} defines no AWS::IAM::Role that is created with these parameters"
+            )?;
+        }
+        for (n, r) in self.roles.iter().enumerate() {
+            if n > 0 {
+                writeln!(out)?;
+            }
+            let for_what = spec.map(|s| format!(" for {s}")).unwrap_or_default();
+            writeln!(
+                out,
+                "{BOLD}== role {} ({file}:{}:{}){for_what} =={BOLD:#}",
+                r.id, r.pos.line, r.pos.column
+            )?;
+            output::report_text(out, &r.report)?;
+            if r.findings.is_empty() {
+                writeln!(out, "{DIM}findings: none{DIM:#}")?;
+                continue;
+            }
+            writeln!(out, "{YELLOW}findings:{YELLOW:#} {}", r.findings.len())?;
+            for f in &r.findings {
+                writeln!(
+                    out,
+                    "  {file}:{}:{}: {}: {YELLOW}{}{YELLOW:#}: {}",
+                    f.pos.line, f.pos.column, f.path, f.code, f.message
+                )?;
+            }
+        }
+        for (id, pos, reason) in &self.skipped {
+            writeln!(
+                out,
+                "{YELLOW}skipped{YELLOW:#}: role {id} ({file}:{}:{}): {reason}",
+                pos.line, pos.column
+            )?;
+        }
+        Ok(())
+    }
+}
