@@ -13,7 +13,10 @@
 //! 3. [`check`]: a [`Report`] for a list of required actions ([`required_for`] a product or pricing model of
 //!    policies.toml, or [`catalog_actions`] by name), with over-grants and warnings; JSON through serde, text
 //!    through `Display`.
-//! 4. [`Policy`] serialises with serde back to IAM JSON (every list as an array, condition values as strings) that
+//! 4. [`evaluate_trust`]: whether a role's trust policy lets a [`Caller`] make its STS call (`sts:AssumeRole`,
+//!    `sts:AssumeRoleWithWebIdentity`), the resource-based half of the assume-role hop, with the conditions the
+//!    request did not meet.
+//! 5. [`Policy`] serialises with serde back to IAM JSON (every list as an array, condition values as strings) that
 //!    reads back as the same policy.
 //!
 //! # The metering and entitlement actions have no resource types
@@ -110,6 +113,7 @@
 // - `matching`: IAM's wildcard matching.
 // - `eval`: conditions against a request context (`eval::condition`), and the evaluation logic.
 // - `report`: `check` and its report.
+// - `trust`: a role's trust policy against a caller (the resource-based half of the assume-role hop).
 mod bytes;
 mod document;
 mod eval;
@@ -120,6 +124,7 @@ mod read;
 mod report;
 mod rules;
 mod serialize;
+mod trust;
 
 /// The text of a policy's strings (`Sid`, `Id`, condition keys and values): a reference-counted part of the
 /// document it was read from, so reading a policy does not allocate a string for each.
@@ -144,3 +149,4 @@ pub use report::{
     ActionReport, Checker, Member, OverGrant, Prepared, Report, RequirementError, Verdict, Warning,
     WarningCode, catalog_actions, check, required_for,
 };
+pub use trust::{Caller, TrustEvaluation, TrustRequest, evaluate_trust};
