@@ -10,14 +10,14 @@
 
 mod graph;
 mod intrinsic;
-mod managed;
-mod report;
-mod roles;
-mod template;
+pub(crate) mod managed;
+pub(crate) mod report;
+pub(crate) mod roles;
+pub(crate) mod template;
 #[cfg(test)]
 mod tests;
-mod token;
-mod trust;
+pub(crate) mod token;
+pub(crate) mod trust;
 
 use std::path::Path;
 

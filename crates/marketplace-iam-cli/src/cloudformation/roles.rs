@@ -12,7 +12,7 @@ use serde_json::{Map, Value as Json, json};
 use super::intrinsic::{Resolver, Value};
 use super::managed;
 use super::template::{Node, Pos, TemplateError};
-use super::token::{display, has_unknown, take_condition_keys, widen};
+use super::token::{Unknowns, display, has_unknown, take_condition_keys, widen};
 
 /// The condition key that marks a statement depending on a value unknown offline.
 pub(crate) const UNRESOLVED_KEY: &str = "marketplace-iam:Unresolved";
@@ -82,7 +82,7 @@ impl Document {
     /// marked with [`UNRESOLVED_KEY`]. Also returns, per statement, what it depends on.
     pub(crate) fn widened(
         &self,
-        resolver: &Resolver<'_>,
+        resolver: &dyn Unknowns,
     ) -> (String, Vec<(usize, String, String)>) {
         let mut json = self.json.clone();
         let mut notes = Vec::new();
@@ -213,10 +213,12 @@ fn widen_all(value: &mut Json) {
 /// A role and what applies to it.
 #[derive(Debug)]
 pub(crate) struct Role {
-    /// Its logical id.
+    /// Its logical id (CloudFormation) or address (Terraform).
     pub(crate) id: String,
     /// Where its resource is.
     pub(crate) pos: Pos,
+    /// Its path in the file, for findings about the role as a whole: `Resources.<id>`, or the address.
+    pub(crate) path: String,
     /// Identity policies.
     pub(crate) identity: Vec<Document>,
     /// The permissions boundary, if any.
@@ -474,6 +476,7 @@ fn role(
     let mut role = Role {
         id: id.to_owned(),
         pos,
+        path: format!("Resources.{id}"),
         identity: Vec::new(),
         boundary: None,
         trust: None,
