@@ -557,14 +557,7 @@ fn role(
                             text(&value).map(display).unwrap_or_default()
                         );
                         role.findings.push(finding);
-                        Document {
-                            path,
-                            pos: boundary.pos,
-                            json: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",
-                            "Condition": {"StringEquals": {UNRESOLVED_KEY: reason}}}]}),
-                            statements: vec![boundary.pos],
-                            fields: Vec::new(),
-                        }
+                        unknown_boundary(path, boundary.pos, reason)
                     }
                 },
             );
@@ -622,33 +615,8 @@ fn attached(
         pos,
         path: path.to_owned(),
     };
-    if let Some(rest) = arn.split_once(":iam::aws:policy/").map(|(_, r)| r)
-        && !has_unknown(rest)
-    {
-        let name = rest.rsplit('/').next().unwrap_or(rest);
-        return Ok(match managed::known(name) {
-            Some(known) => {
-                let json = serde_json::from_str(&known.document).unwrap_or(Json::Null);
-                Ok(Document {
-                    path: format!(
-                        "{} ({} of {}, {})",
-                        known.arn,
-                        known.version_id,
-                        known.version_date.get(..10).unwrap_or(&known.version_date),
-                        managed::source()
-                    ),
-                    pos,
-                    json,
-                    statements: Vec::new(),
-                    fields: Vec::new(),
-                })
-            }
-            None => Err(finding(format!(
-                "AWS managed policy `{name}` is not known to the checker (it knows {} from {}): its grants are not counted",
-                managed::names().join(", "),
-                managed::source()
-            ))),
-        });
+    if let Some(known) = aws_managed(arn, pos, path) {
+        return Ok(known);
     }
     let shown = display(arn);
     let mut message = format!(
@@ -659,4 +627,55 @@ fn attached(
         message.push_str(&format!(" (it depends on {})", reasons.join("; ")));
     }
     Ok(Err(finding(message)))
+}
+
+/// A boundary whose document is not known: it may allow anything, so everything it bounds is conditional on
+/// `reason`.
+pub(crate) fn unknown_boundary(path: String, pos: Pos, reason: String) -> Document {
+    Document {
+        path,
+        pos,
+        json: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",
+        "Condition": {"StringEquals": {UNRESOLVED_KEY: reason}}}]}),
+        statements: vec![pos],
+        fields: Vec::new(),
+    }
+}
+
+/// What an AWS managed policy ARN (`arn:<partition>:iam::aws:policy/...`) attaches: its document when the
+/// checker knows it, else a finding saying its grants are not counted. `None` for any other ARN.
+pub(crate) fn aws_managed(arn: &str, pos: Pos, path: &str) -> Option<Result<Document, Finding>> {
+    let rest = arn.split_once(":iam::aws:policy/").map(|(_, r)| r)?;
+    if has_unknown(rest) {
+        return None;
+    }
+    let name = rest.rsplit('/').next().unwrap_or(rest);
+    Some(match managed::known(name) {
+        Some(known) => {
+            let json = serde_json::from_str(&known.document).unwrap_or(Json::Null);
+            Ok(Document {
+                path: format!(
+                    "{} ({} of {}, {})",
+                    known.arn,
+                    known.version_id,
+                    known.version_date.get(..10).unwrap_or(&known.version_date),
+                    managed::source()
+                ),
+                pos,
+                json,
+                statements: Vec::new(),
+                fields: Vec::new(),
+            })
+        }
+        None => Err(Finding {
+            code: "unknown_managed_policy",
+            message: format!(
+                "AWS managed policy `{name}` is not known to the checker (it knows {} from {}): its grants are not counted",
+                managed::names().join(", "),
+                managed::source()
+            ),
+            pos,
+            path: path.to_owned(),
+        }),
+    })
 }

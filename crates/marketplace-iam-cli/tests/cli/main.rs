@@ -7,6 +7,7 @@ mod explain;
 mod gaad;
 mod policy;
 mod role;
+mod terraform;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
