@@ -8,6 +8,7 @@ mod gaad;
 mod policy;
 mod role;
 mod terraform;
+mod terraform_published;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
