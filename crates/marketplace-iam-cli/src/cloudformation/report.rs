@@ -254,6 +254,30 @@ pub(crate) fn check_role(
     })
 }
 
+/// `--role <wanted>`: keeps the one entry whose id is `wanted`, or says what `file` has instead (`what`: `has no
+/// AWS::IAM::Role`, `plans no aws_iam_role`).
+pub(crate) fn pick<T>(
+    entries: &mut Vec<T>,
+    id: impl Fn(&T) -> &str,
+    wanted: &str,
+    file: &str,
+    what: &str,
+) -> Result<(), Unusable> {
+    let ids: Vec<String> = entries.iter().map(|e| id(e).to_owned()).collect();
+    entries.retain(|e| id(e) == wanted);
+    if !entries.is_empty() {
+        return Ok(());
+    }
+    Err(Unusable(format!(
+        "--role {wanted}: {file} {what} `{wanted}`{}",
+        if ids.is_empty() {
+            String::new()
+        } else {
+            format!(" (its roles: {})", ids.join(", "))
+        }
+    )))
+}
+
 /// A decision's snake_case name, as the report's JSON spells it.
 fn decision_code(d: Decision) -> &'static str {
     match d {

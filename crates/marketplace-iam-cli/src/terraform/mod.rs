@@ -51,34 +51,23 @@ pub(crate) struct Request<'a> {
 /// Runs `check --terraform`: the exit code is 0 only when every checked role is allowed.
 pub(crate) fn run(request: Request<'_>) -> Result<u8, Unusable> {
     let (file, bytes) = input::read_bytes_bounded(request.path, MAX_PLAN_BYTES, "a plan")?;
-    let located = |e: TemplateError| {
-        Unusable(format!(
-            "{file}:{}:{}: {}",
-            e.pos.line, e.pos.column, e.message
-        ))
-    };
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        Unusable(format!(
-            "{file}: not UTF-8 text (byte {}): a plan is the JSON `terraform show -json <planfile>` writes",
-            e.valid_up_to()
-        ))
-    })?;
+    let located = |e: TemplateError| e.in_file(&file);
+    let text = input::utf8(
+        &file,
+        &bytes,
+        "a plan is the JSON `terraform show -json <planfile>` writes",
+    )?;
     let root = json::parse(text).map_err(located)?;
     let plan = plan::Plan::read(&root).map_err(located)?;
     let mut roles = roles::roles(&plan).map_err(located)?;
     if let Some(wanted) = request.role {
-        let ids: Vec<String> = roles.iter().map(|r| r.id.clone()).collect();
-        roles.retain(|r| r.id == wanted);
-        if roles.is_empty() {
-            return Err(Unusable(format!(
-                "--role {wanted}: {file} plans no aws_iam_role `{wanted}`{}",
-                if ids.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (its roles: {})", ids.join(", "))
-                }
-            )));
-        }
+        report::pick(
+            &mut roles,
+            |r| &r.id,
+            wanted,
+            &file,
+            "plans no aws_iam_role",
+        )?;
     }
     let mut outcome = Outcome::labelled(file.clone(), LABELS);
     for role in roles {

@@ -28,23 +28,6 @@ fn role<'a>(outcome: &'a Value, address: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no role {address} in {outcome:#}"))
 }
 
-/// The findings of a role with `code`, as (line, column, path).
-fn located(role: &Value, code: &str) -> Vec<(u64, u64, String)> {
-    role["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == code)
-        .map(|f| {
-            (
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-                f["path"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
 /// The decision on `action` in a role's report.
 fn decision(role: &Value, action: &str) -> String {
     role["report"]["actions"]
@@ -198,18 +181,12 @@ fn values_known_only_after_apply_are_conditional_named_and_never_allowed() {
 fn role_picks_one_role_text_names_file_line_column_and_jsonl_is_one_line_per_role() {
     let dir = scratch("tf-role");
     let plan = tf_fixture("metering.json");
-    let out = run(
-        &[
-            "check",
-            "--terraform",
-            &plan,
-            "--product",
-            "saas",
-            "--role",
-            "module.meter.aws_iam_role.this",
-        ],
-        &dir,
-    );
+    let with = |args: &[&str]| {
+        let mut all = vec!["check", "--terraform", &plan, "--product", "saas"];
+        all.extend_from_slice(args);
+        run(&all, &dir)
+    };
+    let out = with(&["--role", "module.meter.aws_iam_role.this"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
@@ -217,34 +194,12 @@ fn role_picks_one_role_text_names_file_line_column_and_jsonl_is_one_line_per_rol
             && text.contains("metering.json:101:13) for saas =="),
         "{text}"
     );
-    let out = run(
-        &[
-            "check",
-            "--terraform",
-            &plan,
-            "--product",
-            "saas",
-            "--role",
-            "aws_iam_role.nope",
-        ],
-        &dir,
-    );
+    let out = with(&["--role", "aws_iam_role.nope"]);
     assert_unusable(
         &out,
         "plans no aws_iam_role `aws_iam_role.nope` (its roles: aws_iam_role.metering, aws_iam_role.reader, module.meter.aws_iam_role.this)",
     );
-    let out = run(
-        &[
-            "check",
-            "--terraform",
-            &plan,
-            "--product",
-            "saas",
-            "--format",
-            "jsonl",
-        ],
-        &dir,
-    );
+    let out = with(&["--format", "jsonl"]);
     let lines: Vec<Value> = stdout(&out)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
