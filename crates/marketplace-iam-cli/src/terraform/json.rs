@@ -26,13 +26,18 @@ pub(crate) fn parse(text: &str) -> Result<Node, TemplateError> {
 
 /// A cursor over valid JSON text.
 struct Reader<'t> {
+    /// The whole text.
     text: &'t str,
+    /// The byte offset of the next byte.
     at: usize,
+    /// The 1-based line of the next byte.
     line: usize,
+    /// The 1-based column, in characters, of the next byte.
     column: usize,
 }
 
 impl Reader<'_> {
+    /// The next byte (0 at the end).
     fn peek(&self) -> u8 {
         self.text.as_bytes().get(self.at).copied().unwrap_or(0)
     }
@@ -49,12 +54,14 @@ impl Reader<'_> {
         }
     }
 
+    /// Moves over JSON whitespace.
     fn skip_space(&mut self) {
         while matches!(self.peek(), b' ' | b'\t' | b'\n' | b'\r') {
             self.bump();
         }
     }
 
+    /// The position of the next byte.
     fn pos(&self) -> Pos {
         Pos {
             line: self.line,
@@ -82,6 +89,7 @@ impl Reader<'_> {
         serde_json::from_str(&self.text[start..self.at]).unwrap_or_default()
     }
 
+    /// The value starting at the next non-blank byte, with its position.
     fn value(&mut self) -> Node {
         self.skip_space();
         let pos = self.pos();

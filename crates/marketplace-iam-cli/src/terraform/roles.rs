@@ -69,17 +69,25 @@ fn linked<'a, 'p>(
     }
     let references = r.references(path);
     let prefix = format!("{kind}.");
+    // `aws_iam_role.r["a"].name`: that instance (Terraform lists `aws_iam_role.r` beside it); `aws_iam_role.r`
+    // alone: the one instance there is.
+    let named: Vec<(&str, Option<&str>)> = references
+        .iter()
+        .filter_map(|reference| {
+            let rest = reference.strip_prefix(&prefix)?;
+            let name = rest.split(['.', '[']).next().unwrap_or(rest);
+            let instance = rest
+                .strip_prefix(name)
+                .filter(|k| k.starts_with('['))
+                .and_then(|k| k.split_inclusive(']').next());
+            Some((name, instance))
+        })
+        .collect();
     let mut found: Vec<&Resource<'p>> = Vec::new();
-    for reference in &references {
-        let Some(rest) = reference.strip_prefix(&prefix) else {
+    for &(name, instance) in &named {
+        if instance.is_none() && named.iter().any(|(n, i)| *n == name && i.is_some()) {
             continue;
-        };
-        let name = rest.split(['.', '[']).next().unwrap_or(rest);
-        // `aws_iam_role.r["a"]`: that instance; `aws_iam_role.r`: the one instance there is.
-        let instance = rest
-            .strip_prefix(name)
-            .filter(|k| k.starts_with('['))
-            .and_then(|k| k.split_inclusive(']').next());
+        }
         for x in of_kind().filter(|x| x.module == r.module && x.name == name) {
             let same = instance.is_none_or(|k| x.address.ends_with(&format!("{name}{k}")));
             if same && !found.iter().any(|f| f.address == x.address) {

@@ -278,3 +278,31 @@ fn unusable_plans_exit_2_with_the_position_and_what_to_do() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(json(&out)["plan"], "<stdin>");
 }
+
+#[test]
+fn a_for_each_instance_is_linked_only_when_the_reference_names_it() {
+    let dir = scratch("tf-for-each");
+    let out = check_json(&dir, &tf_fixture("for-each.json"), &["--product", "saas"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let outcome = json(&out);
+    // `role = aws_iam_role.multi["a"].id`: that instance.
+    let a = role(&outcome, "aws_iam_role.multi[\"a\"]");
+    assert_eq!(a["verdict"], "allowed", "{a:#}");
+    // `role = aws_iam_role.multi[each.key].id`: either instance; not guessed, said on every role.
+    let b = role(&outcome, "aws_iam_role.multi[\"b\"]");
+    assert_eq!(b["verdict"], "not_allowed");
+    for r in [a, b] {
+        assert_eq!(
+            located(r, "unlinked_policy"),
+            vec![
+                (61, 9, "aws_iam_role_policy.each[\"a\"].role".to_owned()),
+                (76, 9, "aws_iam_role_policy.each[\"b\"].role".to_owned())
+            ]
+        );
+        assert!(
+            messages(r, "unlinked_policy").contains(
+                "may name any of `aws_iam_role.multi[\"a\"]`, `aws_iam_role.multi[\"b\"]`"
+            )
+        );
+    }
+}
