@@ -8,7 +8,7 @@ use serde_json::{Map, Value as Json, json};
 
 use super::plan::{Plan, Resource, Step, show};
 use crate::cloudformation::roles::Document;
-use crate::cloudformation::template::{Kind, Node, TemplateError};
+use crate::cloudformation::template::{Kind, Node, Pos, TemplateError};
 
 /// The value of a node as JSON.
 fn to_json(node: &Node) -> Json {
@@ -95,13 +95,26 @@ pub(crate) fn document(
     path: &[Step<'_>],
 ) -> Result<Option<Document>, TemplateError> {
     let doc_path = format!("{}.{}", r.address, show(path));
+    let references = r.references(path);
     if let Some(node) = r.value(path) {
-        return written(node, doc_path).map(Some);
+        let mut doc = written(node, doc_path)?;
+        // The `json` of an aws_iam_policy_document read at plan time: located at its statement blocks.
+        if let Some(source) = policy_document_source(plan, r, &references)
+            && source.text(&[Step::Key("json")]) == node.as_str()
+            && let Some(blocks) = source
+                .value(&[Step::Key("statement")])
+                .and_then(Node::as_list)
+            && blocks.len() == doc.statement_list().len()
+        {
+            (doc.statements, doc.fields) = layout(blocks);
+            doc.path = source.address.clone();
+            doc.pos = source.pos;
+        }
+        return Ok(Some(doc));
     }
     if !r.is_unknown(path) {
         return Ok(None);
     }
-    let references = r.references(path);
     if let Some(source) = policy_document_source(plan, r, &references)
         && let Some(doc) = rendered(plan, source)
     {
@@ -196,19 +209,9 @@ fn rendered(plan: &Plan<'_>, d: &Resource<'_>) -> Option<Document> {
             .collect()
     };
     let mut statements = Vec::new();
-    let mut fields = Vec::new();
-    for (i, block) in blocks.iter().enumerate() {
+    for i in 0..blocks.len() {
         let at = |k: &'static str| [Step::Key("statement"), Step::Index(i), Step::Key(k)];
         let mut s = Map::new();
-        let mut keys = Vec::new();
-        let key_pos = |k: &str| {
-            block
-                .entries()
-                .unwrap_or_default()
-                .iter()
-                .find(|(key, _)| key.name == k)
-                .map_or(block.pos, |(key, _)| key.pos)
-        };
         if let Some(sid) = text(&at("sid")) {
             s.insert("Sid".into(), sid);
         }
@@ -220,7 +223,6 @@ fn rendered(plan: &Plan<'_>, d: &Resource<'_>) -> Option<Document> {
             let values = strings(&at(name));
             if !values.is_empty() {
                 s.insert(field.into(), Json::Array(values));
-                keys.push((field.to_owned(), key_pos(name)));
             }
         }
         for (name, field) in [
@@ -247,7 +249,6 @@ fn rendered(plan: &Plan<'_>, d: &Resource<'_>) -> Option<Document> {
             }
             if !principal.is_empty() {
                 s.insert(field.into(), Json::Object(principal));
-                keys.push((field.to_owned(), key_pos(name)));
             }
         }
         let count = d
@@ -270,16 +271,48 @@ fn rendered(plan: &Plan<'_>, d: &Resource<'_>) -> Option<Document> {
         }
         if !condition.is_empty() {
             s.insert("Condition".into(), Json::Object(condition));
-            keys.push(("Condition".to_owned(), key_pos("condition")));
         }
         statements.push(Json::Object(s));
-        fields.push((block.pos, keys));
     }
+    let (positions, fields) = layout(blocks);
     Some(Document {
         path: d.address.clone(),
         pos: d.pos,
         json: json!({"Version": "2012-10-17", "Statement": statements}),
-        statements: fields.iter().map(|(p, _)| *p).collect(),
-        fields: fields.into_iter().map(|(_, k)| k).collect(),
+        statements: positions,
+        fields,
     })
+}
+
+/// The JSON names of an `aws_iam_policy_document` statement block's attributes.
+const FIELDS: [(&str, &str); 9] = [
+    ("sid", "Sid"),
+    ("effect", "Effect"),
+    ("actions", "Action"),
+    ("not_actions", "NotAction"),
+    ("resources", "Resource"),
+    ("not_resources", "NotResource"),
+    ("principals", "Principal"),
+    ("not_principals", "NotPrincipal"),
+    ("condition", "Condition"),
+];
+
+/// Where an `aws_iam_policy_document`'s statement blocks and their attributes are, by the JSON names of the
+/// document it renders: findings point at the block a person edits.
+fn layout(blocks: &[Node]) -> (Vec<Pos>, Vec<Vec<(String, Pos)>>) {
+    let fields = blocks
+        .iter()
+        .map(|block| {
+            block
+                .entries()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|(key, _)| {
+                    let (_, json) = FIELDS.iter().find(|(name, _)| *name == key.name)?;
+                    Some(((*json).to_owned(), key.pos))
+                })
+                .collect()
+        })
+        .collect();
+    (blocks.iter().map(|b| b.pos).collect(), fields)
 }

@@ -101,6 +101,26 @@ fn inline_separate_attached_managed_and_module_policies_get_a_verdict_per_role()
         0,
         "{module:#}"
     );
+    // Checked for another action, its grants are over-grants located at the data source's statement block.
+    let out = check_json(
+        &dir,
+        &tf_fixture("metering.json"),
+        &[
+            "--action",
+            "MeterUsage",
+            "--role",
+            "module.meter.aws_iam_role.this",
+        ],
+    );
+    let module = role(&json(&out), "module.meter.aws_iam_role.this").clone();
+    assert_eq!(
+        located(&module, "over_grant"),
+        vec![(
+            388,
+            21,
+            "module.meter.data.aws_iam_policy_document.this.Statement[0]".to_owned()
+        )]
+    );
 }
 
 #[test]
