@@ -7,7 +7,7 @@
 //! told apart from attributes not set by `after_unknown`.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::cloudformation::template::{Kind, Node, Pos, TemplateError};
 use crate::cloudformation::token::{CLOSE, OPEN, Unknowns, WIDEST, tokens};
@@ -244,13 +244,12 @@ impl<'p> Plan<'p> {
                     .filter(|(_, r)| r.get("mode").and_then(Node::as_str) == Some("data")),
             );
         }
+        let mut seen: HashSet<String> = HashSet::new();
         for (module, node) in found {
             let text = |k: &str| node.get(k).and_then(Node::as_str).unwrap_or("").to_owned();
             let address = text("address");
-            if resources
-                .iter()
-                .any(|r: &Resource<'_>| r.address == address)
-            {
+            // A data source read at plan time is in `prior_state`, and may be in `planned_values` too.
+            if !seen.insert(address.clone()) {
                 continue;
             }
             let (kind, name, data) = (text("type"), text("name"), text("mode") == "data");
