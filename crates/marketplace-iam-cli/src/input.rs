@@ -122,3 +122,14 @@ pub(crate) fn stdin_at_most_once<'a>(
     }
     Ok(())
 }
+
+/// The text of a file read with [`read_bytes_bounded`], or why it is not text: `kind` says what the file should
+/// be, e.g. `a template is JSON or YAML text`.
+pub(crate) fn utf8<'b>(file: &str, bytes: &'b [u8], kind: &str) -> Result<&'b str, Unusable> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        Unusable(format!(
+            "{file}: not UTF-8 text (byte {}): {kind}",
+            e.valid_up_to()
+        ))
+    })
+}

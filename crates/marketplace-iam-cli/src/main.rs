@@ -6,6 +6,7 @@
 //! marketplace-iam check --product saas/subscriptions role.json [--boundary b.json] [--scp scp.json]...
 //! marketplace-iam check --product saas --gaad account-authorization-details.json
 //! marketplace-iam check --product saas --cloudformation template.yaml [--parameter Name=Value]... [--role MeteringRole]
+//! marketplace-iam check --product saas --terraform plan.json [--role module.app.aws_iam_role.metering]
 //! marketplace-iam role container/hourly-monthly --target eks --account-id 111122223333 \
 //!     --oidc-provider oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE --namespace metering --service-account meter
 //! marketplace-iam role saas/subscriptions --target cross-account --format cloudformation > role.json
@@ -15,7 +16,7 @@
 //! ```
 //!
 //! Exit codes: 0 every checked action is allowed unconditionally (with `--gaad`: at least one user or role may
-//! make every call; with `--cloudformation`: every role checked is allowed); 1 not so (and `policy` for a pricing model that needs no policy); 2 unusable input.
+//! make every call; with `--cloudformation` or `--terraform`: every role checked is allowed); 1 not so (and `policy` for a pricing model that needs no policy); 2 unusable input.
 
 mod choice;
 mod cloudformation;
@@ -25,6 +26,7 @@ mod input;
 mod list;
 mod output;
 mod role;
+mod terraform;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -180,7 +182,7 @@ struct CheckArgs {
 
     /// The principal's identity policy documents (inline or managed), all together; `-` reads one from standard
     /// input.
-    #[arg(value_name = "POLICY.json", required_unless_present_any = ["gaad", "cloudformation"])]
+    #[arg(value_name = "POLICY.json", required_unless_present_any = ["gaad", "cloudformation", "terraform"])]
     policies: Vec<PathBuf>,
 
     /// The principal's permissions boundary (`-`: standard input).
@@ -211,12 +213,18 @@ struct CheckArgs {
     #[arg(long, value_name = "TEMPLATE", conflicts_with_all = ["policies", "boundary", "gaad", "context"])]
     cloudformation: Option<PathBuf>,
 
+    /// A Terraform plan as `terraform show -json <planfile>` writes it (`-`: standard input): check every
+    /// `aws_iam_role` it plans with the policies attached to it, one verdict per role, findings at plan
+    /// line:column with the Terraform address.
+    #[arg(long, value_name = "PLAN.json", conflicts_with_all = ["policies", "boundary", "gaad", "context", "cloudformation"])]
+    terraform: Option<PathBuf>,
+
     /// With --cloudformation: a template parameter's value, over its default (repeat for each).
     #[arg(long, value_name = "NAME=VALUE", requires = "cloudformation")]
     parameter: Vec<String>,
 
-    /// With --cloudformation: the logical id of the one role to check.
-    #[arg(long, value_name = "LOGICAL_ID", requires = "cloudformation")]
+    /// With --cloudformation: the logical id of the one role to check; with --terraform, its address.
+    #[arg(long, value_name = "LOGICAL_ID|ADDRESS")]
     role: Option<String>,
 
     /// With --cloudformation: `AWS::AccountId` (without it, values built from it are unknown).
@@ -417,7 +425,8 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
                 args.cloudformation
                     .iter()
                     .map(|p| ("--cloudformation", p.as_path())),
-            ),
+            )
+            .chain(args.terraform.iter().map(|p| ("--terraform", p.as_path()))),
     )?;
     let scps = args
         .scp
@@ -426,17 +435,31 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
         .collect::<Result<Vec<_>, _>>()?;
 
     // clap does not enforce `requires` beside the policy files that --cloudformation conflicts with.
+    if args.cloudformation.is_none() && args.terraform.is_none() && args.role.is_some() {
+        return Err(Unusable(
+            "--role picks a role of a file: it and --parameter apply only with --cloudformation (--role also with --terraform)".to_owned(),
+        ));
+    }
     if args.cloudformation.is_none()
         && (!args.parameter.is_empty()
-            || args.role.is_some()
             || args.account_id.is_some()
             || args.region.is_some()
             || args.partition.is_some())
     {
         return Err(Unusable(
-            "--parameter, --role, --account-id, --region and --partition apply only with --cloudformation"
+            "--parameter, --account-id, --region and --partition apply only with --cloudformation"
                 .to_owned(),
         ));
+    }
+    if let Some(path) = &args.terraform {
+        return terraform::run(terraform::Request {
+            path,
+            role: args.role.as_deref(),
+            required: &required,
+            spec: spec.map(PolicyChoice::id),
+            scps,
+            format: args.format,
+        });
     }
     if let Some(path) = &args.cloudformation {
         return cloudformation::run(cloudformation::Request {

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::template::{Kind, Node, Pos, TemplateError};
-use super::token::{CLOSE, OPEN, WIDEST, display, has_unknown, tokens};
+use super::token::{CLOSE, OPEN, Unknowns, WIDEST, display, has_unknown, tokens};
 
 /// What resolution starts from besides the template: `--parameter`, `--account-id`, `--region`, `--partition`.
 #[derive(Debug, Default, Clone)]
@@ -741,5 +741,15 @@ impl<'t> Resolver<'t> {
                 format!("`{function}` is not a condition function"),
             )),
         }
+    }
+}
+
+impl Unknowns for Resolver<'_> {
+    fn reasons(&self, s: &str) -> Vec<String> {
+        Resolver::reasons(self, s)
+    }
+
+    fn account_id(&self) -> Option<&str> {
+        Resolver::account_id(self)
     }
 }

@@ -10,14 +10,14 @@
 
 mod graph;
 mod intrinsic;
-mod managed;
-mod report;
-mod roles;
-mod template;
+pub(crate) mod managed;
+pub(crate) mod report;
+pub(crate) mod roles;
+pub(crate) mod template;
 #[cfg(test)]
 mod tests;
-mod token;
-mod trust;
+pub(crate) mod token;
+pub(crate) mod trust;
 
 use std::path::Path;
 
@@ -74,18 +74,8 @@ pub(crate) fn parameters(
 /// Runs `check --cloudformation`: the exit code is 0 only when every checked role is allowed.
 pub(crate) fn run(request: Request<'_>) -> Result<u8, Unusable> {
     let (file, bytes) = input::read_bytes_bounded(request.path, MAX_TEMPLATE_BYTES, "a template")?;
-    let located = |e: TemplateError| {
-        Unusable(format!(
-            "{file}:{}:{}: {}",
-            e.pos.line, e.pos.column, e.message
-        ))
-    };
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        Unusable(format!(
-            "{file}: not UTF-8 text (byte {}): a template is JSON or YAML text",
-            e.valid_up_to()
-        ))
-    })?;
+    let located = |e: TemplateError| e.in_file(&file);
+    let text = input::utf8(&file, &bytes, "a template is JSON or YAML text")?;
     let root = template::parse(text).map_err(located)?;
     let resources = validate(&root).map_err(located)?;
     graph::check_cycles(resources).map_err(located)?;
@@ -113,18 +103,13 @@ pub(crate) fn run(request: Request<'_>) -> Result<u8, Unusable> {
     let resolver = intrinsic::Resolver::new(&root, &request.settings);
     let mut entries = roles::roles(&resolver, resources).map_err(located)?;
     if let Some(wanted) = request.role {
-        let ids: Vec<String> = entries.iter().map(entry_id).map(str::to_owned).collect();
-        entries.retain(|e| entry_id(e) == wanted);
-        if entries.is_empty() {
-            return Err(Unusable(format!(
-                "--role {wanted}: {file} has no AWS::IAM::Role `{wanted}`{}",
-                if ids.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (its roles: {})", ids.join(", "))
-                }
-            )));
-        }
+        report::pick(
+            &mut entries,
+            entry_id,
+            wanted,
+            &file,
+            "has no AWS::IAM::Role",
+        )?;
     }
     let mut outcome = Outcome::new(file.clone());
     for entry in entries {

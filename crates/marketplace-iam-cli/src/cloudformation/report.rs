@@ -25,9 +25,9 @@ use marketplace_iam_policy::{
 };
 use serde_json::{Value as Json, json};
 
-use super::intrinsic::Resolver;
 use super::roles::{Document, Finding, Role};
 use super::template::{Pos, TemplateError};
+use super::token::Unknowns;
 use super::trust;
 use crate::output::{self, BOLD, DIM, RED, YELLOW};
 use crate::{CheckFormat, EXIT_ALLOWED, Unusable};
@@ -40,9 +40,28 @@ pub(crate) struct Checked {
     findings: Vec<Finding>,
 }
 
-/// Every role of the template, checked or skipped.
+/// What the outcome calls the file, a role's id, and an empty file.
+#[derive(Clone, Copy)]
+pub(crate) struct Labels {
+    /// The JSON key of the file: `template`, `plan`.
+    pub(crate) file: &'static str,
+    /// The JSON key of a role's id: `logical_id`, `address`.
+    pub(crate) id: &'static str,
+    /// What the file lacks when no role is checked, after `{file} `.
+    pub(crate) no_role: &'static str,
+}
+
+/// The labels of a CloudFormation template.
+const TEMPLATE: Labels = Labels {
+    file: "template",
+    id: "logical_id",
+    no_role: "defines no AWS::IAM::Role that is created with these parameters",
+};
+
+/// Every role of the file, checked or skipped.
 pub(crate) struct Outcome {
     file: String,
+    labels: Labels,
     /// The roles checked.
     pub(crate) roles: Vec<Checked>,
     /// The roles not checked: logical id, position, why.
@@ -51,7 +70,7 @@ pub(crate) struct Outcome {
 
 /// The name a document goes by in the report and the checker: its path in the template.
 fn policy_file(
-    resolver: &Resolver<'_>,
+    resolver: &dyn Unknowns,
     doc: &Document,
     kind: PolicyKind,
     findings: &mut Vec<Finding>,
@@ -95,7 +114,7 @@ fn policy_file(
 /// Checks one role: its identity policies, boundary and the SCPs given, for the required actions; its trust
 /// policy's findings; every finding located.
 pub(crate) fn check_role(
-    resolver: &Resolver<'_>,
+    resolver: &dyn Unknowns,
     role: Box<Role>,
     required: &[String],
     scps: &[PolicyFile],
@@ -128,7 +147,7 @@ pub(crate) fn check_role(
         let doc = docs.iter().find(|d| d.path == name)?;
         Some(doc.statement(s.index))
     };
-    let role_path = format!("Resources.{}", role.id);
+    let role_path = role.path.clone();
     for action in &report.actions {
         if action.decision == Decision::Allow {
             continue;
@@ -235,6 +254,30 @@ pub(crate) fn check_role(
     })
 }
 
+/// `--role <wanted>`: keeps the one entry whose id is `wanted`, or says what `file` has instead (`what`: `has no
+/// AWS::IAM::Role`, `plans no aws_iam_role`).
+pub(crate) fn pick<T>(
+    entries: &mut Vec<T>,
+    id: impl Fn(&T) -> &str,
+    wanted: &str,
+    file: &str,
+    what: &str,
+) -> Result<(), Unusable> {
+    let ids: Vec<String> = entries.iter().map(|e| id(e).to_owned()).collect();
+    entries.retain(|e| id(e) == wanted);
+    if !entries.is_empty() {
+        return Ok(());
+    }
+    Err(Unusable(format!(
+        "--role {wanted}: {file} {what} `{wanted}`{}",
+        if ids.is_empty() {
+            String::new()
+        } else {
+            format!(" (its roles: {})", ids.join(", "))
+        }
+    )))
+}
+
 /// A decision's snake_case name, as the report's JSON spells it.
 fn decision_code(d: Decision) -> &'static str {
     match d {
@@ -278,8 +321,14 @@ fn warning_code(code: &str) -> &'static str {
 impl Outcome {
     /// An empty outcome for the template `file`.
     pub(crate) fn new(file: String) -> Outcome {
+        Outcome::labelled(file, TEMPLATE)
+    }
+
+    /// An empty outcome for `file`, named with `labels`.
+    pub(crate) fn labelled(file: String, labels: Labels) -> Outcome {
         Outcome {
             file,
+            labels,
             roles: Vec::new(),
             skipped: Vec::new(),
         }
@@ -300,18 +349,22 @@ impl Outcome {
     }
 
     fn role_json(&self, r: &Checked) -> Json {
-        json!({
-            "logical_id": r.id, "line": r.pos.line, "column": r.pos.column,
+        let mut out = json!({
+            "line": r.pos.line, "column": r.pos.column,
             "verdict": r.report.verdict, "report": r.report,
             "findings": r.findings.iter().map(|f| self.finding_json(f)).collect::<Vec<_>>(),
-        })
+        });
+        out[self.labels.id] = json!(r.id);
+        out
     }
 
     fn skipped_json(&self) -> Vec<Json> {
         self.skipped
             .iter()
             .map(|(id, pos, reason)| {
-                json!({"logical_id": id, "line": pos.line, "column": pos.column, "reason": reason})
+                let mut out = json!({"line": pos.line, "column": pos.column, "reason": reason});
+                out[self.labels.id] = json!(id);
+                out
             })
             .collect()
     }
@@ -320,12 +373,12 @@ impl Outcome {
     pub(crate) fn write(&self, format: CheckFormat, spec: Option<&str>) -> Result<(), Unusable> {
         match format {
             CheckFormat::Json => {
-                let all = json!({
-                    "template": self.file,
+                let mut all = json!({
                     "verdict": if self.allowed() { "allowed" } else { "not_allowed" },
                     "roles": self.roles.iter().map(|r| self.role_json(r)).collect::<Vec<_>>(),
                     "skipped": self.skipped_json(),
                 });
+                all[self.labels.file] = json!(self.file);
                 output::write_stdout_plain(|out| {
                     serde_json::to_writer_pretty(&mut *out, &all).map_err(io::Error::from)?;
                     out.write_all(b"\n")
@@ -350,7 +403,8 @@ impl Outcome {
         if self.roles.is_empty() {
             writeln!(
                 out,
-                "{RED}no role checked{RED:#}: {file} defines no AWS::IAM::Role that is created with these parameters"
+                "{RED}no role checked{RED:#}: {file} {}",
+                self.labels.no_role
             )?;
         }
         for (n, r) in self.roles.iter().enumerate() {

@@ -12,7 +12,7 @@ use serde_json::{Map, Value as Json, json};
 use super::intrinsic::{Resolver, Value};
 use super::managed;
 use super::template::{Node, Pos, TemplateError};
-use super::token::{display, has_unknown, take_condition_keys, widen};
+use super::token::{Unknowns, display, has_unknown, take_condition_keys, widen};
 
 /// The condition key that marks a statement depending on a value unknown offline.
 pub(crate) const UNRESOLVED_KEY: &str = "marketplace-iam:Unresolved";
@@ -82,7 +82,7 @@ impl Document {
     /// marked with [`UNRESOLVED_KEY`]. Also returns, per statement, what it depends on.
     pub(crate) fn widened(
         &self,
-        resolver: &Resolver<'_>,
+        resolver: &dyn Unknowns,
     ) -> (String, Vec<(usize, String, String)>) {
         let mut json = self.json.clone();
         let mut notes = Vec::new();
@@ -213,10 +213,12 @@ fn widen_all(value: &mut Json) {
 /// A role and what applies to it.
 #[derive(Debug)]
 pub(crate) struct Role {
-    /// Its logical id.
+    /// Its logical id (CloudFormation) or address (Terraform).
     pub(crate) id: String,
     /// Where its resource is.
     pub(crate) pos: Pos,
+    /// Its path in the file, for findings about the role as a whole: `Resources.<id>`, or the address.
+    pub(crate) path: String,
     /// Identity policies.
     pub(crate) identity: Vec<Document>,
     /// The permissions boundary, if any.
@@ -474,6 +476,7 @@ fn role(
     let mut role = Role {
         id: id.to_owned(),
         pos,
+        path: format!("Resources.{id}"),
         identity: Vec::new(),
         boundary: None,
         trust: None,
@@ -554,14 +557,7 @@ fn role(
                             text(&value).map(display).unwrap_or_default()
                         );
                         role.findings.push(finding);
-                        Document {
-                            path,
-                            pos: boundary.pos,
-                            json: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",
-                            "Condition": {"StringEquals": {UNRESOLVED_KEY: reason}}}]}),
-                            statements: vec![boundary.pos],
-                            fields: Vec::new(),
-                        }
+                        unknown_boundary(path, boundary.pos, reason)
                     }
                 },
             );
@@ -619,33 +615,8 @@ fn attached(
         pos,
         path: path.to_owned(),
     };
-    if let Some(rest) = arn.split_once(":iam::aws:policy/").map(|(_, r)| r)
-        && !has_unknown(rest)
-    {
-        let name = rest.rsplit('/').next().unwrap_or(rest);
-        return Ok(match managed::known(name) {
-            Some(known) => {
-                let json = serde_json::from_str(&known.document).unwrap_or(Json::Null);
-                Ok(Document {
-                    path: format!(
-                        "{} ({} of {}, {})",
-                        known.arn,
-                        known.version_id,
-                        known.version_date.get(..10).unwrap_or(&known.version_date),
-                        managed::source()
-                    ),
-                    pos,
-                    json,
-                    statements: Vec::new(),
-                    fields: Vec::new(),
-                })
-            }
-            None => Err(finding(format!(
-                "AWS managed policy `{name}` is not known to the checker (it knows {} from {}): its grants are not counted",
-                managed::names().join(", "),
-                managed::source()
-            ))),
-        });
+    if let Some(known) = aws_managed(arn, pos, path) {
+        return Ok(known);
     }
     let shown = display(arn);
     let mut message = format!(
@@ -656,4 +627,55 @@ fn attached(
         message.push_str(&format!(" (it depends on {})", reasons.join("; ")));
     }
     Ok(Err(finding(message)))
+}
+
+/// A boundary whose document is not known: it may allow anything, so everything it bounds is conditional on
+/// `reason`.
+pub(crate) fn unknown_boundary(path: String, pos: Pos, reason: String) -> Document {
+    Document {
+        path,
+        pos,
+        json: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",
+        "Condition": {"StringEquals": {UNRESOLVED_KEY: reason}}}]}),
+        statements: vec![pos],
+        fields: Vec::new(),
+    }
+}
+
+/// What an AWS managed policy ARN (`arn:<partition>:iam::aws:policy/...`) attaches: its document when the
+/// checker knows it, else a finding saying its grants are not counted. `None` for any other ARN.
+pub(crate) fn aws_managed(arn: &str, pos: Pos, path: &str) -> Option<Result<Document, Finding>> {
+    let rest = arn.split_once(":iam::aws:policy/").map(|(_, r)| r)?;
+    if has_unknown(rest) {
+        return None;
+    }
+    let name = rest.rsplit('/').next().unwrap_or(rest);
+    Some(match managed::known(name) {
+        Some(known) => {
+            let json = serde_json::from_str(&known.document).unwrap_or(Json::Null);
+            Ok(Document {
+                path: format!(
+                    "{} ({} of {}, {})",
+                    known.arn,
+                    known.version_id,
+                    known.version_date.get(..10).unwrap_or(&known.version_date),
+                    managed::source()
+                ),
+                pos,
+                json,
+                statements: Vec::new(),
+                fields: Vec::new(),
+            })
+        }
+        None => Err(Finding {
+            code: "unknown_managed_policy",
+            message: format!(
+                "AWS managed policy `{name}` is not known to the checker (it knows {} from {}): its grants are not counted",
+                managed::names().join(", "),
+                managed::source()
+            ),
+            pos,
+            path: path.to_owned(),
+        }),
+    })
 }

@@ -137,6 +137,14 @@ impl TemplateError {
             message: message.into(),
         }
     }
+
+    /// The error as the command reports it: `file:line:column: message`, exit 2.
+    pub(crate) fn in_file(self, file: &str) -> crate::Unusable {
+        crate::Unusable(format!(
+            "{file}:{}:{}: {}",
+            self.pos.line, self.pos.column, self.message
+        ))
+    }
 }
 
 /// The short-form tags of CloudFormation's YAML, each with the function it stands for.

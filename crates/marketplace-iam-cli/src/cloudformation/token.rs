@@ -68,3 +68,12 @@ pub(crate) fn tokens(s: &str) -> impl Iterator<Item = usize> + '_ {
         .skip(1)
         .filter_map(|part| part.split_once(WIDEST)?.0.parse().ok())
 }
+
+/// What reading tokens needs from whoever made them: why each unknown part is unknown, and the account the roles
+/// are created in. The CloudFormation resolver and the Terraform plan reader each answer it.
+pub(crate) trait Unknowns {
+    /// Why the unknown parts of `s` are unknown, one reason per token, each once.
+    fn reasons(&self, s: &str) -> Vec<String>;
+    /// The account the roles are created in, when known.
+    fn account_id(&self) -> Option<&str>;
+}

@@ -4,9 +4,8 @@
 
 use serde_json::Value as Json;
 
-use super::intrinsic::Resolver;
 use super::roles::{Document, Finding};
-use super::token::{display, has_unknown};
+use super::token::{Unknowns, display, has_unknown};
 
 /// The condition keys that confine a wildcard principal to an organization, account or principal.
 const CONFINING_KEYS: &[&str] = &[
@@ -61,7 +60,7 @@ fn account(principal: &str) -> &str {
 }
 
 /// The findings of a role's trust policy.
-pub(crate) fn findings(resolver: &Resolver<'_>, trust: &Document) -> Vec<Finding> {
+pub(crate) fn findings(resolver: &dyn Unknowns, trust: &Document) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, statement) in trust.statement_list().into_iter().enumerate() {
         if statement.get("Effect").and_then(Json::as_str) != Some("Allow") {

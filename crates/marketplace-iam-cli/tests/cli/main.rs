@@ -7,6 +7,8 @@ mod explain;
 mod gaad;
 mod policy;
 mod role;
+mod terraform;
+mod terraform_published;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -109,4 +111,79 @@ fn workspace_file(rel: &str) -> String {
         .join("../..")
         .join(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The findings of a role with `code`, as (line, column, path).
+fn located(role: &Value, code: &str) -> Vec<(u64, u64, String)> {
+    role["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["path"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The ids of every product type and pricing model, as `list --format json` prints them.
+fn product_ids(dir: &Path) -> Vec<String> {
+    let list = json(&run(&["list", "--format", "json"], dir));
+    let mut ids: Vec<String> = Vec::new();
+    for p in list["product_types"].as_array().unwrap() {
+        ids.push(p["id"].as_str().unwrap().to_owned());
+        for m in p["pricing_models"].as_array().unwrap() {
+            ids.push(m.as_str().unwrap().to_owned());
+        }
+    }
+    ids
+}
+
+/// The product a published file is for, from its name: `container-contracts-eks` → `container/contracts`, the
+/// longest id the name starts with.
+fn product_of<'a>(ids: &'a [String], stem: &str) -> &'a str {
+    ids.iter()
+        .filter(|id| stem.starts_with(&format!("{}-", id.replace('/', "-"))))
+        .max_by_key(|id| id.len())
+        .unwrap_or_else(|| panic!("no product for {stem}"))
+}
+
+/// Checks a published file with `check <flag> <path> --product <product> --format json`: exit 0, every role
+/// allowed with no finding. Returns the outcome.
+fn assert_published_allowed(dir: &Path, flag: &str, path: &Path, product: &str) -> Value {
+    let shown = path.display().to_string();
+    let out = run(
+        &[
+            "check",
+            flag,
+            &shown,
+            "--product",
+            product,
+            "--format",
+            "json",
+        ],
+        dir,
+    );
+    assert_eq!(
+        code(&out),
+        0,
+        "{shown} for {product}: {}{}",
+        stderr(&out),
+        stdout(&out)
+    );
+    let outcome = json(&out);
+    for r in outcome["roles"].as_array().unwrap() {
+        assert_eq!(r["verdict"], "allowed", "{shown}");
+        assert_eq!(
+            r["findings"].as_array().unwrap().len(),
+            0,
+            "{shown}: {:#}",
+            r["findings"]
+        );
+    }
+    outcome
 }
