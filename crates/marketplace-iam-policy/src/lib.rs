@@ -15,7 +15,9 @@
 //!    through `Display`.
 //! 4. [`evaluate_trust`]: whether a role's trust policy lets a [`Caller`] make its STS call (`sts:AssumeRole`,
 //!    `sts:AssumeRoleWithWebIdentity`), the resource-based half of the assume-role hop, with the conditions the
-//!    request did not meet.
+//!    request did not meet. The other hops: [`PolicySet::evaluate_on`] (the caller's identity policies on the role's
+//!    ARN; [`identity_allow_needed`] says when they must allow), and [`evaluate_guardrails`] (SCPs of the caller's
+//!    account, RCPs of the role's account). [`invalid_aws_principal`] says why IAM would refuse a principal.
 //! 5. [`Policy`] serialises with serde back to IAM JSON (every list as an array, condition values as strings) that
 //!    reads back as the same policy.
 //!
@@ -149,4 +151,7 @@ pub use report::{
     ActionReport, Checker, Member, OverGrant, Prepared, Report, RequirementError, Verdict, Warning,
     WarningCode, catalog_actions, check, required_for,
 };
-pub use trust::{Caller, TrustEvaluation, TrustRequest, evaluate_trust};
+pub use trust::{
+    Caller, TrustEvaluation, TrustRequest, evaluate_guardrails, evaluate_trust,
+    identity_allow_needed, invalid_aws_principal,
+};

@@ -19,11 +19,13 @@
 //!
 //! IAM refuses wildcards inside a principal's ARN, so identifiers are compared as written.
 
-use crate::document::{Effect, Principal, PrincipalValue, Statement};
+use crate::document::{Effect, Principal, PrincipalValue, Resources, Statement};
 use crate::eval::condition::{Context, holds};
 use crate::eval::{
-    ConditionRef, Decision, PolicyFile, PolicyKind, StatementRef, condition_refs, covers_action,
+    Applies, ConditionRef, Decision, Evaluation, MinimalStatement, PolicyFile, PolicyKind,
+    PolicySet, StatementRef, condition_refs, conditions_hold, covers_action,
 };
+use crate::matching::arn_matches;
 
 /// Who asks to assume the role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +67,10 @@ pub struct TrustEvaluation {
     /// For `implicit_deny`: the statements that name the caller and the action but whose conditions failed, so the
     /// report can say which condition the request does not meet (e.g. a missing `sts:ExternalId`).
     pub failed: Vec<ConditionRef>,
+    /// For `allow` from [`evaluate_trust`]: whether an allowing statement names the caller by its own ARN (its
+    /// user's or role's ARN, or its session's), not by its account or `*`. Within one account, such a trust policy
+    /// is enough without an identity-based allow; see [`identity_allow_needed`].
+    pub names_caller_arn: bool,
 }
 
 /// Whether `trust` (a role's trust policy) lets the caller of `request` make its STS call on the role.
@@ -89,54 +95,317 @@ pub struct TrustEvaluation {
 /// # Ok::<(), marketplace_iam_policy::PolicyError>(())
 /// ```
 pub fn evaluate_trust(trust: &PolicyFile, request: &TrustRequest<'_>) -> TrustEvaluation {
+    let found = applying(trust, PolicyKind::Identity, request, None);
+    let names_caller_arn = found
+        .allows
+        .iter()
+        .any(|&(_, s)| names_by_arn(s, request.caller));
+    let mut answer = found.answer(trust, PolicyKind::Identity);
+    answer.names_caller_arn = answer.decision == Decision::Allow && names_caller_arn;
+    answer
+}
+
+/// The statements of one policy that apply to a request, by effect, with the failed conditions of the `Allow`s
+/// that name the caller and cover the action.
+struct Applying<'p> {
+    allows: Vec<(usize, &'p Statement)>,
+    denies: Vec<(usize, &'p Statement)>,
+    failed: Vec<ConditionRef>,
+}
+
+/// The statements of `file` that apply to `request`: a trust policy's (`resource` `None`) must name the caller in
+/// `Principal`; a guardrail's (on `resource`) must cover the resource, and name the caller if it has a `Principal`
+/// (an RCP's is `"*"`; an SCP has none).
+fn applying<'p>(
+    file: &'p PolicyFile,
+    kind: PolicyKind,
+    request: &TrustRequest<'_>,
+    resource: Option<&str>,
+) -> Applying<'p> {
     let action = request.action.to_ascii_lowercase();
-    let (mut allows, mut denies, mut failed) = (Vec::new(), Vec::new(), Vec::new());
-    for (index, statement) in trust.policy.statements.iter().enumerate() {
-        if !names(statement, request.caller) || !covers_action(statement, action.as_bytes()) {
+    let version = file.policy.version;
+    let mut found = Applying {
+        allows: Vec::new(),
+        denies: Vec::new(),
+        failed: Vec::new(),
+    };
+    for (index, statement) in file.policy.statements.iter().enumerate() {
+        let named = match &statement.principal {
+            None => resource.is_some(),
+            Some(_) => names(statement, request.caller),
+        };
+        if !named
+            || !covers_action(statement, action.as_bytes())
+            || !resource.is_none_or(|arn| covers_arn(statement, arn))
+        {
             continue;
         }
         let held = statement
             .conditions
             .iter()
-            .all(|c| holds(c, request.context, trust.policy.version));
+            .all(|c| holds(c, request.context, version));
         let hit = (index, statement);
         match (held, statement.effect) {
-            (true, Effect::Deny) => denies.push(hit),
-            (true, Effect::Allow) => allows.push(hit),
-            (false, Effect::Allow) => failed.extend(
-                condition_refs(&trust.name, PolicyKind::Identity, index, statement)
+            (true, Effect::Deny) => found.denies.push(hit),
+            (true, Effect::Allow) => found.allows.push(hit),
+            (false, Effect::Allow) => found.failed.extend(
+                condition_refs(&file.name, kind, index, statement)
                     .zip(&statement.conditions)
-                    .filter(|(_, c)| !holds(c, request.context, trust.policy.version))
+                    .filter(|(_, c)| !holds(c, request.context, version))
                     .map(|(r, _)| r),
             ),
             (false, Effect::Deny) => {}
         }
     }
-    let (decision, hits) = if !denies.is_empty() {
-        (Decision::ExplicitDeny, denies)
-    } else if !allows.is_empty() {
-        (Decision::Allow, allows)
-    } else {
-        (Decision::ImplicitDeny, Vec::new())
-    };
-    let statements = hits
-        .iter()
-        .map(|&(index, s)| StatementRef::named(&trust.name, PolicyKind::Identity, index, s))
-        .collect();
-    let conditions = hits
-        .iter()
-        .flat_map(|&(index, s)| condition_refs(&trust.name, PolicyKind::Identity, index, s))
-        .collect();
-    TrustEvaluation {
-        decision,
-        statements,
-        conditions,
-        failed: if decision == Decision::ImplicitDeny {
-            failed
+    found
+}
+
+impl Applying<'_> {
+    /// The answer of one policy: a `Deny` wins, then an `Allow`, else an implicit deny.
+    fn answer(self, file: &PolicyFile, kind: PolicyKind) -> TrustEvaluation {
+        let (decision, hits) = if !self.denies.is_empty() {
+            (Decision::ExplicitDeny, self.denies)
+        } else if !self.allows.is_empty() {
+            (Decision::Allow, self.allows)
         } else {
-            Vec::new()
-        },
+            (Decision::ImplicitDeny, Vec::new())
+        };
+        let statements = hits
+            .iter()
+            .map(|&(index, s)| StatementRef::named(&file.name, kind, index, s))
+            .collect();
+        let conditions = hits
+            .iter()
+            .flat_map(|&(index, s)| condition_refs(&file.name, kind, index, s))
+            .collect();
+        TrustEvaluation {
+            decision,
+            statements,
+            conditions,
+            failed: if decision == Decision::ImplicitDeny {
+                self.failed
+            } else {
+                Vec::new()
+            },
+            names_caller_arn: false,
+        }
     }
+}
+
+/// Whether the organisation's guardrails let `request` through on the resource `resource`: every policy of
+/// `guardrails` (the SCPs of the caller's account, or the RCPs of the resource's account, each as the part
+/// `kind` names in reports) must have an applying `Allow`, and none an applying `Deny`. No guardrail at all lets
+/// everything through (no organisation, or the policy type is not enabled).
+///
+/// RCPs apply to the STS calls on a role (AWS Organizations User Guide, "Resource control policies (RCPs)",
+/// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>, whose list of
+/// services that support RCPs names AWS STS); their `Principal` is `"*"`.
+///
+/// For `implicit_deny`, `statements` has one element per policy lacking an `Allow`, with the statement to add;
+/// for `explicit_deny`, the denying statements and in `conditions` the conditions that made them apply.
+///
+/// ```
+/// use marketplace_iam_policy::{Caller, Context, Decision, PolicyFile, PolicyKind, TrustRequest, evaluate_guardrails};
+///
+/// let scp = PolicyFile::parse("scp.json", r#"{"Version": "2012-10-17", "Statement": [
+///     {"Effect": "Allow", "Action": "*", "Resource": "*"},
+///     {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*",
+///      "Condition": {"StringNotEqualsIfExists": {"aws:ResourceOrgID": "o-exampleorg"}}}]}"#)?;
+/// let role = "arn:aws:iam::444455556666:role/metering";
+/// let caller = Caller::Aws("arn:aws:iam::111122223333:role/saas-app");
+/// let outside = Context::new();
+/// let request = TrustRequest { action: "sts:AssumeRole", caller, context: &outside };
+/// let answer = evaluate_guardrails(std::slice::from_ref(&scp), PolicyKind::Scp, &request, role);
+/// assert_eq!(answer.decision, Decision::ExplicitDeny);
+/// assert_eq!(answer.conditions[0].key, "aws:ResourceOrgID");
+///
+/// let inside: Context = [("aws:ResourceOrgID", "o-exampleorg")].into_iter().collect();
+/// let request = TrustRequest { action: "sts:AssumeRole", caller, context: &inside };
+/// let answer = evaluate_guardrails(std::slice::from_ref(&scp), PolicyKind::Scp, &request, role);
+/// assert_eq!(answer.decision, Decision::Allow);
+/// # Ok::<(), marketplace_iam_policy::PolicyError>(())
+/// ```
+pub fn evaluate_guardrails(
+    guardrails: &[PolicyFile],
+    kind: PolicyKind,
+    request: &TrustRequest<'_>,
+    resource: &str,
+) -> TrustEvaluation {
+    let answers: Vec<(&PolicyFile, TrustEvaluation)> = guardrails
+        .iter()
+        .map(|file| {
+            (
+                file,
+                applying(file, kind, request, Some(resource)).answer(file, kind),
+            )
+        })
+        .collect();
+    let decision = [Decision::ExplicitDeny, Decision::ImplicitDeny]
+        .into_iter()
+        .find(|&d| answers.iter().any(|(_, a)| a.decision == d))
+        .unwrap_or(Decision::Allow);
+    let mut total = TrustEvaluation {
+        decision,
+        statements: Vec::new(),
+        conditions: Vec::new(),
+        failed: Vec::new(),
+        names_caller_arn: false,
+    };
+    for (file, answer) in answers.into_iter().filter(|(_, a)| a.decision == decision) {
+        if decision == Decision::ImplicitDeny {
+            total.statements.push(StatementRef {
+                policy: Some(file.name.clone()),
+                kind,
+                index: None,
+                sid: None,
+                effect: Effect::Allow,
+                add: Some(MinimalStatement::allow(request.action)),
+            });
+        } else {
+            total.statements.extend(answer.statements);
+        }
+        total.conditions.extend(answer.conditions);
+        total.failed.extend(answer.failed);
+    }
+    total
+}
+
+/// Whether a statement's `Resource`/`NotResource` covers the resource `arn` (ARN parts matched one by one, with
+/// wildcards); a statement without either covers everything.
+fn covers_arn(statement: &Statement, arn: &str) -> bool {
+    match &statement.resources {
+        None => true,
+        Some(Resources::Resource(r)) => r.iter().any(|p| arn_matches(p, arn)),
+        Some(Resources::NotResource(r)) => !r.iter().any(|p| arn_matches(p, arn)),
+    }
+}
+
+impl PolicySet {
+    /// [`PolicySet::evaluate`] of `action` on one resource, by its ARN (e.g. `sts:AssumeRole` on a role's ARN): a
+    /// statement applies when its `Resource` has a pattern matching the ARN (or its `NotResource` has none). A
+    /// separate function: [`PolicySet::evaluate`]'s path, on `*` or "on at least one resource", is unchanged.
+    ///
+    /// ```
+    /// use marketplace_iam_policy::{Decision, PolicyFile, PolicySet};
+    ///
+    /// let caller = PolicySet::new(vec![PolicyFile::parse("app.json", r#"{"Version": "2012-10-17",
+    ///     "Statement": {"Effect": "Allow", "Action": "sts:AssumeRole",
+    ///                   "Resource": "arn:aws:iam::*:role/marketplace-*"}}"#)?]);
+    /// let on = |arn| caller.evaluate_on("sts:AssumeRole", arn, None).decision;
+    /// assert_eq!(on("arn:aws:iam::444455556666:role/marketplace-metering"), Decision::Allow);
+    /// assert_eq!(on("arn:aws:iam::444455556666:role/admin"), Decision::ImplicitDeny);
+    /// # Ok::<(), marketplace_iam_policy::PolicyError>(())
+    /// ```
+    pub fn evaluate_on<'a>(
+        &'a self,
+        action: &'a str,
+        resource: &str,
+        context: Option<&Context>,
+    ) -> Evaluation<'a> {
+        let lowered = action.to_ascii_lowercase();
+        self.decide(action, |file, statement| {
+            if covers_action(statement, lowered.as_bytes()) && covers_arn(statement, resource) {
+                conditions_hold(statement, &file.policy, context)
+            } else {
+                Applies::No
+            }
+        })
+    }
+}
+
+/// Whether the caller's identity-based policies must allow the STS call too, given the trust policy's answer:
+/// always across accounts, and within one account unless the trust policy names the caller by its own ARN.
+///
+/// IAM User Guide, "Cross-account policy evaluation logic"
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html>):
+/// across accounts both the trusting account's resource-based policy (the role's trust policy) and the trusted
+/// principal's identity-based policy must allow the request. Within one account a resource-based policy that names
+/// the principal's ARN is enough ("Policy evaluation for requests within a single account",
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html>),
+/// and a role's trust policy is a resource-based policy ("How IAM roles differ from resource-based policies",
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_compare-resource-policies.html>); one that names
+/// only the account delegates to the account's identity-based policies, which must then allow it.
+///
+/// ```
+/// use marketplace_iam_policy::{Caller, Context, PolicyFile, TrustRequest, evaluate_trust, identity_allow_needed};
+///
+/// let trust = PolicyFile::parse("trust.json", r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow",
+///     "Principal": {"AWS": "arn:aws:iam::111122223333:role/saas-app"}, "Action": "sts:AssumeRole"}}"#)?;
+/// let caller = "arn:aws:iam::111122223333:role/saas-app";
+/// let none = Context::new();
+/// let request = TrustRequest { action: "sts:AssumeRole", caller: Caller::Aws(caller), context: &none };
+/// let answer = evaluate_trust(&trust, &request);
+/// assert!(!identity_allow_needed(&answer, caller, "arn:aws:iam::111122223333:role/metering"));
+/// assert!(identity_allow_needed(&answer, caller, "arn:aws:iam::444455556666:role/metering"));
+/// # Ok::<(), marketplace_iam_policy::PolicyError>(())
+/// ```
+pub fn identity_allow_needed(trust: &TrustEvaluation, caller: &str, role: &str) -> bool {
+    let account = |arn| Arn::of(arn).map(|a| (a.partition, a.account));
+    let same_account = account(caller).is_some() && account(caller) == account(role);
+    !(same_account && trust.names_caller_arn)
+}
+
+/// Whether an applying statement names the caller by its own ARN: a user's or role's ARN, or the session's ARN.
+fn names_by_arn(statement: &Statement, caller: Caller<'_>) -> bool {
+    let (Some(Principal::Principal(PrincipalValue::Typed(entries))), Caller::Aws(arn)) =
+        (&statement.principal, caller)
+    else {
+        return false;
+    };
+    entries
+        .iter()
+        .filter(|(kind, _)| kind == "AWS")
+        .flat_map(|(_, ids)| ids)
+        .any(|id| {
+            Arn::of(id).is_some_and(|named| named.resource != "root") && aws_id_names(id, arn)
+        })
+}
+
+/// Why an `AWS` principal of a trust policy is not one IAM accepts, or `None` when it is: `*`, a 12-digit account
+/// id, or the ARN of an account root, user, role, assumed-role session or federated user.
+///
+/// ```
+/// use marketplace_iam_policy::invalid_aws_principal;
+///
+/// assert_eq!(invalid_aws_principal("arn:aws:iam::111122223333:role/app"), None);
+/// assert_eq!(invalid_aws_principal("111122223333"), None);
+/// assert!(invalid_aws_principal("arn:aws:iam::1111:role/app").is_some());
+/// assert!(invalid_aws_principal("app-role").is_some());
+/// ```
+pub fn invalid_aws_principal(id: &str) -> Option<String> {
+    if id == "*" || is_account_id(id) {
+        return None;
+    }
+    let Some(arn) = Arn::of(id) else {
+        return Some("not `*`, an account id (12 digits) or an ARN".to_owned());
+    };
+    if arn.partition.is_empty() || !is_account_id(arn.account) {
+        return Some(format!(
+            "the account `{}` of an ARN must be 12 digits, with a partition",
+            arn.account
+        ));
+    }
+    let kind = arn.resource.split('/').next().unwrap_or("");
+    let ok = match arn.service {
+        "iam" => {
+            arn.resource == "root"
+                || (matches!(kind, "user" | "role") && arn.resource.len() > kind.len() + 1)
+        }
+        "sts" => matches!(kind, "assumed-role" | "federated-user") && arn.resource.contains('/'),
+        _ => false,
+    };
+    if id.contains('*') {
+        return Some("IAM refuses wildcards in a principal's ARN".to_owned());
+    }
+    (!ok).then(|| {
+        "not the ARN of an account root (`arn:aws:iam::<account>:root`), user, role, assumed-role session or \
+         federated user"
+            .to_owned()
+    })
+}
+
+fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether a statement's `Principal`/`NotPrincipal` names the caller. A statement without either names nobody (IAM
@@ -171,7 +440,7 @@ fn aws_id_names(id: &str, caller: &str) -> bool {
     let Some(who) = Arn::of(caller) else {
         return false;
     };
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+    if is_account_id(id) {
         return who.account == id;
     }
     let Some(named) = Arn::of(id) else {
@@ -407,5 +676,77 @@ mod tests {
             ),
             Decision::ImplicitDeny
         );
+    }
+
+    #[test]
+    fn the_same_account_needs_no_identity_allow_only_when_the_trust_names_the_arn() {
+        let none = Context::new();
+        let caller = "arn:aws:sts::111122223333:assumed-role/saas-app/s";
+        let request = TrustRequest {
+            action: "sts:AssumeRole",
+            caller: Caller::Aws(caller),
+            context: &none,
+        };
+        let same = "arn:aws:iam::111122223333:role/metering";
+        for (principal, by_arn) in [
+            (
+                r#"{"AWS": "arn:aws:iam::111122223333:role/saas-app"}"#,
+                true,
+            ),
+            (r#"{"AWS": "arn:aws:iam::111122223333:root"}"#, false),
+            (r#"{"AWS": "111122223333"}"#, false),
+            (r#""*""#, false),
+        ] {
+            let answer = evaluate_trust(&trust(principal, ""), &request);
+            assert_eq!(answer.decision, Decision::Allow, "{principal}");
+            assert_eq!(answer.names_caller_arn, by_arn, "{principal}");
+            assert_eq!(identity_allow_needed(&answer, caller, same), !by_arn);
+        }
+    }
+
+    #[test]
+    fn guardrails_need_an_allow_in_each_policy_and_no_deny() {
+        let none = Context::new();
+        let request = TrustRequest {
+            action: "sts:AssumeRole",
+            caller: Caller::Aws("arn:aws:iam::111122223333:role/app"),
+            context: &none,
+        };
+        let role = "arn:aws:iam::444455556666:role/metering";
+        let full = PolicyFile::parse(
+            "full.json",
+            r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#,
+        )
+        .unwrap();
+        let s3_only = PolicyFile::parse(
+            "s3.json",
+            r#"{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}"#,
+        )
+        .unwrap();
+        let other_roles = PolicyFile::parse(
+            "deny.json",
+            r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "sts:*", "Resource": "arn:aws:iam::*:role/admin*"}]}"#,
+        )
+        .unwrap();
+        let decide =
+            |files: &[PolicyFile]| evaluate_guardrails(files, PolicyKind::Scp, &request, role);
+        assert_eq!(decide(&[]).decision, Decision::Allow);
+        assert_eq!(
+            decide(&[full.clone(), other_roles.clone()]).decision,
+            Decision::Allow
+        );
+        let missing = decide(&[full.clone(), s3_only]);
+        assert_eq!(missing.decision, Decision::ImplicitDeny);
+        assert_eq!(missing.statements.len(), 1);
+        assert_eq!(missing.statements[0].policy.as_deref(), Some("s3.json"));
+        let admin = evaluate_guardrails(
+            &[other_roles],
+            PolicyKind::Scp,
+            &request,
+            "arn:aws:iam::444455556666:role/admin-all",
+        );
+        assert_eq!(admin.decision, Decision::ExplicitDeny);
+        assert_eq!(admin.statements[0].index, Some(1));
     }
 }

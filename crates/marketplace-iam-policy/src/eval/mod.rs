@@ -642,7 +642,7 @@ impl PolicySet {
     /// AWS's evaluation logic over every statement of the set, given whether each applies, with the statements
     /// the decision rests on: for `Allow` the allowing statements, for `ExplicitDeny` the denying ones, for
     /// `Conditional` the open ones; the places lacking an `Allow` for `ImplicitDeny`.
-    fn decide<'a>(
+    pub(crate) fn decide<'a>(
         &'a self,
         action: &'a str,
         mut applies: impl FnMut(&'a PolicyFile, &'a Statement) -> Applies,
