@@ -18,6 +18,7 @@
 //! Exit codes: 0 every checked action is allowed unconditionally (with `--gaad`: at least one user or role may
 //! make every call; with `--cloudformation` or `--terraform`: every role checked is allowed); 1 not so (and `policy` for a pricing model that needs no policy); 2 unusable input.
 
+mod assume;
 mod choice;
 mod cloudformation;
 mod explain;
@@ -72,7 +73,7 @@ enum Command {
     },
     /// Check whether IAM policies let a principal make the calls a product or pricing model needs, with AWS's
     /// evaluation logic, and what else they allow in `aws-marketplace`.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print a deployable role for a product type or pricing model on a target: its trust and permissions policies
     /// (json), or a CloudFormation template or Terraform configuration that creates it.
     Role(RoleArgs),
@@ -238,6 +239,9 @@ struct CheckArgs {
     /// With --cloudformation: `AWS::Partition` (default `aws`).
     #[arg(long, value_name = "PARTITION", requires = "cloudformation")]
     partition: Option<String>,
+
+    #[command(flatten)]
+    assume: assume::AssumeArgs,
 }
 
 /// The output format of `check` and `list`.
@@ -519,6 +523,9 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     }
     for scp in scps {
         set = set.with_scp(scp);
+    }
+    if args.assume.given() {
+        return assume::run(&args.assume, set, &required, context, args.format);
     }
     let report = check(&set, &required, context.as_ref());
     match args.format {

@@ -1,6 +1,7 @@
 //! The `marketplace-iam` binary as users run it: exit codes, the JSON they parse, the text they read, and the
 //! errors they get for unusable input. One module per command; the helpers that run the built binary are here.
 
+mod assume;
 mod check;
 mod cloudformation;
 mod explain;

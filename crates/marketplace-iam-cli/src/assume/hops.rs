@@ -1,0 +1,255 @@
+//! The hops of an assume-role chain, each decided with AWS's evaluation logic: the caller's identity policies, the
+//! role's trust policy, the caller account's SCPs, the role account's RCPs, then the role's own permissions (and a
+//! session policy, which can only narrow them).
+
+use marketplace_iam_policy::{
+    Caller, ConditionRef, Context, Decision, PolicyFile, PolicyKind, PolicySet, Report,
+    StatementRef, TrustEvaluation, TrustRequest, check, evaluate_guardrails, evaluate_trust,
+    identity_allow_needed,
+};
+
+/// Which hop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HopName {
+    Identity,
+    Trust,
+    CallerScps,
+    RoleRcps,
+    Permissions,
+}
+
+impl HopName {
+    /// The name in JSON and in "where the chain breaks".
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            HopName::Identity => "identity",
+            HopName::Trust => "trust",
+            HopName::CallerScps => "caller_scps",
+            HopName::RoleRcps => "role_rcps",
+            HopName::Permissions => "permissions",
+        }
+    }
+
+    /// What the hop asks, for a person.
+    pub(crate) fn title(self) -> &'static str {
+        match self {
+            HopName::Identity => "the caller's identity policies allow the STS call on the role",
+            HopName::Trust => "the role's trust policy admits the caller",
+            HopName::CallerScps => "the caller account's SCPs let the STS call through",
+            HopName::RoleRcps => "the role account's RCPs let the STS call through",
+            HopName::Permissions => {
+                "the role's own policies (and session policy) allow the actions"
+            }
+        }
+    }
+}
+
+/// One hop's answer.
+pub(crate) enum Outcome {
+    /// The hop does not take part in this request (a web identity has no AWS identity; no SCP given).
+    NotApplicable(&'static str),
+    /// Decided by statements: those the decision rests on, the conditions that held, and (for an implicit deny)
+    /// the conditions the request did not meet.
+    Decided {
+        decision: Decision,
+        note: Option<&'static str>,
+        statements: Vec<StatementRef>,
+        conditions: Vec<ConditionRef>,
+        failed: Vec<ConditionRef>,
+    },
+    /// The existing `check` of the role's policies, and of the session policy if one is given.
+    Permissions {
+        role: Report,
+        session: Option<Report>,
+    },
+}
+
+pub(crate) struct Hop {
+    pub(crate) name: HopName,
+    pub(crate) outcome: Outcome,
+}
+
+impl Hop {
+    /// The hop's decision: `None` when it does not apply.
+    pub(crate) fn decision(&self) -> Option<Decision> {
+        match &self.outcome {
+            Outcome::NotApplicable(_) => None,
+            Outcome::Decided { decision, .. } => Some(*decision),
+            Outcome::Permissions { role, session } => Some(
+                role.actions
+                    .iter()
+                    .chain(session.iter().flat_map(|s| &s.actions))
+                    .map(|a| a.decision)
+                    .find(|&d| d != Decision::Allow)
+                    .unwrap_or(Decision::Allow),
+            ),
+        }
+    }
+
+    /// Whether the request passes this hop.
+    pub(crate) fn passes(&self) -> bool {
+        match &self.outcome {
+            Outcome::Permissions { role, session } => {
+                role.is_allowed() && session.as_ref().is_none_or(Report::is_allowed)
+            }
+            _ => self.decision().is_none_or(|d| d == Decision::Allow),
+        }
+    }
+}
+
+/// Who calls STS, and with which credentials.
+pub(crate) enum Who<'a> {
+    /// An IAM user, role or role session, with its identity policies (and boundary) and its account's SCPs.
+    Aws {
+        arn: &'a str,
+        policies: PolicySet,
+        scps: Vec<PolicyFile>,
+    },
+    /// A web identity token of an OIDC provider (the provider's IAM ARN).
+    WebIdentity { provider: String },
+}
+
+/// Everything the chain is decided with.
+pub(crate) struct Chain<'a> {
+    pub(crate) role_arn: &'a str,
+    pub(crate) who: Who<'a>,
+    pub(crate) trust: PolicyFile,
+    pub(crate) rcps: Vec<PolicyFile>,
+    /// The STS request's context (`sts:ExternalId`, `aws:PrincipalArn`, a web identity's `:sub`, ...).
+    pub(crate) sts_context: Context,
+    /// The role's own policies, boundary and SCPs.
+    pub(crate) role: PolicySet,
+    pub(crate) session_policy: Option<PolicyFile>,
+    /// The context of the role session's calls (`--context`), if any.
+    pub(crate) context: Option<Context>,
+    pub(crate) required: &'a [String],
+}
+
+impl Chain<'_> {
+    /// The STS action the caller makes.
+    pub(crate) fn action(&self) -> &'static str {
+        match self.who {
+            Who::Aws { .. } => "sts:AssumeRole",
+            Who::WebIdentity { .. } => "sts:AssumeRoleWithWebIdentity",
+        }
+    }
+
+    /// The caller as the trust policy's `Principal` names it.
+    pub(crate) fn caller(&self) -> Caller<'_> {
+        match &self.who {
+            Who::Aws { arn, .. } => Caller::Aws(arn),
+            Who::WebIdentity { provider } => Caller::Federated(provider),
+        }
+    }
+
+    /// The caller's ARN, or the web identity provider's.
+    pub(crate) fn caller_id(&self) -> &str {
+        match &self.who {
+            Who::Aws { arn, .. } => arn,
+            Who::WebIdentity { provider } => provider,
+        }
+    }
+
+    /// Every hop, in the order AWS's answer depends on them.
+    pub(crate) fn hops(&self) -> Vec<Hop> {
+        let request = TrustRequest {
+            action: self.action(),
+            caller: self.caller(),
+            context: &self.sts_context,
+        };
+        let trust = evaluate_trust(&self.trust, &request);
+        let identity = match &self.who {
+            Who::Aws { arn, policies, .. } => self.identity(arn, policies, &trust),
+            Who::WebIdentity { .. } => Outcome::NotApplicable(
+                "a web identity has no AWS identity: no identity-based policy takes part",
+            ),
+        };
+        let caller_scps = match &self.who {
+            Who::Aws { scps, .. } if !scps.is_empty() => decided(evaluate_guardrails(
+                scps,
+                PolicyKind::Scp,
+                &request,
+                self.role_arn,
+            )),
+            Who::Aws { .. } => Outcome::NotApplicable("no --caller-scp given"),
+            Who::WebIdentity { .. } => {
+                Outcome::NotApplicable("a web identity belongs to no account of an organization")
+            }
+        };
+        let rcps = if self.rcps.is_empty() {
+            Outcome::NotApplicable("no --rcp given")
+        } else {
+            decided(evaluate_guardrails(
+                &self.rcps,
+                PolicyKind::Scp,
+                &request,
+                self.role_arn,
+            ))
+        };
+        let context = self.context.as_ref();
+        let permissions = Outcome::Permissions {
+            role: check(&self.role, self.required, context),
+            session: self.session_policy.as_ref().map(|session| {
+                check(
+                    &PolicySet::new(vec![session.clone()]),
+                    self.required,
+                    context,
+                )
+            }),
+        };
+        [
+            (HopName::Identity, identity),
+            (HopName::Trust, decided(trust)),
+            (HopName::CallerScps, caller_scps),
+            (HopName::RoleRcps, rcps),
+            (HopName::Permissions, permissions),
+        ]
+        .into_iter()
+        .map(|(name, outcome)| Hop { name, outcome })
+        .collect()
+    }
+
+    /// The identity hop: the caller's policies must allow the STS call on the role's ARN, unless (in the same
+    /// account) the trust policy names the caller's ARN; an explicit deny in them denies either way. See
+    /// `marketplace_iam_policy::identity_allow_needed` for AWS's pages.
+    fn identity(&self, arn: &str, policies: &PolicySet, trust: &TrustEvaluation) -> Outcome {
+        let evaluation =
+            policies.evaluate_on(self.action(), self.role_arn, Some(&self.sts_context));
+        let needed = identity_allow_needed(trust, arn, self.role_arn);
+        let mut statements: Vec<StatementRef> = evaluation.statements().collect();
+        for s in &mut statements {
+            if let Some(add) = &mut s.add {
+                add.resource = self.role_arn.to_owned();
+            }
+        }
+        let conditions = evaluation.conditions().collect();
+        if !needed && evaluation.decision != Decision::ExplicitDeny {
+            return Outcome::Decided {
+                decision: Decision::Allow,
+                note: Some(
+                    "not needed: in the role's own account, a trust policy that names the caller's ARN is enough",
+                ),
+                statements: Vec::new(),
+                conditions: Vec::new(),
+                failed: Vec::new(),
+            };
+        }
+        Outcome::Decided {
+            decision: evaluation.decision,
+            note: None,
+            statements,
+            conditions,
+            failed: Vec::new(),
+        }
+    }
+}
+
+fn decided(answer: TrustEvaluation) -> Outcome {
+    Outcome::Decided {
+        decision: answer.decision,
+        note: None,
+        statements: answer.statements,
+        conditions: answer.conditions,
+        failed: answer.failed,
+    }
+}

@@ -1,0 +1,412 @@
+//! `check --assume`: the assume-role hop before the role's own policies, one verdict per hop and where the chain
+//! breaks, for cross-account, IRSA and Containers Anywhere callers; unusable input with exit 2.
+
+use super::*;
+
+const ROLE: &str = "arn:aws:iam::444455556666:role/marketplace-metering";
+const SESSION: &str = "arn:aws:sts::111122223333:assumed-role/saas-app/i-0abc";
+const ISSUER: &str = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE";
+
+fn dir() -> PathBuf {
+    fixtures().join("assume")
+}
+
+/// `check --assume` with `args` after the role's policy, as JSON: the exit code and the document.
+fn assume_json(product: &str, role: &str, trust: &str, args: &[&str]) -> (i32, Value) {
+    let mut all = vec![
+        "check",
+        "--product",
+        product,
+        role,
+        "--assume",
+        trust,
+        "--role-arn",
+        ROLE,
+        "--format",
+        "json",
+    ];
+    all.extend_from_slice(args);
+    let out = run(&all, &dir());
+    assert!(code(&out) < 2, "{}", stderr(&out));
+    (code(&out), json(&out))
+}
+
+fn decisions(doc: &Value) -> Vec<(String, String)> {
+    doc["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["hop"].as_str().unwrap().to_owned(),
+                h["decision"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn cross_account(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["--caller-arn", SESSION, "--caller", "caller-assume.json"];
+    all.extend_from_slice(args);
+    assume_json("saas", "role-saas.json", "cross-account-trust.json", &all)
+}
+
+#[test]
+fn a_missing_external_id_breaks_the_chain_at_the_trust_policy() {
+    let (code, doc) = cross_account(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["verdict"], "not_allowed");
+    assert_eq!(doc["breaks_at"], "trust");
+    let trust = &doc["hops"][1];
+    assert_eq!(trust["decision"], "implicit_deny");
+    assert_eq!(trust["failed"][0]["key"], "sts:ExternalId");
+    assert_eq!(trust["failed"][0]["values"][0], "seller-42");
+    // The identity hop passed: the caller may call sts:AssumeRole on the role.
+    assert_eq!(doc["hops"][0]["decision"], "allow");
+    assert_eq!(doc["hops"][0]["statements"][0]["sid"], "AssumeMetering");
+
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "role-saas.json",
+            "--assume",
+            "cross-account-trust.json",
+            "--role-arn",
+            ROLE,
+            "--caller-arn",
+            SESSION,
+            "--caller",
+            "caller-assume.json",
+        ],
+        &dir(),
+    );
+    assert_eq!(super::code(&out), 1);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "the trust policy requires `sts:ExternalId` StringEquals \"seller-42\"; the request has none"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("the chain breaks at hop 2 (trust"), "{text}");
+
+    // With the external ID every hop allows: exit 0.
+    let (code, doc) = cross_account(&["--external-id", "seller-42"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["verdict"], "allowed");
+    assert_eq!(doc["breaks_at"], Value::Null);
+    assert_eq!(
+        doc["request"]["context"]["aws:PrincipalArn"][0],
+        "arn:aws:iam::111122223333:role/saas-app"
+    );
+}
+
+#[test]
+fn an_scp_denying_assume_role_outside_the_organisation_breaks_the_chain_at_the_callers_scps() {
+    let args = [
+        "--external-id",
+        "seller-42",
+        "--caller-scp",
+        "scp-org-only.json",
+    ];
+    let (code, doc) = cross_account(&args);
+    assert_eq!(code, 1);
+    assert_eq!(doc["breaks_at"], "caller_scps");
+    let scps = &doc["hops"][2];
+    assert_eq!(scps["decision"], "explicit_deny");
+    assert_eq!(scps["statements"][0]["sid"], "AssumeOnlyInsideTheOrg");
+    assert_eq!(scps["conditions"][0]["key"], "aws:ResourceOrgID");
+
+    // The role's account is in the organisation: the SCP lets it through.
+    let mut inside = args.to_vec();
+    inside.extend(["--resource-org-id", "o-sellerorg"]);
+    let (code, doc) = cross_account(&inside);
+    assert_eq!(code, 0, "{doc:#}");
+}
+
+#[test]
+fn an_rcp_and_the_callers_identity_policies_are_hops_too() {
+    let (code, doc) = cross_account(&["--external-id", "seller-42", "--rcp", "rcp-org-only.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["breaks_at"], "role_rcps");
+    assert_eq!(doc["hops"][3]["decision"], "explicit_deny");
+    let (code, _) = cross_account(&[
+        "--external-id",
+        "seller-42",
+        "--rcp",
+        "rcp-org-only.json",
+        "--principal-org-id",
+        "o-buyerorg",
+    ]);
+    assert_eq!(code, 0);
+
+    let (code, doc) = assume_json(
+        "saas",
+        "role-saas.json",
+        "cross-account-trust.json",
+        &[
+            "--caller-arn",
+            SESSION,
+            "--caller",
+            "caller-nothing.json",
+            "--external-id",
+            "seller-42",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(doc["breaks_at"], "identity");
+    assert_eq!(doc["hops"][0]["statements"][0]["add"]["Resource"], ROLE);
+}
+
+#[test]
+fn in_the_roles_account_a_trust_policy_naming_the_caller_needs_no_identity_allow() {
+    let (code, doc) = assume_json(
+        "saas",
+        "role-saas.json",
+        "same-account-trust.json",
+        &[
+            "--caller-arn",
+            "arn:aws:iam::444455556666:role/saas-app",
+            "--caller",
+            "caller-nothing.json",
+        ],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    assert!(
+        doc["hops"][0]["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("not needed")
+    );
+}
+
+#[test]
+fn a_session_policy_without_the_action_breaks_the_chain_at_the_permissions() {
+    let (code, doc) = cross_account(&[
+        "--external-id",
+        "seller-42",
+        "--session-policy",
+        "session-meter-only.json",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["breaks_at"], "permissions");
+    let permissions = &doc["hops"][4];
+    assert_eq!(permissions["report"]["verdict"], "allowed");
+    assert_eq!(permissions["session_policy"]["verdict"], "not_allowed");
+    assert_eq!(
+        permissions["session_policy"]["actions"][0]["action"],
+        "aws-marketplace:ResolveCustomer"
+    );
+    assert_eq!(
+        permissions["session_policy"]["actions"][0]["decision"],
+        "implicit_deny"
+    );
+}
+
+fn irsa(trust: &str, sub: &str) -> (i32, Value) {
+    let identity = format!("issuer=https://{ISSUER},sub={sub},aud=sts.amazonaws.com");
+    assume_json(
+        "container/hourly-monthly",
+        "role-container.json",
+        trust,
+        &["--web-identity", &identity],
+    )
+}
+
+#[test]
+fn a_service_account_in_the_wrong_namespace_is_not_admitted_by_the_trust_policy() {
+    let (code, doc) = irsa("irsa-trust.json", "system:serviceaccount:default:meter");
+    assert_eq!(code, 1);
+    assert_eq!(doc["breaks_at"], "trust");
+    assert_eq!(doc["request"]["action"], "sts:AssumeRoleWithWebIdentity");
+    assert_eq!(
+        doc["request"]["caller"],
+        format!("arn:aws:iam::444455556666:oidc-provider/{ISSUER}")
+    );
+    let failed = doc["hops"][1]["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1, "the audience matched: {failed:?}");
+    assert_eq!(failed[0]["key"], format!("{ISSUER}:sub"));
+    assert_eq!(doc["hops"][0]["decision"], "not_applicable");
+
+    let (code, doc) = irsa("irsa-trust.json", "system:serviceaccount:metering:meter");
+    assert_eq!(code, 0, "{doc:#}");
+    // StringLike on `:sub`: any service account of the namespace.
+    assert_eq!(
+        irsa(
+            "irsa-trust-like.json",
+            "system:serviceaccount:metering:other"
+        )
+        .0,
+        0
+    );
+    assert_eq!(
+        irsa(
+            "irsa-trust-like.json",
+            "system:serviceaccount:default:meter"
+        )
+        .0,
+        1
+    );
+}
+
+#[test]
+fn containers_anywhere_needs_a_token_of_the_roles_account() {
+    let anywhere = |account: &str| {
+        let identity = format!(
+            "issuer=openid-license-manager.amazonaws.com,sub=consumer,amr=aws:license-manager:token-issuer-account-id:{account}"
+        );
+        assume_json(
+            "container/contracts",
+            "role-contracts.json",
+            "anywhere-trust.json",
+            &["--web-identity", &identity],
+        )
+    };
+    let (code, doc) = anywhere("444455556666");
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(
+        doc["request"]["caller"],
+        "openid-license-manager.amazonaws.com"
+    );
+    let (code, doc) = anywhere("111122223333");
+    assert_eq!(code, 1);
+    assert_eq!(doc["breaks_at"], "trust");
+    assert_eq!(decisions(&doc)[1].1, "implicit_deny");
+}
+
+#[test]
+fn unusable_input_is_a_located_error_with_exit_2() {
+    let web = format!("issuer={ISSUER},aud=sts.amazonaws.com");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "--assume",
+                "bad-principal-trust.json",
+                "--role-arn",
+                ROLE,
+                "--caller-arn",
+                SESSION,
+                "--caller",
+                "caller-assume.json",
+            ],
+            "bad-principal-trust.json:6:63: Statement[0].Principal.AWS: invalid principal `saas-app`",
+        ),
+        (
+            vec![
+                "--assume",
+                "irsa-trust.json",
+                "--role-arn",
+                ROLE,
+                "--web-identity",
+                &web,
+            ],
+            "no `sub`",
+        ),
+        (
+            vec![
+                "--assume",
+                "irsa-trust.json",
+                "--role-arn",
+                ROLE,
+                "--web-identity",
+                "issuer=x;sub=y",
+            ],
+            "--web-identity `issuer=x;sub=y`: `issuer` is not a host name",
+        ),
+        (
+            vec![
+                "--assume",
+                "irsa-trust.json",
+                "--role-arn",
+                ROLE,
+                "--web-identity",
+                "issuer=x,sub=y,role=z",
+            ],
+            "unknown key `role`",
+        ),
+        (
+            vec![
+                "--assume",
+                "irsa-trust.json",
+                "--role-arn",
+                "arn:aws:iam::444455556666:user/x",
+                "--web-identity",
+                "issuer=x,sub=y",
+            ],
+            "--role-arn: `arn:aws:iam::444455556666:user/x` is not a role's ARN",
+        ),
+        (
+            vec![
+                "--assume",
+                "cross-account-trust.json",
+                "--role-arn",
+                ROLE,
+                "--caller-arn",
+                "arn:aws:iam::1111:role/app",
+                "--caller",
+                "caller-assume.json",
+            ],
+            "--caller-arn: `arn:aws:iam::1111:role/app`",
+        ),
+        (
+            vec![
+                "--assume",
+                "cross-account-trust.json",
+                "--role-arn",
+                ROLE,
+                "--caller-arn",
+                SESSION,
+            ],
+            "--caller-arn needs the caller's identity policies",
+        ),
+        (
+            vec![
+                "--assume",
+                "cross-account-trust.json",
+                "--caller-arn",
+                SESSION,
+                "--caller",
+                "caller-assume.json",
+            ],
+            "--assume needs --role-arn",
+        ),
+        (
+            vec!["--assume", "cross-account-trust.json", "--role-arn", ROLE],
+            "--assume needs the caller",
+        ),
+        (
+            vec![
+                "--assume",
+                "no-such.json",
+                "--role-arn",
+                ROLE,
+                "--web-identity",
+                "issuer=x,sub=y",
+            ],
+            "no-such.json",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["check", "--product", "saas", "role-saas.json"];
+        all.extend(args.iter().copied());
+        let out = run(&all, &dir());
+        assert_eq!(code(&out), 2, "{all:?}: {}", stdout(&out));
+        assert!(stdout(&out).is_empty(), "{all:?}");
+        assert!(stderr(&out).contains(message), "{all:?}: {}", stderr(&out));
+    }
+    // An option of the chain without --assume is refused by clap.
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "role-saas.json",
+            "--rcp",
+            "rcp-org-only.json",
+        ],
+        &dir(),
+    );
+    assert_eq!(code(&out), 2);
+}
