@@ -3,9 +3,9 @@
 //! session policy, which can only narrow them).
 
 use marketplace_iam_policy::{
-    Caller, ConditionRef, Context, Decision, PolicyFile, PolicyKind, PolicySet, Report,
-    StatementRef, TrustEvaluation, TrustRequest, check, evaluate_guardrails, evaluate_trust,
-    identity_allow_needed,
+    Caller, ConditionRef, Context, Decision, PolicyFile, PolicyKind, PolicySet, Principal,
+    PrincipalValue, Report, StatementRef, TrustEvaluation, TrustRequest, check,
+    evaluate_guardrails, evaluate_trust, identity_allow_needed,
 };
 
 /// Which hop.
@@ -224,6 +224,37 @@ impl Chain<'_> {
         }
         let conditions = evaluation.conditions().collect();
         if !needed && evaluation.decision != Decision::ExplicitDeny {
+            // A resource-based policy naming a role's ARN (not the session's) is still limited by the role's
+            // permissions boundary; naming the user or session ARN is not (IAM User Guide, "Permissions boundaries
+            // for IAM entities", <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>).
+            if let Some(boundary) = &policies.boundary
+                && !self.trust_names_exactly(arn, trust)
+            {
+                let alone = PolicySet::new(vec![boundary.clone()]);
+                let bounded =
+                    alone.evaluate_on(self.action(), self.role_arn, Some(&self.sts_context));
+                if bounded.decision != Decision::Allow {
+                    return Outcome::Decided {
+                        decision: bounded.decision,
+                        note: Some(
+                            "the trust policy names the caller's role, so the role's permissions boundary must allow the call",
+                        ),
+                        statements: bounded
+                            .statements()
+                            .map(|mut s| {
+                                s.kind = PolicyKind::Boundary;
+                                s.policy = Some(boundary.name.clone());
+                                if let Some(add) = &mut s.add {
+                                    add.resource = self.role_arn.to_owned();
+                                }
+                                s
+                            })
+                            .collect(),
+                        conditions: Vec::new(),
+                        failed: Vec::new(),
+                    };
+                }
+            }
             return Outcome::Decided {
                 decision: Decision::Allow,
                 note: Some(
@@ -241,6 +272,22 @@ impl Chain<'_> {
             conditions,
             failed: Vec::new(),
         }
+    }
+}
+
+impl Chain<'_> {
+    /// Whether an allowing statement of the trust policy names `arn` itself (a user's or a session's ARN), not
+    /// the session's role.
+    fn trust_names_exactly(&self, arn: &str, trust: &TrustEvaluation) -> bool {
+        trust.statements.iter().filter_map(|s| s.index).any(|index| {
+            self.trust.policy.statements.get(index).is_some_and(|statement| {
+                matches!(
+                    &statement.principal,
+                    Some(Principal::Principal(PrincipalValue::Typed(entries)))
+                        if entries.iter().any(|(kind, ids)| kind == "AWS" && ids.iter().any(|id| id == arn))
+                )
+            })
+        })
     }
 }
 

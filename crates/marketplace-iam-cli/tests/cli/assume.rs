@@ -180,6 +180,20 @@ fn in_the_roles_account_a_trust_policy_naming_the_caller_needs_no_identity_allow
             .unwrap()
             .starts_with("not needed")
     );
+    // A session of the named role is still bounded by the role's permissions boundary.
+    let session = "arn:aws:sts::444455556666:assumed-role/saas-app/s";
+    let bounded = |boundary: bool| {
+        let mut args = vec!["--caller-arn", session, "--caller", "caller-nothing.json"];
+        if boundary {
+            args.extend(["--caller-boundary", "caller-nothing.json"]);
+        }
+        assume_json("saas", "role-saas.json", "same-account-trust.json", &args)
+    };
+    assert_eq!(bounded(false).0, 0);
+    let (code, doc) = bounded(true);
+    assert_eq!(code, 1);
+    assert_eq!(doc["breaks_at"], "identity");
+    assert_eq!(doc["hops"][0]["statements"][0]["kind"], "boundary");
 }
 
 #[test]
