@@ -45,10 +45,21 @@ fn decisions(doc: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn cross_account(args: &[&str]) -> (i32, Value) {
-    let mut all = vec!["--caller-arn", SESSION, "--caller", "caller-assume.json"];
+/// `check --product saas role-saas.json --assume <trust>` by the AWS caller `caller` with the identity policy
+/// `policy`, and `args`.
+fn by_caller(trust: &str, caller: &str, policy: &str, args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["--caller-arn", caller, "--caller", policy];
     all.extend_from_slice(args);
-    assume_json("saas", "role-saas.json", "cross-account-trust.json", &all)
+    assume_json("saas", "role-saas.json", trust, &all)
+}
+
+fn cross_account(args: &[&str]) -> (i32, Value) {
+    by_caller(
+        "cross-account-trust.json",
+        SESSION,
+        "caller-assume.json",
+        args,
+    )
 }
 
 #[test]
@@ -65,23 +76,10 @@ fn a_missing_external_id_breaks_the_chain_at_the_trust_policy() {
     assert_eq!(doc["hops"][0]["decision"], "allow");
     assert_eq!(doc["hops"][0]["statements"][0]["sid"], "AssumeMetering");
 
-    let out = run(
-        &[
-            "check",
-            "--product",
-            "saas",
-            "role-saas.json",
-            "--assume",
-            "cross-account-trust.json",
-            "--role-arn",
-            ROLE,
-            "--caller-arn",
-            SESSION,
-            "--caller",
-            "caller-assume.json",
-        ],
-        &dir(),
+    let text_args = format!(
+        "check --product saas role-saas.json --assume cross-account-trust.json --role-arn {ROLE} --caller-arn {SESSION} --caller caller-assume.json"
     );
+    let out = run(&text_args.split(' ').collect::<Vec<_>>(), &dir());
     assert_eq!(super::code(&out), 1);
     let text = stdout(&out);
     assert!(
@@ -142,18 +140,11 @@ fn an_rcp_and_the_callers_identity_policies_are_hops_too() {
     ]);
     assert_eq!(code, 0);
 
-    let (code, doc) = assume_json(
-        "saas",
-        "role-saas.json",
+    let (code, doc) = by_caller(
         "cross-account-trust.json",
-        &[
-            "--caller-arn",
-            SESSION,
-            "--caller",
-            "caller-nothing.json",
-            "--external-id",
-            "seller-42",
-        ],
+        SESSION,
+        "caller-nothing.json",
+        &["--external-id", "seller-42"],
     );
     assert_eq!(code, 1);
     assert_eq!(doc["breaks_at"], "identity");
@@ -162,17 +153,15 @@ fn an_rcp_and_the_callers_identity_policies_are_hops_too() {
 
 #[test]
 fn in_the_roles_account_a_trust_policy_naming_the_caller_needs_no_identity_allow() {
-    let (code, doc) = assume_json(
-        "saas",
-        "role-saas.json",
-        "same-account-trust.json",
-        &[
-            "--caller-arn",
-            "arn:aws:iam::444455556666:role/saas-app",
-            "--caller",
+    let same = |caller: &str, args: &[&str]| {
+        by_caller(
+            "same-account-trust.json",
+            caller,
             "caller-nothing.json",
-        ],
-    );
+            args,
+        )
+    };
+    let (code, doc) = same("arn:aws:iam::444455556666:role/saas-app", &[]);
     assert_eq!(code, 0, "{doc:#}");
     assert!(
         doc["hops"][0]["note"]
@@ -182,15 +171,8 @@ fn in_the_roles_account_a_trust_policy_naming_the_caller_needs_no_identity_allow
     );
     // A session of the named role is still bounded by the role's permissions boundary.
     let session = "arn:aws:sts::444455556666:assumed-role/saas-app/s";
-    let bounded = |boundary: bool| {
-        let mut args = vec!["--caller-arn", session, "--caller", "caller-nothing.json"];
-        if boundary {
-            args.extend(["--caller-boundary", "caller-nothing.json"]);
-        }
-        assume_json("saas", "role-saas.json", "same-account-trust.json", &args)
-    };
-    assert_eq!(bounded(false).0, 0);
-    let (code, doc) = bounded(true);
+    assert_eq!(same(session, &[]).0, 0);
+    let (code, doc) = same(session, &["--caller-boundary", "caller-nothing.json"]);
     assert_eq!(code, 1);
     assert_eq!(doc["breaks_at"], "identity");
     assert_eq!(doc["hops"][0]["statements"][0]["kind"], "boundary");
@@ -292,119 +274,55 @@ fn containers_anywhere_needs_a_token_of_the_roles_account() {
 
 #[test]
 fn unusable_input_is_a_located_error_with_exit_2() {
-    let web = format!("issuer={ISSUER},aud=sts.amazonaws.com");
-    let cases: Vec<(Vec<&str>, &str)> = vec![
+    let cases = [
         (
-            vec![
-                "--assume",
-                "bad-principal-trust.json",
-                "--role-arn",
-                ROLE,
-                "--caller-arn",
-                SESSION,
-                "--caller",
-                "caller-assume.json",
-            ],
+            "--assume bad-principal-trust.json --role-arn {ROLE} --caller-arn {SESSION} --caller caller-assume.json",
             "bad-principal-trust.json:6:63: Statement[0].Principal.AWS: invalid principal `saas-app`",
         ),
         (
-            vec![
-                "--assume",
-                "irsa-trust.json",
-                "--role-arn",
-                ROLE,
-                "--web-identity",
-                &web,
-            ],
+            "--assume irsa-trust.json --role-arn {ROLE} --web-identity issuer={ISSUER},aud=sts.amazonaws.com",
             "no `sub`",
         ),
         (
-            vec![
-                "--assume",
-                "irsa-trust.json",
-                "--role-arn",
-                ROLE,
-                "--web-identity",
-                "issuer=x;sub=y",
-            ],
+            "--assume irsa-trust.json --role-arn {ROLE} --web-identity issuer=x;sub=y",
             "--web-identity `issuer=x;sub=y`: `issuer` is not a host name",
         ),
         (
-            vec![
-                "--assume",
-                "irsa-trust.json",
-                "--role-arn",
-                ROLE,
-                "--web-identity",
-                "issuer=x,sub=y,role=z",
-            ],
+            "--assume irsa-trust.json --role-arn {ROLE} --web-identity issuer=x,sub=y,role=z",
             "unknown key `role`",
         ),
         (
-            vec![
-                "--assume",
-                "irsa-trust.json",
-                "--role-arn",
-                "arn:aws:iam::444455556666:user/x",
-                "--web-identity",
-                "issuer=x,sub=y",
-            ],
+            "--assume irsa-trust.json --role-arn arn:aws:iam::444455556666:user/x --web-identity issuer=x,sub=y",
             "--role-arn: `arn:aws:iam::444455556666:user/x` is not a role's ARN",
         ),
         (
-            vec![
-                "--assume",
-                "cross-account-trust.json",
-                "--role-arn",
-                ROLE,
-                "--caller-arn",
-                "arn:aws:iam::1111:role/app",
-                "--caller",
-                "caller-assume.json",
-            ],
+            "--assume cross-account-trust.json --role-arn {ROLE} --caller-arn arn:aws:iam::1111:role/app --caller caller-assume.json",
             "--caller-arn: `arn:aws:iam::1111:role/app`",
         ),
         (
-            vec![
-                "--assume",
-                "cross-account-trust.json",
-                "--role-arn",
-                ROLE,
-                "--caller-arn",
-                SESSION,
-            ],
+            "--assume cross-account-trust.json --role-arn {ROLE} --caller-arn {SESSION}",
             "--caller-arn needs the caller's identity policies",
         ),
         (
-            vec![
-                "--assume",
-                "cross-account-trust.json",
-                "--caller-arn",
-                SESSION,
-                "--caller",
-                "caller-assume.json",
-            ],
+            "--assume cross-account-trust.json --caller-arn {SESSION} --caller caller-assume.json",
             "--assume needs --role-arn",
         ),
         (
-            vec!["--assume", "cross-account-trust.json", "--role-arn", ROLE],
+            "--assume cross-account-trust.json --role-arn {ROLE}",
             "--assume needs the caller",
         ),
         (
-            vec![
-                "--assume",
-                "no-such.json",
-                "--role-arn",
-                ROLE,
-                "--web-identity",
-                "issuer=x,sub=y",
-            ],
+            "--assume no-such.json --role-arn {ROLE} --web-identity issuer=x,sub=y",
             "no-such.json",
         ),
     ];
     for (args, message) in cases {
+        let args = args
+            .replace("{ROLE}", ROLE)
+            .replace("{SESSION}", SESSION)
+            .replace("{ISSUER}", ISSUER);
         let mut all = vec!["check", "--product", "saas", "role-saas.json"];
-        all.extend(args.iter().copied());
+        all.extend(args.split(' '));
         let out = run(&all, &dir());
         assert_eq!(code(&out), 2, "{all:?}: {}", stdout(&out));
         assert!(stdout(&out).is_empty(), "{all:?}");
