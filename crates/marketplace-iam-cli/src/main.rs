@@ -25,7 +25,9 @@ mod gaad;
 mod input;
 mod list;
 mod output;
+mod policy_files;
 mod role;
+mod sarif;
 mod terraform;
 
 use std::io::{self, Write};
@@ -259,6 +261,9 @@ enum CheckFormat {
     /// JSON Lines: with `--gaad` one compact object per user or role (the account's warnings on stderr);
     /// otherwise the report as one line.
     Jsonl,
+    /// A SARIF 2.1.0 log (GitHub code scanning): one result per finding, at its file, line and column; policy
+    /// files, --cloudformation and --terraform.
+    Sarif,
 }
 
 /// Input the command cannot use: the message for stderr; the exit code is 2.
@@ -479,6 +484,11 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     }
 
     if let Some(path) = &args.gaad {
+        if args.format == CheckFormat::Sarif {
+            return Err(Unusable(
+                "--format sarif applies to policy files, --cloudformation and --terraform, not yet to --gaad: use --format json".to_owned(),
+            ));
+        }
         let (file, bytes) = gaad::read(path)?;
         // The account report summarises over-grants by action: the statements granting them are not named.
         let checker = Checker::new(&required, context.as_ref()).without_over_grant_statements();
@@ -501,6 +511,8 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
             CheckFormat::Text => output::write_stdout(|out| {
                 gaad::write_text(out, &account, &mut sessions, &required, &classes, spec)
             })?,
+            // Refused above, before reading the export.
+            CheckFormat::Sarif => {}
         }
         return Ok(match gaad::verdict(&classes) {
             Verdict::Allowed => EXIT_ALLOWED,
@@ -530,6 +542,16 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
             out.write_all(b"\n")
         })?,
         CheckFormat::Text => output::write_stdout(|out| output::report_text(out, &report))?,
+        CheckFormat::Sarif => {
+            let files: Vec<&std::path::Path> = args
+                .policies
+                .iter()
+                .chain(&args.boundary)
+                .chain(&args.scp)
+                .map(PathBuf::as_path)
+                .collect();
+            policy_files::write_sarif(&report, &files)?;
+        }
     }
     Ok(if report.is_allowed() {
         EXIT_ALLOWED

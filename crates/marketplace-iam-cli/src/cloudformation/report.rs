@@ -28,7 +28,7 @@ use super::template::{Pos, TemplateError};
 use super::token::Unknowns;
 use super::trust;
 use crate::output::{self, BOLD, DIM, RED, YELLOW};
-use crate::{CheckFormat, EXIT_ALLOWED, Unusable};
+use crate::{CheckFormat, EXIT_ALLOWED, Unusable, sarif};
 
 /// One role, checked.
 pub(crate) struct Checked {
@@ -430,8 +430,32 @@ impl Outcome {
                 Ok(())
             })?,
             CheckFormat::Text => output::write_stdout(|out| self.write_text(out, spec))?,
+            CheckFormat::Sarif => sarif::write(&self.located())?,
         }
         Ok(())
+    }
+
+    /// Every finding of every role, and each role not checked, for the SARIF log.
+    fn located(&self) -> Vec<sarif::Located<'_>> {
+        let checked = self.roles.iter().flat_map(|r| {
+            r.findings.iter().map(|f| sarif::Located {
+                code: f.code,
+                message: &f.message,
+                file: &self.file,
+                at: Some((f.pos.line, f.pos.column)),
+                role: Some(&r.id),
+                path: &f.path,
+            })
+        });
+        let skipped = self.skipped.iter().map(|(id, pos, reason)| sarif::Located {
+            code: "skipped_role",
+            message: reason,
+            file: &self.file,
+            at: Some((pos.line, pos.column)),
+            role: Some(id),
+            path: "",
+        });
+        checked.chain(skipped).collect()
     }
 
     fn write_text(&self, out: &mut dyn Write, spec: Option<&str>) -> io::Result<()> {

@@ -7,6 +7,7 @@ mod explain;
 mod gaad;
 mod policy;
 mod role;
+mod sarif;
 mod terraform;
 mod terraform_published;
 
