@@ -224,30 +224,21 @@ fn standard_input_has_no_physical_location_and_gaad_is_refused() {
 
 #[test]
 fn a_cloudformation_template_has_trust_findings_at_their_lines() {
-    let out = run(
-        &[
-            "check",
-            "--product",
-            "saas",
-            "--cloudformation",
-            "cloudformation/trust.yaml",
-            "--format",
-            "sarif",
-        ],
-        &fixtures(),
-    );
-    let json = run(
-        &[
-            "check",
-            "--product",
-            "saas",
-            "--cloudformation",
-            "cloudformation/trust.yaml",
-            "--format",
-            "json",
-        ],
-        &fixtures(),
-    );
+    let check = |format| {
+        run(
+            &[
+                "check",
+                "--product",
+                "saas",
+                "--cloudformation",
+                "cloudformation/trust.yaml",
+                "--format",
+                format,
+            ],
+            &fixtures(),
+        )
+    };
+    let (out, json) = (check("sarif"), check("json"));
     assert_eq!(code(&out), code(&json));
     let log = sarif(&out);
     let cross = of_rule(&log, "cross_account_trust_without_external_id");
