@@ -262,7 +262,7 @@ enum CheckFormat {
     /// otherwise the report as one line.
     Jsonl,
     /// A SARIF 2.1.0 log (GitHub code scanning): one result per finding, at its file, line and column; policy
-    /// files, --cloudformation and --terraform.
+    /// files, --cloudformation, --terraform, and --gaad (one result per user or role not allowed).
     Sarif,
 }
 
@@ -484,15 +484,11 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     }
 
     if let Some(path) = &args.gaad {
-        if args.format == CheckFormat::Sarif {
-            return Err(Unusable(
-                "--format sarif applies to policy files, --cloudformation and --terraform, not yet to --gaad: use --format json".to_owned(),
-            ));
-        }
         let (file, bytes) = gaad::read(path)?;
         // The account report summarises over-grants by action: the statements granting them are not named.
         let checker = Checker::new(&required, context.as_ref()).without_over_grant_statements();
-        let account = gaad::Account::parse(&file, gaad::text(&file, &bytes)?, &checker)?;
+        let text = gaad::text(&file, &bytes)?;
+        let account = gaad::Account::parse(&file, text, &checker)?;
         let mut sessions: Vec<gaad::Session<'_, '_>> = (0..gaad::threads())
             .map(|_| gaad::Session::new(&account, &scps))
             .collect();
@@ -511,8 +507,12 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
             CheckFormat::Text => output::write_stdout(|out| {
                 gaad::write_text(out, &account, &mut sessions, &required, &classes, spec)
             })?,
-            // Refused above, before reading the export.
-            CheckFormat::Sarif => {}
+            CheckFormat::Sarif => {
+                for w in &account.warnings {
+                    output::warning(w);
+                }
+                gaad::write_sarif(&file, text, &account, &mut sessions, &classes)?;
+            }
         }
         return Ok(match gaad::verdict(&classes) {
             Verdict::Allowed => EXIT_ALLOWED,

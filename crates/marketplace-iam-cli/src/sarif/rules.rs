@@ -99,6 +99,13 @@ pub(crate) const RULES: &[RuleText] = &[
         help: "Give the parameters that create it, or ignore it if it is not the integration's role.",
     },
     RuleText {
+        id: "principal_not_allowed",
+        level: Level::Note,
+        short: "A user or role of the account may not make every call",
+        full: "The user's or role's policies are about the calls (they allow, condition or deny some) without allowing every one unconditionally. The account's verdict (the exit code) is allowed when one user or role may make every call.",
+        help: "If the integration runs as this user or role, add what the message lists (check --format text shows the statements to add); else ignore it.",
+    },
+    RuleText {
         id: "wildcard_principal",
         level: Level::Warning,
         short: "The trust policy trusts any principal",

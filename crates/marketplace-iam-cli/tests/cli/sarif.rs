@@ -63,6 +63,25 @@ fn of_rule<'a>(log: &'a Value, id: &str) -> Vec<&'a Value> {
     results(log).iter().filter(|r| r["ruleId"] == id).collect()
 }
 
+/// `check --product saas <option> <file>` of a fixture as SARIF (validated) and as JSON, with the same exit code.
+fn sarif_and_json(option: &str, file: &str) -> (Value, Value) {
+    let check = |format| {
+        let args = [
+            "check",
+            "--product",
+            "saas",
+            option,
+            file,
+            "--format",
+            format,
+        ];
+        run(&args, &fixtures())
+    };
+    let (out, json) = (check("sarif"), check("json"));
+    assert_eq!(code(&out), code(&json));
+    (sarif(&out), serde_json::from_str(&stdout(&json)).unwrap())
+}
+
 const POLICY: &str = r#"{
   "Version": "2012-10-17",
   "Statement": [
@@ -185,7 +204,7 @@ fn a_policy_file_check_is_valid_sarif_with_rules_levels_and_statement_locations(
 }
 
 #[test]
-fn standard_input_has_no_physical_location_and_gaad_is_refused() {
+fn standard_input_has_no_physical_location() {
     let dir = scratch("sarif-stdin");
     let out = run_with_stdin(
         &[
@@ -204,43 +223,42 @@ fn standard_input_has_no_physical_location_and_gaad_is_refused() {
     let denied = of_rule(&log, "implicit_deny");
     assert_eq!(denied.len(), 1);
     assert!(denied[0].get("locations").is_none(), "{log:#}");
+}
 
-    let gaad = fixtures().join("gaad.json");
-    let out = run(
-        &[
-            "check",
-            "--product",
-            "saas",
-            "--gaad",
-            gaad.to_str().unwrap(),
-            "--format",
-            "sarif",
-        ],
-        &dir,
-    );
-    assert_eq!(code(&out), 2);
-    assert!(stdout(&out).is_empty());
+#[test]
+fn an_account_export_has_a_result_per_principal_not_allowed_at_its_name() {
+    let (log, json) = sarif_and_json("--gaad", "gaad.json");
+    let text = std::fs::read_to_string(fixtures().join("gaad.json")).unwrap();
+    let not_allowed = of_rule(&log, "principal_not_allowed");
+    assert!(!not_allowed.is_empty());
+    assert_eq!(not_allowed.len(), results(&log).len());
+    for r in not_allowed {
+        assert_eq!(r["level"], "note");
+        let arn = r["locations"][0]["logicalLocations"][0]["name"]
+            .as_str()
+            .unwrap();
+        let principal = json["principals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["arn"] == arn)
+            .unwrap_or_else(|| panic!("{arn} in the JSON report"));
+        assert_eq!(principal["verdict"], "not_allowed");
+        // At the principal's name in the export.
+        let (uri, line, column) = at(r);
+        assert_eq!(uri, "gaad.json");
+        let name = principal["name"].as_str().unwrap();
+        let at_line = text.lines().nth(line as usize - 1).unwrap();
+        assert!(
+            at_line[column as usize - 1..].starts_with(name),
+            "{at_line}"
+        );
+    }
 }
 
 #[test]
 fn a_cloudformation_template_has_trust_findings_at_their_lines() {
-    let check = |format| {
-        run(
-            &[
-                "check",
-                "--product",
-                "saas",
-                "--cloudformation",
-                "cloudformation/trust.yaml",
-                "--format",
-                format,
-            ],
-            &fixtures(),
-        )
-    };
-    let (out, json) = (check("sarif"), check("json"));
-    assert_eq!(code(&out), code(&json));
-    let log = sarif(&out);
+    let (log, json) = sarif_and_json("--cloudformation", "cloudformation/trust.yaml");
     let cross = of_rule(&log, "cross_account_trust_without_external_id");
     assert!(!cross.is_empty(), "{log:#}");
     let (uri, line, _) = at(cross[0]);
@@ -262,7 +280,6 @@ fn a_cloudformation_template_has_trust_findings_at_their_lines() {
             ))
     );
     // As many results as the JSON has findings, plus one per skipped role.
-    let json: Value = serde_json::from_str(&stdout(&json)).unwrap();
     let findings: usize = json["roles"]
         .as_array()
         .unwrap()
