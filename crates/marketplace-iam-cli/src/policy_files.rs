@@ -3,8 +3,8 @@
 //!
 //! The checker does not keep positions, so each file named on the command line is read again with the
 //! position-keeping reader of templates (which reads JSON) to find where each statement is written. A file that
-//! cannot be read again (standard input, or one changed meanwhile) has its findings at its first line, or, for
-//! standard input, in no file at all.
+//! cannot be read again (standard input, a pipe, or one changed meanwhile) has its findings at its first line,
+//! or, for standard input, in no file at all.
 
 use std::path::Path;
 
@@ -35,7 +35,9 @@ impl File {
         } else {
             path.display().to_string()
         };
-        let root = (!input::is_stdin(path))
+        // A regular file only: a pipe (`<(...)`) was consumed by the check.
+        let regular = !input::is_stdin(path) && std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        let root = regular
             .then(|| input::read_bytes_bounded(path, MAX_BYTES, "a policy").ok())
             .flatten()
             .and_then(|(_, bytes)| String::from_utf8(bytes).ok())

@@ -351,3 +351,81 @@ fn the_schema_validator_really_runs() {
     broken.as_object_mut().unwrap().remove("version");
     assert!(!schema_errors(&broken).is_empty());
 }
+
+const TAGGING_ROLE: &str = r#"Resources:
+  MeteringRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: ecs-tasks.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: metering
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: aws-marketplace:MeterUsage
+                Resource: "*"
+              - Effect: Allow
+                Action: aws-marketplace:TagResource
+                Resource: arn:aws:aws-marketplace:*:*:AWSMarketplace/*
+"#;
+
+#[test]
+fn an_over_grant_on_some_resources_is_one_in_text_json_and_sarif_with_its_patterns() {
+    let dir = scratch("sarif-some-resources");
+    write(&dir, "template.yaml", TAGGING_ROLE);
+    let check = |format| {
+        let args = [
+            "check",
+            "--action",
+            "MeterUsage",
+            "--cloudformation",
+            "template.yaml",
+            "--format",
+            format,
+        ];
+        run(&args, &dir)
+    };
+    let pattern = "aws-marketplace:TagResource on arn:aws:aws-marketplace:*:*:AWSMarketplace/*";
+
+    let text = stdout(&check("text"));
+    assert!(text.contains("over_grant_on_some_resources"), "{text}");
+    assert!(text.contains(pattern), "{text}");
+
+    let json: Value = serde_json::from_str(&stdout(&check("json"))).unwrap();
+    let role = &json["roles"][0];
+    let found = super::located(role, "over_grant_on_some_resources");
+    assert_eq!(found.len(), 1, "{role:#}");
+    assert_eq!(found[0].0, 18, "the second statement's line");
+    assert!(found[0].2.ends_with("Statement[1]"), "{found:?}");
+    let message = role["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "over_grant_on_some_resources")
+        .and_then(|f| f["message"].as_str())
+        .unwrap();
+    assert!(message.contains(pattern), "{message}");
+    assert!(super::located(role, "over_grant").is_empty());
+    let grant = &role["report"]["over_grants"][0];
+    assert_eq!(grant["action"], "aws-marketplace:TagResource");
+    assert_eq!(
+        grant["resources"][0],
+        "arn:aws:aws-marketplace:*:*:AWSMarketplace/*"
+    );
+
+    let log = sarif(&check("sarif"));
+    let some = of_rule(&log, "over_grant_on_some_resources");
+    assert_eq!(some.len(), 1);
+    assert_eq!(at(some[0]), ("template.yaml".to_owned(), 18, 17));
+    assert!(
+        some[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains(pattern)
+    );
+}
