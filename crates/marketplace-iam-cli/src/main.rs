@@ -26,7 +26,9 @@ mod gaad;
 mod input;
 mod list;
 mod output;
+mod policy_files;
 mod role;
+mod sarif;
 mod terraform;
 
 use std::io::{self, Write};
@@ -263,6 +265,9 @@ enum CheckFormat {
     /// JSON Lines: with `--gaad` one compact object per user or role (the account's warnings on stderr);
     /// otherwise the report as one line.
     Jsonl,
+    /// A SARIF 2.1.0 log (GitHub code scanning): one result per finding, at its file, line and column; policy
+    /// files, --cloudformation, --terraform, and --gaad (one result per user or role not allowed).
+    Sarif,
 }
 
 /// Input the command cannot use: the message for stderr; the exit code is 2.
@@ -486,7 +491,8 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
         let (file, bytes) = gaad::read(path)?;
         // The account report summarises over-grants by action: the statements granting them are not named.
         let checker = Checker::new(&required, context.as_ref()).without_over_grant_statements();
-        let account = gaad::Account::parse(&file, gaad::text(&file, &bytes)?, &checker)?;
+        let text = gaad::text(&file, &bytes)?;
+        let account = gaad::Account::parse(&file, text, &checker)?;
         let mut sessions: Vec<gaad::Session<'_, '_>> = (0..gaad::threads())
             .map(|_| gaad::Session::new(&account, &scps))
             .collect();
@@ -505,6 +511,12 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
             CheckFormat::Text => output::write_stdout(|out| {
                 gaad::write_text(out, &account, &mut sessions, &required, &classes, spec)
             })?,
+            CheckFormat::Sarif => {
+                for w in &account.warnings {
+                    output::warning(w);
+                }
+                gaad::write_sarif(&file, text, &account, &mut sessions, &classes)?;
+            }
         }
         return Ok(match gaad::verdict(&classes) {
             Verdict::Allowed => EXIT_ALLOWED,
@@ -537,6 +549,16 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
             out.write_all(b"\n")
         })?,
         CheckFormat::Text => output::write_stdout(|out| output::report_text(out, &report))?,
+        CheckFormat::Sarif => {
+            let files: Vec<&std::path::Path> = args
+                .policies
+                .iter()
+                .chain(&args.boundary)
+                .chain(&args.scp)
+                .map(PathBuf::as_path)
+                .collect();
+            policy_files::write_sarif(&report, &files)?;
+        }
     }
     Ok(if report.is_allowed() {
         EXIT_ALLOWED

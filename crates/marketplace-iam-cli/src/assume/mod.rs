@@ -302,6 +302,11 @@ pub(crate) fn run(
     let Some(trust_path) = &args.assume else {
         return Err(Unusable("--assume: no trust policy given".to_owned()));
     };
+    if format == CheckFormat::Sarif {
+        return Err(Unusable(
+            "--assume has no SARIF output yet: use `--format json` (or `text`, `jsonl`)".to_owned(),
+        ));
+    }
     let role_arn = args.role_arn.as_deref().ok_or_else(|| {
         Unusable("--assume needs --role-arn, the ARN of the role to assume".to_owned())
     })?;
@@ -418,7 +423,9 @@ pub(crate) fn run(
         CheckFormat::Jsonl => {
             output::write_stdout_plain(|out| writeln!(out, "{}", render::json(&chain, &hops)))?
         }
-        _ => output::write_stdout(|out| render::text(out, &chain, &hops))?,
+        CheckFormat::Text | CheckFormat::Sarif => {
+            output::write_stdout(|out| render::text(out, &chain, &hops))?
+        }
     }
     Ok(if render::breaks_at(&hops).is_none() {
         EXIT_ALLOWED

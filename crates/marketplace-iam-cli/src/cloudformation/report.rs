@@ -20,9 +20,7 @@
 
 use std::io::{self, Write};
 
-use marketplace_iam_policy::{
-    Decision, PolicyFile, PolicyKind, PolicySet, Report, StatementRef, check,
-};
+use marketplace_iam_policy::{Decision, PolicyFile, PolicyKind, PolicySet, Report, check};
 use serde_json::{Value as Json, json};
 
 use super::roles::{Document, Finding, Role};
@@ -30,7 +28,7 @@ use super::template::{Pos, TemplateError};
 use super::token::Unknowns;
 use super::trust;
 use crate::output::{self, BOLD, DIM, RED, YELLOW};
-use crate::{CheckFormat, EXIT_ALLOWED, Unusable};
+use crate::{CheckFormat, EXIT_ALLOWED, Unusable, sarif};
 
 /// One role, checked.
 pub(crate) struct Checked {
@@ -142,18 +140,55 @@ pub(crate) fn check_role(
     }
     let report = check(&set, required, None);
     let docs: Vec<&Document> = role.identity.iter().chain(role.boundary.iter()).collect();
-    let locate = |s: &StatementRef| -> Option<(Pos, String)> {
-        let name = s.policy.as_deref()?;
-        let doc = docs.iter().find(|d| d.path == name)?;
-        Some(doc.statement(s.index))
+    let locate = |name: Option<&str>, index: Option<usize>| -> Option<(Pos, String)> {
+        let doc = docs.iter().find(|d| Some(d.path.as_str()) == name)?;
+        Some(doc.statement(index))
     };
-    let role_path = role.path.clone();
+    findings.extend(report_findings(
+        &report,
+        &locate,
+        (role.pos, role.path.clone()),
+    ));
+    // In file order; a document that is both an identity policy and the boundary gives each finding once.
+    findings.sort_by(|a, b| {
+        (a.pos.line, a.pos.column, &a.path, a.code, &a.message).cmp(&(
+            b.pos.line,
+            b.pos.column,
+            &b.path,
+            b.code,
+            &b.message,
+        ))
+    });
+    findings.dedup_by(|a, b| {
+        (a.pos, &a.path, a.code, &a.message) == (b.pos, &b.path, b.code, &b.message)
+    });
+    Ok(Checked {
+        id: role.id,
+        pos: role.pos,
+        report,
+        findings,
+    })
+}
+
+/// Where a statement of a checked policy is: `(policy name, statement index)` to its position and path, `None` for
+/// a policy not written in the file (an AWS managed policy's statements are located at the reference to it).
+pub(crate) type Locate<'a> = dyn Fn(Option<&str>, Option<usize>) -> Option<(Pos, String)> + 'a;
+
+/// The findings of a report: each required action not allowed at the statements its decision rests on, one
+/// over-grant finding per granting statement (those granting only on some resources apart, with the resource
+/// patterns), and each warning; what cannot be located is at `fallback` (the role).
+pub(crate) fn report_findings(
+    report: &Report,
+    locate: &Locate<'_>,
+    fallback: (Pos, String),
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
     for action in &report.actions {
         if action.decision == Decision::Allow {
             continue;
         }
         for s in &action.statements {
-            let (pos, path, message) = match (locate(s), &s.add) {
+            let (pos, path, message) = match (locate(s.policy.as_deref(), s.index), &s.add) {
                 (Some((pos, path)), _) => (
                     pos,
                     path,
@@ -164,8 +199,8 @@ pub(crate) fn check_role(
                     ),
                 ),
                 (None, add) => (
-                    role.pos,
-                    role_path.clone(),
+                    fallback.0,
+                    fallback.1.clone(),
                     format!(
                         "`{}` is not allowed: no {} allows it{}",
                         action.action,
@@ -187,30 +222,46 @@ pub(crate) fn check_role(
             });
         }
     }
-    // One finding per granting statement, naming every action it over-grants.
-    let mut over: Vec<((Pos, String), Vec<String>)> = Vec::new();
+    // One finding per granting statement, naming every action it over-grants; grants on some resources only in
+    // a finding of their own, with the statement's resource patterns.
+    type Key = ((Pos, String), bool);
+    let mut over: Vec<(Key, Vec<String>)> = Vec::new();
     for grant in &report.over_grants {
         for s in &grant.statements {
-            if let Some(at) = locate(s) {
-                let name = match grant.decision {
-                    Decision::Conditional => format!("{} (conditional)", grant.action),
-                    _ => grant.action.to_owned(),
-                };
-                match over.iter_mut().find(|(k, _)| *k == at) {
+            if let Some(at) = locate(s.policy.as_deref(), s.index) {
+                let mut name = grant.action.to_owned();
+                if let Some(resources) = &grant.resources {
+                    name = format!("{name} on {}", resources.join(", "));
+                }
+                if grant.decision == Decision::Conditional {
+                    name.push_str(" (conditional)");
+                }
+                let key = (at, grant.resources.is_some());
+                match over.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, actions)) => actions.push(name),
-                    None => over.push((at, vec![name])),
+                    None => over.push((key, vec![name])),
                 }
             }
         }
     }
-    for ((pos, path), actions) in over {
+    for (((pos, path), some), actions) in over {
+        // Resource patterns hold commas: those grants are separated by semicolons.
+        let (code, only, separator) = if some {
+            (
+                OVER_GRANT_ON_SOME_RESOURCES,
+                ", on some resources only",
+                "; ",
+            )
+        } else {
+            ("over_grant", "", ", ")
+        };
         findings.push(Finding {
-            code: "over_grant",
+            code,
             message: format!(
-                "also grants {} action{} the checked actions do not need: {}",
+                "also grants {} action{} the checked actions do not need{only}: {}",
                 actions.len(),
                 if actions.len() == 1 { "" } else { "s" },
-                actions.join(", ")
+                actions.join(separator)
             ),
             pos,
             path,
@@ -220,8 +271,8 @@ pub(crate) fn check_role(
         let (pos, path) = w
             .policy
             .as_deref()
-            .and_then(|name| docs.iter().find(|d| d.path == name))
-            .map_or((role.pos, role_path.clone()), |d| d.statement(w.index));
+            .and_then(|name| locate(Some(name), w.index))
+            .unwrap_or_else(|| fallback.clone());
         let code = serde_json::to_value(w.code)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
@@ -233,26 +284,11 @@ pub(crate) fn check_role(
             path,
         });
     }
-    // In file order; a document that is both an identity policy and the boundary gives each finding once.
-    findings.sort_by(|a, b| {
-        (a.pos.line, a.pos.column, &a.path, a.code, &a.message).cmp(&(
-            b.pos.line,
-            b.pos.column,
-            &b.path,
-            b.code,
-            &b.message,
-        ))
-    });
-    findings.dedup_by(|a, b| {
-        (a.pos, &a.path, a.code, &a.message) == (b.pos, &b.path, b.code, &b.message)
-    });
-    Ok(Checked {
-        id: role.id,
-        pos: role.pos,
-        report,
-        findings,
-    })
+    findings
 }
+
+/// The code of an over-grant that holds only on some of the action's resources.
+pub(crate) const OVER_GRANT_ON_SOME_RESOURCES: &str = "over_grant_on_some_resources";
 
 /// `--role <wanted>`: keeps the one entry whose id is `wanted`, or says what `file` has instead (`what`: `has no
 /// AWS::IAM::Role`, `plans no aws_iam_role`).
@@ -394,8 +430,32 @@ impl Outcome {
                 Ok(())
             })?,
             CheckFormat::Text => output::write_stdout(|out| self.write_text(out, spec))?,
+            CheckFormat::Sarif => sarif::write(&self.located())?,
         }
         Ok(())
+    }
+
+    /// Every finding of every role, and each role not checked, for the SARIF log.
+    fn located(&self) -> Vec<sarif::Located<'_>> {
+        let checked = self.roles.iter().flat_map(|r| {
+            r.findings.iter().map(|f| sarif::Located {
+                code: f.code,
+                message: &f.message,
+                file: &self.file,
+                at: Some((f.pos.line, f.pos.column)),
+                role: Some(&r.id),
+                path: &f.path,
+            })
+        });
+        let skipped = self.skipped.iter().map(|(id, pos, reason)| sarif::Located {
+            code: "skipped_role",
+            message: reason,
+            file: &self.file,
+            at: Some((pos.line, pos.column)),
+            role: Some(id),
+            path: "",
+        });
+        checked.chain(skipped).collect()
     }
 
     fn write_text(&self, out: &mut dyn Write, spec: Option<&str>) -> io::Result<()> {

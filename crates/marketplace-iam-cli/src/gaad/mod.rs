@@ -4,6 +4,7 @@
 //! - `account`: the export read, and a user or role checked ([`Account::check`]).
 //! - `parallel`: the principals checked on every core, in chunks, handed on in the export's order.
 //! - `report`: what is written (JSON, JSON Lines, text), principal by principal.
+//! - `sarif`: the SARIF log, one result per principal not allowed, at its name in the export.
 //!
 //! Memory holds the file, the shared policies and a batch of principals at a time, not the report. Principals are
 //! checked twice: once to find the account's verdict (which the JSON report gives first) and to refuse a bad
@@ -12,9 +13,11 @@
 mod account;
 mod parallel;
 mod report;
+mod sarif;
 #[cfg(test)]
 mod writer_tests;
 
 pub(crate) use account::{Account, Session, read, text};
 pub(crate) use parallel::threads;
 pub(crate) use report::{survey, verdict, write_json, write_jsonl, write_text};
+pub(crate) use sarif::write_sarif;

@@ -342,3 +342,33 @@ fn unusable_input_is_a_located_error_with_exit_2() {
     );
     assert_eq!(code(&out), 2);
 }
+
+#[test]
+fn sarif_is_refused_with_assume_until_it_exists() {
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "role-saas.json",
+            "--assume",
+            "cross-account-trust.json",
+            "--role-arn",
+            ROLE,
+            "--caller-arn",
+            SESSION,
+            "--caller",
+            "caller-assume.json",
+            "--format",
+            "sarif",
+        ],
+        &dir(),
+    );
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("--assume has no SARIF output yet"),
+        "{}",
+        stderr(&out)
+    );
+}

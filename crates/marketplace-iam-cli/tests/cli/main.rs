@@ -8,6 +8,7 @@ mod explain;
 mod gaad;
 mod policy;
 mod role;
+mod sarif;
 mod terraform;
 mod terraform_published;
 

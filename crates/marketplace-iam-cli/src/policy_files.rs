@@ -1,0 +1,121 @@
+//! `check --format sarif` on policy files: the report's findings (the same as a template's, see
+//! [`report::report_findings`]) located at the statements in the files.
+//!
+//! The checker does not keep positions, so each file named on the command line is read again with the
+//! position-keeping reader of templates (which reads JSON) to find where each statement is written. A file that
+//! cannot be read again (standard input, a pipe, or one changed meanwhile) has its findings at its first line,
+//! or, for standard input, in no file at all.
+
+use std::path::Path;
+
+use marketplace_iam_policy::Report;
+
+use crate::Unusable;
+use crate::cloudformation::report::{self, Locate};
+use crate::cloudformation::template::{self, Pos};
+use crate::{input, sarif};
+
+/// The most a policy file is read again for positions (IAM's own limits are a few KiB).
+const MAX_BYTES: u64 = 1 << 20;
+
+/// A policy file named on the command line, and where its statements are.
+struct File {
+    /// The name the checker gave the file: the path as given, or `<stdin>`.
+    name: String,
+    /// Where the document starts (`None`: not read again).
+    start: Option<Pos>,
+    /// Where each statement starts.
+    statements: Vec<Pos>,
+}
+
+impl File {
+    fn read(path: &Path) -> File {
+        let name = if input::is_stdin(path) {
+            input::STDIN_NAME.to_owned()
+        } else {
+            path.display().to_string()
+        };
+        // A regular file only: a pipe (`<(...)`) was consumed by the check.
+        let regular = !input::is_stdin(path) && std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        let root = regular
+            .then(|| input::read_bytes_bounded(path, MAX_BYTES, "a policy").ok())
+            .flatten()
+            .and_then(|(_, bytes)| String::from_utf8(bytes).ok())
+            .and_then(|text| template::parse(&text).ok());
+        let Some(root) = root else {
+            let start = (name != input::STDIN_NAME).then_some(Pos { line: 1, column: 1 });
+            return File {
+                name,
+                start,
+                statements: Vec::new(),
+            };
+        };
+        let statements = match root.get("Statement") {
+            Some(node) => node.as_list().map_or_else(
+                || vec![node.pos],
+                |items| items.iter().map(|s| s.pos).collect(),
+            ),
+            None => Vec::new(),
+        };
+        File {
+            name,
+            start: Some(root.pos),
+            statements,
+        }
+    }
+
+    /// Where statement `index` is (the document's start for `None` or a statement not found), and its path.
+    fn statement(&self, index: Option<usize>) -> (Pos, String) {
+        let start = self.start.unwrap_or_default();
+        match index {
+            Some(i) => (
+                self.statements.get(i).copied().unwrap_or(start),
+                format!("{}:Statement[{i}]", self.name),
+            ),
+            None => (start, self.name.clone()),
+        }
+    }
+}
+
+/// Writes the SARIF log of `report`, checked from the policy files `paths` (identity policies, boundary, SCPs).
+pub(crate) fn write_sarif(report: &Report, paths: &[&Path]) -> Result<(), Unusable> {
+    let files: Vec<File> = paths.iter().map(|p| File::read(p)).collect();
+    let locate: &Locate<'_> = &|name, index| {
+        let file = files.iter().find(|f| Some(f.name.as_str()) == name)?;
+        Some(file.statement(index))
+    };
+    let fallback = files
+        .first()
+        .map_or((Pos::default(), String::new()), |f| f.statement(None));
+    let findings = report::report_findings(report, locate, fallback);
+    // A finding's path starts with its file's name, the longest that matches (a name may be a prefix of another).
+    let file_of = |path: &str| -> &str {
+        files
+            .iter()
+            .map(|f| f.name.as_str())
+            .filter(|name| {
+                path == *name
+                    || path
+                        .strip_prefix(name)
+                        .is_some_and(|rest| rest.starts_with(':'))
+            })
+            .max_by_key(|name| name.len())
+            .unwrap_or(input::STDIN_NAME)
+    };
+    let located: Vec<sarif::Located<'_>> = findings
+        .iter()
+        .map(|f| {
+            let file = file_of(&f.path);
+            sarif::Located {
+                code: f.code,
+                message: &f.message,
+                file,
+                at: Some((f.pos.line, f.pos.column)),
+                role: None,
+                // The file itself is no path inside it.
+                path: if f.path == file { "" } else { &f.path },
+            }
+        })
+        .collect();
+    sarif::write(&located)
+}
