@@ -61,6 +61,8 @@ pub(crate) enum Outcome {
     Permissions {
         role: Report,
         session: Option<Report>,
+        /// Why a guardrail given does not take part here (RCPs do not apply to these services).
+        note: Option<&'static str>,
     },
 }
 
@@ -75,7 +77,7 @@ impl Hop {
         match &self.outcome {
             Outcome::NotApplicable(_) => None,
             Outcome::Decided { decision, .. } => Some(*decision),
-            Outcome::Permissions { role, session } => Some(
+            Outcome::Permissions { role, session, .. } => Some(
                 role.actions
                     .iter()
                     .chain(session.iter().flat_map(|s| &s.actions))
@@ -89,7 +91,7 @@ impl Hop {
     /// Whether the request passes this hop.
     pub(crate) fn passes(&self) -> bool {
         match &self.outcome {
-            Outcome::Permissions { role, session } => {
+            Outcome::Permissions { role, session, .. } => {
                 role.is_allowed() && session.as_ref().is_none_or(Report::is_allowed)
             }
             _ => self.decision().is_none_or(|d| d == Decision::Allow),
@@ -188,6 +190,12 @@ impl Chain<'_> {
         };
         let context = self.context.as_ref();
         let permissions = Outcome::Permissions {
+            // RCPs apply only to the services AWS Organizations lists for them ("Resource control policies",
+            // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html): STS is one,
+            // the metering, entitlement and License Manager services are not. Said, never passed over in silence.
+            note: (!self.rcps.is_empty()).then_some(
+                "the --rcp policies do not take part here: resource control policies apply only to the services AWS Organizations lists for them (AWS STS among them, not AWS Marketplace or AWS License Manager), so they were applied to the STS call only",
+            ),
             role: check(&self.role, self.required, context),
             session: self.session_policy.as_ref().map(|session| {
                 check(

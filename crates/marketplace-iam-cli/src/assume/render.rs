@@ -48,7 +48,14 @@ pub(crate) fn json(chain: &Chain<'_>, hops: &[Hop]) -> Value {
                     out["conditions"] = json!(conditions);
                     out["failed"] = json!(failed);
                 }
-                Outcome::Permissions { role, session } => {
+                Outcome::Permissions {
+                    role,
+                    session,
+                    note,
+                } => {
+                    if let Some(note) = note {
+                        out["note"] = json!(note);
+                    }
                     out["report"] = json!(role);
                     out["session_policy"] = json!(session);
                 }
@@ -122,7 +129,14 @@ pub(crate) fn text(out: &mut dyn Write, chain: &Chain<'_>, hops: &[Hop]) -> io::
                     &chain.sts_context,
                 )?;
             }
-            Outcome::Permissions { role, session } => {
+            Outcome::Permissions {
+                role,
+                session,
+                note,
+            } => {
+                if let Some(note) = note {
+                    writeln!(out, "   {note}")?;
+                }
                 indented(out, &role.to_string())?;
                 if let Some(session) = session {
                     writeln!(

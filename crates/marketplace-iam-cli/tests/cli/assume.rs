@@ -130,7 +130,7 @@ fn an_rcp_and_the_callers_identity_policies_are_hops_too() {
     assert_eq!(code, 1);
     assert_eq!(doc["breaks_at"], "role_rcps");
     assert_eq!(doc["hops"][3]["decision"], "explicit_deny");
-    let (code, _) = cross_account(&[
+    let (code, doc) = cross_account(&[
         "--external-id",
         "seller-42",
         "--rcp",
@@ -139,6 +139,17 @@ fn an_rcp_and_the_callers_identity_policies_are_hops_too() {
         "o-buyerorg",
     ]);
     assert_eq!(code, 0);
+    // RCPs do not apply to the metering service: the permissions hop says so, not a silent pass.
+    assert_eq!(doc["hops"][4]["hop"], "permissions");
+    assert!(
+        doc["hops"][4]["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("applied to the STS call only")),
+        "{}",
+        doc["hops"][4]
+    );
+    let (_, without) = cross_account(&["--external-id", "seller-42"]);
+    assert!(without["hops"][4]["note"].is_null());
 
     let (code, doc) = by_caller(
         "cross-account-trust.json",
