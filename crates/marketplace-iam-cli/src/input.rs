@@ -11,6 +11,19 @@ use crate::Unusable;
 /// How standard input is named in messages and reports (`<stdin>:4:24: ...`).
 pub(crate) const STDIN_NAME: &str = "<stdin>";
 
+/// The 1-based line and column (in characters) of byte `offset` in `text`, as every `file:line:col` of the command
+/// gives them. An offset inside a character counts from that character's start.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
 /// Whether a file argument is `-`, standard input.
 pub(crate) fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
@@ -132,4 +145,17 @@ pub(crate) fn utf8<'b>(file: &str, bytes: &'b [u8], kind: &str) -> Result<&'b st
             e.valid_up_to()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column() {
+        assert_eq!(line_col("ab\ncd", 0), (1, 1));
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("é\nx", 1 + 1), (1, 2));
+        assert_eq!(line_col("é", 1), (1, 1));
+    }
 }

@@ -274,10 +274,7 @@ fn check_principals(trust: &PolicyFile, path: &Path) -> Result<(), Unusable> {
                 let at = text
                     .find(&quoted)
                     .map(|offset| {
-                        let before = &text[..offset];
-                        let line = before.matches('\n').count() + 1;
-                        let column =
-                            before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                        let (line, column) = input::line_col(&text, offset);
                         format!(":{line}:{column}")
                     })
                     .unwrap_or_default();

@@ -80,4 +80,43 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         }
     }
+
+    /// The embedded selection is a copy: each policy must be, line for line, the corpus entry it was selected from
+    /// (the corpus is refreshed by `xtask/scripts/managed_policies.py`; a refresh shows here when the copy is stale).
+    #[test]
+    fn every_embedded_policy_is_the_corpus_entry_it_was_selected_from() {
+        #[derive(Deserialize)]
+        struct Entry {
+            name: String,
+            arn: Option<String>,
+            version_id: Option<String>,
+            document: String,
+        }
+        let corpus = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../marketplace-iam-policy/tests/data/aws-managed-policies.jsonl"
+        ))
+        .expect("the policy crate's corpus");
+        let entries: Vec<Entry> = corpus
+            .lines()
+            .skip(1)
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect();
+        assert!(entries.len() >= 1000);
+        assert!(!KNOWN.is_empty());
+        for k in KNOWN.iter() {
+            let entry = entries
+                .iter()
+                .find(|e| e.name == k.name)
+                .unwrap_or_else(|| panic!("{} is not in the corpus", k.name));
+            assert_eq!(entry.arn.as_deref(), Some(k.arn.as_str()), "{}", k.name);
+            assert_eq!(
+                entry.version_id.as_deref(),
+                Some(k.version_id.as_str()),
+                "{}",
+                k.name
+            );
+            assert_eq!(entry.document, k.document, "{}", k.name);
+        }
+    }
 }

@@ -100,10 +100,7 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8, Unusable> {
 
 /// The located error: `<argument>:1:58: <problem>; understood before it: ...`.
 fn not_understood(name: &str, text: &str, e: &NotUnderstood) -> Unusable {
-    let at = e.offset.min(text.len());
-    let before = text.get(..at).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    let (line, column) = input::line_col(text, e.offset);
     let understood = if e.understood.is_empty() {
         String::new()
     } else {

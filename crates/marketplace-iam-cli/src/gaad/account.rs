@@ -21,6 +21,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::Unusable;
+use crate::input::line_col;
 
 /// The largest export `--gaad` reads: 512 MiB. IAM's quotas on users, roles, policies and policy sizes bound an
 /// account's export; the largest the benchmarks use is 200 MB, and the limit leaves room above that while refusing
@@ -221,14 +222,6 @@ impl<'c> Session<'c, '_> {
         }
     }
 }
-/// 1-based line and column (in characters) of byte `offset` in `text`.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
 /// Decodes `%XX` escapes (RFC 3986, as IAM encodes policy documents). `+` is left alone: IAM encodes a space as
 /// `%20`.
 fn percent_decode(s: &str) -> Result<String, String> {
@@ -759,12 +752,5 @@ mod tests {
         assert!(percent_decode("%7").is_err());
         assert!(percent_decode("%zz").is_err());
         assert!(percent_decode("%ff").is_err());
-    }
-
-    #[test]
-    fn line_and_column() {
-        assert_eq!(line_col("ab\ncd", 0), (1, 1));
-        assert_eq!(line_col("ab\ncd", 4), (2, 2));
-        assert_eq!(line_col("é\nx", 1 + 1), (1, 2));
     }
 }

@@ -60,8 +60,7 @@ impl Policy {
                 let valid = &bytes[..e.valid_up_to()];
                 // The prefix is valid UTF-8 by construction.
                 let prefix = std::str::from_utf8(valid).unwrap_or_default();
-                let line = prefix.matches('\n').count() + 1;
-                let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                let (line, column) = line_col(prefix, prefix.len());
                 Err(PolicyError {
                     file: file.to_owned(),
                     line,
@@ -77,6 +76,14 @@ impl Policy {
             }
         }
     }
+}
+
+/// The 1-based line and column (in characters) of byte `offset` (a character boundary) in `text`.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
 }
 
 /// The two readers of [`Policy::parse`], each alone, for the tests and the fuzz target that compare them. Not part

@@ -59,9 +59,7 @@ pub(crate) fn refuse_for_part(
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (offset, path) = statement_at(text, index);
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    let (line, column) = super::line_col(text, offset);
     Err(PolicyError {
         file: file.to_owned(),
         line,
