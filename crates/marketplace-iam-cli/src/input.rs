@@ -43,27 +43,18 @@ pub(crate) fn could_not_write(e: &io::Error) -> Unusable {
     Unusable(format!("could not write to standard output: {e}"))
 }
 
-/// Reads standard input, refusing more than `limit` bytes (`what` says whose limit) after reading at most one more.
-fn read_stdin(limit: Option<(u64, &str)>) -> io::Result<Vec<u8>> {
+/// Reads all of `input`, refusing more than `limit` bytes (`what` says whose limit) after reading at most one more.
+fn read_at_most(input: impl Read, limit: u64, what: &str) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    let stdin = io::stdin().lock();
-    match limit {
-        Some((limit, what)) => {
-            stdin.take(limit + 1).read_to_end(&mut bytes)?;
-            if bytes.len() as u64 > limit {
-                return Err(io::Error::new(
-                    io::ErrorKind::FileTooLarge,
-                    format!(
-                        "it is larger than {} MiB, the limit for {what}",
-                        limit >> 20
-                    ),
-                ));
-            }
-        }
-        None => {
-            let mut stdin = stdin;
-            stdin.read_to_end(&mut bytes)?;
-        }
+    input.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!(
+                "it is larger than {} MiB, the limit for {what}",
+                limit >> 20
+            ),
+        ));
     }
     Ok(bytes)
 }
@@ -76,23 +67,13 @@ pub(crate) fn read_bytes_bounded(
     what: &str,
 ) -> Result<(String, Vec<u8>), Unusable> {
     if is_stdin(path) {
-        let bytes = read_stdin(Some((limit, what))).map_err(|e| could_not_read(path, &e))?;
+        let bytes =
+            read_at_most(io::stdin().lock(), limit, what).map_err(|e| could_not_read(path, &e))?;
         return Ok((STDIN_NAME.to_owned(), bytes));
     }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+    let bytes = std::fs::File::open(path)
+        .and_then(|f| read_at_most(f, limit, what))
         .map_err(|e| could_not_read(path, &e))?;
-    if bytes.len() as u64 > limit {
-        let e = io::Error::new(
-            io::ErrorKind::FileTooLarge,
-            format!(
-                "it is larger than {} MiB, the limit for {what}",
-                limit >> 20
-            ),
-        );
-        return Err(could_not_read(path, &e));
-    }
     Ok((path.display().to_string(), bytes))
 }
 
@@ -100,8 +81,12 @@ pub(crate) fn read_bytes_bounded(
 /// from a file or from standard input for `-`.
 pub(crate) fn read_policy(path: &Path, kind: PolicyKind) -> Result<PolicyFile, Unusable> {
     if is_stdin(path) {
-        let bytes = read_stdin(Some((MAX_POLICY_FILE_BYTES, "a policy document")))
-            .map_err(|e| could_not_read(path, &e))?;
+        let bytes = read_at_most(
+            io::stdin().lock(),
+            MAX_POLICY_FILE_BYTES,
+            "a policy document",
+        )
+        .map_err(|e| could_not_read(path, &e))?;
         let policy = Policy::parse_bytes_as(kind, STDIN_NAME, &bytes)
             .map_err(|e| Unusable(e.to_string()))?;
         return Ok(PolicyFile {
