@@ -95,12 +95,12 @@ pub struct TrustEvaluation {
 /// # Ok::<(), marketplace_iam_policy::PolicyError>(())
 /// ```
 pub fn evaluate_trust(trust: &PolicyFile, request: &TrustRequest<'_>) -> TrustEvaluation {
-    let found = applying(trust, PolicyKind::Identity, request, None);
+    let found = applying(trust, PolicyKind::Trust, request, None);
     let names_caller_arn = found
         .allows
         .iter()
         .any(|&(_, s)| names_by_arn(s, request.caller));
-    let mut answer = found.answer(trust, PolicyKind::Identity);
+    let mut answer = found.answer(trust, PolicyKind::Trust);
     answer.names_caller_arn = answer.decision == Decision::Allow && names_caller_arn;
     answer
 }

@@ -183,7 +183,7 @@ impl Chain<'_> {
         } else {
             decided(evaluate_guardrails(
                 &self.rcps,
-                PolicyKind::Scp,
+                PolicyKind::Rcp,
                 &request,
                 self.role_arn,
             ))

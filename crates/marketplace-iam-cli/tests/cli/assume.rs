@@ -72,6 +72,7 @@ fn a_missing_external_id_breaks_the_chain_at_the_trust_policy() {
     assert_eq!(trust["decision"], "implicit_deny");
     assert_eq!(trust["failed"][0]["key"], "sts:ExternalId");
     assert_eq!(trust["failed"][0]["values"][0], "seller-42");
+    assert_eq!(trust["failed"][0]["kind"], "trust");
     // The identity hop passed: the caller may call sts:AssumeRole on the role.
     assert_eq!(doc["hops"][0]["decision"], "allow");
     assert_eq!(doc["hops"][0]["statements"][0]["sid"], "AssumeMetering");
@@ -130,6 +131,7 @@ fn an_rcp_and_the_callers_identity_policies_are_hops_too() {
     assert_eq!(code, 1);
     assert_eq!(doc["breaks_at"], "role_rcps");
     assert_eq!(doc["hops"][3]["decision"], "explicit_deny");
+    assert_eq!(doc["hops"][3]["statements"][0]["kind"], "rcp");
     let (code, doc) = cross_account(&[
         "--external-id",
         "seller-42",

@@ -28,6 +28,10 @@ pub enum PolicyKind {
     Boundary,
     /// A service control policy of the account's organization.
     Scp,
+    /// A role's trust policy: the resource-based policy of `sts:AssumeRole` and its kin on the role.
+    Trust,
+    /// A resource control policy of the resource's account's organization.
+    Rcp,
 }
 
 impl fmt::Display for PolicyKind {
@@ -36,6 +40,8 @@ impl fmt::Display for PolicyKind {
             PolicyKind::Identity => "identity policy",
             PolicyKind::Boundary => "permissions boundary",
             PolicyKind::Scp => "SCP",
+            PolicyKind::Trust => "trust policy",
+            PolicyKind::Rcp => "RCP",
         })
     }
 }
@@ -47,6 +53,8 @@ impl PolicyKind {
             PolicyKind::Identity => "an identity policy",
             PolicyKind::Boundary => "a permissions boundary",
             PolicyKind::Scp => "an SCP",
+            PolicyKind::Trust => "a trust policy",
+            PolicyKind::Rcp => "an RCP",
         }
     }
 }

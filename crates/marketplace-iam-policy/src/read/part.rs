@@ -12,9 +12,9 @@ use crate::eval::PolicyKind;
 impl Policy {
     /// Parses a document that plays the part `kind`, refusing what IAM refuses in that part on top of
     /// [`Policy::parse`]: in an identity policy or a permissions boundary, a statement without `Resource` or
-    /// `NotResource`. An SCP is read as by `parse`: AWS Organizations' SCP syntax does not list `Resource` among the
-    /// required elements, so such a statement is left to the report's `missing_resource` warning (it applies to
-    /// every resource).
+    /// `NotResource`. An SCP or an RCP is read as by `parse`: AWS Organizations' SCP syntax does not list `Resource`
+    /// among the required elements, so such a statement is left to the report's `missing_resource` warning (it
+    /// applies to every resource). A trust policy has no `Resource`: the role it is attached to is the resource.
     ///
     /// ```
     /// use marketplace_iam_policy::{Policy, PolicyKind};
@@ -51,7 +51,7 @@ pub(crate) fn refuse_for_part(
     file: &str,
     text: &str,
 ) -> Result<(), PolicyError> {
-    if kind == PolicyKind::Scp {
+    if matches!(kind, PolicyKind::Scp | PolicyKind::Rcp | PolicyKind::Trust) {
         return Ok(());
     }
     let Some(index) = policy.statements.iter().position(|s| s.resources.is_none()) else {

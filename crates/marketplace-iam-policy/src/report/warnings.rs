@@ -99,7 +99,7 @@ pub(crate) fn policy_warnings(
             );
         }
         if s.resources.is_none() {
-            let which = if kind == PolicyKind::Scp {
+            let which = if matches!(kind, PolicyKind::Scp | PolicyKind::Rcp) {
                 "which AWS Organizations' SCP syntax does not list as required".to_owned()
             } else {
                 format!("which IAM refuses in {}", kind.with_article())
