@@ -104,21 +104,26 @@ pub(crate) enum Who<'a> {
     /// An IAM user, role or role session, with its identity policies (and boundary) and its account's SCPs.
     Aws {
         arn: &'a str,
-        policies: PolicySet,
-        scps: Vec<PolicyFile>,
+        policies: &'a PolicySet,
+        scps: &'a [PolicyFile],
     },
     /// A web identity token of an OIDC provider (the provider's IAM ARN).
     WebIdentity { provider: String },
 }
 
-/// Everything the chain is decided with.
-pub(crate) struct Chain<'a> {
+/// The STS request for the role's credentials, and the policies that decide it: the first four hops.
+pub(crate) struct Sts<'a> {
     pub(crate) role_arn: &'a str,
     pub(crate) who: Who<'a>,
-    pub(crate) trust: PolicyFile,
-    pub(crate) rcps: Vec<PolicyFile>,
-    /// The STS request's context (`sts:ExternalId`, `aws:PrincipalArn`, a web identity's `:sub`, ...).
-    pub(crate) sts_context: Context,
+    pub(crate) trust: &'a PolicyFile,
+    pub(crate) rcps: &'a [PolicyFile],
+    /// The request's context (`sts:ExternalId`, `aws:PrincipalArn`, a web identity's `:sub`, ...).
+    pub(crate) context: &'a Context,
+}
+
+/// Everything the chain is decided with: the STS request, then the role session's calls.
+pub(crate) struct Chain<'a> {
+    pub(crate) sts: Sts<'a>,
     /// The role's own policies, boundary and SCPs.
     pub(crate) role: PolicySet,
     pub(crate) session_policy: Option<PolicyFile>,
@@ -127,7 +132,7 @@ pub(crate) struct Chain<'a> {
     pub(crate) required: &'a [String],
 }
 
-impl Chain<'_> {
+impl Sts<'_> {
     /// The STS action the caller makes.
     pub(crate) fn action(&self) -> &'static str {
         match self.who {
@@ -152,14 +157,26 @@ impl Chain<'_> {
         }
     }
 
-    /// Every hop, in the order AWS's answer depends on them.
-    pub(crate) fn hops(&self) -> Vec<Hop> {
+    /// The trust policy's answer alone: the cheapest hop, and the one that says whether the others matter.
+    pub(crate) fn trust(&self) -> TrustEvaluation {
+        evaluate_trust(
+            self.trust,
+            &TrustRequest {
+                action: self.action(),
+                caller: self.caller(),
+                context: self.context,
+            },
+        )
+    }
+
+    /// The hops of the STS request, in the order AWS's answer depends on them: identity, trust, the caller's SCPs,
+    /// the role's RCPs. `trust` is [`Sts::trust`]'s answer.
+    pub(crate) fn hops(&self, trust: TrustEvaluation) -> Vec<Hop> {
         let request = TrustRequest {
             action: self.action(),
             caller: self.caller(),
-            context: &self.sts_context,
+            context: self.context,
         };
-        let trust = evaluate_trust(&self.trust, &request);
         let identity = match &self.who {
             Who::Aws { arn, policies, .. } => self.identity(arn, policies, &trust),
             Who::WebIdentity { .. } => Outcome::NotApplicable(
@@ -182,35 +199,17 @@ impl Chain<'_> {
             Outcome::NotApplicable("no --rcp given")
         } else {
             decided(evaluate_guardrails(
-                &self.rcps,
+                self.rcps,
                 PolicyKind::Rcp,
                 &request,
                 self.role_arn,
             ))
-        };
-        let context = self.context.as_ref();
-        let permissions = Outcome::Permissions {
-            // RCPs apply only to the services AWS Organizations lists for them ("Resource control policies",
-            // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html): STS is one,
-            // the metering, entitlement and License Manager services are not. Said, never passed over in silence.
-            note: (!self.rcps.is_empty()).then_some(
-                "the --rcp policies do not take part here: resource control policies apply only to the services AWS Organizations lists for them (AWS STS among them, not AWS Marketplace or AWS License Manager), so they were applied to the STS call only",
-            ),
-            role: check(&self.role, self.required, context),
-            session: self.session_policy.as_ref().map(|session| {
-                check(
-                    &PolicySet::new(vec![session.clone()]),
-                    self.required,
-                    context,
-                )
-            }),
         };
         [
             (HopName::Identity, identity),
             (HopName::Trust, decided(trust)),
             (HopName::CallerScps, caller_scps),
             (HopName::RoleRcps, rcps),
-            (HopName::Permissions, permissions),
         ]
         .into_iter()
         .map(|(name, outcome)| Hop { name, outcome })
@@ -221,8 +220,7 @@ impl Chain<'_> {
     /// account) the trust policy names the caller's ARN; an explicit deny in them denies either way. See
     /// `marketplace_iam_policy::identity_allow_needed` for AWS's pages.
     fn identity(&self, arn: &str, policies: &PolicySet, trust: &TrustEvaluation) -> Outcome {
-        let evaluation =
-            policies.evaluate_on(self.action(), self.role_arn, Some(&self.sts_context));
+        let evaluation = policies.evaluate_on(self.action(), self.role_arn, Some(self.context));
         let needed = identity_allow_needed(trust, arn, self.role_arn);
         let mut statements: Vec<StatementRef> = evaluation.statements().collect();
         for s in &mut statements {
@@ -239,8 +237,7 @@ impl Chain<'_> {
                 && !self.trust_names_exactly(arn, trust)
             {
                 let alone = PolicySet::new(vec![boundary.clone()]);
-                let bounded =
-                    alone.evaluate_on(self.action(), self.role_arn, Some(&self.sts_context));
+                let bounded = alone.evaluate_on(self.action(), self.role_arn, Some(self.context));
                 if bounded.decision != Decision::Allow {
                     return Outcome::Decided {
                         decision: bounded.decision,
@@ -281,9 +278,7 @@ impl Chain<'_> {
             failed: Vec::new(),
         }
     }
-}
 
-impl Chain<'_> {
     /// Whether an allowing statement of the trust policy names `arn` itself (a user's or a session's ARN), not
     /// the session's role.
     fn trust_names_exactly(&self, arn: &str, trust: &TrustEvaluation) -> bool {
@@ -296,6 +291,35 @@ impl Chain<'_> {
                 )
             })
         })
+    }
+}
+
+impl Chain<'_> {
+    /// Every hop: the STS request's, then the role's own permissions.
+    pub(crate) fn hops(&self) -> Vec<Hop> {
+        let mut hops = self.sts.hops(self.sts.trust());
+        let context = self.context.as_ref();
+        hops.push(Hop {
+            name: HopName::Permissions,
+            outcome: Outcome::Permissions {
+                // RCPs apply only to the services AWS Organizations lists for them ("Resource control policies",
+                // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html): STS is
+                // one, the metering, entitlement and License Manager services are not. Said, never passed over in
+                // silence.
+                note: (!self.sts.rcps.is_empty()).then_some(
+                    "the --rcp policies do not take part here: resource control policies apply only to the services AWS Organizations lists for them (AWS STS among them, not AWS Marketplace or AWS License Manager), so they were applied to the STS call only",
+                ),
+                role: check(&self.role, self.required, context),
+                session: self.session_policy.as_ref().map(|session| {
+                    check(
+                        &PolicySet::new(vec![session.clone()]),
+                        self.required,
+                        context,
+                    )
+                }),
+            },
+        });
+        hops
     }
 }
 

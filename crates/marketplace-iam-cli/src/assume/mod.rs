@@ -15,7 +15,7 @@ use marketplace_iam_policy::{
 };
 
 use crate::{CheckFormat, EXIT_ALLOWED, EXIT_NOT_ALLOWED, Unusable, input, output};
-use hops::{Chain, Who};
+use hops::{Chain, Sts, Who};
 
 /// The options of `check --assume`.
 #[derive(Args)]
@@ -341,7 +341,12 @@ pub(crate) fn run(
         }
     }
 
-    let who = match (&args.caller_arn, &args.web_identity) {
+    // The caller as given, which the request borrows.
+    enum Given<'a> {
+        Aws(&'a str, PolicySet, Vec<PolicyFile>),
+        WebIdentity(String),
+    }
+    let given = match (&args.caller_arn, &args.web_identity) {
         (Some(arn), None) => {
             let (principal_arn, caller_account) = parse_caller_arn(arn)?;
             sts_context.insert("aws:PrincipalArn", principal_arn);
@@ -369,11 +374,7 @@ pub(crate) fn run(
                 .iter()
                 .map(|p| read("--caller-scp", p, Some(PolicyKind::Scp)))
                 .collect::<Result<Vec<_>, _>>()?;
-            Who::Aws {
-                arn,
-                policies,
-                scps,
-            }
+            Given::Aws(arn, policies, scps)
         }
         (None, Some(arg)) => {
             let token = web_identity(arg)?;
@@ -384,15 +385,14 @@ pub(crate) fn run(
             for amr in token.amr {
                 sts_context.insert(format!("{}:amr", token.issuer), amr);
             }
-            let provider = if WELL_KNOWN_PROVIDERS.contains(&token.issuer.as_str()) {
+            Given::WebIdentity(if WELL_KNOWN_PROVIDERS.contains(&token.issuer.as_str()) {
                 token.issuer
             } else {
                 format!(
                     "arn:{partition}:iam::{account}:oidc-provider/{}",
                     token.issuer
                 )
-            };
-            Who::WebIdentity { provider }
+            })
         }
         _ => {
             return Err(Unusable(
@@ -400,13 +400,25 @@ pub(crate) fn run(
             ));
         }
     };
+    let who = match &given {
+        Given::Aws(arn, policies, scps) => Who::Aws {
+            arn,
+            policies,
+            scps,
+        },
+        Given::WebIdentity(provider) => Who::WebIdentity {
+            provider: provider.clone(),
+        },
+    };
 
     let chain = Chain {
-        role_arn,
-        who,
-        trust,
-        rcps,
-        sts_context,
+        sts: Sts {
+            role_arn,
+            who,
+            trust: &trust,
+            rcps: &rcps,
+            context: &sts_context,
+        },
         role,
         session_policy,
         context,

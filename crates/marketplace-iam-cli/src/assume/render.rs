@@ -21,11 +21,12 @@ fn decision_name(hop: &Hop) -> &'static str {
 /// The JSON document.
 pub(crate) fn json(chain: &Chain<'_>, hops: &[Hop]) -> Value {
     let context: serde_json::Map<String, Value> = chain
-        .sts_context
+        .sts
+        .context
         .iter()
         .map(|(k, v)| (k.to_owned(), json!(v)))
         .collect();
-    let caller = chain.caller_id();
+    let caller = chain.sts.caller_id();
     let hops: Vec<Value> = hops
         .iter()
         .map(|hop| {
@@ -68,9 +69,9 @@ pub(crate) fn json(chain: &Chain<'_>, hops: &[Hop]) -> Value {
         "verdict": if breaks.is_none() { "allowed" } else { "not_allowed" },
         "breaks_at": breaks,
         "request": {
-            "action": chain.action(),
+            "action": chain.sts.action(),
             "caller": caller,
-            "role": chain.role_arn,
+            "role": chain.sts.role_arn,
             "context": context,
         },
         "hops": hops,
@@ -85,12 +86,12 @@ fn breaks_at_key(hops: &[Value]) -> Option<String> {
 
 /// The text for a person.
 pub(crate) fn text(out: &mut dyn Write, chain: &Chain<'_>, hops: &[Hop]) -> io::Result<()> {
-    let caller = chain.caller_id();
+    let caller = chain.sts.caller_id();
     writeln!(
         out,
         "{BOLD}{}{BOLD:#} by {caller}\n  on {}",
-        chain.action(),
-        chain.role_arn
+        chain.sts.action(),
+        chain.sts.role_arn
     )?;
     for (n, hop) in hops.iter().enumerate() {
         let decision = decision_name(hop);
@@ -126,7 +127,7 @@ pub(crate) fn text(out: &mut dyn Write, chain: &Chain<'_>, hops: &[Hop]) -> io::
                     statements,
                     conditions,
                     failed,
-                    &chain.sts_context,
+                    chain.sts.context,
                 )?;
             }
             Outcome::Permissions {
@@ -177,13 +178,9 @@ fn indented(out: &mut dyn Write, text: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// Where a statement is, with the part its policy plays in this hop (an RCP is read as a guardrail like an SCP).
-fn location(hop: HopName, s: &StatementRef) -> String {
-    let kind = match hop {
-        HopName::Trust => "trust policy".to_owned(),
-        HopName::RoleRcps => "RCP".to_owned(),
-        _ => s.kind.to_string(),
-    };
+/// Where a statement is, with the part its policy plays.
+fn location(s: &StatementRef) -> String {
+    let kind = s.kind;
     let mut out = match &s.policy {
         Some(p) => format!("{kind} {p}"),
         None => format!("any {kind}"),
@@ -213,14 +210,14 @@ fn decided_text(
                 writeln!(
                     out,
                     "   no statement of {} allows it; add: {add}",
-                    location(hop, s)
+                    location(s)
                 )?;
                 continue;
             }
             (Decision::ExplicitDeny, None) => "denied by",
             _ => "allowed by",
         };
-        writeln!(out, "   {verb} {}", location(hop, s))?;
+        writeln!(out, "   {verb} {}", location(s))?;
     }
     if decision == Decision::ExplicitDeny {
         for c in conditions {
