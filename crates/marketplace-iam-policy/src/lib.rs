@@ -152,6 +152,6 @@ pub use report::{
     WarningCode, catalog_actions, check, required_for,
 };
 pub use trust::{
-    Caller, TrustEvaluation, TrustRequest, evaluate_guardrails, evaluate_trust,
-    identity_allow_needed, invalid_aws_principal,
+    Caller, TrustEvaluation, TrustRequest, evaluate_guardrails, evaluate_guardrails_open,
+    evaluate_trust, evaluate_trust_open, identity_allow_needed, invalid_aws_principal,
 };

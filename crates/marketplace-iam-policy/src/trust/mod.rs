@@ -29,8 +29,8 @@ use crate::matching::arn_matches;
 
 mod principal;
 
-pub use principal::{Caller, invalid_aws_principal};
 use principal::{Arn, names, names_by_arn};
+pub use principal::{Caller, invalid_aws_principal};
 
 /// A request to assume a role: the STS action, the caller, and the request's context (`sts:ExternalId`,
 /// `aws:SourceAccount`, `aws:PrincipalOrgID`, a web identity's `<issuer>:sub` and `<issuer>:aud`, ...).
@@ -48,16 +48,19 @@ pub struct TrustRequest<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustEvaluation {
     /// `allow` (an `Allow` applies and no `Deny`), `explicit_deny` (a `Deny` applies) or `implicit_deny` (no
-    /// statement allows the caller).
+    /// statement allows the caller); from [`evaluate_trust_open`] and [`evaluate_guardrails_open`] also
+    /// `conditional` (the answer depends on conditions on keys whose values are not known).
     pub decision: Decision,
-    /// For `allow` the allowing statements, for `explicit_deny` the denying ones; none for `implicit_deny`.
+    /// For `allow` the allowing statements, for `explicit_deny` the denying ones, for `conditional` the statements
+    /// that apply or may apply; none for `implicit_deny`.
     pub statements: Vec<StatementRef>,
-    /// The conditions of those statements, all of which held.
+    /// The conditions of those statements, all of which held; for `conditional`, the open conditions the answer
+    /// depends on.
     pub conditions: Vec<ConditionRef>,
     /// For `implicit_deny`: the statements that name the caller and the action but whose conditions failed, so the
     /// report can say which condition the request does not meet (e.g. a missing `sts:ExternalId`).
     pub failed: Vec<ConditionRef>,
-    /// For `allow` from [`evaluate_trust`]: whether an allowing statement names the caller by its own ARN (its
+    /// For `allow` (or `conditional`) from [`evaluate_trust`]: whether an allowing statement names the caller by its own ARN (its
     /// user's or role's ARN, or its session's), not by its account or `*`. Within one account, such a trust policy
     /// is enough without an identity-based allow; see [`identity_allow_needed`].
     pub names_caller_arn: bool,
@@ -85,13 +88,43 @@ pub struct TrustEvaluation {
 /// # Ok::<(), marketplace_iam_policy::PolicyError>(())
 /// ```
 pub fn evaluate_trust(trust: &PolicyFile, request: &TrustRequest<'_>) -> TrustEvaluation {
-    let found = applying(trust, PolicyKind::Trust, request, None);
+    evaluate_trust_open(trust, request, &|_| false)
+}
+
+/// [`evaluate_trust`] of a request whose context is only partly known: `open(key)` says that the request may or
+/// may not carry the condition key `key` (or carry another value than the context's). An `Allow` whose failing
+/// conditions are all on open keys applies under those conditions; a `Deny` with a condition on an open key may
+/// apply. Either makes the answer `conditional`, with those conditions in `conditions`. Used to ask who *may*
+/// assume a role, without a request at hand.
+///
+/// ```
+/// use marketplace_iam_policy::{Caller, Context, Decision, PolicyFile, TrustRequest, evaluate_trust_open};
+///
+/// let trust = PolicyFile::parse("trust.json", r#"{"Version": "2012-10-17", "Statement": {
+///     "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole",
+///     "Condition": {"StringEquals": {"sts:ExternalId": "seller-42"}}}}"#)?;
+/// let caller = Caller::Aws("arn:aws:iam::111122223333:role/saas-app");
+/// let known: Context = [("aws:PrincipalArn", "arn:aws:iam::111122223333:role/saas-app")].into_iter().collect();
+/// let request = TrustRequest { action: "sts:AssumeRole", caller, context: &known };
+/// let answer = evaluate_trust_open(&trust, &request, &|key| key.eq_ignore_ascii_case("sts:ExternalId"));
+/// assert_eq!(answer.decision, Decision::Conditional);
+/// assert_eq!(answer.conditions[0].key, "sts:ExternalId");
+/// # Ok::<(), marketplace_iam_policy::PolicyError>(())
+/// ```
+pub fn evaluate_trust_open(
+    trust: &PolicyFile,
+    request: &TrustRequest<'_>,
+    open: &dyn Fn(&str) -> bool,
+) -> TrustEvaluation {
+    let found = applying(trust, PolicyKind::Trust, request, None, open);
     let names_caller_arn = found
         .allows
         .iter()
+        .chain(found.open_allows.iter().map(|(hit, _)| hit))
         .any(|&(_, s)| names_by_arn(s, request.caller));
     let mut answer = found.answer(trust, PolicyKind::Trust);
-    answer.names_caller_arn = answer.decision == Decision::Allow && names_caller_arn;
+    answer.names_caller_arn =
+        matches!(answer.decision, Decision::Allow | Decision::Conditional) && names_caller_arn;
     answer
 }
 
@@ -101,16 +134,22 @@ struct Applying<'p> {
     allows: Vec<(usize, &'p Statement)>,
     denies: Vec<(usize, &'p Statement)>,
     failed: Vec<ConditionRef>,
+    /// The statements that apply if their open conditions (beside them) hold.
+    open_allows: Vec<((usize, &'p Statement), Vec<ConditionRef>)>,
+    open_denies: Vec<((usize, &'p Statement), Vec<ConditionRef>)>,
 }
 
 /// The statements of `file` that apply to `request`: a trust policy's (`resource` `None`) must name the caller in
 /// `Principal`; a guardrail's (on `resource`) must cover the resource, and name the caller if it has a `Principal`
-/// (an RCP's is `"*"`; an SCP has none).
+/// (an RCP's is `"*"`; an SCP has none). A condition on a key `open` names is open: in an `Allow`, when it does not
+/// hold with the context (the request may carry a value that meets it); in a `Deny`, always (whether the `Deny`
+/// applies is not known).
 fn applying<'p>(
     file: &'p PolicyFile,
     kind: PolicyKind,
     request: &TrustRequest<'_>,
     resource: Option<&str>,
+    open: &dyn Fn(&str) -> bool,
 ) -> Applying<'p> {
     let action = request.action.to_ascii_lowercase();
     let version = file.policy.version;
@@ -118,6 +157,8 @@ fn applying<'p>(
         allows: Vec::new(),
         denies: Vec::new(),
         failed: Vec::new(),
+        open_allows: Vec::new(),
+        open_denies: Vec::new(),
     };
     for (index, statement) in file.policy.statements.iter().enumerate() {
         let named = match &statement.principal {
@@ -130,20 +171,45 @@ fn applying<'p>(
         {
             continue;
         }
+        let hit = (index, statement);
+        // A `Deny` with a condition on an open key may apply or not, whatever the context says of that key.
+        if statement.effect == Effect::Deny && statement.conditions.iter().any(|c| open(&c.key)) {
+            let known_hold = statement
+                .conditions
+                .iter()
+                .filter(|c| !open(&c.key))
+                .all(|c| holds(c, request.context, version));
+            if known_hold {
+                let opened = condition_refs(&file.name, kind, index, statement)
+                    .zip(&statement.conditions)
+                    .filter(|(_, c)| open(&c.key))
+                    .map(|(r, _)| r)
+                    .collect();
+                found.open_denies.push((hit, opened));
+            }
+            continue;
+        }
         let held = statement
             .conditions
             .iter()
             .all(|c| holds(c, request.context, version));
-        let hit = (index, statement);
-        match (held, statement.effect) {
-            (true, Effect::Deny) => found.denies.push(hit),
-            (true, Effect::Allow) => found.allows.push(hit),
-            (false, Effect::Allow) => found.failed.extend(
-                condition_refs(&file.name, kind, index, statement)
-                    .zip(&statement.conditions)
-                    .filter(|(_, c)| !holds(c, request.context, version))
-                    .map(|(r, _)| r),
-            ),
+        if held {
+            match statement.effect {
+                Effect::Deny => found.denies.push(hit),
+                Effect::Allow => found.allows.push(hit),
+            }
+            continue;
+        }
+        let (opened, failed): (Vec<ConditionRef>, Vec<ConditionRef>) =
+            condition_refs(&file.name, kind, index, statement)
+                .zip(&statement.conditions)
+                .filter(|(_, c)| !holds(c, request.context, version))
+                .map(|(r, _)| r)
+                .partition(|r| open(&r.key));
+        match (failed.is_empty(), statement.effect) {
+            (true, Effect::Allow) => found.open_allows.push((hit, opened)),
+            (true, Effect::Deny) => found.open_denies.push((hit, opened)),
+            (false, Effect::Allow) => found.failed.extend(failed.into_iter().chain(opened)),
             (false, Effect::Deny) => {}
         }
     }
@@ -151,8 +217,30 @@ fn applying<'p>(
 }
 
 impl Applying<'_> {
-    /// The answer of one policy: a `Deny` wins, then an `Allow`, else an implicit deny.
+    /// The answer of one policy: a `Deny` wins, then an `Allow`, else an implicit deny; `conditional` when an
+    /// `Allow` applies only under open conditions, or a `Deny` may apply beside an `Allow`.
     fn answer(self, file: &PolicyFile, kind: PolicyKind) -> TrustEvaluation {
+        let may_allow = !self.allows.is_empty() || !self.open_allows.is_empty();
+        if self.denies.is_empty()
+            && may_allow
+            && (self.allows.is_empty() || !self.open_denies.is_empty())
+        {
+            let hits = self.allows.iter().map(|&hit| (hit, Vec::new()));
+            let hits: Vec<_> = hits
+                .chain(self.open_allows)
+                .chain(self.open_denies)
+                .collect();
+            return TrustEvaluation {
+                decision: Decision::Conditional,
+                statements: hits
+                    .iter()
+                    .map(|&((index, s), _)| StatementRef::named(&file.name, kind, index, s))
+                    .collect(),
+                conditions: hits.into_iter().flat_map(|(_, open)| open).collect(),
+                failed: Vec::new(),
+                names_caller_arn: false,
+            };
+        }
         let (decision, hits) = if !self.denies.is_empty() {
             (Decision::ExplicitDeny, self.denies)
         } else if !self.allows.is_empty() {
@@ -221,19 +309,36 @@ pub fn evaluate_guardrails(
     request: &TrustRequest<'_>,
     resource: &str,
 ) -> TrustEvaluation {
+    evaluate_guardrails_open(guardrails, kind, request, resource, &|_| false)
+}
+
+/// [`evaluate_guardrails`] of a request whose context is only partly known, with open conditions as
+/// [`evaluate_trust_open`] has them: `conditional` when no policy denies and at least one policy's answer is
+/// `conditional`.
+pub fn evaluate_guardrails_open(
+    guardrails: &[PolicyFile],
+    kind: PolicyKind,
+    request: &TrustRequest<'_>,
+    resource: &str,
+    open: &dyn Fn(&str) -> bool,
+) -> TrustEvaluation {
     let answers: Vec<(&PolicyFile, TrustEvaluation)> = guardrails
         .iter()
         .map(|file| {
             (
                 file,
-                applying(file, kind, request, Some(resource)).answer(file, kind),
+                applying(file, kind, request, Some(resource), open).answer(file, kind),
             )
         })
         .collect();
-    let decision = [Decision::ExplicitDeny, Decision::ImplicitDeny]
-        .into_iter()
-        .find(|&d| answers.iter().any(|(_, a)| a.decision == d))
-        .unwrap_or(Decision::Allow);
+    let decision = [
+        Decision::ExplicitDeny,
+        Decision::ImplicitDeny,
+        Decision::Conditional,
+    ]
+    .into_iter()
+    .find(|&d| answers.iter().any(|(_, a)| a.decision == d))
+    .unwrap_or(Decision::Allow);
     let mut total = TrustEvaluation {
         decision,
         statements: Vec::new(),

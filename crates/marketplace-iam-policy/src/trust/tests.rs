@@ -233,8 +233,7 @@ fn guardrails_need_an_allow_in_each_policy_and_no_deny() {
             {"Effect": "Deny", "Action": "sts:*", "Resource": "arn:aws:iam::*:role/admin*"}]}"#,
     )
     .unwrap();
-    let decide =
-        |files: &[PolicyFile]| evaluate_guardrails(files, PolicyKind::Scp, &request, role);
+    let decide = |files: &[PolicyFile]| evaluate_guardrails(files, PolicyKind::Scp, &request, role);
     assert_eq!(decide(&[]).decision, Decision::Allow);
     assert_eq!(
         decide(&[full.clone(), other_roles.clone()]).decision,
@@ -252,4 +251,77 @@ fn guardrails_need_an_allow_in_each_policy_and_no_deny() {
     );
     assert_eq!(admin.decision, Decision::ExplicitDeny);
     assert_eq!(admin.statements[0].index, Some(1));
+}
+
+#[test]
+fn open_keys_make_an_answer_conditional_and_known_keys_still_decide() {
+    let trust = PolicyFile::parse(
+        "trust.json",
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole",
+             "Condition": {"StringEquals": {"sts:ExternalId": "seller-42"},
+                           "StringLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/app-*"}}},
+            {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
+             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}"#,
+    )
+    .expect("a valid trust policy");
+    let open = |key: &str| !key.eq_ignore_ascii_case("aws:PrincipalArn");
+    let answer = |arn: &str| {
+        let context: Context = [("aws:PrincipalArn", arn)].into_iter().collect();
+        let request = TrustRequest {
+            action: "sts:AssumeRole",
+            caller: Caller::Aws(arn),
+            context: &context,
+        };
+        evaluate_trust_open(&trust, &request, &open)
+    };
+    // The external ID is open; the Deny may apply (MFA unknown): conditional, with both conditions.
+    let app = answer("arn:aws:iam::111122223333:role/app-metering");
+    assert_eq!(app.decision, Decision::Conditional);
+    let keys: Vec<&str> = app.conditions.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(keys, ["sts:ExternalId", "aws:MultiFactorAuthPresent"]);
+    assert_eq!(app.statements.len(), 2);
+    // The principal ARN is known and does not match: denied, whatever the open keys hold.
+    let other = answer("arn:aws:iam::111122223333:role/admin");
+    assert_eq!(other.decision, Decision::ImplicitDeny);
+    assert!(other.failed.iter().any(|c| c.key == "aws:PrincipalArn"));
+    // Without open keys, the same request is decided as before: no external ID (and the Deny's MFA key absent).
+    let context: Context = [(
+        "aws:PrincipalArn",
+        "arn:aws:iam::111122223333:role/app-metering",
+    )]
+    .into_iter()
+    .collect();
+    let request = TrustRequest {
+        action: "sts:AssumeRole",
+        caller: Caller::Aws("arn:aws:iam::111122223333:role/app-metering"),
+        context: &context,
+    };
+    assert_eq!(
+        evaluate_trust(&trust, &request).decision,
+        Decision::ImplicitDeny
+    );
+
+    // Guardrails: an SCP's Deny on an open key makes the answer conditional; a known key decides it.
+    let scp = PolicyFile::parse(
+        "scp.json",
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*",
+             "Condition": {"StringNotEqualsIfExists": {"aws:ResourceOrgID": "o-exampleorg"}}}]}"#,
+    )
+    .expect("a valid SCP");
+    let none = Context::new();
+    let request = TrustRequest {
+        action: "sts:AssumeRole",
+        caller: Caller::Aws("arn:aws:iam::111122223333:role/app"),
+        context: &none,
+    };
+    let role = "arn:aws:iam::111122223333:role/metering";
+    let scps = std::slice::from_ref(&scp);
+    let open = evaluate_guardrails_open(scps, PolicyKind::Scp, &request, role, &|_| true);
+    assert_eq!(open.decision, Decision::Conditional);
+    assert_eq!(open.conditions[0].key, "aws:ResourceOrgID");
+    let closed = evaluate_guardrails_open(scps, PolicyKind::Scp, &request, role, &|_| false);
+    assert_eq!(closed.decision, Decision::ExplicitDeny);
 }
