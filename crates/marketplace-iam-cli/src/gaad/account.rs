@@ -15,11 +15,12 @@ use std::sync::{Arc, OnceLock};
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use marketplace_iam_policy::{
-    ActionReport, Checker, Member, Policy, PolicyError, PolicyFile, PolicyKind, Prepared, Report,
+    ActionReport, Checker, Member, Policy, PolicyFile, PolicyKind, Prepared, Report,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::document::Reader;
 use crate::Unusable;
 use crate::input::line_col;
 
@@ -222,101 +223,6 @@ impl<'c> Session<'c, '_> {
         }
     }
 }
-/// Decodes `%XX` escapes (RFC 3986, as IAM encodes policy documents). `+` is left alone: IAM encodes a space as
-/// `%20`.
-fn percent_decode(s: &str) -> Result<String, String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            match hex {
-                Some(b) => {
-                    out.push(b);
-                    i += 3;
-                    continue;
-                }
-                None => {
-                    return Err(format!(
-                        "`%` at character {} is not followed by two hex digits",
-                        s[..i].chars().count() + 1
-                    ));
-                }
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).map_err(|_| "the decoded document is not UTF-8 text".to_owned())
-}
-
-struct Reader<'a> {
-    file: String,
-    text: &'a str,
-}
-
-impl Reader<'_> {
-    /// Parses one embedded policy document; errors name the export, the position and the JSON path in it.
-    fn document(&self, raw: &RawValue, path: &str) -> Result<Policy, Unusable> {
-        let slice = raw.get();
-        // The raw value is a slice of `self.text`: its offset locates errors in the export.
-        // Located only on error: counting lines for every document would be quadratic in the export's size.
-        let offset = (slice.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
-        let at = || line_col(self.text, offset);
-        let join = |e: &PolicyError| {
-            if e.path.is_empty() {
-                path.to_owned()
-            } else {
-                format!("{path}.{}", e.path)
-            }
-        };
-        if slice.starts_with('"') {
-            let encoded: String = serde_json::from_str(slice).map_err(|e| {
-                let (line, column) = at();
-                Unusable(format!("{}:{line}:{column}: {path}: {e}", self.file))
-            })?;
-            let decoded = percent_decode(&encoded).map_err(|e| {
-                let (line, column) = at();
-                Unusable(format!(
-                    "{}:{line}:{column}: {path}: the URL-encoded policy document cannot be decoded: {e}",
-                    self.file
-                ))
-            })?;
-            Policy::parse_as(PolicyKind::Identity, &self.file, &decoded).map_err(|e| {
-                let (line, column) = at();
-                Unusable(format!(
-                    "{}:{line}:{column}: {}: {} (at {}:{} of the URL-decoded document)",
-                    self.file,
-                    join(&e),
-                    e.message,
-                    e.line,
-                    e.column
-                ))
-            })
-        } else {
-            Policy::parse_as(PolicyKind::Identity, &self.file, slice).map_err(|e| {
-                // Relocate the document's position into the export.
-                let (line, column) = at();
-                let (l, c) = if e.line <= 1 {
-                    (line, column + e.column.saturating_sub(1))
-                } else {
-                    (line + e.line - 1, e.column)
-                };
-                Unusable(format!(
-                    "{}:{l}:{c}: {}: {}",
-                    self.file,
-                    join(&e),
-                    e.message
-                ))
-            })
-        }
-    }
-}
-
 impl<'a> Account<'a> {
     /// Reads an export held in memory; `file` names it in messages. Every managed policy's default version and
     /// every group's inline policy is read here; the users' and roles' inline documents when they are checked.
@@ -391,6 +297,7 @@ impl<'a> Account<'a> {
             let policy = reader.document(
                 document,
                 &format!("Policies[{i}].PolicyVersionList[{v}].Document"),
+                PolicyKind::Identity,
             )?;
             managed.insert(p.arn.clone(), Shared::new(policy));
         }
@@ -404,6 +311,7 @@ impl<'a> Account<'a> {
                 let policy = reader.document(
                     inline.policy_document,
                     &format!("GroupDetailList[{i}].GroupPolicyList[{j}].PolicyDocument"),
+                    PolicyKind::Identity,
                 )?;
                 files.push(GroupPolicy {
                     name: format!("group {} inline {}", g.group_name, inline.policy_name),
@@ -600,7 +508,9 @@ impl<'a> Account<'a> {
                 "{}[{}].{suffix}PolicyList[{j}].PolicyDocument",
                 p.list, p.position
             );
-            let policy = self.reader.document(inline.policy_document, &path)?;
+            let policy =
+                self.reader
+                    .document(inline.policy_document, &path, PolicyKind::Identity)?;
             identity.push(file(&format!("inline {}", inline.policy_name), &policy));
         }
         for a in p.attached {
@@ -647,6 +557,7 @@ impl<'a> Account<'a> {
                             "{}[{}].{suffix}PolicyList[{j}].PolicyDocument",
                             p.list, p.position
                         ),
+                        PolicyKind::Identity,
                     )?;
                     let shared = Arc::new(Shared::new(policy));
                     if let Some(slot) = slot {
@@ -736,21 +647,4 @@ pub(crate) fn text<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Unusable>
         ))
     })?;
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(
-            percent_decode("%7B%22a%22%3A%201%7D").unwrap(),
-            "{\"a\": 1}"
-        );
-        assert_eq!(percent_decode("a+b%20c").unwrap(), "a+b c");
-        assert!(percent_decode("%7").is_err());
-        assert!(percent_decode("%zz").is_err());
-        assert!(percent_decode("%ff").is_err());
-    }
 }

@@ -11,6 +11,7 @@
 //! document before anything is written, once to write each.
 
 mod account;
+mod document;
 mod parallel;
 mod report;
 mod sarif;
