@@ -1,5 +1,6 @@
 //! `check --assume`: the assume-role hop before the role's own policies, one verdict per hop and where the chain
-//! breaks, for cross-account, IRSA and Containers Anywhere callers; unusable input with exit 2.
+//! breaks, for cross-account, IRSA and Containers Anywhere callers; in SARIF, one result per hop that does not
+//! pass at the statement it rests on, every log valid against the schema; unusable input with exit 2.
 
 use super::*;
 
