@@ -266,7 +266,7 @@ enum CheckFormat {
     /// otherwise the report as one line.
     Jsonl,
     /// A SARIF 2.1.0 log (GitHub code scanning): one result per finding, at its file, line and column; policy
-    /// files, --cloudformation, --terraform, and --gaad (one result per user or role not allowed).
+    /// files, --cloudformation, --terraform, --gaad (one result per user or role not allowed), and --assume.
     Sarif,
 }
 
@@ -536,8 +536,15 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     for scp in scps {
         set = set.with_scp(scp);
     }
+    let files: Vec<&std::path::Path> = args
+        .policies
+        .iter()
+        .chain(&args.boundary)
+        .chain(&args.scp)
+        .map(PathBuf::as_path)
+        .collect();
     if args.assume.given() {
-        return assume::run(&args.assume, set, &required, context, args.format);
+        return assume::run(&args.assume, set, &files, &required, context, args.format);
     }
     let report = check(&set, &required, context.as_ref());
     match args.format {
@@ -549,16 +556,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
             out.write_all(b"\n")
         })?,
         CheckFormat::Text => output::write_stdout(|out| output::report_text(out, &report))?,
-        CheckFormat::Sarif => {
-            let files: Vec<&std::path::Path> = args
-                .policies
-                .iter()
-                .chain(&args.boundary)
-                .chain(&args.scp)
-                .map(PathBuf::as_path)
-                .collect();
-            policy_files::write_sarif(&report, &files)?;
-        }
+        CheckFormat::Sarif => policy_files::write_sarif(&report, &files)?,
     }
     Ok(if report.is_allowed() {
         EXIT_ALLOWED

@@ -77,20 +77,57 @@ impl File {
     }
 }
 
-/// Writes the SARIF log of `report`, checked from the policy files `paths` (identity policies, boundary, SCPs).
-pub(crate) fn write_sarif(report: &Report, paths: &[&Path]) -> Result<(), Unusable> {
-    let files: Vec<File> = paths.iter().map(|p| File::read(p)).collect();
-    let locate: &Locate<'_> = &|name, index| {
-        let file = files.iter().find(|f| Some(f.name.as_str()) == name)?;
+/// The policy files named on the command line, read again for where their statements are.
+pub(crate) struct PolicyFiles(Vec<File>);
+
+/// A finding located in one of the [`PolicyFiles`].
+pub(crate) struct Found {
+    /// The finding's code (its SARIF rule's id).
+    pub(crate) code: &'static str,
+    /// What is wrong and what to do.
+    pub(crate) message: String,
+    /// The file as the command line named it (`<stdin>` for standard input).
+    pub(crate) file: String,
+    /// Where in the file.
+    pub(crate) pos: Pos,
+    /// The path inside the file, `role.json:Statement[1]`; empty for the file itself.
+    pub(crate) path: String,
+}
+
+impl Found {
+    /// The finding as SARIF locates it, about `role` (its ARN) if given.
+    pub(crate) fn located<'a>(&'a self, role: Option<&'a str>) -> sarif::Located<'a> {
+        sarif::Located {
+            code: self.code,
+            message: &self.message,
+            file: &self.file,
+            at: Some((self.pos.line, self.pos.column)),
+            role,
+            path: &self.path,
+        }
+    }
+}
+
+impl PolicyFiles {
+    /// Reads the files `paths` again (standard input and pipes have no positions).
+    pub(crate) fn read(paths: &[&Path]) -> PolicyFiles {
+        PolicyFiles(paths.iter().map(|p| File::read(p)).collect())
+    }
+
+    /// Where statement `index` (`None`: the document) of the file the checker named `name` is, and its path
+    /// (the file's name for the document); `None` when no file of these has that name.
+    pub(crate) fn locate(&self, name: &str, index: Option<usize>) -> Option<(Pos, String)> {
+        let file = self.0.iter().find(|f| f.name == name)?;
         Some(file.statement(index))
-    };
-    let fallback = files
-        .first()
-        .map_or((Pos::default(), String::new()), |f| f.statement(None));
-    let findings = report::report_findings(report, locate, fallback);
-    // A finding's path starts with its file's name, the longest that matches (a name may be a prefix of another).
-    let file_of = |path: &str| -> &str {
-        files
+    }
+
+    /// A finding with `code` and `message` at `(pos, path)` as [`PolicyFiles::locate`] gives them.
+    pub(crate) fn found(&self, code: &'static str, message: String, at: (Pos, String)) -> Found {
+        let (pos, path) = at;
+        // A finding's path starts with its file's name, the longest that matches (a name may be a prefix of
+        // another).
+        let file = self
+            .0
             .iter()
             .map(|f| f.name.as_str())
             .filter(|name| {
@@ -101,21 +138,35 @@ pub(crate) fn write_sarif(report: &Report, paths: &[&Path]) -> Result<(), Unusab
             })
             .max_by_key(|name| name.len())
             .unwrap_or(input::STDIN_NAME)
-    };
-    let located: Vec<sarif::Located<'_>> = findings
-        .iter()
-        .map(|f| {
-            let file = file_of(&f.path);
-            sarif::Located {
-                code: f.code,
-                message: &f.message,
-                file,
-                at: Some((f.pos.line, f.pos.column)),
-                role: None,
-                // The file itself is no path inside it.
-                path: if f.path == file { "" } else { &f.path },
-            }
-        })
-        .collect();
+            .to_owned();
+        Found {
+            code,
+            message,
+            // The file itself is no path inside it.
+            path: if path == file { String::new() } else { path },
+            file,
+            pos,
+        }
+    }
+
+    /// The findings of `report`, checked from these files, each at the statement it is about (what cannot be
+    /// located is at the first file's start).
+    pub(crate) fn findings(&self, report: &Report) -> Vec<Found> {
+        let locate: &Locate<'_> = &|name, index| self.locate(name?, index);
+        let fallback = self
+            .0
+            .first()
+            .map_or((Pos::default(), String::new()), |f| f.statement(None));
+        report::report_findings(report, locate, fallback)
+            .into_iter()
+            .map(|f| self.found(f.code, f.message, (f.pos, f.path)))
+            .collect()
+    }
+}
+
+/// Writes the SARIF log of `report`, checked from the policy files `paths` (identity policies, boundary, SCPs).
+pub(crate) fn write_sarif(report: &Report, paths: &[&Path]) -> Result<(), Unusable> {
+    let found = PolicyFiles::read(paths).findings(report);
+    let located: Vec<sarif::Located<'_>> = found.iter().map(|f| f.located(None)).collect();
     sarif::write(&located)
 }

@@ -5,6 +5,7 @@
 
 mod hops;
 mod render;
+mod sarif;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -288,10 +289,12 @@ fn check_principals(trust: &PolicyFile, path: &Path) -> Result<(), Unusable> {
     Ok(())
 }
 
-/// `check --assume`: `role` is the role's own policy set (POLICY files, --boundary, --scp).
+/// `check --assume`: `role` is the role's own policy set (POLICY files, --boundary, --scp), read from
+/// `role_paths` (for SARIF's locations).
 pub(crate) fn run(
     args: &AssumeArgs,
     role: PolicySet,
+    role_paths: &[&Path],
     required: &[String],
     context: Option<Context>,
     format: CheckFormat,
@@ -299,11 +302,6 @@ pub(crate) fn run(
     let Some(trust_path) = &args.assume else {
         return Err(Unusable("--assume: no trust policy given".to_owned()));
     };
-    if format == CheckFormat::Sarif {
-        return Err(Unusable(
-            "--assume has no SARIF output yet: use `--format json` (or `text`, `jsonl`)".to_owned(),
-        ));
-    }
     let role_arn = args.role_arn.as_deref().ok_or_else(|| {
         Unusable("--assume needs --role-arn, the ARN of the role to assume".to_owned())
     })?;
@@ -432,9 +430,24 @@ pub(crate) fn run(
         CheckFormat::Jsonl => {
             output::write_stdout_plain(|out| writeln!(out, "{}", render::json(&chain, &hops)))?
         }
-        CheckFormat::Text | CheckFormat::Sarif => {
-            output::write_stdout(|out| render::text(out, &chain, &hops))?
-        }
+        CheckFormat::Text => output::write_stdout(|out| render::text(out, &chain, &hops))?,
+        CheckFormat::Sarif => sarif::write(
+            &chain,
+            &hops,
+            &sarif::Paths {
+                trust: trust_path,
+                caller: args
+                    .caller
+                    .iter()
+                    .chain(&args.caller_boundary)
+                    .map(PathBuf::as_path)
+                    .collect(),
+                caller_scps: args.caller_scp.iter().map(PathBuf::as_path).collect(),
+                rcps: args.rcp.iter().map(PathBuf::as_path).collect(),
+                role: role_paths,
+                session_policy: args.session_policy.as_deref(),
+            },
+        )?,
     }
     Ok(if render::breaks_at(&hops).is_none() {
         EXIT_ALLOWED

@@ -14,7 +14,8 @@ pub(crate) fn breaks_at(hops: &[Hop]) -> Option<&Hop> {
     hops.iter().find(|h| !h.passes())
 }
 
-fn decision_name(hop: &Hop) -> &'static str {
+/// The hop's decision as JSON names it (`not_applicable` for a hop that does not apply).
+pub(super) fn decision_name(hop: &Hop) -> &'static str {
     hop.decision().map_or("not_applicable", Decision::as_str)
 }
 
@@ -194,7 +195,9 @@ fn location(s: &StatementRef) -> String {
     out
 }
 
-fn decided_text(
+/// What a decided hop rests on, one line each (indented by three spaces): the statements, the conditions that
+/// made a Deny apply, and the conditions the request did not meet.
+pub(super) fn decided_text(
     out: &mut dyn Write,
     hop: HopName,
     decision: Decision,

@@ -1,7 +1,8 @@
 //! The rules of the SARIF log: one per kind of finding `check` reports, by the finding's code, with its level and
 //! the text a reader of GitHub code scanning (or any SARIF viewer) sees.
 //!
-//! Levels: `error` for a required action that is denied (the integration's calls fail); `warning` for what
+//! Levels: `error` for a required action that is denied (the integration's calls fail) and for a hop of the
+//! assume-role chain that does not allow (the role's credentials are refused); `warning` for what
 //! grants or trusts more than it should (over-grants, trust findings) and for a required action that is allowed
 //! only under a condition (the check fails on it); `note` for everything else (values unknown offline, policies
 //! not counted, roles not checked, and the checker's warnings about statements).
@@ -41,6 +42,34 @@ pub(crate) const RULES: &[RuleText] = &[
         short: "A required action is explicitly denied",
         full: "A Deny statement matches an action the integration calls: the call fails with AccessDenied whatever else allows it.",
         help: "Narrow the Deny statement (its Action, Resource or Condition) so that it does not match the action, or exempt the role from it.",
+    },
+    RuleText {
+        id: "assume_identity_denied",
+        level: Level::Error,
+        short: "The caller's identity policies do not allow the STS call on the role",
+        full: "The caller's identity policies (and its permissions boundary) must allow sts:AssumeRole on the role's ARN across accounts, and in the role's own account unless the trust policy names the caller's ARN; a Deny statement that matches stops it either way. STS refuses the role's credentials.",
+        help: "Add the statement the message names to one of the caller's policies (Action sts:AssumeRole, Resource the role's ARN), or narrow the Deny statement it names so that it does not match the call.",
+    },
+    RuleText {
+        id: "assume_trust_denied",
+        level: Level::Error,
+        short: "The role's trust policy does not admit the caller",
+        full: "No statement of the role's trust policy names the caller in Principal and allows the STS action with conditions the request meets, or a Deny statement matches it: STS refuses the role's credentials.",
+        help: "Make the request meet the condition the message names (e.g. pass the sts:ExternalId the trust policy requires), or name the caller in the Principal of an Allow statement for the action (its role's ARN, its account, or the web identity provider with conditions on the token's sub and aud).",
+    },
+    RuleText {
+        id: "assume_caller_scp_denied",
+        level: Level::Error,
+        short: "An SCP of the caller's account stops the STS call",
+        full: "Each service control policy of the caller's account must allow sts:AssumeRole on the role, and none may deny it: the call fails with AccessDenied whatever the identity and trust policies allow.",
+        help: "Narrow the Deny statement the message names (its Condition, e.g. on aws:ResourceOrgID, or its Resource) so that it does not match the role, or add an Allow for the action to the SCP that lacks one.",
+    },
+    RuleText {
+        id: "assume_rcp_denied",
+        level: Level::Error,
+        short: "An RCP of the role's account stops the STS call",
+        full: "Each resource control policy of the role's account must allow the STS call on the role, and none may deny it (AWS STS is among the services RCPs apply to): the call fails with AccessDenied whatever the trust policy allows.",
+        help: "Narrow the Deny statement the message names (its Condition, e.g. on aws:PrincipalOrgID, or its Principal) so that it does not match the caller, or add an Allow for the action to the RCP that lacks one.",
     },
     RuleText {
         id: "conditional",

@@ -1,5 +1,6 @@
 //! `check --assume`: the assume-role hop before the role's own policies, one verdict per hop and where the chain
-//! breaks, for cross-account, IRSA and Containers Anywhere callers; unusable input with exit 2.
+//! breaks, for cross-account, IRSA and Containers Anywhere callers; in SARIF, one result per hop that does not
+//! pass at the statement it rests on, every log valid against the schema; unusable input with exit 2.
 
 use super::*;
 
@@ -341,6 +342,29 @@ fn unusable_input_is_a_located_error_with_exit_2() {
         assert!(stdout(&out).is_empty(), "{all:?}");
         assert!(stderr(&out).contains(message), "{all:?}: {}", stderr(&out));
     }
+    // SARIF too: nothing on stdout, the located error on stderr.
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "role-saas.json",
+            "--assume",
+            "bad-principal-trust.json",
+            "--role-arn",
+            ROLE,
+            "--caller-arn",
+            SESSION,
+            "--caller",
+            "caller-assume.json",
+            "--format",
+            "sarif",
+        ],
+        &dir(),
+    );
+    assert_eq!(code(&out), 2);
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("bad-principal-trust.json:6:63"));
     // An option of the chain without --assume is refused by clap.
     let out = run(
         &[
@@ -356,32 +380,284 @@ fn unusable_input_is_a_located_error_with_exit_2() {
     assert_eq!(code(&out), 2);
 }
 
+/// `check --assume` with `args` after the role's policy as SARIF: the exit code (the same as JSON's) and the log,
+/// validated against the SARIF 2.1.0 schema.
+fn assume_sarif(product: &str, role: &str, trust: &str, args: &[&str]) -> (i32, Value) {
+    let mut all = vec![
+        "check",
+        "--product",
+        product,
+        role,
+        "--assume",
+        trust,
+        "--role-arn",
+        ROLE,
+    ];
+    all.extend_from_slice(args);
+    let with = |format| {
+        let mut args = all.clone();
+        args.extend(["--format", format]);
+        run(&args, &dir())
+    };
+    let (out, json) = (with("sarif"), with("json"));
+    assert!(code(&out) < 2, "{}", stderr(&out));
+    assert_eq!(code(&out), code(&json), "{}", stdout(&out));
+    (code(&out), super::sarif::sarif(&out))
+}
+
+/// The SARIF log of the cross-account caller `caller-assume.json` with `args`.
+fn cross_account_sarif(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["--caller-arn", SESSION, "--caller", "caller-assume.json"];
+    all.extend_from_slice(args);
+    assume_sarif("saas", "role-saas.json", "cross-account-trust.json", &all)
+}
+
+/// The results of level `error`.
+fn errors(log: &Value) -> Vec<&Value> {
+    super::sarif::results(log)
+        .iter()
+        .filter(|r| r["level"] == "error")
+        .collect()
+}
+
+fn message(result: &Value) -> &str {
+    result["message"]["text"].as_str().unwrap()
+}
+
 #[test]
-fn sarif_is_refused_with_assume_until_it_exists() {
-    let out = run(
+fn a_missing_external_id_is_one_sarif_result_at_the_trust_statement() {
+    use super::sarif::{at, of_rule, results};
+    let (code, log) = cross_account_sarif(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(results(&log).len(), 1, "{log:#}");
+    let trust = of_rule(&log, "assume_trust_denied");
+    assert_eq!(trust.len(), 1, "{log:#}");
+    assert_eq!(trust[0]["level"], "error");
+    // The statement whose condition failed: line 4, column 5 of the trust policy.
+    assert_eq!(at(trust[0]), ("cross-account-trust.json".to_owned(), 4, 5));
+    let text = message(trust[0]);
+    for said in [
+        "the chain breaks here",
+        "the trust policy requires `sts:ExternalId` StringEquals \"seller-42\"; the request has none",
+    ] {
+        assert!(text.contains(said), "{text}");
+    }
+    let logical = trust[0]["locations"][0]["logicalLocations"]
+        .as_array()
+        .unwrap();
+    assert_eq!(logical[0]["fullyQualifiedName"], ROLE);
+    assert_eq!(logical[0]["kind"], "resource");
+    assert_eq!(
+        logical[1]["fullyQualifiedName"],
+        "cross-account-trust.json:Statement[0]"
+    );
+    // Each new rule, with its help, at the level of its results.
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    for id in [
+        "assume_identity_denied",
+        "assume_trust_denied",
+        "assume_caller_scp_denied",
+        "assume_rcp_denied",
+    ] {
+        let rule = rules.iter().find(|r| r["id"] == id).expect(id);
+        assert_eq!(rule["defaultConfiguration"]["level"], "error", "{id}");
+        assert!(!rule["help"]["text"].as_str().unwrap().is_empty(), "{id}");
+    }
+    let index = trust[0]["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "assume_trust_denied");
+
+    // A web identity of another namespace: at the statement whose `sub` condition failed.
+    let identity =
+        format!("issuer={ISSUER},sub=system:serviceaccount:default:meter,aud=sts.amazonaws.com");
+    let (code, log) = assume_sarif(
+        "container/hourly-monthly",
+        "role-container.json",
+        "irsa-trust.json",
+        &["--web-identity", &identity],
+    );
+    assert_eq!(code, 1);
+    let trust = of_rule(&log, "assume_trust_denied");
+    assert_eq!(trust.len(), 1, "{log:#}");
+    assert_eq!(at(trust[0]), ("irsa-trust.json".to_owned(), 4, 5));
+    assert!(message(trust[0]).contains(":sub` StringEquals"));
+}
+
+#[test]
+fn scp_and_rcp_denies_are_sarif_results_at_the_denying_statements() {
+    use super::sarif::{at, of_rule};
+    let (code, log) = cross_account_sarif(&[
+        "--external-id",
+        "seller-42",
+        "--caller-scp",
+        "scp-org-only.json",
+        "--rcp",
+        "rcp-org-only.json",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(errors(&log).len(), 2, "{log:#}");
+    let scp = of_rule(&log, "assume_caller_scp_denied");
+    assert_eq!(scp.len(), 1);
+    assert_eq!(at(scp[0]), ("scp-org-only.json".to_owned(), 5, 5));
+    let text = message(scp[0]);
+    assert!(text.contains("AssumeOnlyInsideTheOrg"), "{text}");
+    assert!(text.contains("`aws:ResourceOrgID`"), "{text}");
+    assert!(text.contains("the chain breaks here"), "{text}");
+    let rcp = of_rule(&log, "assume_rcp_denied");
+    assert_eq!(rcp.len(), 1);
+    assert_eq!(at(rcp[0]), ("rcp-org-only.json".to_owned(), 5, 5));
+    assert!(!message(rcp[0]).contains("the chain breaks here"));
+    assert_eq!(
+        rcp[0]["locations"][0]["logicalLocations"][1]["fullyQualifiedName"],
+        "rcp-org-only.json:Statement[1]"
+    );
+
+    // An SCP without an Allow for the call: at the start of that SCP.
+    let (code, log) = cross_account_sarif(&[
+        "--external-id",
+        "seller-42",
+        "--caller-scp",
+        "caller-nothing.json",
+    ]);
+    assert_eq!(code, 1);
+    let scp = of_rule(&log, "assume_caller_scp_denied");
+    assert_eq!(scp.len(), 1, "{log:#}");
+    assert_eq!(at(scp[0]), ("caller-nothing.json".to_owned(), 1, 1));
+}
+
+#[test]
+fn an_identity_implicit_deny_is_a_sarif_result_at_the_callers_policy() {
+    use super::sarif::{at, of_rule};
+    let (code, log) = assume_sarif(
+        "saas",
+        "role-saas.json",
+        "cross-account-trust.json",
         &[
-            "check",
-            "--product",
-            "saas",
-            "role-saas.json",
-            "--assume",
-            "cross-account-trust.json",
-            "--role-arn",
-            ROLE,
             "--caller-arn",
             SESSION,
             "--caller",
+            "caller-nothing.json",
+            "--caller",
             "caller-assume.json",
-            "--format",
-            "sarif",
+            "--external-id",
+            "seller-42",
         ],
-        &dir(),
     );
-    assert_eq!(code(&out), 2, "{}", stdout(&out));
-    assert!(stdout(&out).is_empty());
+    // The second policy allows the call: the first names no role, so no result.
+    assert_eq!(code, 0, "{log:#}");
+    assert!(errors(&log).is_empty(), "{log:#}");
+
+    let (code, log) = assume_sarif(
+        "saas",
+        "role-saas.json",
+        "cross-account-trust.json",
+        &[
+            "--caller-arn",
+            SESSION,
+            "--caller",
+            "caller-nothing.json",
+            "--external-id",
+            "seller-42",
+        ],
+    );
+    assert_eq!(code, 1);
+    let identity = of_rule(&log, "assume_identity_denied");
+    assert_eq!(identity.len(), 1, "{log:#}");
+    assert_eq!(errors(&log).len(), 1, "{log:#}");
+    assert_eq!(at(identity[0]), ("caller-nothing.json".to_owned(), 1, 1));
+    // The statement to add names the role.
+    let text = message(identity[0]);
     assert!(
-        stderr(&out).contains("--assume has no SARIF output yet"),
-        "{}",
-        stderr(&out)
+        text.contains(&format!(
+            "add: {{\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\"],\"Resource\":\"{ROLE}\"}}"
+        )),
+        "{text}"
     );
+}
+
+#[test]
+fn a_session_policy_without_the_action_is_a_sarif_result_in_the_session_policy() {
+    use super::sarif::{at, of_rule};
+    let (code, log) = cross_account_sarif(&[
+        "--external-id",
+        "seller-42",
+        "--session-policy",
+        "session-meter-only.json",
+    ]);
+    assert_eq!(code, 1);
+    let denied = of_rule(&log, "implicit_deny");
+    assert!(!denied.is_empty(), "{log:#}");
+    assert_eq!(errors(&log).len(), denied.len(), "{log:#}");
+    for r in &denied {
+        assert_eq!(at(r).0, "session-meter-only.json");
+        assert!(message(r).starts_with("session policy"), "{}", message(r));
+    }
+    assert!(
+        denied
+            .iter()
+            .any(|r| message(r).contains("aws-marketplace:ResolveCustomer"))
+    );
+}
+
+#[test]
+fn a_chain_that_passes_has_no_error_in_sarif() {
+    let (code, log) = cross_account_sarif(&["--external-id", "seller-42"]);
+    assert_eq!(code, 0);
+    assert!(errors(&log).is_empty(), "{log:#}");
+
+    // The role's own policy files have their findings as `check --format sarif` gives them: an over-grant is a
+    // warning at its statement, and the chain still passes.
+    let scratch = super::scratch("sarif-assume-over-grant");
+    write(
+        &scratch,
+        "role.json",
+        r#"{"Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Action": "aws-marketplace:*", "Resource": "*"}]}"#,
+    );
+    let fixture = |name: &str| dir().join(name).display().to_string();
+    let (trust, caller) = (
+        fixture("cross-account-trust.json"),
+        fixture("caller-assume.json"),
+    );
+    let args = [
+        "check",
+        "--product",
+        "saas",
+        "role.json",
+        "--assume",
+        &trust,
+        "--role-arn",
+        ROLE,
+        "--caller-arn",
+        SESSION,
+        "--caller",
+        &caller,
+        "--external-id",
+        "seller-42",
+        "--format",
+        "sarif",
+    ];
+    let out = run(&args, &scratch);
+    assert_eq!(super::code(&out), 0, "{}", stdout(&out));
+    let log = super::sarif::sarif(&out);
+    assert!(errors(&log).is_empty(), "{log:#}");
+    let over = super::sarif::of_rule(&log, "over_grant");
+    assert_eq!(over.len(), 1, "{log:#}");
+    assert_eq!(over[0]["level"], "warning");
+    assert_eq!(super::sarif::at(over[0]), ("role.json".to_owned(), 2, 17));
+    assert_eq!(
+        over[0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        ROLE
+    );
+
+    let anywhere = "issuer=openid-license-manager.amazonaws.com,sub=consumer,amr=aws:license-manager:token-issuer-account-id:444455556666";
+    let (code, log) = assume_sarif(
+        "container/contracts",
+        "role-contracts.json",
+        "anywhere-trust.json",
+        &["--web-identity", anywhere],
+    );
+    assert_eq!(code, 0);
+    assert!(errors(&log).is_empty(), "{log:#}");
 }

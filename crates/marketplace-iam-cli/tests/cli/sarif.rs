@@ -32,7 +32,7 @@ fn schema_errors(log: &Value) -> Vec<String> {
 }
 
 /// The command's SARIF log, after checking that it validates.
-fn sarif(out: &std::process::Output) -> Value {
+pub(super) fn sarif(out: &std::process::Output) -> Value {
     let log: Value = serde_json::from_str(&stdout(out)).expect("the output is JSON");
     let errors = schema_errors(&log);
     assert!(errors.is_empty(), "not valid SARIF 2.1.0: {errors:#?}");
@@ -40,13 +40,13 @@ fn sarif(out: &std::process::Output) -> Value {
 }
 
 /// The results of the log's one run.
-fn results(log: &Value) -> &Vec<Value> {
+pub(super) fn results(log: &Value) -> &Vec<Value> {
     assert_eq!(log["runs"].as_array().unwrap().len(), 1);
     log["runs"][0]["results"].as_array().unwrap()
 }
 
 /// `(uri, line, column)` of a result.
-fn at(result: &Value) -> (String, u64, u64) {
+pub(super) fn at(result: &Value) -> (String, u64, u64) {
     let physical = &result["locations"][0]["physicalLocation"];
     (
         physical["artifactLocation"]["uri"]
@@ -59,7 +59,7 @@ fn at(result: &Value) -> (String, u64, u64) {
 }
 
 /// The results of rule `id`.
-fn of_rule<'a>(log: &'a Value, id: &str) -> Vec<&'a Value> {
+pub(super) fn of_rule<'a>(log: &'a Value, id: &str) -> Vec<&'a Value> {
     results(log).iter().filter(|r| r["ruleId"] == id).collect()
 }
 
