@@ -4,7 +4,7 @@
 //! ```text
 //! marketplace-iam policy saas/subscriptions > policy.json
 //! marketplace-iam check --product saas/subscriptions role.json [--boundary b.json] [--scp scp.json]...
-//! marketplace-iam check --product saas --gaad account-authorization-details.json
+//! marketplace-iam check --product saas --gaad account-authorization-details.json [--who-can-assume]
 //! marketplace-iam check --product saas --cloudformation template.yaml [--parameter Name=Value]... [--role MeteringRole]
 //! marketplace-iam check --product saas --terraform plan.json [--role module.app.aws_iam_role.metering]
 //! marketplace-iam role container/hourly-monthly --target eks --account-id 111122223333 \
@@ -210,6 +210,14 @@ struct CheckArgs {
     /// make the calls (attached managed, inline and group policies, permissions boundaries); `-`: standard input.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["policies", "boundary"])]
     gaad: Option<PathBuf>,
+
+    /// With --gaad: instead of every principal's report, who may assume each role that may make every call: the
+    /// export's users and roles whose identity policies, the role's trust policy and the --scp policies let them
+    /// call sts:AssumeRole on it, and every principal the trust policy names (another account, a web identity
+    /// provider, a service). Without --context, conditions on keys other than the caller's and role's ARNs and
+    /// accounts stay open (`conditional`).
+    #[arg(long, requires = "gaad")]
+    who_can_assume: bool,
 
     /// A CloudFormation template (JSON or YAML, `-`: standard input): check every `AWS::IAM::Role` it defines
     /// with the policies attached to it, one verdict per role, findings at template line:column.
@@ -443,6 +451,11 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
         .map(|p| input::read_policy(p, PolicyKind::Scp))
         .collect::<Result<Vec<_>, _>>()?;
 
+    if args.who_can_assume && args.gaad.is_none() {
+        return Err(Unusable(
+            "--who-can-assume asks an account export: give it with --gaad <FILE>".to_owned(),
+        ));
+    }
     // clap does not enforce `requires` beside the policy files that --cloudformation conflicts with.
     if args.cloudformation.is_none() && args.terraform.is_none() && args.role.is_some() {
         return Err(Unusable(
@@ -488,6 +501,12 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     }
 
     if let Some(path) = &args.gaad {
+        if args.who_can_assume && args.format == CheckFormat::Sarif {
+            return Err(Unusable(
+                "--who-can-assume answers a question and reports no findings: use `--format text`, `json` or `jsonl`"
+                    .to_owned(),
+            ));
+        }
         let (file, bytes) = gaad::read(path)?;
         // The account report summarises over-grants by action: the statements granting them are not named.
         let checker = Checker::new(&required, context.as_ref()).without_over_grant_statements();
@@ -498,6 +517,15 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
             .collect();
         let classes = gaad::survey(&account, &mut sessions)?;
         let spec = spec.map(PolicyChoice::id);
+        if args.who_can_assume {
+            let roles = gaad::who_can_assume(&account, &classes, &scps, context.as_ref())?;
+            let verdict = gaad::verdict(&classes);
+            gaad::write_assumers(args.format, &roles, verdict, &account.warnings, spec)?;
+            return Ok(match verdict {
+                Verdict::Allowed => EXIT_ALLOWED,
+                Verdict::NotAllowed => EXIT_NOT_ALLOWED,
+            });
+        }
         match args.format {
             CheckFormat::Json => output::write_stdout_plain(|out| {
                 gaad::write_json(out, &account, &mut sessions, &required, &classes)

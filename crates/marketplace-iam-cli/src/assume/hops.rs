@@ -5,7 +5,7 @@
 use marketplace_iam_policy::{
     Caller, ConditionRef, Context, Decision, PolicyFile, PolicyKind, PolicySet, Principal,
     PrincipalValue, Report, StatementRef, TrustEvaluation, TrustRequest, check,
-    evaluate_guardrails, evaluate_trust, identity_allow_needed,
+    evaluate_guardrails, evaluate_guardrails_open, evaluate_trust_open, identity_allow_needed,
 };
 
 /// Which hop.
@@ -66,6 +66,7 @@ pub(crate) enum Outcome {
     },
 }
 
+/// One hop of the chain: which, and its answer.
 pub(crate) struct Hop {
     pub(crate) name: HopName,
     pub(crate) outcome: Outcome,
@@ -119,6 +120,10 @@ pub(crate) struct Sts<'a> {
     pub(crate) rcps: &'a [PolicyFile],
     /// The request's context (`sts:ExternalId`, `aws:PrincipalArn`, a web identity's `:sub`, ...).
     pub(crate) context: &'a Context,
+    /// `None`: the request is the context, a key it lacks is absent (`--assume`). `Some(open)`: the request is not
+    /// known beyond the context (`--gaad`): conditions on the keys `open` names stay open in the trust policy and
+    /// the SCPs, and every condition of the caller's identity policies stays open.
+    pub(crate) open: Option<&'a dyn Fn(&str) -> bool>,
 }
 
 /// Everything the chain is decided with: the STS request, then the role session's calls.
@@ -159,14 +164,21 @@ impl Sts<'_> {
 
     /// The trust policy's answer alone: the cheapest hop, and the one that says whether the others matter.
     pub(crate) fn trust(&self) -> TrustEvaluation {
-        evaluate_trust(
+        evaluate_trust_open(
             self.trust,
             &TrustRequest {
                 action: self.action(),
                 caller: self.caller(),
                 context: self.context,
             },
+            self.open.unwrap_or(&|_| false),
         )
+    }
+
+    /// The context the caller's identity policies are decided with: none (conditions open) when the request is
+    /// not known.
+    fn identity_context(&self) -> Option<&Context> {
+        self.open.is_none().then_some(self.context)
     }
 
     /// The hops of the STS request, in the order AWS's answer depends on them: identity, trust, the caller's SCPs,
@@ -184,11 +196,12 @@ impl Sts<'_> {
             ),
         };
         let caller_scps = match &self.who {
-            Who::Aws { scps, .. } if !scps.is_empty() => decided(evaluate_guardrails(
+            Who::Aws { scps, .. } if !scps.is_empty() => decided(evaluate_guardrails_open(
                 scps,
                 PolicyKind::Scp,
                 &request,
                 self.role_arn,
+                self.open.unwrap_or(&|_| false),
             )),
             Who::Aws { .. } => Outcome::NotApplicable("no --caller-scp given"),
             Who::WebIdentity { .. } => {
@@ -220,7 +233,8 @@ impl Sts<'_> {
     /// account) the trust policy names the caller's ARN; an explicit deny in them denies either way. See
     /// `marketplace_iam_policy::identity_allow_needed` for AWS's pages.
     fn identity(&self, arn: &str, policies: &PolicySet, trust: &TrustEvaluation) -> Outcome {
-        let evaluation = policies.evaluate_on(self.action(), self.role_arn, Some(self.context));
+        let evaluation =
+            policies.evaluate_on(self.action(), self.role_arn, self.identity_context());
         let needed = identity_allow_needed(trust, arn, self.role_arn);
         let mut statements: Vec<StatementRef> = evaluation.statements().collect();
         for s in &mut statements {
@@ -237,7 +251,8 @@ impl Sts<'_> {
                 && !self.trust_names_exactly(arn, trust)
             {
                 let alone = PolicySet::new(vec![boundary.clone()]);
-                let bounded = alone.evaluate_on(self.action(), self.role_arn, Some(self.context));
+                let bounded =
+                    alone.evaluate_on(self.action(), self.role_arn, self.identity_context());
                 if bounded.decision != Decision::Allow {
                     return Outcome::Decided {
                         decision: bounded.decision,

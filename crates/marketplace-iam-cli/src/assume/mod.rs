@@ -16,7 +16,8 @@ use marketplace_iam_policy::{
 };
 
 use crate::{CheckFormat, EXIT_ALLOWED, EXIT_NOT_ALLOWED, Unusable, input, output};
-use hops::{Chain, Sts, Who};
+use hops::Chain;
+pub(crate) use hops::{Hop, Outcome, Sts, Who};
 
 /// The options of `check --assume`.
 #[derive(Args)]
@@ -416,6 +417,7 @@ pub(crate) fn run(
             trust: &trust,
             rcps: &rcps,
             context: &sts_context,
+            open: None,
         },
         role,
         session_policy,

@@ -85,6 +85,9 @@ struct RawRole<'a> {
     attached_managed_policies: Vec<RawAttached<'a>>,
     #[serde(borrow)]
     permissions_boundary: Option<RawBoundary<'a>>,
+    /// Read only when asked who may assume the role.
+    #[serde(default, borrow)]
+    assume_role_policy_document: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -489,9 +492,25 @@ impl<'a> Account<'a> {
         })
     }
 
+    /// The trust policy of the `position`th role (`None`: the export has none for it), named `trust policy of role
+    /// <name>`; a document IAM would refuse is an error located in the export.
+    pub(crate) fn trust_policy(&self, position: usize) -> Result<Option<PolicyFile>, Unusable> {
+        let Some(role) = self.roles.get(position) else {
+            return Ok(None);
+        };
+        role.assume_role_policy_document
+            .map(|raw| {
+                let path = format!("RoleDetailList[{position}].AssumeRolePolicyDocument");
+                Ok(PolicyFile {
+                    name: format!("trust policy of role {}", role.role_name),
+                    policy: self.reader.document(raw, &path, PolicyKind::Trust)?,
+                })
+            })
+            .transpose()
+    }
+
     /// The principal's policies as `check` takes them (copies, named as the report names them): what the tests
-    /// check the account's writers against.
-    #[cfg(test)]
+    /// check the account's writers against, and the caller's policies when asked who may assume a role.
     pub(crate) fn policy_set(
         &self,
         p: &Principal<'_, 'a>,

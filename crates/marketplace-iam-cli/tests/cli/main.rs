@@ -6,6 +6,7 @@ mod check;
 mod cloudformation;
 mod explain;
 mod gaad;
+mod gaad_assume;
 mod policy;
 mod role;
 mod sarif;
