@@ -518,9 +518,15 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
         let classes = gaad::survey(&account, &mut sessions)?;
         let spec = spec.map(PolicyChoice::id);
         if args.who_can_assume {
-            let roles = gaad::who_can_assume(&account, &classes, &scps, context.as_ref())?;
             let verdict = gaad::verdict(&classes);
-            gaad::write_assumers(args.format, &roles, verdict, &account.warnings, spec)?;
+            let question = gaad::Question {
+                account: &account,
+                classes: &classes,
+                scps: &scps,
+                context: context.as_ref(),
+                verdict,
+            };
+            gaad::write_assumers(args.format, question, spec)?;
             return Ok(match verdict {
                 Verdict::Allowed => EXIT_ALLOWED,
                 Verdict::NotAllowed => EXIT_NOT_ALLOWED,

@@ -19,7 +19,7 @@ use marketplace_iam_policy::{
 use serde::Serialize;
 
 use super::account::Account;
-use super::report::Class;
+use super::report::{Class, Nested, around_empty_array};
 use crate::assume::{Hop, Outcome, Sts, Who};
 use crate::output::{self, BOLD, DIM, GREEN, YELLOW};
 use crate::{CheckFormat, Unusable};
@@ -88,45 +88,47 @@ fn partition_and_account(arn: &str) -> (&str, &str) {
     (partition, account)
 }
 
-/// For each role that `classes` (the survey) says may make every call, who may assume it.
-pub(crate) fn who_can_assume(
-    account: &Account<'_>,
-    classes: &[Class],
-    scps: &[PolicyFile],
-    context: Option<&Context>,
-) -> Result<Vec<RoleAssumers>, Unusable> {
-    let (users, _) = account.counts();
-    let unknown = |key: &str| !KNOWN_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key));
-    let open: Option<&dyn Fn(&str) -> bool> = if context.is_none() {
-        Some(&unknown)
-    } else {
-        None
-    };
-    let nobody = PolicySet::new(Vec::new());
-    // Each caller's policies, copied from the export once.
-    let mut sets: HashMap<usize, PolicySet> = HashMap::new();
-    let mut out = Vec::new();
-    for (i, _) in classes
-        .iter()
-        .enumerate()
-        .filter(|&(i, class)| i >= users && *class == Class::Allowed)
-    {
+/// Asks who may assume one role after another, keeping each caller's policies once copied.
+struct Asker<'x, 'a> {
+    account: &'x Account<'a>,
+    scps: &'x [PolicyFile],
+    context: Option<&'x Context>,
+    /// Each caller's policies, copied from the export when first needed.
+    sets: HashMap<usize, PolicySet>,
+}
+
+impl Asker<'_, '_> {
+    /// Who may assume the `i`th principal of the export, a role whose trust policy is `trust`.
+    fn role(&mut self, i: usize, trust: Option<&PolicyFile>) -> Result<RoleAssumers, Unusable> {
+        let account = self.account;
         let role = account.principal(i);
-        let Some(trust) = account.trust_policy(i - users)? else {
-            out.push(RoleAssumers {
-                name: role.name.to_owned(),
-                arn: role.arn.to_owned(),
-                has_trust_policy: false,
-                trusted: Vec::new(),
-                assumers: Vec::new(),
-            });
-            continue;
+        let mut answer = RoleAssumers {
+            name: role.name.to_owned(),
+            arn: role.arn.to_owned(),
+            has_trust_policy: trust.is_some(),
+            trusted: Vec::new(),
+            assumers: Vec::new(),
         };
+        let Some(trust) = trust else {
+            return Ok(answer);
+        };
+        let unknown = |key: &str| !KNOWN_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key));
+        let open: Option<&dyn Fn(&str) -> bool> = if self.context.is_none() {
+            Some(&unknown)
+        } else {
+            None
+        };
+        let nobody = PolicySet::new(Vec::new());
         let (_, role_account) = partition_and_account(role.arn);
-        let mut assumers = Vec::new();
-        for j in 0..account.len() {
+        // A trust policy that names only services and identity providers admits no user or role: skip asking each.
+        let callers = if names_aws_principals(trust) {
+            account.len()
+        } else {
+            0
+        };
+        for j in 0..callers {
             let caller = account.principal(j);
-            let mut request = context.cloned().unwrap_or_default();
+            let mut request = self.context.cloned().unwrap_or_default();
             request.insert("aws:PrincipalArn", caller.arn);
             request.insert("aws:PrincipalAccount", partition_and_account(caller.arn).1);
             request.insert("aws:ResourceAccount", role_account);
@@ -135,32 +137,32 @@ pub(crate) fn who_can_assume(
                 who: Who::Aws {
                     arn: caller.arn,
                     policies: &nobody,
-                    scps,
+                    scps: self.scps,
                 },
-                trust: &trust,
+                trust,
                 rcps: &[],
                 context: &request,
                 open,
             };
             // The trust policy first: most callers are not named, and need no copy of their policies.
-            let answer = sts.trust();
-            if !matches!(answer.decision, Decision::Allow | Decision::Conditional) {
+            let admitted = sts.trust();
+            if !matches!(admitted.decision, Decision::Allow | Decision::Conditional) {
                 continue;
             }
-            let trust_names_it = answer.names_caller_arn;
-            let policies = match sets.entry(j) {
+            let trust_names_it = admitted.names_caller_arn;
+            let policies = match self.sets.entry(j) {
                 Entry::Occupied(set) => set.into_mut(),
                 Entry::Vacant(slot) => slot.insert(account.policy_set(&caller, &[])?),
             };
             sts.who = Who::Aws {
                 arn: caller.arn,
                 policies,
-                scps,
+                scps: self.scps,
             };
-            let Some((decision, conditions, statements)) = combined(&sts.hops(answer)) else {
+            let Some((decision, conditions, statements)) = combined(&sts.hops(admitted)) else {
                 continue;
             };
-            assumers.push(Assumer {
+            answer.assumers.push(Assumer {
                 kind: caller.kind,
                 name: caller.name.to_owned(),
                 arn: caller.arn.to_owned(),
@@ -170,15 +172,20 @@ pub(crate) fn who_can_assume(
                 statements,
             });
         }
-        out.push(RoleAssumers {
-            name: role.name.to_owned(),
-            arn: role.arn.to_owned(),
-            has_trust_policy: true,
-            trusted: trusted(&trust, role.arn, context),
-            assumers,
-        });
+        answer.trusted = trusted(trust, role.arn, self.context);
+        Ok(answer)
     }
-    Ok(out)
+}
+
+/// Whether a statement of `trust` may name an IAM user or role: `"*"`, an `AWS` principal, or `NotPrincipal`.
+fn names_aws_principals(trust: &PolicyFile) -> bool {
+    trust.policy.statements.iter().any(|s| match &s.principal {
+        Some(Principal::Principal(PrincipalValue::Typed(entries))) => {
+            entries.iter().any(|(kind, _)| kind == "AWS")
+        }
+        Some(_) => true,
+        None => false,
+    })
 }
 
 /// The STS request's answer over its hops: `None` when one denies; else `allow` or `conditional`, with the open
@@ -332,116 +339,162 @@ fn decision_text(decision: &str, conditions: &[ConditionRef]) -> String {
     }
 }
 
-/// The text for a person.
-fn write_text(out: &mut dyn Write, roles: &[RoleAssumers], spec: Option<&str>) -> io::Result<()> {
-    let what = spec.map_or_else(|| "the calls".to_owned(), |s| format!("every call of {s}"));
-    if roles.is_empty() {
+/// One role's answer, for a person.
+fn role_text(out: &mut dyn Write, role: &RoleAssumers) -> io::Result<()> {
+    writeln!(out, "\n{BOLD}role {}{BOLD:#}  {}", role.name, role.arn)?;
+    if !role.has_trust_policy {
         return writeln!(
             out,
-            "No role of the export may make {what}: no role to assume for them."
+            "  the export has no AssumeRolePolicyDocument for it: nobody can be named"
         );
     }
-    writeln!(out, "Who may assume the roles that may make {what}:")?;
-    for role in roles {
-        writeln!(out, "\n{BOLD}role {}{BOLD:#}  {}", role.name, role.arn)?;
-        if !role.has_trust_policy {
-            writeln!(
-                out,
-                "  the export has no AssumeRolePolicyDocument for it: nobody can be named"
-            )?;
-            continue;
+    writeln!(out, "  its trust policy names:")?;
+    if role.trusted.is_empty() {
+        writeln!(
+            out,
+            "    no principal, for any STS call: nobody may assume it"
+        )?;
+    }
+    for t in &role.trusted {
+        writeln!(
+            out,
+            "    {} {} ({}, {}): {}",
+            kind_text(t.kind),
+            t.id,
+            t.principal_type,
+            t.action,
+            decision_text(t.decision, &t.conditions)
+        )?;
+    }
+    if role.assumers.is_empty() {
+        return writeln!(out, "  no user or role of the export may assume it");
+    }
+    writeln!(out, "  users and roles of the export that may assume it:")?;
+    for a in &role.assumers {
+        let named = if a.trust_names_it {
+            " (the trust policy names it)"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "    {} {}{named}: {}",
+            a.kind,
+            a.name,
+            decision_text(a.decision, &a.conditions)
+        )?;
+    }
+    Ok(())
+}
+
+/// One role as an element of the JSON document's `roles`, two levels deep.
+fn element(out: &mut dyn Write, role: &RoleAssumers) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, Nested::at(2));
+    role.serialize(&mut serializer).map_err(io::Error::from)
+}
+
+/// Writes, for each role that `classes` (the survey) says may make every call, who may assume it, in `format`
+/// (SARIF is refused before the export is read): JSON `{"verdict", "roles", "warnings"}` with the account's verdict
+/// as `--gaad` gives it, JSON Lines one role per line (the warnings on stderr), or text. Roles are written as they
+/// are answered: memory holds one role's answer, not the report. Every trust policy asked about is read before
+/// anything is written, so that a bad one is refused with nothing on stdout.
+pub(crate) fn write(
+    format: CheckFormat,
+    question: Question<'_, '_>,
+    spec: Option<&str>,
+) -> Result<(), Unusable> {
+    let account = question.account;
+    let (users, _) = account.counts();
+    let roles = question
+        .classes
+        .iter()
+        .enumerate()
+        .filter(|&(i, class)| i >= users && *class == Class::Allowed)
+        .map(|(i, _)| Ok((i, account.trust_policy(i - users)?)))
+        .collect::<Result<Vec<_>, Unusable>>()?;
+    let mut asker = Asker {
+        account,
+        scps: question.scps,
+        context: question.context,
+        sets: HashMap::new(),
+    };
+    let mut each = |sink: &mut dyn FnMut(&RoleAssumers) -> io::Result<()>| -> io::Result<()> {
+        for (i, trust) in &roles {
+            sink(&asker.role(*i, trust.as_ref())?)?;
         }
-        writeln!(out, "  its trust policy names:")?;
-        if role.trusted.is_empty() {
-            writeln!(
-                out,
-                "    no principal, for any STS call: nobody may assume it"
-            )?;
+        Ok(())
+    };
+    match format {
+        CheckFormat::Json => {
+            #[derive(Serialize)]
+            struct Whole<'r> {
+                verdict: Verdict,
+                roles: [(); 0],
+                warnings: &'r [String],
+            }
+            let whole = serde_json::to_string_pretty(&Whole {
+                verdict: question.verdict,
+                roles: [],
+                warnings: &account.warnings,
+            })
+            .map_err(|e| Unusable(e.to_string()))?;
+            let (head, tail) = around_empty_array(&whole, "roles");
+            output::write_stdout_plain(|out| {
+                out.write_all(head.as_bytes())?;
+                out.write_all(b"\"roles\": [")?;
+                let mut first = true;
+                each(&mut |role| {
+                    let separator: &[u8] = if first { b"\n    " } else { b",\n    " };
+                    first = false;
+                    out.write_all(separator)?;
+                    element(&mut *out, role)
+                })?;
+                out.write_all(if first { b"]" } else { b"\n  ]" })?;
+                out.write_all(tail.as_bytes())?;
+                out.write_all(b"\n")
+            })?;
         }
-        for t in &role.trusted {
-            writeln!(
-                out,
-                "    {} {} ({}, {}): {}",
-                kind_text(t.kind),
-                t.id,
-                t.principal_type,
-                t.action,
-                decision_text(t.decision, &t.conditions)
-            )?;
+        CheckFormat::Jsonl => {
+            for w in &account.warnings {
+                output::warning(w);
+            }
+            output::write_stdout_plain(|out| {
+                each(&mut |role| {
+                    serde_json::to_writer(&mut *out, role).map_err(io::Error::from)?;
+                    out.write_all(b"\n")
+                })
+            })?;
         }
-        if role.assumers.is_empty() {
-            writeln!(out, "  no user or role of the export may assume it")?;
-            continue;
-        }
-        writeln!(out, "  users and roles of the export that may assume it:")?;
-        for a in &role.assumers {
-            let named = if a.trust_names_it {
-                " (the trust policy names it)"
-            } else {
-                ""
-            };
-            writeln!(
-                out,
-                "    {} {}{named}: {}",
-                a.kind,
-                a.name,
-                decision_text(a.decision, &a.conditions)
-            )?;
+        CheckFormat::Text | CheckFormat::Sarif => {
+            for w in &account.warnings {
+                output::warning(w);
+            }
+            output::write_stdout(|out| {
+                let what =
+                    spec.map_or_else(|| "the calls".to_owned(), |s| format!("every call of {s}"));
+                if roles.is_empty() {
+                    return writeln!(
+                        out,
+                        "No role of the export may make {what}: no role to assume for them."
+                    );
+                }
+                writeln!(out, "Who may assume the roles that may make {what}:")?;
+                each(&mut |role| role_text(&mut *out, role))
+            })?;
         }
     }
     Ok(())
 }
 
-/// Writes the answer in `format` (SARIF is refused before the export is read): JSON `{"verdict", "roles",
-/// "warnings"}` with the account's verdict as `--gaad` gives it, JSON Lines one role per line (the warnings on
-/// stderr), or text.
-pub(crate) fn write(
-    format: CheckFormat,
-    roles: &[RoleAssumers],
-    verdict: Verdict,
-    warnings: &[String],
-    spec: Option<&str>,
-) -> Result<(), Unusable> {
-    match format {
-        CheckFormat::Json => {
-            let verdict = match verdict {
-                Verdict::Allowed => "allowed",
-                Verdict::NotAllowed => "not_allowed",
-            };
-            #[derive(Serialize)]
-            struct Document<'r> {
-                verdict: &'static str,
-                roles: &'r [RoleAssumers],
-                warnings: &'r [String],
-            }
-            let document = Document {
-                verdict,
-                roles,
-                warnings,
-            };
-            output::write_stdout_plain(|out| {
-                serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
-                out.write_all(b"\n")
-            })?;
-        }
-        CheckFormat::Jsonl => {
-            for w in warnings {
-                output::warning(w);
-            }
-            output::write_stdout_plain(|out| {
-                for role in roles {
-                    serde_json::to_writer(&mut *out, role).map_err(io::Error::from)?;
-                    out.write_all(b"\n")?;
-                }
-                Ok(())
-            })?;
-        }
-        CheckFormat::Text | CheckFormat::Sarif => {
-            for w in warnings {
-                output::warning(w);
-            }
-            output::write_stdout(|out| write_text(out, roles, spec))?;
-        }
-    }
-    Ok(())
+/// What `--who-can-assume` is asked with.
+pub(crate) struct Question<'x, 'a> {
+    pub(crate) account: &'x Account<'a>,
+    /// The survey's class of every principal.
+    pub(crate) classes: &'x [Class],
+    /// The account's SCPs (`--scp`).
+    pub(crate) scps: &'x [PolicyFile],
+    /// `--context`, if given.
+    pub(crate) context: Option<&'x Context>,
+    /// The account's verdict.
+    pub(crate) verdict: Verdict,
 }

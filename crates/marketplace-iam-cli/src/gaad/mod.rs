@@ -21,7 +21,7 @@ mod sarif;
 mod writer_tests;
 
 pub(crate) use account::{Account, Session, read, text};
-pub(crate) use assumers::{who_can_assume, write as write_assumers};
+pub(crate) use assumers::{Question, write as write_assumers};
 pub(crate) use parallel::threads;
 pub(crate) use report::{survey, verdict, write_json, write_jsonl, write_text};
 pub(crate) use sarif::write_sarif;

@@ -201,12 +201,10 @@ pub(crate) fn write_json<'a, W: Write>(
         principals: [],
         warnings: &account.warnings,
     })?;
-    let marker = "\"principals\": []";
-    let (head, tail) = whole.split_at(whole.find(marker).unwrap_or(whole.len()));
-    let tail = tail.strip_prefix(marker).unwrap_or(tail);
+    let (head, tail) = around_empty_array(&whole, "principals");
     out.write_all(head.as_bytes())?;
     if account.len() == 0 {
-        out.write_all(marker.as_bytes())?;
+        out.write_all(b"\"principals\": []")?;
     } else {
         out.write_all(b"\"principals\": [")?;
         // Each principal is written as `,\n    {...}` at a depth of two; the first without its comma.
@@ -250,16 +248,25 @@ pub(crate) fn write_json<'a, W: Write>(
     out.write_all(b"\n")
 }
 
+/// `whole`, serde_json's pretty text of an object whose member `key` is `[]`, split around that member: the text
+/// before `"<key>": []`, and the text after it. Streaming writers write the head, the array element by element
+/// (each with [`Nested::at`] two levels deep), then the tail: the bytes of serializing the whole object at once.
+pub(super) fn around_empty_array<'w>(whole: &'w str, key: &str) -> (&'w str, &'w str) {
+    let marker = format!("\"{key}\": []");
+    let (head, tail) = whole.split_at(whole.find(&marker).unwrap_or(whole.len()));
+    (head, tail.strip_prefix(marker.as_str()).unwrap_or(tail))
+}
+
 /// serde_json's pretty printer (two spaces per level) for a value written `depth` levels deep into a document
 /// that serde_json pretty-prints as a whole: what `PrettyFormatter` writes there, without the text it writes
 /// around.
-struct Nested {
+pub(super) struct Nested {
     depth: usize,
     has_value: bool,
 }
 
 impl Nested {
-    fn at(depth: usize) -> Nested {
+    pub(super) fn at(depth: usize) -> Nested {
         Nested {
             depth,
             has_value: false,
