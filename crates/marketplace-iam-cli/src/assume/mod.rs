@@ -350,6 +350,9 @@ pub(crate) fn run(
             let (principal_arn, caller_account) = parse_caller_arn(arn)?;
             sts_context.insert("aws:PrincipalArn", principal_arn);
             sts_context.insert("aws:PrincipalAccount", caller_account);
+            // Present in every signed request, `false` for an IAM user or role ("AWS global condition context keys",
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+            sts_context.insert("aws:PrincipalIsAWSService", "false");
             if args.caller.is_empty() {
                 return Err(Unusable(
                     "--caller-arn needs the caller's identity policies: give each with --caller <FILE>".to_owned(),

@@ -24,10 +24,12 @@ use crate::assume::{Hop, Outcome, Sts, Who};
 use crate::output::{self, BOLD, DIM, GREEN, YELLOW};
 use crate::{CheckFormat, Unusable};
 
-/// The condition keys the request is known to carry: from the caller's and the role's ARNs.
-const KNOWN_KEYS: [&str; 3] = [
+/// The condition keys the request is known to carry: from the caller's and the role's ARNs, and that the caller is
+/// not an AWS service.
+const KNOWN_KEYS: [&str; 4] = [
     "aws:PrincipalArn",
     "aws:PrincipalAccount",
+    "aws:PrincipalIsAWSService",
     "aws:ResourceAccount",
 ];
 
@@ -131,6 +133,7 @@ impl Asker<'_, '_> {
             let mut request = self.context.cloned().unwrap_or_default();
             request.insert("aws:PrincipalArn", caller.arn);
             request.insert("aws:PrincipalAccount", partition_and_account(caller.arn).1);
+            request.insert("aws:PrincipalIsAWSService", "false");
             request.insert("aws:ResourceAccount", role_account);
             let mut sts = Sts {
                 role_arn: role.arn,
