@@ -185,7 +185,7 @@ struct CheckArgs {
 
     /// The principal's identity policy documents (inline or managed), all together; `-` reads one from standard
     /// input.
-    #[arg(value_name = "POLICY.json", required_unless_present_any = ["gaad", "cloudformation", "terraform"])]
+    #[arg(value_name = "POLICY.json", required_unless_present_any = ["gaad", "cloudformation", "terraform", "assume"])]
     policies: Vec<PathBuf>,
 
     /// The principal's permissions boundary (`-`: standard input).
@@ -230,24 +230,26 @@ struct CheckArgs {
     #[arg(long, value_name = "PLAN.json", conflicts_with_all = ["policies", "boundary", "gaad", "context", "cloudformation"])]
     terraform: Option<PathBuf>,
 
-    /// With --cloudformation: a template parameter's value, over its default (repeat for each).
-    #[arg(long, value_name = "NAME=VALUE", requires = "cloudformation")]
+    /// With --cloudformation (or --assume naming a template): a template parameter's value, over its default
+    /// (repeat for each).
+    #[arg(long, value_name = "NAME=VALUE")]
     parameter: Vec<String>,
 
-    /// With --cloudformation: the logical id of the one role to check; with --terraform, its address.
+    /// With --cloudformation: the logical id of the one role to check; with --terraform, its address; with --assume
+    /// naming a template or plan, the role to assume.
     #[arg(long, value_name = "LOGICAL_ID|ADDRESS")]
     role: Option<String>,
 
     /// With --cloudformation: `AWS::AccountId` (without it, values built from it are unknown).
-    #[arg(long, value_name = "ID", requires = "cloudformation")]
+    #[arg(long, value_name = "ID")]
     account_id: Option<String>,
 
     /// With --cloudformation: `AWS::Region` (without it, values built from it are unknown).
-    #[arg(long, value_name = "REGION", requires = "cloudformation")]
+    #[arg(long, value_name = "REGION")]
     region: Option<String>,
 
     /// With --cloudformation: `AWS::Partition` (default `aws`).
-    #[arg(long, value_name = "PARTITION", requires = "cloudformation")]
+    #[arg(long, value_name = "PARTITION")]
     partition: Option<String>,
 
     #[command(flatten)]
@@ -457,19 +459,21 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
         ));
     }
     // clap does not enforce `requires` beside the policy files that --cloudformation conflicts with.
-    if args.cloudformation.is_none() && args.terraform.is_none() && args.role.is_some() {
+    let assume = args.assume.given();
+    if args.cloudformation.is_none() && args.terraform.is_none() && !assume && args.role.is_some() {
         return Err(Unusable(
-            "--role picks a role of a file: it and --parameter apply only with --cloudformation (--role also with --terraform)".to_owned(),
+            "--role picks a role of a file: it and --parameter apply only with --cloudformation (--role also with --terraform, and with --assume naming a template or plan)".to_owned(),
         ));
     }
     if args.cloudformation.is_none()
+        && !assume
         && (!args.parameter.is_empty()
             || args.account_id.is_some()
             || args.region.is_some()
             || args.partition.is_some())
     {
         return Err(Unusable(
-            "--parameter, --account-id, --region and --partition apply only with --cloudformation"
+            "--parameter, --account-id, --region and --partition apply only with --cloudformation (or --assume naming a template)"
                 .to_owned(),
         ));
     }
@@ -578,7 +582,25 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
         .map(PathBuf::as_path)
         .collect();
     if args.assume.given() {
-        return assume::run(&args.assume, set, &files, &required, context, args.format);
+        let template = assume::Template {
+            settings: cloudformation::Settings {
+                parameters: cloudformation::parameters(&args.parameter)?,
+                account_id: args.account_id.clone(),
+                region: args.region.clone(),
+                partition: args.partition.clone(),
+            },
+            role: args.role.as_deref(),
+            own_policies: !args.policies.is_empty() || args.boundary.is_some(),
+        };
+        return assume::run(
+            &args.assume,
+            set,
+            &template,
+            &files,
+            &required,
+            context,
+            args.format,
+        );
     }
     let report = check(&set, &required, context.as_ref());
     match args.format {

@@ -6,26 +6,29 @@
 mod hops;
 mod render;
 mod sarif;
+mod source;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use marketplace_iam_policy::{
-    Context, PolicyFile, PolicyKind, PolicySet, PrincipalValue, ReadError, invalid_aws_principal,
-};
+use marketplace_iam_policy::{Context, PolicyFile, PolicyKind, PolicySet, invalid_aws_principal};
 
-use crate::{CheckFormat, EXIT_ALLOWED, EXIT_NOT_ALLOWED, Unusable, input, output};
+use crate::{CheckFormat, EXIT_ALLOWED, EXIT_NOT_ALLOWED, Unusable, output};
 use hops::Chain;
 pub(crate) use hops::{Hop, Outcome, Sts, Who};
+pub(crate) use source::Template;
+use source::read;
 
 /// The options of `check --assume`.
 #[derive(Args)]
 pub(crate) struct AssumeArgs {
-    /// The trust policy of the role to assume (a file): check the assume-role hop first (the caller's identity
-    /// policies, the trust policy, SCPs and RCPs), then the role's own policies (POLICY.json, --boundary, --scp);
-    /// one verdict per hop and where the chain breaks. Needs --role-arn and --caller-arn or --web-identity.
-    #[arg(long, value_name = "TRUST.json", conflicts_with_all = ["gaad", "cloudformation", "terraform"])]
+    /// The role to assume: its trust policy (a file; the role's own policies are the POLICY files), or a
+    /// CloudFormation template or Terraform plan that defines it (its trust policy and policies read from there; pick
+    /// it with --role when there are several). Checks the assume-role hop first (the caller's identity policies, the
+    /// trust policy, SCPs and RCPs), then the role's own policies; one verdict per hop and where the chain breaks.
+    /// Needs --role-arn and --caller-arn or --web-identity.
+    #[arg(long, value_name = "TRUST.json|TEMPLATE|PLAN.json", conflicts_with_all = ["gaad", "cloudformation", "terraform"])]
     pub(crate) assume: Option<PathBuf>,
 
     /// With --assume: the role's ARN, `arn:<partition>:iam::<account>:role/<path/name>`.
@@ -232,69 +235,12 @@ fn parse_caller_arn(arn: &str) -> Result<(String, &str), Unusable> {
     }
 }
 
-/// Reads one file an option names (standard input is for the POLICY files); `kind` `None`: a document with
-/// `Principal` (a trust policy, an RCP).
-fn read(option: &str, path: &Path, kind: Option<PolicyKind>) -> Result<PolicyFile, Unusable> {
-    if input::is_stdin(path) {
-        return Err(Unusable(format!(
-            "{option}: give a file; standard input is only for the role's POLICY.json"
-        )));
-    }
-    match kind {
-        Some(kind) => input::read_policy(path, kind),
-        None => PolicyFile::read(path).map_err(|e| match e {
-            ReadError::Io { source, .. } => input::could_not_read(path, &source),
-            other => Unusable(other.to_string()),
-        }),
-    }
-}
-
-/// Refuses a trust policy with an `AWS` principal IAM would refuse, at its line and column.
-fn check_principals(trust: &PolicyFile, path: &Path) -> Result<(), Unusable> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    for (index, statement) in trust.policy.statements.iter().enumerate() {
-        let Some(principal) = &statement.principal else {
-            return Err(Unusable(format!(
-                "{}: Statement[{index}]: a trust policy's statement names its principal (`Principal`)",
-                trust.name
-            )));
-        };
-        let (field, value) = match principal {
-            marketplace_iam_policy::Principal::Principal(v) => ("Principal", v),
-            marketplace_iam_policy::Principal::NotPrincipal(v) => ("NotPrincipal", v),
-        };
-        let PrincipalValue::Typed(entries) = value else {
-            continue;
-        };
-        for id in entries
-            .iter()
-            .filter(|(k, _)| k == "AWS")
-            .flat_map(|(_, ids)| ids)
-        {
-            if let Some(why) = invalid_aws_principal(id) {
-                let quoted = serde_json::to_string(id).unwrap_or_default();
-                let at = text
-                    .find(&quoted)
-                    .map(|offset| {
-                        let (line, column) = input::line_col(&text, offset);
-                        format!(":{line}:{column}")
-                    })
-                    .unwrap_or_default();
-                return Err(Unusable(format!(
-                    "{}{at}: Statement[{index}].{field}.AWS: invalid principal `{id}`: {why}",
-                    trust.name
-                )));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// `check --assume`: `role` is the role's own policy set (POLICY files, --boundary, --scp), read from
 /// `role_paths` (for SARIF's locations).
 pub(crate) fn run(
     args: &AssumeArgs,
     role: PolicySet,
+    template: &Template<'_>,
     role_paths: &[&Path],
     required: &[String],
     context: Option<Context>,
@@ -307,8 +253,17 @@ pub(crate) fn run(
         Unusable("--assume needs --role-arn, the ARN of the role to assume".to_owned())
     })?;
     let (partition, account) = parse_role_arn(role_arn)?;
-    let trust = read("--assume", trust_path, None)?;
-    check_principals(&trust, trust_path)?;
+    let source::Assumed {
+        trust,
+        role,
+        defined_in,
+    } = source::assumed(trust_path, role, template)?;
+    if defined_in.is_some() && format == CheckFormat::Sarif {
+        return Err(Unusable(format!(
+            "--assume {}: SARIF locates findings in policy files; for a role of a template or plan use `--format text` or `json` here, and `check --cloudformation` or `--terraform` with `--format sarif` for the role's findings",
+            trust_path.display()
+        )));
+    }
     let rcps = args
         .rcp
         .iter()

@@ -73,7 +73,78 @@ pub(crate) fn parameters(
 
 /// Runs `check --cloudformation`: the exit code is 0 only when every checked role is allowed.
 pub(crate) fn run(request: Request<'_>) -> Result<u8, Unusable> {
-    let (file, bytes) = input::read_bytes_bounded(request.path, MAX_TEMPLATE_BYTES, "a template")?;
+    with_roles(
+        request.path,
+        &request.settings,
+        |file, resolver, mut entries| {
+            let located = |e: TemplateError| e.in_file(file);
+            if let Some(wanted) = request.role {
+                report::pick(
+                    &mut entries,
+                    entry_id,
+                    wanted,
+                    file,
+                    "has no AWS::IAM::Role",
+                )?;
+            }
+            let mut outcome = Outcome::new(file.to_owned());
+            for entry in entries {
+                match entry {
+                    Entry::Role(role) => {
+                        let checked =
+                            report::check_role(resolver, role, request.required, &request.scps)
+                                .map_err(located)?;
+                        outcome.roles.push(checked);
+                    }
+                    Entry::Skipped { id, pos, reason } => outcome.skipped.push((id, pos, reason)),
+                }
+            }
+            outcome.write(request.format, request.spec)?;
+            Ok(outcome.exit_code())
+        },
+    )
+}
+
+/// The role of the template `path` that `wanted` names (or its only role), as `check --assume` takes it. A role the
+/// checker skips is an error saying why.
+pub(crate) fn defined_role(
+    path: &Path,
+    settings: &Settings,
+    wanted: Option<&str>,
+    scps: &[PolicyFile],
+) -> Result<report::Defined, Unusable> {
+    with_roles(path, settings, |file, resolver, entries| {
+        let mut roles = Vec::new();
+        for entry in entries {
+            match entry {
+                Entry::Role(role) => roles.push(*role),
+                Entry::Skipped { id, pos, reason } if wanted == Some(id.as_str()) => {
+                    return Err(Unusable(format!(
+                        "--assume: {file}:{}:{}: role {id} cannot be checked: {reason}",
+                        pos.line, pos.column
+                    )));
+                }
+                Entry::Skipped { id, pos, reason } if wanted.is_none() => {
+                    crate::output::warning(&format!(
+                        "{file}:{}:{}: role {id} is not among the roles to assume: {reason}",
+                        pos.line, pos.column
+                    ));
+                }
+                Entry::Skipped { .. } => {}
+            }
+        }
+        report::defined(resolver, roles, wanted, file, report::TEMPLATE, scps)
+    })
+}
+
+/// Reads the template at `path` and gathers its roles with the policies attached to them; `f` gets the file's name,
+/// the resolver of its intrinsic functions and the roles.
+fn with_roles<R>(
+    path: &Path,
+    settings: &Settings,
+    f: impl FnOnce(&str, &intrinsic::Resolver<'_>, Vec<Entry>) -> Result<R, Unusable>,
+) -> Result<R, Unusable> {
+    let (file, bytes) = input::read_bytes_bounded(path, MAX_TEMPLATE_BYTES, "a template")?;
     let located = |e: TemplateError| e.in_file(&file);
     let text = input::utf8(&file, &bytes, "a template is JSON or YAML text")?;
     let root = template::parse(text).map_err(located)?;
@@ -93,37 +164,16 @@ pub(crate) fn run(request: Request<'_>) -> Result<u8, Unusable> {
             graph::check_targets(node, &parameter_names, &resource_names).map_err(located)?;
         }
     }
-    for key in request.settings.parameters.keys() {
+    for key in settings.parameters.keys() {
         if root.get("Parameters").and_then(|p| p.get(key)).is_none() {
             return Err(Unusable(format!(
                 "--parameter {key}: the template has no parameter `{key}`"
             )));
         }
     }
-    let resolver = intrinsic::Resolver::new(&root, &request.settings);
-    let mut entries = roles::roles(&resolver, resources).map_err(located)?;
-    if let Some(wanted) = request.role {
-        report::pick(
-            &mut entries,
-            entry_id,
-            wanted,
-            &file,
-            "has no AWS::IAM::Role",
-        )?;
-    }
-    let mut outcome = Outcome::new(file.clone());
-    for entry in entries {
-        match entry {
-            Entry::Role(role) => {
-                let checked = report::check_role(&resolver, role, request.required, &request.scps)
-                    .map_err(located)?;
-                outcome.roles.push(checked);
-            }
-            Entry::Skipped { id, pos, reason } => outcome.skipped.push((id, pos, reason)),
-        }
-    }
-    outcome.write(request.format, request.spec)?;
-    Ok(outcome.exit_code())
+    let resolver = intrinsic::Resolver::new(&root, settings);
+    let entries = roles::roles(&resolver, resources).map_err(located)?;
+    f(&file, &resolver, entries)
 }
 
 /// The logical id of a role, checked or skipped.

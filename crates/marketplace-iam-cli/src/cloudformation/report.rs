@@ -50,7 +50,7 @@ pub(crate) struct Labels {
 }
 
 /// The labels of a CloudFormation template.
-const TEMPLATE: Labels = Labels {
+pub(crate) const TEMPLATE: Labels = Labels {
     file: "template",
     id: "logical_id",
     no_role: "defines no AWS::IAM::Role that is created with these parameters",
@@ -67,7 +67,36 @@ pub(crate) struct Outcome {
 }
 
 /// The name a document goes by in the report and the checker: its path in the template.
-fn policy_file(
+/// The role's policies as the checker reads them: its identity policies and boundary (what depends on a value not
+/// known offline widened, and noted in `findings`), and the SCPs given.
+pub(crate) fn policy_set(
+    resolver: &dyn Unknowns,
+    role: &Role,
+    scps: &[PolicyFile],
+    findings: &mut Vec<Finding>,
+) -> Result<PolicySet, TemplateError> {
+    let identity = role
+        .identity
+        .iter()
+        .map(|d| policy_file(resolver, d, PolicyKind::Identity, findings))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut set = PolicySet::new(identity);
+    if let Some(boundary) = &role.boundary {
+        set = set.with_boundary(policy_file(
+            resolver,
+            boundary,
+            PolicyKind::Boundary,
+            findings,
+        )?);
+    }
+    for scp in scps {
+        set = set.with_scp(scp.clone());
+    }
+    Ok(set)
+}
+
+/// A document of the template as the checker reads it, playing the part `kind`.
+pub(crate) fn policy_file(
     resolver: &dyn Unknowns,
     doc: &Document,
     kind: PolicyKind,
@@ -121,23 +150,7 @@ pub(crate) fn check_role(
     if let Some(trust) = &role.trust {
         findings.extend(trust::findings(resolver, trust));
     }
-    let identity = role
-        .identity
-        .iter()
-        .map(|d| policy_file(resolver, d, PolicyKind::Identity, &mut findings))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut set = PolicySet::new(identity);
-    if let Some(boundary) = &role.boundary {
-        set = set.with_boundary(policy_file(
-            resolver,
-            boundary,
-            PolicyKind::Boundary,
-            &mut findings,
-        )?);
-    }
-    for scp in scps {
-        set = set.with_scp(scp.clone());
-    }
+    let set = policy_set(resolver, &role, scps, &mut findings)?;
     let report = check(&set, required, None);
     let docs: Vec<&Document> = role.identity.iter().chain(role.boundary.iter()).collect();
     let locate = |name: Option<&str>, index: Option<usize>| -> Option<(Pos, String)> {
@@ -500,4 +513,62 @@ impl Outcome {
         }
         Ok(())
     }
+}
+
+/// A role a template or plan defines, as `check --assume` takes it: its trust policy and its own policies.
+pub(crate) struct Defined {
+    /// Its logical id or Terraform address.
+    pub(crate) id: String,
+    pub(crate) trust: PolicyFile,
+    /// Where each statement of the trust policy is written.
+    pub(crate) trust_statements: Vec<Pos>,
+    /// Its identity policies and boundary, with the SCPs given.
+    pub(crate) set: PolicySet,
+    /// What depends on values not known offline (`unresolved`), and the trust policy's findings, located.
+    pub(crate) findings: Vec<Finding>,
+}
+
+/// The one role of `roles` that `wanted` names (or the only one), with its trust policy and policies read.
+pub(crate) fn defined(
+    resolver: &dyn Unknowns,
+    mut roles: Vec<Role>,
+    wanted: Option<&str>,
+    file: &str,
+    labels: Labels,
+    scps: &[PolicyFile],
+) -> Result<Defined, Unusable> {
+    if let Some(wanted) = wanted {
+        pick(&mut roles, |r| &r.id, wanted, file, labels.no_role)?;
+    }
+    let role = match roles.len() {
+        1 => roles.remove(0),
+        0 => return Err(Unusable(format!("--assume: {file} {}", labels.no_role))),
+        _ => {
+            let ids: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
+            return Err(Unusable(format!(
+                "--assume: {file} defines {} roles ({}): pick the one to assume with --role",
+                ids.len(),
+                ids.join(", ")
+            )));
+        }
+    };
+    let located = |e: TemplateError| e.in_file(file);
+    let Some(trust_doc) = &role.trust else {
+        return Err(Unusable(format!(
+            "--assume: {file}:{}:{}: {} has no trust policy (AssumeRolePolicyDocument / assume_role_policy): nobody can assume it",
+            role.pos.line, role.pos.column, role.id
+        )));
+    };
+    let mut findings = role.findings.clone();
+    findings.extend(trust::findings(resolver, trust_doc));
+    let trust =
+        policy_file(resolver, trust_doc, PolicyKind::Trust, &mut findings).map_err(located)?;
+    let set = policy_set(resolver, &role, scps, &mut findings).map_err(located)?;
+    Ok(Defined {
+        id: role.id,
+        trust,
+        trust_statements: trust_doc.statements.clone(),
+        set,
+        findings,
+    })
 }

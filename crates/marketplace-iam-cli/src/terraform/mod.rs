@@ -19,6 +19,7 @@ use std::path::Path;
 use marketplace_iam_policy::PolicyFile;
 
 use crate::cloudformation::report::{self, Labels, Outcome};
+use crate::cloudformation::roles::Role;
 use crate::cloudformation::template::TemplateError;
 use crate::{CheckFormat, Unusable, input};
 
@@ -50,7 +51,39 @@ pub(crate) struct Request<'a> {
 
 /// Runs `check --terraform`: the exit code is 0 only when every checked role is allowed.
 pub(crate) fn run(request: Request<'_>) -> Result<u8, Unusable> {
-    let (file, bytes) = input::read_bytes_bounded(request.path, MAX_PLAN_BYTES, "a plan")?;
+    with_roles(request.path, |file, plan, mut roles| {
+        let located = |e: TemplateError| e.in_file(file);
+        if let Some(wanted) = request.role {
+            report::pick(&mut roles, |r| &r.id, wanted, file, LABELS.no_role)?;
+        }
+        let mut outcome = Outcome::labelled(file.to_owned(), LABELS);
+        for role in roles {
+            let checked = report::check_role(plan, Box::new(role), request.required, &request.scps)
+                .map_err(located)?;
+            outcome.roles.push(checked);
+        }
+        outcome.write(request.format, request.spec)?;
+        Ok(outcome.exit_code())
+    })
+}
+
+/// The role of the plan `path` that `wanted` (an address) names, or its only role, as `check --assume` takes it.
+pub(crate) fn defined_role(
+    path: &Path,
+    wanted: Option<&str>,
+    scps: &[PolicyFile],
+) -> Result<report::Defined, Unusable> {
+    with_roles(path, |file, plan, roles| {
+        report::defined(plan, roles, wanted, file, LABELS, scps)
+    })
+}
+
+/// Reads the plan at `path` and gathers its roles; `f` gets the file's name, the plan and the roles.
+fn with_roles<R>(
+    path: &Path,
+    f: impl FnOnce(&str, &plan::Plan<'_>, Vec<Role>) -> Result<R, Unusable>,
+) -> Result<R, Unusable> {
+    let (file, bytes) = input::read_bytes_bounded(path, MAX_PLAN_BYTES, "a plan")?;
     let located = |e: TemplateError| e.in_file(&file);
     let text = input::utf8(
         &file,
@@ -59,22 +92,6 @@ pub(crate) fn run(request: Request<'_>) -> Result<u8, Unusable> {
     )?;
     let root = json::parse(text).map_err(located)?;
     let plan = plan::Plan::read(&root).map_err(located)?;
-    let mut roles = roles::roles(&plan).map_err(located)?;
-    if let Some(wanted) = request.role {
-        report::pick(
-            &mut roles,
-            |r| &r.id,
-            wanted,
-            &file,
-            "plans no aws_iam_role",
-        )?;
-    }
-    let mut outcome = Outcome::labelled(file.clone(), LABELS);
-    for role in roles {
-        let checked = report::check_role(&plan, Box::new(role), request.required, &request.scps)
-            .map_err(located)?;
-        outcome.roles.push(checked);
-    }
-    outcome.write(request.format, request.spec)?;
-    Ok(outcome.exit_code())
+    let roles = roles::roles(&plan).map_err(located)?;
+    f(&file, &plan, roles)
 }

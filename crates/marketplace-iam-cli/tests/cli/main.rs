@@ -2,6 +2,7 @@
 //! errors they get for unusable input. One module per command; the helpers that run the built binary are here.
 
 mod assume;
+mod assume_defined;
 mod check;
 mod cloudformation;
 mod explain;
