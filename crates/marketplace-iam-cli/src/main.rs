@@ -417,6 +417,17 @@ fn context(args: &CheckArgs) -> Result<Option<Context>, Unusable> {
     Ok(Some(context))
 }
 
+/// The values a template's intrinsic functions are resolved with: `--parameter`, `--account-id`, `--region`,
+/// `--partition`.
+fn template_settings(args: &CheckArgs) -> Result<cloudformation::Settings, Unusable> {
+    Ok(cloudformation::Settings {
+        parameters: cloudformation::parameters(&args.parameter)?,
+        account_id: args.account_id.clone(),
+        region: args.region.clone(),
+        partition: args.partition.clone(),
+    })
+}
+
 fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     let (required, spec) = required_actions(args)?;
     let context = context(args)?;
@@ -490,12 +501,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     if let Some(path) = &args.cloudformation {
         return cloudformation::run(cloudformation::Request {
             path,
-            settings: cloudformation::Settings {
-                parameters: cloudformation::parameters(&args.parameter)?,
-                account_id: args.account_id.clone(),
-                region: args.region.clone(),
-                partition: args.partition.clone(),
-            },
+            settings: template_settings(args)?,
             role: args.role.as_deref(),
             required: &required,
             spec: spec.map(PolicyChoice::id),
@@ -583,12 +589,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
         .collect();
     if args.assume.given() {
         let template = assume::Template {
-            settings: cloudformation::Settings {
-                parameters: cloudformation::parameters(&args.parameter)?,
-                account_id: args.account_id.clone(),
-                region: args.region.clone(),
-                partition: args.partition.clone(),
-            },
+            settings: template_settings(args)?,
             role: args.role.as_deref(),
             own_policies: !args.policies.is_empty() || args.boundary.is_some(),
         };
