@@ -375,13 +375,67 @@ fn fix(d: &Denial, documents: &[DocumentRef], trusts: &[TrustRef]) -> Vec<String
     out
 }
 
+/// The `check --assume` command that confirms a fix of an STS call that assumes a role: the role from the message
+/// when it names one, the caller as the message names it (or the web identity token's claims), and the option of the
+/// layer that denied.
+fn assume_command(d: &Denial) -> String {
+    let role = d
+        .resource
+        .as_deref()
+        .filter(|r| r.contains(":role/"))
+        .unwrap_or("<role ARN>");
+    let mut command = format!(
+        "marketplace-iam check --product <product> role-policy.json --assume trust.json --role-arn {role}"
+    );
+    if d.action
+        .eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity")
+    {
+        command.push_str(" --web-identity issuer=<issuer>,sub=<sub>,aud=<aud>");
+    } else {
+        let caller = d
+            .principal
+            .as_ref()
+            .map_or("<caller ARN>", |p| p.arn.as_str());
+        command.push_str(&format!(
+            " --caller-arn {caller} --caller caller-policy.json"
+        ));
+    }
+    let option = d
+        .reason
+        .as_ref()
+        .and_then(|r| match r.through.unwrap_or(r.layer) {
+            Layer::PermissionsBoundary => Some(" --caller-boundary boundary.json"),
+            Layer::ServiceControlPolicy => Some(" --caller-scp scp.json"),
+            Layer::ResourceControlPolicy => Some(" --rcp rcp.json"),
+            _ => None,
+        });
+    command.push_str(option.unwrap_or_default());
+    command
+}
+
 /// The `check` command that confirms the fix, or why there is none.
 fn check_command(d: &Denial, checkable: Option<&str>) -> (Option<String>, Option<String>) {
+    let assumes = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"]
+        .iter()
+        .any(|a| d.action.eq_ignore_ascii_case(a));
+    if assumes {
+        return (
+            Some(assume_command(d)),
+            Some(
+                "`--assume` also takes the CloudFormation template or Terraform plan that defines the role \
+                 (`--assume template.yaml --role <logical id>`, without role-policy.json), and decides each hop: \
+                 the caller's identity policies, the trust policy, the caller's SCPs, the role's RCPs, then the role's \
+                 own policies"
+                    .to_owned(),
+            ),
+        );
+    }
     let Some(action) = checkable else {
         return (
             None,
             Some(format!(
-                "`marketplace-iam check` knows the aws-marketplace and license-manager actions only, not {}",
+                "`marketplace-iam check` knows the aws-marketplace and license-manager actions (and with --assume the \
+                 STS calls that assume a role), not {}",
                 d.action
             )),
         );
@@ -401,11 +455,13 @@ fn check_command(d: &Denial, checkable: Option<&str>) -> (Option<String>, Option
         Layer::ServiceControlPolicy => (Some(format!("{base} --scp scp.json")), None),
         Layer::SessionPolicy => (
             Some(format!(
-                "marketplace-iam check --action {action} session-policy.json"
+                "{base} --assume trust.json --role-arn <role ARN> --caller-arn <caller ARN> --caller \
+                 caller-policy.json --session-policy session-policy.json"
             )),
             Some(
-                "check has no session-policy option: checking the session policy on its own shows whether it \
-                 allows the action (the session also needs the role's policies to allow it)"
+                "the session policy is passed with the AssumeRole call that made the session: `check --assume` \
+                 decides the role's policies and the session policy together (the session needs both to allow the \
+                 action)"
                     .to_owned(),
             ),
         ),

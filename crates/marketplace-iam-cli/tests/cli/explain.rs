@@ -98,7 +98,7 @@ fn a_message_from_standard_input() {
 }
 
 #[test]
-fn sts_assume_role_names_the_trust_policy_and_has_no_check() {
+fn sts_assume_role_names_the_trust_policy_and_the_assume_check() {
     let out = explain(&[
         "An error occurred (AccessDenied) when calling the AssumeRole operation: User: \
          arn:aws:sts::444455556666:assumed-role/saas-application/web is not authorized to perform: sts:AssumeRole \
@@ -116,7 +116,13 @@ fn sts_assume_role_names_the_trust_policy_and_has_no_check() {
         "docs/trust-policies/cross-account.json"
     );
     workspace_file("docs/trust-policies/cross-account.json");
-    assert_eq!(v["check"], serde_json::Value::Null);
+    // `check --assume` decides that hop, with the role and the caller of the message filled in.
+    assert_eq!(
+        v["check"],
+        "marketplace-iam check --product <product> role-policy.json --assume trust.json --role-arn \
+         arn:aws:iam::111122223333:role/SaasMetering --caller-arn \
+         arn:aws:sts::444455556666:assumed-role/saas-application/web --caller caller-policy.json"
+    );
     assert!(
         v["fix"][0]
             .as_str()
