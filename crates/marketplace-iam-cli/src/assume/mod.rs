@@ -267,7 +267,7 @@ pub(crate) fn run(
     let rcps = args
         .rcp
         .iter()
-        .map(|p| read("--rcp", p, None))
+        .map(|p| source::read_rcp(p))
         .collect::<Result<Vec<_>, _>>()?;
     let session_policy = args
         .session_policy

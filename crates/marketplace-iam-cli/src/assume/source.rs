@@ -173,3 +173,38 @@ fn check_principals(
     }
     Ok(())
 }
+
+/// Reads an RCP (`--rcp`), refusing what AWS Organizations refuses in one: `Allow` is supported only in
+/// `RCPFullAWSAccess` (`"Principal": "*"`, `"Action": "*"`, `"Resource": "*"`), which is attached everywhere already
+/// (AWS Organizations User Guide, "RCP syntax",
+/// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html>).
+pub(super) fn read_rcp(path: &Path) -> Result<PolicyFile, Unusable> {
+    let rcp = read("--rcp", path, None)?;
+    let full_access = |s: &marketplace_iam_policy::Statement| {
+        matches!(
+            &s.principal,
+            Some(marketplace_iam_policy::Principal::Principal(
+                PrincipalValue::Any
+            ))
+        ) && s.conditions.is_empty()
+            && matches!(&s.actions, marketplace_iam_policy::Actions::Action(a) if a.len() == 1 && a.get(0) == Some("*"))
+            && matches!(&s.resources, Some(marketplace_iam_policy::Resources::Resource(r)) if r.len() == 1 && r.get(0) == Some("*"))
+    };
+    let allow = rcp
+        .policy
+        .statements
+        .iter()
+        .position(|s| s.effect == marketplace_iam_policy::Effect::Allow && !full_access(s));
+    if let Some(index) = allow {
+        let at = crate::policy_files::PolicyFiles::read(&[path])
+            .locate(&rcp.name, Some(index))
+            .map(|(pos, _)| format!(":{}:{}", pos.line, pos.column))
+            .unwrap_or_default();
+        return Err(Unusable(format!(
+            "{}{at}: Statement[{index}]: an RCP allows nothing: AWS Organizations supports `Allow` only in \
+             RCPFullAWSAccess, which is attached to every account already; write the RCP's statements as `Deny`",
+            rcp.name
+        )));
+    }
+    Ok(rcp)
+}

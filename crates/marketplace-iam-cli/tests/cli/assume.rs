@@ -661,3 +661,53 @@ fn a_chain_that_passes_has_no_error_in_sarif() {
     assert_eq!(code, 0);
     assert!(errors(&log).is_empty(), "{log:#}");
 }
+
+#[test]
+fn a_deny_only_rcp_limits_who_may_assume_and_an_allow_in_an_rcp_is_refused() {
+    // RCPs are Deny statements (RCPFullAWSAccess, attached everywhere, is the Allow): a caller outside the
+    // organisation is denied, one inside passes.
+    let (code, doc) = cross_account(&["--external-id", "seller-42", "--rcp", "rcp-deny-only.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["breaks_at"], "role_rcps");
+    assert_eq!(
+        doc["hops"][3]["statements"][0]["sid"],
+        "EnforceOrgIdentities"
+    );
+    let (code, doc) = cross_account(&[
+        "--external-id",
+        "seller-42",
+        "--rcp",
+        "rcp-deny-only.json",
+        "--principal-org-id",
+        "o-buyerorg",
+    ]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["hops"][3]["decision"], "allow");
+
+    // AWS supports Allow only in RCPFullAWSAccess: another Allow is refused where it is written.
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "role-saas.json",
+            "--assume",
+            "cross-account-trust.json",
+            "--role-arn",
+            ROLE,
+            "--caller-arn",
+            SESSION,
+            "--caller",
+            "caller-assume.json",
+            "--rcp",
+            "rcp-with-allow.json",
+        ],
+        &dir(),
+    );
+    assert_eq!(super::code(&out), 2);
+    assert!(
+        stderr(&out).contains("rcp-with-allow.json:5:5: Statement[1]: an RCP allows nothing"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -219,12 +219,16 @@ fn applying<'p>(
 impl Applying<'_> {
     /// The answer of one policy: a `Deny` wins, then an `Allow`, else an implicit deny; `conditional` when an
     /// `Allow` applies only under open conditions, or a `Deny` may apply beside an `Allow`.
+    ///
+    /// An RCP is never an implicit deny: AWS Organizations attaches `RCPFullAWSAccess`, which allows everything, to
+    /// the organization root, every OU and every account as soon as RCPs are enabled, and it cannot be detached;
+    /// `Allow` is supported in no other RCP (AWS Organizations User Guide, "RCP syntax",
+    /// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html>). Only an
+    /// RCP's `Deny` statements decide.
     fn answer(self, file: &PolicyFile, kind: PolicyKind) -> TrustEvaluation {
-        let may_allow = !self.allows.is_empty() || !self.open_allows.is_empty();
-        if self.denies.is_empty()
-            && may_allow
-            && (self.allows.is_empty() || !self.open_denies.is_empty())
-        {
+        let allowed = kind == PolicyKind::Rcp || !self.allows.is_empty();
+        let may_allow = allowed || !self.open_allows.is_empty();
+        if self.denies.is_empty() && may_allow && (!allowed || !self.open_denies.is_empty()) {
             let hits = self.allows.iter().map(|&hit| (hit, Vec::new()));
             let hits: Vec<_> = hits
                 .chain(self.open_allows)
@@ -243,7 +247,7 @@ impl Applying<'_> {
         }
         let (decision, hits) = if !self.denies.is_empty() {
             (Decision::ExplicitDeny, self.denies)
-        } else if !self.allows.is_empty() {
+        } else if allowed {
             (Decision::Allow, self.allows)
         } else {
             (Decision::ImplicitDeny, Vec::new())
@@ -277,7 +281,8 @@ impl Applying<'_> {
 ///
 /// RCPs apply to the STS calls on a role (AWS Organizations User Guide, "Resource control policies (RCPs)",
 /// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>, whose list of
-/// services that support RCPs names AWS STS); their `Principal` is `"*"`.
+/// services that support RCPs names AWS STS); their `Principal` is `"*"`. Unlike an SCP, an RCP needs no `Allow`:
+/// `RCPFullAWSAccess`, attached everywhere and not detachable, allows; only the RCPs' `Deny` statements decide.
 ///
 /// For `implicit_deny`, `statements` has one element per policy lacking an `Allow`, with the statement to add;
 /// for `explicit_deny`, the denying statements and in `conditions` the conditions that made them apply.

@@ -325,3 +325,49 @@ fn open_keys_make_an_answer_conditional_and_known_keys_still_decide() {
     let closed = evaluate_guardrails_open(scps, PolicyKind::Scp, &request, role, &|_| false);
     assert_eq!(closed.decision, Decision::ExplicitDeny);
 }
+
+#[test]
+fn an_rcp_needs_no_allow_and_its_deny_decides() {
+    // Deny-only, as AWS allows RCPs to be: RCPFullAWSAccess, attached everywhere, is the Allow.
+    let rcp = PolicyFile::parse(
+        "rcp.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Sid": "OrgOnly", "Effect": "Deny", "Principal": "*",
+            "Action": "sts:AssumeRole", "Resource": "*",
+            "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-sellerorg"},
+                          "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}"#,
+    )
+    .expect("a valid RCP");
+    let role = "arn:aws:iam::444455556666:role/metering";
+    let decide = |context: &Context| {
+        let request = TrustRequest {
+            action: "sts:AssumeRole",
+            caller: Caller::Aws("arn:aws:iam::111122223333:role/app"),
+            context,
+        };
+        evaluate_guardrails(std::slice::from_ref(&rcp), PolicyKind::Rcp, &request, role)
+    };
+    let outside: Context = [
+        ("aws:PrincipalOrgID", "o-other"),
+        ("aws:PrincipalIsAWSService", "false"),
+    ]
+    .into_iter()
+    .collect();
+    let answer = decide(&outside);
+    assert_eq!(answer.decision, Decision::ExplicitDeny);
+    assert_eq!(answer.statements[0].kind, PolicyKind::Rcp);
+    let inside: Context = [
+        ("aws:PrincipalOrgID", "o-sellerorg"),
+        ("aws:PrincipalIsAWSService", "false"),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(decide(&inside).decision, Decision::Allow);
+    // The same document as an SCP lacks the Allow every SCP needs.
+    let request = TrustRequest {
+        action: "sts:AssumeRole",
+        caller: Caller::Aws("arn:aws:iam::111122223333:role/app"),
+        context: &inside,
+    };
+    let as_scp = evaluate_guardrails(std::slice::from_ref(&rcp), PolicyKind::Scp, &request, role);
+    assert_eq!(as_scp.decision, Decision::ImplicitDeny);
+}
