@@ -18,10 +18,16 @@ use crate::{input, sarif};
 /// The most a policy file is read again for positions (IAM's own limits are a few KiB).
 const MAX_BYTES: u64 = 1 << 20;
 
-/// A policy file named on the command line, and where its statements are.
+/// A policy file named on the command line, or a document inside a template or plan, and where its statements are.
+#[derive(Clone)]
 struct File {
-    /// The name the checker gave the file: the path as given, or `<stdin>`.
+    /// The name the checker gave the document: the path as given, or `<stdin>`; for a document of a template, its
+    /// path in the template (`Resources.MeteringRole.Properties.AssumeRolePolicyDocument`).
     name: String,
+    /// The file a person edits: `name` for a policy file, the template for one of its documents.
+    artifact: String,
+    /// Between the name and `Statement[i]` in a statement's path: `:` after a file, `.` inside a template.
+    separator: char,
     /// Where the document starts (`None`: not read again).
     start: Option<Pos>,
     /// Where each statement starts.
@@ -45,7 +51,9 @@ impl File {
         let Some(root) = root else {
             let start = (name != input::STDIN_NAME).then_some(Pos { line: 1, column: 1 });
             return File {
+                artifact: name.clone(),
                 name,
+                separator: ':',
                 start,
                 statements: Vec::new(),
             };
@@ -58,7 +66,9 @@ impl File {
             None => Vec::new(),
         };
         File {
+            artifact: name.clone(),
             name,
+            separator: ':',
             start: Some(root.pos),
             statements,
         }
@@ -70,7 +80,7 @@ impl File {
         match index {
             Some(i) => (
                 self.statements.get(i).copied().unwrap_or(start),
-                format!("{}:Statement[{i}]", self.name),
+                format!("{}{}Statement[{i}]", self.name, self.separator),
             ),
             None => (start, self.name.clone()),
         }
@@ -78,9 +88,11 @@ impl File {
 }
 
 /// The policy files named on the command line, read again for where their statements are.
+#[derive(Clone)]
 pub(crate) struct PolicyFiles(Vec<File>);
 
 /// A finding located in one of the [`PolicyFiles`].
+#[derive(Clone)]
 pub(crate) struct Found {
     /// The finding's code (its SARIF rule's id).
     pub(crate) code: &'static str,
@@ -114,6 +126,29 @@ impl PolicyFiles {
         PolicyFiles(paths.iter().map(|p| File::read(p)).collect())
     }
 
+    /// The documents of the template or plan `artifact`, each named as the checker named it (its path in the
+    /// file), with where it starts and where its statements are.
+    pub(crate) fn documents(artifact: &str, documents: &[(String, Pos, Vec<Pos>)]) -> PolicyFiles {
+        PolicyFiles(
+            documents
+                .iter()
+                .map(|(name, start, statements)| File {
+                    name: name.clone(),
+                    artifact: artifact.to_owned(),
+                    separator: '.',
+                    start: Some(*start),
+                    statements: statements.clone(),
+                })
+                .collect(),
+        )
+    }
+
+    /// These files and `other`'s.
+    pub(crate) fn and(mut self, other: PolicyFiles) -> PolicyFiles {
+        self.0.extend(other.0);
+        self
+    }
+
     /// Where statement `index` (`None`: the document) of the file the checker named `name` is, and its path
     /// (the file's name for the document); `None` when no file of these has that name.
     pub(crate) fn locate(&self, name: &str, index: Option<usize>) -> Option<(Pos, String)> {
@@ -129,15 +164,14 @@ impl PolicyFiles {
         let file = self
             .0
             .iter()
-            .map(|f| f.name.as_str())
-            .filter(|name| {
-                path == *name
+            .filter(|f| {
+                path == f.name
                     || path
-                        .strip_prefix(name)
-                        .is_some_and(|rest| rest.starts_with(':'))
+                        .strip_prefix(&f.name)
+                        .is_some_and(|rest| rest.starts_with(f.separator))
             })
-            .max_by_key(|name| name.len())
-            .unwrap_or(input::STDIN_NAME)
+            .max_by_key(|f| f.name.len())
+            .map_or(input::STDIN_NAME, |f| f.artifact.as_str())
             .to_owned();
         Found {
             code,

@@ -129,6 +129,8 @@ pub(crate) struct Sts<'a> {
 /// Everything the chain is decided with: the STS request, then the role session's calls.
 pub(crate) struct Chain<'a> {
     pub(crate) sts: Sts<'a>,
+    /// Where the role is defined when `--assume` names a template or plan: `template.yaml role MeteringRole`.
+    pub(crate) defined_in: Option<String>,
     /// The role's own policies, boundary and SCPs.
     pub(crate) role: PolicySet,
     pub(crate) session_policy: Option<PolicyFile>,

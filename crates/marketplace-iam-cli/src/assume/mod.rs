@@ -257,13 +257,8 @@ pub(crate) fn run(
         trust,
         role,
         defined_in,
+        documents,
     } = source::assumed(trust_path, role, template)?;
-    if defined_in.is_some() && format == CheckFormat::Sarif {
-        return Err(Unusable(format!(
-            "--assume {}: SARIF locates findings in policy files; for a role of a template or plan use `--format text` or `json` here, and `check --cloudformation` or `--terraform` with `--format sarif` for the role's findings",
-            trust_path.display()
-        )));
-    }
     let rcps = args
         .rcp
         .iter()
@@ -377,6 +372,7 @@ pub(crate) fn run(
             context: &sts_context,
             open: None,
         },
+        defined_in,
         role,
         session_policy,
         context,
@@ -406,6 +402,7 @@ pub(crate) fn run(
                 rcps: args.rcp.iter().map(PathBuf::as_path).collect(),
                 role: role_paths,
                 session_policy: args.session_policy.as_deref(),
+                defined: documents.as_ref().map(|(d, f)| (d, f.as_slice())),
             },
         )?,
     }

@@ -73,6 +73,7 @@ pub(crate) fn json(chain: &Chain<'_>, hops: &[Hop]) -> Value {
             "action": chain.sts.action(),
             "caller": caller,
             "role": chain.sts.role_arn,
+            "role_defined_in": chain.defined_in,
             "context": context,
         },
         "hops": hops,
@@ -88,9 +89,14 @@ fn breaks_at_key(hops: &[Value]) -> Option<String> {
 /// The text for a person.
 pub(crate) fn text(out: &mut dyn Write, chain: &Chain<'_>, hops: &[Hop]) -> io::Result<()> {
     let caller = chain.sts.caller_id();
+    let defined_in = chain
+        .defined_in
+        .as_ref()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default();
     writeln!(
         out,
-        "{BOLD}{}{BOLD:#} by {caller}\n  on {}",
+        "{BOLD}{}{BOLD:#} by {caller}\n  on {}{defined_in}",
         chain.sts.action(),
         chain.sts.role_arn
     )?;

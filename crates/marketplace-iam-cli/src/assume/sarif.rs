@@ -27,6 +27,9 @@ pub(crate) struct Paths<'a> {
     pub(crate) role: &'a [&'a Path],
     /// `--session-policy`.
     pub(crate) session_policy: Option<&'a Path>,
+    /// When `--assume` names a template or plan: its documents (the trust policy, the role's policies), and the
+    /// findings reading the role gave (a value not known offline, a trust finding), located in it.
+    pub(crate) defined: Option<(&'a PolicyFiles, &'a [Found])>,
 }
 
 /// The rule of a hop of the STS request that does not pass (the permissions hop has the report's rules).
@@ -42,14 +45,23 @@ fn rule(hop: HopName) -> Option<&'static str> {
 
 /// Writes the chain's SARIF log.
 pub(super) fn write(chain: &Chain<'_>, hops: &[Hop], paths: &Paths<'_>) -> Result<(), Unusable> {
-    let sts_paths: Vec<&Path> = std::iter::once(paths.trust)
+    // The trust policy is the file `--assume` names, or a document of the template or plan it names.
+    let trust_file = paths.defined.is_none().then_some(paths.trust);
+    let sts_paths: Vec<&Path> = trust_file
+        .into_iter()
         .chain(paths.caller.iter().copied())
         .chain(paths.caller_scps.iter().copied())
         .chain(paths.rcps.iter().copied())
         .collect();
-    let sts_files = PolicyFiles::read(&sts_paths);
-    let breaks_at = render::breaks_at(hops).map(|h| h.name);
+    let mut sts_files = PolicyFiles::read(&sts_paths);
+    let mut role_files = PolicyFiles::read(paths.role);
     let mut found: Vec<Found> = Vec::new();
+    if let Some((documents, findings)) = paths.defined {
+        sts_files = sts_files.and(documents.clone());
+        role_files = role_files.and(documents.clone());
+        found.extend(findings.iter().cloned());
+    }
+    let breaks_at = render::breaks_at(hops).map(|h| h.name);
     for hop in hops {
         match &hop.outcome {
             Outcome::Decided {
@@ -69,10 +81,10 @@ pub(super) fn write(chain: &Chain<'_>, hops: &[Hop], paths: &Paths<'_>) -> Resul
                     HopName::RoleRcps => paths.rcps.first(),
                     HopName::Trust | HopName::Permissions => None,
                 }
-                .unwrap_or(&paths.trust);
+                .map_or_else(|| chain.sts.trust.name.clone(), |p| p.display().to_string());
                 let at = rests_on(*decision, statements, failed)
                     .find_map(|(name, index)| sts_files.locate(name, index))
-                    .or_else(|| sts_files.locate(&default.display().to_string(), None))
+                    .or_else(|| sts_files.locate(&default, None))
                     .unwrap_or_else(|| (Pos::default(), String::new()));
                 let mut message = headline(chain, hop, breaks_at == Some(hop.name));
                 let details = details(chain, hop.name, *decision, statements, conditions, failed);
@@ -84,7 +96,7 @@ pub(super) fn write(chain: &Chain<'_>, hops: &[Hop], paths: &Paths<'_>) -> Resul
                 found.push(sts_files.found(code, message, at));
             }
             Outcome::Permissions { role, session, .. } => {
-                found.extend(PolicyFiles::read(paths.role).findings(role));
+                found.extend(role_files.findings(role));
                 if let (Some(report), Some(path)) = (session, paths.session_policy) {
                     // Checked as the role's only identity policy: said to be the session policy.
                     found.extend(PolicyFiles::read(&[path]).findings(report).into_iter().map(

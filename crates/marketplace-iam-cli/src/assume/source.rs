@@ -9,6 +9,7 @@ use marketplace_iam_policy::{
 
 use crate::cloudformation::template::{self, Node};
 use crate::cloudformation::{self, Settings};
+use crate::policy_files::{Found, PolicyFiles};
 use crate::{Unusable, input, output, terraform};
 
 /// The most an `--assume` file is read to tell what it is (a template's own limit).
@@ -30,6 +31,9 @@ pub(super) struct Assumed {
     pub(super) role: PolicySet,
     /// `template.yaml role MeteringRole` when the role comes from a template or a plan.
     pub(super) defined_in: Option<String>,
+    /// For a role of a template or plan: its documents as SARIF locates findings in them, and the findings of
+    /// reading it (each also said on stderr).
+    pub(super) documents: Option<(PolicyFiles, Vec<Found>)>,
 }
 
 /// What kind of file `--assume` names.
@@ -83,6 +87,7 @@ pub(super) fn assumed(
                 trust,
                 role,
                 defined_in: None,
+                documents: None,
             });
         }
         Kind::CloudFormation => {
@@ -110,10 +115,23 @@ pub(super) fn assumed(
             f.pos.line, f.pos.column, f.path, f.message
         ));
     }
+    let documents = PolicyFiles::documents(&file, &defined.documents);
+    let found = defined
+        .findings
+        .iter()
+        .map(|f| Found {
+            code: f.code,
+            message: f.message.clone(),
+            file: file.clone(),
+            pos: f.pos,
+            path: f.path.clone(),
+        })
+        .collect();
     Ok(Assumed {
         trust: defined.trust,
         role: defined.set,
         defined_in: Some(format!("{file} role {}", defined.id)),
+        documents: Some((documents, found)),
     })
 }
 
@@ -196,7 +214,7 @@ pub(super) fn read_rcp(path: &Path) -> Result<PolicyFile, Unusable> {
         .iter()
         .position(|s| s.effect == marketplace_iam_policy::Effect::Allow && !full_access(s));
     if let Some(index) = allow {
-        let at = crate::policy_files::PolicyFiles::read(&[path])
+        let at = PolicyFiles::read(&[path])
             .locate(&rcp.name, Some(index))
             .map(|(pos, _)| format!(":{}:{}", pos.line, pos.column))
             .unwrap_or_default();

@@ -522,6 +522,9 @@ pub(crate) struct Defined {
     pub(crate) trust: PolicyFile,
     /// Where each statement of the trust policy is written.
     pub(crate) trust_statements: Vec<Pos>,
+    /// Every document read (the trust policy, the identity policies, the boundary) as the checker names it, with
+    /// where it starts and where its statements are: what locates the findings.
+    pub(crate) documents: Vec<(String, Pos, Vec<Pos>)>,
     /// Its identity policies and boundary, with the SCPs given.
     pub(crate) set: PolicySet,
     /// What depends on values not known offline (`unresolved`), and the trust policy's findings, located.
@@ -564,10 +567,16 @@ pub(crate) fn defined(
     let trust =
         policy_file(resolver, trust_doc, PolicyKind::Trust, &mut findings).map_err(located)?;
     let set = policy_set(resolver, &role, scps, &mut findings).map_err(located)?;
+    let documents = std::iter::once(trust_doc)
+        .chain(&role.identity)
+        .chain(&role.boundary)
+        .map(|d| (d.path.clone(), d.pos, d.statements.clone()))
+        .collect();
     Ok(Defined {
         id: role.id,
         trust,
         trust_statements: trust_doc.statements.clone(),
+        documents,
         set,
         findings,
     })

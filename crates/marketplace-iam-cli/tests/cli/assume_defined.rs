@@ -167,15 +167,6 @@ fn a_template_role_refuses_what_would_be_ambiguous() {
         "{}",
         stderr(&out)
     );
-    // SARIF locates findings in policy files: refused here, with what to run instead.
-    let out = assume(&dir, &["--role", "MeteringRole", "--format", "sarif"]);
-    assert_eq!(code(&out), 2);
-    assert!(stdout(&out).is_empty());
-    assert!(
-        stderr(&out).contains("check --cloudformation"),
-        "{}",
-        stderr(&out)
-    );
     // A trust policy file still needs the role's policies.
     write(
         &dir,
@@ -273,5 +264,47 @@ fn a_terraform_plan_role_is_assumed_by_its_address() {
         stderr(&out).contains("aws_iam_role.metering.assume_role_policy.Statement[0].Principal"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn sarif_locates_a_template_roles_hops_in_the_template() {
+    let dir = setup("assume-template-sarif");
+    let out = assume(&dir, &["--role", "MeteringRole", "--format", "sarif"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let log = super::sarif::sarif(&out);
+    let trust = super::sarif::of_rule(&log, "assume_trust_denied");
+    assert_eq!(trust.len(), 1, "{log:#}");
+    // At the trust policy's statement in the template, the line a person edits.
+    assert_eq!(
+        super::sarif::at(trust[0]),
+        ("template.yaml".to_owned(), 16, 13)
+    );
+    assert!(
+        trust[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("`sts:ExternalId` StringEquals \"seller-42\""),
+        "{log:#}"
+    );
+    // With the external ID the chain passes: no error result, exit 0.
+    let out = assume(
+        &dir,
+        &[
+            "--role",
+            "MeteringRole",
+            "--external-id",
+            "seller-42",
+            "--format",
+            "sarif",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let log = super::sarif::sarif(&out);
+    assert!(
+        super::sarif::results(&log)
+            .iter()
+            .all(|r| r["level"] != "error"),
+        "{log:#}"
     );
 }
