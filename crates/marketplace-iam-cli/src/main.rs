@@ -252,6 +252,12 @@ struct CheckArgs {
     #[arg(long, value_name = "PARTITION")]
     partition: Option<String>,
 
+    /// With policy files or --assume: decide each required action that has resource types
+    /// (license-manager:GetLicense) on this resource, as a call naming it is. Without it, an action granted on some
+    /// resources only is `conditional`, with their ARN patterns.
+    #[arg(long, value_name = "ARN", conflicts_with_all = ["gaad", "cloudformation", "terraform"])]
+    resource: Option<String>,
+
     #[command(flatten)]
     assume: assume::AssumeArgs,
 }
@@ -417,6 +423,40 @@ fn context(args: &CheckArgs) -> Result<Option<Context>, Unusable> {
     Ok(Some(context))
 }
 
+/// `check` of a principal's policies, with the actions that have resource types decided on `resource` when given.
+pub(crate) fn decide(
+    set: &PolicySet,
+    required: &[String],
+    context: Option<&Context>,
+    resource: Option<&str>,
+) -> marketplace_iam_policy::Report {
+    match resource {
+        Some(arn) => marketplace_iam_policy::check_on_resource(set, required, context, arn),
+        None => check(set, required, context),
+    }
+}
+
+/// `--resource`: an ARN (`arn:<partition>:<service>:<region>:<account>:<resource>`), without wildcards (a call
+/// names one resource).
+fn resource_arg(args: &CheckArgs) -> Result<Option<String>, Unusable> {
+    let Some(arn) = &args.resource else {
+        return Ok(None);
+    };
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let ok = parts.len() == 6
+        && parts[0] == "arn"
+        && !parts[1].is_empty()
+        && !parts[2].is_empty()
+        && !parts[5].is_empty()
+        && !arn.contains(['*', '?']);
+    if !ok {
+        return Err(Unusable(format!(
+            "--resource `{arn}`: not the ARN of one resource: expected arn:<partition>:<service>:<region>:<account>:<resource>, without wildcards (e.g. arn:aws:license-manager::111122223333:license:l-0123456789abcdef0)"
+        )));
+    }
+    Ok(Some(arn.clone()))
+}
+
 /// The values a template's intrinsic functions are resolved with: `--parameter`, `--account-id`, `--region`,
 /// `--partition`.
 fn template_settings(args: &CheckArgs) -> Result<cloudformation::Settings, Unusable> {
@@ -430,6 +470,7 @@ fn template_settings(args: &CheckArgs) -> Result<cloudformation::Settings, Unusa
 
 fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     let (required, spec) = required_actions(args)?;
+    let resource = resource_arg(args)?;
     let context = context(args)?;
     if let Some(spec) = spec
         && required.is_empty()
@@ -600,10 +641,11 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
             &files,
             &required,
             context,
+            resource.as_deref(),
             args.format,
         );
     }
-    let report = check(&set, &required, context.as_ref());
+    let report = decide(&set, &required, context.as_ref(), resource.as_deref());
     match args.format {
         CheckFormat::Json => {
             output::write_stdout_plain(|out| writeln!(out, "{}", report.to_json()))?;

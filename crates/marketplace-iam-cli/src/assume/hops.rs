@@ -4,8 +4,8 @@
 
 use marketplace_iam_policy::{
     Caller, ConditionRef, Context, Decision, PolicyFile, PolicyKind, PolicySet, Principal,
-    PrincipalValue, Report, StatementRef, TrustEvaluation, TrustRequest, check,
-    evaluate_guardrails, evaluate_guardrails_open, evaluate_trust_open, identity_allow_needed,
+    PrincipalValue, Report, StatementRef, TrustEvaluation, TrustRequest, evaluate_guardrails,
+    evaluate_guardrails_open, evaluate_trust_open, identity_allow_needed,
 };
 
 /// Which hop.
@@ -137,6 +137,8 @@ pub(crate) struct Chain<'a> {
     /// The context of the role session's calls (`--context`), if any.
     pub(crate) context: Option<Context>,
     pub(crate) required: &'a [String],
+    /// `--resource`: the resource the role session's calls name, for actions with resource types.
+    pub(crate) resource: Option<&'a str>,
 }
 
 impl Sts<'_> {
@@ -326,12 +328,13 @@ impl Chain<'_> {
                 note: (!self.sts.rcps.is_empty()).then_some(
                     "the --rcp policies do not take part here: resource control policies apply only to the services AWS Organizations lists for them (AWS STS among them, not AWS Marketplace or AWS License Manager), so they were applied to the STS call only",
                 ),
-                role: check(&self.role, self.required, context),
+                role: crate::decide(&self.role, self.required, context, self.resource),
                 session: self.session_policy.as_ref().map(|session| {
-                    check(
+                    crate::decide(
                         &PolicySet::new(vec![session.clone()]),
                         self.required,
                         context,
+                        self.resource,
                     )
                 }),
             },

@@ -237,6 +237,7 @@ fn parse_caller_arn(arn: &str) -> Result<(String, &str), Unusable> {
 
 /// `check --assume`: `role` is the role's own policy set (POLICY files, --boundary, --scp), read from
 /// `role_paths` (for SARIF's locations).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
     args: &AssumeArgs,
     role: PolicySet,
@@ -244,6 +245,7 @@ pub(crate) fn run(
     role_paths: &[&Path],
     required: &[String],
     context: Option<Context>,
+    resource: Option<&str>,
     format: CheckFormat,
 ) -> Result<u8, Unusable> {
     let Some(trust_path) = &args.assume else {
@@ -377,6 +379,7 @@ pub(crate) fn run(
         session_policy,
         context,
         required,
+        resource,
     };
     let hops = chain.hops();
     match format {

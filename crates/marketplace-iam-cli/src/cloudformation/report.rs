@@ -205,11 +205,20 @@ pub(crate) fn report_findings(
                 (Some((pos, path)), _) => (
                     pos,
                     path,
-                    format!(
-                        "`{}` is {} because of this statement",
-                        action.action,
-                        decision_text(action.decision)
-                    ),
+                    match &action.resources {
+                        Some(resources) => format!(
+                            "`{}` is granted only on some resources by this statement ({}): a call on any other \
+                             resource is denied; grant it on every resource of its type (`Resource`: `*` or the \
+                             type's ARN with wildcards) unless the integration only ever names these",
+                            action.action,
+                            resources.join(", ")
+                        ),
+                        None => format!(
+                            "`{}` is {} because of this statement",
+                            action.action,
+                            decision_text(action.decision)
+                        ),
+                    },
                 ),
                 (None, add) => (
                     fallback.0,

@@ -461,6 +461,13 @@ fn decisions(out: &mut impl Write, actions: &[ActionReport]) -> io::Result<()> {
             }
             Decision::Allow => {}
         }
+        if let Some(resources) = &a.resources {
+            write!(
+                out,
+                "{DIM}  only on some resources: {}{DIM:#}",
+                resources.join(", ")
+            )?;
+        }
         writeln!(out)?;
     }
     Ok(())

@@ -716,3 +716,69 @@ fn a_statement_without_resource_is_refused_where_iam_refuses_it() {
         "the SCP's Deny applies to every resource"
     );
 }
+
+#[test]
+fn an_action_granted_on_some_resources_only_is_conditional_until_resource_names_one() {
+    let dir = scratch("some-resources");
+    write(
+        &dir,
+        "role.json",
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["license-manager:CheckoutLicense", "license-manager:ExtendLicenseConsumption",
+                                           "license-manager:CheckInLicense"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "license-manager:GetLicense",
+             "Resource": "arn:aws:license-manager::294406891311:license:*"}]}"#,
+    );
+    let base = [
+        "check",
+        "--product",
+        "ami/contracts",
+        "role.json",
+        "--format",
+        "json",
+    ];
+    let out = run(&base, &dir);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report = json(&out);
+    let get = &report["actions"][3];
+    assert_eq!(get["action"], "license-manager:GetLicense");
+    assert_eq!(get["decision"], "conditional");
+    assert_eq!(
+        get["resources"],
+        serde_json::json!(["arn:aws:license-manager::294406891311:license:*"])
+    );
+    // The other actions have no `resources` key.
+    assert!(report["actions"][0].get("resources").is_none());
+
+    let on = |arn: &str| {
+        let mut args = base.to_vec();
+        args.extend(["--resource", arn]);
+        let out = run(&args, &dir);
+        (code(&out), json(&out))
+    };
+    let (code_ours, ours) = on("arn:aws:license-manager::294406891311:license:l-0123456789abcdef0");
+    assert_eq!(code_ours, 0, "{ours:#}");
+    assert_eq!(ours["actions"][3]["decision"], "allow");
+    let (code_theirs, theirs) =
+        on("arn:aws:license-manager::444455556666:license:l-0123456789abcdef0");
+    assert_eq!(code_theirs, 1);
+    assert_eq!(theirs["actions"][3]["decision"], "implicit_deny");
+
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "ami/contracts",
+            "role.json",
+            "--resource",
+            "license-l-1",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("not the ARN of one resource"),
+        "{}",
+        stderr(&out)
+    );
+}

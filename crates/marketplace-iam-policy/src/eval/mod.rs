@@ -414,6 +414,15 @@ impl<'a> Evaluation<'a> {
         missing.chain(hits)
     }
 
+    /// For `Allow`: the allowing statements of the identity policies.
+    pub(crate) fn allowing_identity(&self) -> impl Iterator<Item = &'a Statement> + '_ {
+        self.hits
+            .iter()
+            .filter(|h| h.kind == PolicyKind::Identity)
+            .map(|h| &h.file.policy.statements[h.index as usize])
+            .filter(|s| s.effect == Effect::Allow)
+    }
+
     /// The conditions of [`Evaluation::statements`] (for `Conditional`: the open ones; otherwise the ones that
     /// held).
     pub fn conditions(&self) -> impl Iterator<Item = ConditionRef> + '_ {

@@ -21,7 +21,7 @@ use marketplace_iam_model::Policies;
 use marketplace_iam_model::catalog;
 
 use crate::eval::condition::Context;
-use crate::eval::{Decision, PolicySet};
+use crate::eval::{Decision, PolicySet, Scope, scope_of};
 use catalog_match::not_in_catalog;
 
 pub use prepared::{Checker, Member, Prepared};
@@ -146,9 +146,19 @@ pub fn check(set: &PolicySet, required: &[String], context: Option<&Context>) ->
         .iter()
         .map(|action| {
             let e = set.evaluate(action, context);
+            let resources = match (e.decision, scope_of(action)) {
+                (Decision::Allow, Scope::SomeResource(_)) => catalog::lookup_ignore_case(action)
+                    .and_then(|a| over_grants::some_resources(e.allowing_identity(), a)),
+                _ => None,
+            };
             ActionReport {
                 action: action.clone(),
-                decision: e.decision,
+                decision: if resources.is_some() {
+                    Decision::Conditional
+                } else {
+                    e.decision
+                },
+                resources,
                 statements: e.statements().collect(),
                 conditions: e.conditions().collect(),
             }
@@ -168,6 +178,49 @@ pub fn check(set: &PolicySet, required: &[String], context: Option<&Context>) ->
         over_grants,
         warnings: warnings::warnings(set, required, context),
     }
+}
+
+/// [`check`], with each required action that has resource types decided on the one resource `arn` (as a call
+/// naming it is), instead of "on some resource": granted there or not, never `conditional` on the resource. The
+/// actions without resource types are decided on `*` as in [`check`].
+///
+/// ```
+/// use marketplace_iam_policy::{Decision, PolicyFile, PolicySet, check, check_on_resource};
+///
+/// let role = PolicyFile::parse("role.json", r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow",
+///     "Action": "license-manager:GetLicense", "Resource": "arn:aws:license-manager::111122223333:license:*"}}"#)?;
+/// let set = PolicySet::new(vec![role]);
+/// let required = ["license-manager:GetLicense".to_string()];
+/// assert_eq!(check(&set, &required, None).actions[0].decision, Decision::Conditional);
+/// let ours = "arn:aws:license-manager::111122223333:license:l-0123456789abcdef0";
+/// assert_eq!(check_on_resource(&set, &required, None, ours).actions[0].decision, Decision::Allow);
+/// let theirs = "arn:aws:license-manager::444455556666:license:l-0123456789abcdef0";
+/// assert_eq!(check_on_resource(&set, &required, None, theirs).actions[0].decision, Decision::ImplicitDeny);
+/// # Ok::<(), marketplace_iam_policy::PolicyError>(())
+/// ```
+pub fn check_on_resource(
+    set: &PolicySet,
+    required: &[String],
+    context: Option<&Context>,
+    arn: &str,
+) -> Report {
+    let mut report = check(set, required, context);
+    for a in &mut report.actions {
+        if !matches!(scope_of(&a.action), Scope::SomeResource(_)) {
+            continue;
+        }
+        let e = set.evaluate_on(&a.action, arn, context);
+        a.decision = e.decision;
+        a.resources = None;
+        a.statements = e.statements().collect();
+        a.conditions = e.conditions().collect();
+    }
+    report.verdict = if report.actions.iter().all(|a| a.decision == Decision::Allow) {
+        Verdict::Allowed
+    } else {
+        Verdict::NotAllowed
+    };
+    report
 }
 
 #[cfg(test)]

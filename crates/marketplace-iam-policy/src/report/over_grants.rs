@@ -12,7 +12,7 @@
 use std::ops::{ControlFlow, Range};
 use std::sync::LazyLock;
 
-use marketplace_iam_model::catalog;
+use marketplace_iam_model::catalog::{self, CatalogAction};
 
 use super::catalog_match::for_each_catalog_match;
 use super::types::OverGrant;
@@ -192,7 +192,7 @@ pub(crate) fn combine(
                     (0..identity)
                         .filter(|&n| granting(n))
                         .map(|n| statements[n].statement),
-                    a.prefix(),
+                    a,
                 )
             };
             over_grants.push(OverGrant {
@@ -207,13 +207,16 @@ pub(crate) fn combine(
     over_grants
 }
 
-/// For an action with resource types, granted by the identity `statements`: `None` when one of them grants it on
-/// every resource (its `Resource` covers `*`, or it has `NotResource` or no `Resource`), otherwise the `Resource`
-/// patterns that may name a resource of `service`, in order, each once: the action is granted on those only.
+/// For an action with resource types, granted by the identity `statements`: `None` when they grant it on every
+/// resource (one's `Resource` covers `*`, or it has `NotResource` or no `Resource`; or their patterns cover every ARN
+/// of each of the action's resource types, as `arn:aws:license-manager::*:license:*` does for `GetLicense`),
+/// otherwise the `Resource` patterns that may name a resource of the action's service, in order, each once: the
+/// action is granted on those only.
 pub(crate) fn some_resources<'a>(
     statements: impl Iterator<Item = &'a Statement>,
-    service: &str,
+    action: &CatalogAction,
 ) -> Option<Vec<String>> {
+    let service = action.prefix();
     let mut patterns: Vec<String> = Vec::new();
     for s in statements {
         match &s.resources {
@@ -227,7 +230,39 @@ pub(crate) fn some_resources<'a>(
             _ => return None,
         }
     }
-    Some(patterns)
+    let every_type_covered = action.resource_types.iter().all(|t| {
+        t.arn_formats
+            .first()
+            .is_some_and(|format| patterns.iter().any(|p| covers_every_arn_of(p, format)))
+    });
+    (!every_type_covered).then_some(patterns)
+}
+
+/// Whether the `Resource` pattern `pattern` matches every ARN of the catalog's ARN `format`: each placeholder
+/// (`${Account}`, `${LicenseId}`, ...) stands for a run of characters no ARN has, which only a `*` matches;
+/// `${Partition}` for the pattern's own partition (a role lives in one partition).
+fn covers_every_arn_of(pattern: &str, format: &str) -> bool {
+    const ANY: &str = "\u{1}\u{1}\u{1}\u{1}";
+    let partition = pattern
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or("aws");
+    let mut generic = String::with_capacity(format.len());
+    let mut rest = format;
+    while let Some(start) = rest.find("${") {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        generic.push_str(&rest[..start]);
+        generic.push_str(if &rest[start..start + end + 1] == "${Partition}" {
+            partition
+        } else {
+            ANY
+        });
+        rest = &rest[start + end + 1..];
+    }
+    generic.push_str(rest);
+    crate::matching::wildcard_match(pattern, &generic, false)
 }
 
 /// The over-grants of a policy set: every statement's bits, then [`combine`]. The reference [`crate::Checker`]

@@ -294,6 +294,7 @@ impl<'r> Checker<'r> {
             return ActionReport {
                 action: action.clone(),
                 decision: Decision::ImplicitDeny,
+                resources: None,
                 statements,
                 conditions: Vec::new(),
             };
@@ -303,9 +304,29 @@ impl<'r> Checker<'r> {
             open.extend(open_denies);
             (Decision::Conditional, open)
         };
+        // Granted on some resources only: conditional on the resource, as `check` reports it.
+        let resources = match (decision, self.scopes[i]) {
+            (Decision::Allow, Scope::SomeResource(_)) => {
+                marketplace_iam_model::catalog::lookup_ignore_case(action).and_then(|a| {
+                    over_grants::some_resources(
+                        hits.iter()
+                            .filter(|(m, _)| m.prepared.kind == PolicyKind::Identity)
+                            .map(|&(m, index)| &m.policy.statements[index])
+                            .filter(|s| s.effect == Effect::Allow),
+                        a,
+                    )
+                })
+            }
+            _ => None,
+        };
         ActionReport {
             action: action.clone(),
-            decision,
+            decision: if resources.is_some() {
+                Decision::Conditional
+            } else {
+                decision
+            },
+            resources,
             statements: hits
                 .iter()
                 .map(|&(m, index)| {

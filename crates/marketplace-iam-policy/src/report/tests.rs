@@ -299,3 +299,44 @@ fn catalog_matches_are_those_of_wildcard_matching() {
         assert_eq!(got, want, "{p}");
     }
 }
+
+#[test]
+fn a_required_action_granted_on_some_resources_only_is_conditional_on_them() {
+    let required = vec!["license-manager:GetLicense".to_owned()];
+    let decide = |resource: &str| {
+        let file = PolicyFile::parse(
+            "role.json",
+            &format!(
+                r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow",
+                    "Action": "license-manager:GetLicense", "Resource": "{resource}"}}}}"#
+            ),
+        )
+        .expect("a valid policy");
+        let report = check(&PolicySet::new(vec![file]), &required, None);
+        (
+            report.actions[0].decision,
+            report.actions[0].resources.clone(),
+        )
+    };
+    // Every license: the catalog's ARN format with every placeholder a wildcard, in any partition, or `*`.
+    for every in [
+        "*",
+        "arn:aws:license-manager::*:license:*",
+        "arn:aws-us-gov:license-manager::*:license:*",
+        "arn:aws:license-manager::*:*",
+    ] {
+        assert_eq!(decide(every), (Decision::Allow, None), "{every}");
+    }
+    // One license, or one account's: conditional on the resource, with the patterns.
+    for some in [
+        "arn:aws:license-manager::294406891311:license:l-0123456789abcdef0",
+        "arn:aws:license-manager::294406891311:license:*",
+        "arn:aws:license-manager::*:license:l-????",
+    ] {
+        assert_eq!(
+            decide(some),
+            (Decision::Conditional, Some(vec![some.to_owned()])),
+            "{some}"
+        );
+    }
+}

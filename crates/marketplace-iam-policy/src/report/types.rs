@@ -34,12 +34,20 @@ pub struct Report {
 }
 
 /// The decision for one required action.
+///
+/// An action with resource types that the identity policies grant only on some resources (their `Resource` names
+/// ARNs, not `*`) is `conditional`, with those ARN patterns in `resources`: whether a call is allowed depends on
+/// the resource it names (a customer's license, for `license-manager:GetLicense`), never a plain allow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActionReport {
     /// The action, as the catalog spells it.
     pub action: String,
     /// The decision.
     pub decision: Decision,
+    /// For an action granted on some resources only: the `Resource` patterns it is granted on (JSON: absent
+    /// otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<String>>,
     /// What the decision rests on (see [`crate::Evaluation::statements`]).
     pub statements: Vec<StatementRef>,
     /// The conditions involved (see [`crate::Evaluation::conditions`]).
@@ -173,7 +181,12 @@ impl fmt::Display for Report {
                 Decision::ExplicitDeny => "DENIED (explicit)",
                 Decision::Conditional => "CONDITIONAL",
             };
-            writeln!(f, "{label:<18} {}", a.action)?;
+            let on = a
+                .resources
+                .as_ref()
+                .map(|r| format!(" (only on some resources: {})", r.join(", ")))
+                .unwrap_or_default();
+            writeln!(f, "{label:<18} {}{on}", a.action)?;
             match a.decision {
                 Decision::Allow => {
                     for s in &a.statements {
