@@ -396,6 +396,43 @@ fn element(out: &mut dyn Write, role: &RoleAssumers) -> io::Result<()> {
     role.serialize(&mut serializer).map_err(io::Error::from)
 }
 
+/// A role's answer, given to a sink as it is made.
+type Each<'e> = dyn FnMut(&mut dyn FnMut(&RoleAssumers) -> io::Result<()>) -> io::Result<()> + 'e;
+
+/// The JSON document `{"verdict", "roles", "warnings"}`, pretty-printed as serde_json prints it whole, the roles
+/// written one by one as `each` gives them.
+fn write_json(
+    out: &mut dyn Write,
+    verdict: Verdict,
+    warnings: &[String],
+    each: &mut Each<'_>,
+) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Whole<'r> {
+        verdict: Verdict,
+        roles: [(); 0],
+        warnings: &'r [String],
+    }
+    let whole = serde_json::to_string_pretty(&Whole {
+        verdict,
+        roles: [],
+        warnings,
+    })?;
+    let (head, tail) = around_empty_array(&whole, "roles");
+    out.write_all(head.as_bytes())?;
+    out.write_all(b"\"roles\": [")?;
+    let mut first = true;
+    each(&mut |role| {
+        let separator: &[u8] = if first { b"\n    " } else { b",\n    " };
+        first = false;
+        out.write_all(separator)?;
+        element(&mut *out, role)
+    })?;
+    out.write_all(if first { b"]" } else { b"\n  ]" })?;
+    out.write_all(tail.as_bytes())?;
+    out.write_all(b"\n")
+}
+
 /// Writes, for each role that `classes` (the survey) says may make every call, who may assume it, in `format`
 /// (SARIF is refused before the export is read): JSON `{"verdict", "roles", "warnings"}` with the account's verdict
 /// as `--gaad` gives it, JSON Lines one role per line (the warnings on stderr), or text. Roles are written as they
@@ -428,35 +465,9 @@ pub(crate) fn write(
         Ok(())
     };
     match format {
-        CheckFormat::Json => {
-            #[derive(Serialize)]
-            struct Whole<'r> {
-                verdict: Verdict,
-                roles: [(); 0],
-                warnings: &'r [String],
-            }
-            let whole = serde_json::to_string_pretty(&Whole {
-                verdict: question.verdict,
-                roles: [],
-                warnings: &account.warnings,
-            })
-            .map_err(|e| Unusable(e.to_string()))?;
-            let (head, tail) = around_empty_array(&whole, "roles");
-            output::write_stdout_plain(|out| {
-                out.write_all(head.as_bytes())?;
-                out.write_all(b"\"roles\": [")?;
-                let mut first = true;
-                each(&mut |role| {
-                    let separator: &[u8] = if first { b"\n    " } else { b",\n    " };
-                    first = false;
-                    out.write_all(separator)?;
-                    element(&mut *out, role)
-                })?;
-                out.write_all(if first { b"]" } else { b"\n  ]" })?;
-                out.write_all(tail.as_bytes())?;
-                out.write_all(b"\n")
-            })?;
-        }
+        CheckFormat::Json => output::write_stdout_plain(|out| {
+            write_json(out, question.verdict, &account.warnings, &mut each)
+        })?,
         CheckFormat::Jsonl => {
             for w in &account.warnings {
                 output::warning(w);
@@ -500,4 +511,76 @@ pub(crate) struct Question<'x, 'a> {
     pub(crate) context: Option<&'x Context>,
     /// The account's verdict.
     pub(crate) verdict: Verdict,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(name: &str, assumers: usize) -> RoleAssumers {
+        let condition = ConditionRef {
+            policy: "trust policy of role r".to_owned(),
+            kind: marketplace_iam_policy::PolicyKind::Trust,
+            index: 1,
+            sid: Some("Saas".to_owned()),
+            operator: "StringEquals".to_owned(),
+            key: "sts:ExternalId".to_owned(),
+            values: vec!["seller \"42\"".to_owned()],
+        };
+        RoleAssumers {
+            name: name.to_owned(),
+            arn: format!("arn:aws:iam::111122223333:role/{name}"),
+            has_trust_policy: assumers > 0,
+            trusted: vec![Trusted {
+                principal_type: "AWS".to_owned(),
+                id: "arn:aws:iam::444455556666:root".to_owned(),
+                kind: "external_account",
+                action: "sts:AssumeRole",
+                decision: "conditional",
+                conditions: vec![condition.clone()],
+                statements: Vec::new(),
+            }],
+            assumers: (0..assumers)
+                .map(|i| Assumer {
+                    kind: "user",
+                    name: format!("u{i}"),
+                    arn: format!("arn:aws:iam::111122223333:user/u{i}"),
+                    decision: "allow",
+                    trust_names_it: i % 2 == 0,
+                    conditions: vec![condition.clone()],
+                    statements: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_streamed_json_is_the_document_serialized_whole() {
+        #[derive(Serialize)]
+        struct Whole<'r> {
+            verdict: Verdict,
+            roles: &'r [RoleAssumers],
+            warnings: &'r [String],
+        }
+        let warnings = vec!["a warning with \"quotes\"".to_owned()];
+        for roles in [
+            vec![],
+            vec![role("one", 0)],
+            vec![role("a", 2), role("b", 0), role("c", 3)],
+        ] {
+            let mut streamed = Vec::new();
+            write_json(&mut streamed, Verdict::Allowed, &warnings, &mut |sink| {
+                roles.iter().try_for_each(&mut *sink)
+            })
+            .unwrap();
+            let whole = serde_json::to_string_pretty(&Whole {
+                verdict: Verdict::Allowed,
+                roles: &roles,
+                warnings: &warnings,
+            })
+            .unwrap()
+                + "\n";
+            assert_eq!(String::from_utf8(streamed).unwrap(), whole);
+        }
+    }
 }
