@@ -782,3 +782,60 @@ fn an_action_granted_on_some_resources_only_is_conditional_until_resource_names_
         stderr(&out)
     );
 }
+
+#[test]
+fn a_deny_list_scp_is_evaluated_beside_full_aws_access_and_said_so() {
+    let dir = scratch("deny-list-scp");
+    write(
+        &dir,
+        "role.json",
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "aws-marketplace:MeterUsage",
+            "Resource": "*"}}"#,
+    );
+    write(
+        &dir,
+        "deny-ec2.json",
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}}"#,
+    );
+    write(
+        &dir,
+        "deny-marketplace.json",
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "aws-marketplace:*", "Resource": "*"}}"#,
+    );
+    write(
+        &dir,
+        "allow-ec2.json",
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}}"#,
+    );
+    let decide = |scp: &str| {
+        let out = run(
+            &[
+                "check",
+                "--action",
+                "MeterUsage",
+                "role.json",
+                "--scp",
+                scp,
+                "--format",
+                "json",
+            ],
+            &dir,
+        );
+        (json(&out)["actions"][0]["decision"].clone(), stderr(&out))
+    };
+    // A deny list that does not name the call: FullAWSAccess, attached by default, allows it; said on stderr.
+    let (decision, err) = decide("deny-ec2.json");
+    assert_eq!(decision, "allow");
+    assert!(
+        err.contains(
+            "deny-ec2.json: only Deny statements: evaluated as attached beside FullAWSAccess"
+        ),
+        "{err}"
+    );
+    // A deny list naming it denies it.
+    assert_eq!(decide("deny-marketplace.json").0, "explicit_deny");
+    // An allow list without the call: not allowed at that level, and nothing said.
+    let (decision, err) = decide("allow-ec2.json");
+    assert_eq!(decision, "implicit_deny");
+    assert!(err.is_empty(), "{err}");
+}
