@@ -245,25 +245,35 @@ pub(crate) enum Entry {
     },
 }
 
-/// A value and, when it is written out in the template, its node.
-type Item<'n> = (Value, Option<&'n Node>, Pos);
+/// A value; when it is written out in the template, its node; where it is; and its index in the list as written
+/// (an item an `Fn::If` drops with `AWS::NoValue` keeps its place), or in the resolved list.
+type Item<'n> = (Value, Option<&'n Node>, Pos, usize);
 
 /// The items of a list property: each written item with its node, or the resolved list's items.
 fn items<'n>(resolver: &Resolver<'_>, node: &'n Node) -> Result<Vec<Item<'n>>, TemplateError> {
     if let Some(list) = node.as_list() {
         let mut out = Vec::new();
-        for item in list {
+        for (index, item) in list.iter().enumerate() {
             match resolver.resolve(item)? {
                 Value::Absent => {}
-                v => out.push((v, (item.intrinsic().is_none()).then_some(item), item.pos)),
+                v => out.push((
+                    v,
+                    (item.intrinsic().is_none()).then_some(item),
+                    item.pos,
+                    index,
+                )),
             }
         }
         return Ok(out);
     }
     match resolver.resolve(node)? {
-        Value::List(values) => Ok(values.into_iter().map(|v| (v, None, node.pos)).collect()),
+        Value::List(values) => Ok(values
+            .into_iter()
+            .enumerate()
+            .map(|(index, v)| (v, None, node.pos, index))
+            .collect()),
         Value::Absent => Ok(Vec::new()),
-        v if v.text().is_some_and(has_unknown) => Ok(vec![(v, None, node.pos)]),
+        v if v.text().is_some_and(has_unknown) => Ok(vec![(v, None, node.pos, 0)]),
         _ => Err(TemplateError::at(node.pos, "expected a list")),
     }
 }
@@ -389,7 +399,7 @@ pub(crate) fn roles(
         };
         for n in named {
             let values = match n.as_list() {
-                Some(_) => items(resolver, n)?.into_iter().map(|(v, _, _)| v).collect(),
+                Some(_) => items(resolver, n)?.into_iter().map(|(v, ..)| v).collect(),
                 None => vec![resolver.resolve(n)?],
             };
             for v in values {
@@ -499,7 +509,7 @@ fn role(
     let names_role = |r: &String| r == id || role_name.as_ref() == Some(r);
 
     if let Some(list) = prop("Policies") {
-        for (i, (value, literal, item_pos)) in items(resolver, list)?.into_iter().enumerate() {
+        for (value, literal, item_pos, i) in items(resolver, list)? {
             let path = format!("{base}.Policies[{i}].PolicyDocument");
             let (value, literal) = match (value, literal) {
                 (Value::Map(entries), lit) => {
@@ -528,7 +538,7 @@ fn role(
         }
     }
     if let Some(list) = prop("ManagedPolicyArns") {
-        for (i, (value, _, at)) in items(resolver, list)?.into_iter().enumerate() {
+        for (value, _, at, i) in items(resolver, list)? {
             let path = format!("{base}.ManagedPolicyArns[{i}]");
             match attached(resolver, &value, policies, at, &path)? {
                 Ok(doc) => {

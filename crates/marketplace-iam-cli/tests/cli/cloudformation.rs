@@ -455,3 +455,56 @@ fn trust_findings_tell_this_stack_from_another_account_and_a_skipped_role_says_w
             .contains("AWS::Serverless")
     );
 }
+
+#[test]
+fn a_list_item_keeps_its_written_index_when_an_earlier_one_is_dropped() {
+    let dir = scratch("cfn-novalue-index");
+    write(
+        &dir,
+        "t.yaml",
+        r#"Parameters:
+  Extra: {Type: String, Default: ""}
+Conditions:
+  HasExtra: !Not [!Equals [!Ref Extra, ""]]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com}, Action: sts:AssumeRole}]
+      ManagedPolicyArns:
+        - !If [HasExtra, !Ref Extra, !Ref AWS::NoValue]
+        - !ImportValue shared-metering-policy
+      Policies:
+        - !If [HasExtra, {PolicyName: extra, PolicyDocument: {Statement: []}}, !Ref AWS::NoValue]
+        - PolicyName: meter
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement: [{Effect: Allow, Action: "aws-marketplace:RegisterUsage", Resource: "*"}]
+"#,
+    );
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "container",
+            "--cloudformation",
+            "t.yaml",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    // The paths name the items as written: the dropped first item keeps its place.
+    assert!(
+        text.contains("Resources.Role.Properties.ManagedPolicyArns[1]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Resources.Role.Properties.Policies[1].PolicyDocument"),
+        "{text}"
+    );
+    assert!(!text.contains("ManagedPolicyArns[0]"), "{text}");
+}
