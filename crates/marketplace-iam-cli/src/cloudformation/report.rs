@@ -202,7 +202,18 @@ pub(crate) fn report_findings(
         }
         for s in &action.statements {
             let (pos, path, message) = match (locate(s.policy.as_deref(), s.index), &s.add) {
-                (Some((pos, path)), _) => (
+                // A policy that lacks an `Allow` (a boundary, an SCP): at the policy, with the statement to add.
+                (Some((pos, path)), Some(add)) => (
+                    pos,
+                    path,
+                    format!(
+                        "`{}` is not allowed: no statement of this {} allows it; add {}",
+                        action.action,
+                        s.kind,
+                        serde_json::to_string(add).unwrap_or_default()
+                    ),
+                ),
+                (Some((pos, path)), None) => (
                     pos,
                     path,
                     match &action.resources {
