@@ -309,8 +309,13 @@ fn fix(d: &Denial, documents: &[DocumentRef], trusts: &[TrustRef]) -> Vec<String
             "ask the organization's administrators to allow {} in the SCPs from the root down to the account{policy_named}",
             d.action
         )),
-        Some((Layer::ServiceControlPolicy | Layer::ResourceControlPolicy, true)) => {
+        Some((layer @ (Layer::ServiceControlPolicy | Layer::ResourceControlPolicy), true)) => {
             let arn = d.reason.as_ref().and_then(|r| r.policy_arn.as_deref());
+            let file = if layer == Layer::ResourceControlPolicy {
+                "rcp.json"
+            } else {
+                "scp.json"
+            };
             out.push(format!(
                 "find the Deny statement that matches {} in the organization's policy{policy_named} and have the \
                  organization's administrators narrow it (an exception for this role, e.g. a condition on \
@@ -320,7 +325,7 @@ fn fix(d: &Denial, documents: &[DocumentRef], trusts: &[TrustRef]) -> Vec<String
             if let Some(id) = arn.and_then(|a| a.rsplit('/').next()).filter(|id| id.starts_with("p-")) {
                 out.push(format!(
                     "read it (from the management account): aws organizations describe-policy --policy-id {id} \
-                     --query Policy.Content --output text > scp.json"
+                     --query Policy.Content --output text > {file}"
                 ));
             }
         }
