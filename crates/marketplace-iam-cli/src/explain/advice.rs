@@ -418,6 +418,21 @@ fn assume_command(d: &Denial) -> String {
     command
 }
 
+/// The role whose session the message names (`arn:aws:sts::<account>:assumed-role/<role>/<session>`), as the role's
+/// ARN; without its path, which a session ARN does not carry.
+fn session_role(d: &Denial) -> Option<String> {
+    let p = d.principal.as_ref()?;
+    if p.kind != PrincipalKind::AssumedRole {
+        return None;
+    }
+    let partition = p.arn.split(':').nth(1)?;
+    Some(format!(
+        "arn:{partition}:iam::{}:role/{}",
+        p.account.as_deref()?,
+        p.name.as_deref()?
+    ))
+}
+
 /// The `check` command that confirms the fix, or why there is none.
 fn check_command(d: &Denial, checkable: Option<&str>) -> (Option<String>, Option<String>) {
     let assumes = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"]
@@ -460,8 +475,9 @@ fn check_command(d: &Denial, checkable: Option<&str>) -> (Option<String>, Option
         Layer::ServiceControlPolicy => (Some(format!("{base} --scp scp.json")), None),
         Layer::SessionPolicy => (
             Some(format!(
-                "{base} --assume trust.json --role-arn <role ARN> --caller-arn <caller ARN> --caller \
-                 caller-policy.json --session-policy session-policy.json"
+                "{base} --assume trust.json --role-arn {} --caller-arn <caller ARN> --caller \
+                 caller-policy.json --session-policy session-policy.json",
+                session_role(d).unwrap_or_else(|| "<role ARN>".to_owned())
             )),
             Some(
                 "the session policy is passed with the AssumeRole call that made the session: `check --assume` \

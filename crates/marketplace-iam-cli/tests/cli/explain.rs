@@ -233,3 +233,21 @@ fn the_web_identity_denial_names_no_principal_and_points_at_the_trust_policies()
         v["meaning"]
     );
 }
+
+#[test]
+fn a_session_policy_denial_names_the_check_assume_of_the_sessions_role() {
+    let out = explain(&[
+        "User: arn:aws:sts::111122223333:assumed-role/metering/i-0abc is not authorized to perform: \
+         aws-marketplace:MeterUsage because no session policy allows the aws-marketplace:MeterUsage action",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v = json(&out);
+    let check = v["check"].as_str().unwrap();
+    assert!(
+        check.contains("--role-arn arn:aws:iam::111122223333:role/metering")
+            && check.contains("--session-policy session-policy.json"),
+        "{check}"
+    );
+}
