@@ -146,18 +146,15 @@ pub fn check(set: &PolicySet, required: &[String], context: Option<&Context>) ->
         .iter()
         .map(|action| {
             let e = set.evaluate(action, context);
-            let resources = match (e.decision, scope_of(action)) {
-                (Decision::Allow, Scope::SomeResource(_)) => catalog::lookup_ignore_case(action)
-                    .and_then(|a| over_grants::some_resources(e.allowing_identity(), a)),
-                _ => None,
-            };
+            let (decision, resources) = over_grants::required_decision(
+                action,
+                e.decision,
+                scope_of(action),
+                e.allowing_identity(),
+            );
             ActionReport {
                 action: action.clone(),
-                decision: if resources.is_some() {
-                    Decision::Conditional
-                } else {
-                    e.decision
-                },
+                decision,
                 resources,
                 statements: e.statements().collect(),
                 conditions: e.conditions().collect(),

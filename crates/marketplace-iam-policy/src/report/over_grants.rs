@@ -238,6 +238,27 @@ pub(crate) fn some_resources<'a>(
     (!every_type_covered).then_some(patterns)
 }
 
+/// A required action's decision as the report gives it: an `Allow` of an action with resource types (`scope`) that
+/// the identity policies' `allowing` statements grant on some resources only becomes `Conditional`, with those
+/// resource patterns; any other decision stays as it is, without patterns.
+pub(crate) fn required_decision<'s>(
+    action: &str,
+    decision: Decision,
+    scope: Scope,
+    allowing: impl Iterator<Item = &'s Statement>,
+) -> (Decision, Option<Vec<String>>) {
+    let resources = match (decision, scope) {
+        (Decision::Allow, Scope::SomeResource(_)) => {
+            catalog::lookup_ignore_case(action).and_then(|a| some_resources(allowing, a))
+        }
+        _ => None,
+    };
+    match resources {
+        Some(patterns) => (Decision::Conditional, Some(patterns)),
+        None => (decision, None),
+    }
+}
+
 /// Whether the `Resource` pattern `pattern` matches every ARN of the catalog's ARN `format`: each placeholder
 /// (`${Account}`, `${LicenseId}`, ...) stands for a run of characters no ARN has, which only a `*` matches;
 /// `${Partition}` for the pattern's own partition (a role lives in one partition).

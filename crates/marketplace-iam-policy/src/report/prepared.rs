@@ -305,27 +305,18 @@ impl<'r> Checker<'r> {
             (Decision::Conditional, open)
         };
         // Granted on some resources only: conditional on the resource, as `check` reports it.
-        let resources = match (decision, self.scopes[i]) {
-            (Decision::Allow, Scope::SomeResource(_)) => {
-                marketplace_iam_model::catalog::lookup_ignore_case(action).and_then(|a| {
-                    over_grants::some_resources(
-                        hits.iter()
-                            .filter(|(m, _)| m.prepared.kind == PolicyKind::Identity)
-                            .map(|&(m, index)| &m.policy.statements[index])
-                            .filter(|s| s.effect == Effect::Allow),
-                        a,
-                    )
-                })
-            }
-            _ => None,
-        };
+        let (decision, resources) = over_grants::required_decision(
+            action,
+            decision,
+            self.scopes[i],
+            hits.iter()
+                .filter(|(m, _)| m.prepared.kind == PolicyKind::Identity)
+                .map(|&(m, index)| &m.policy.statements[index])
+                .filter(|s| s.effect == Effect::Allow),
+        );
         ActionReport {
             action: action.clone(),
-            decision: if resources.is_some() {
-                Decision::Conditional
-            } else {
-                decision
-            },
+            decision,
             resources,
             statements: hits
                 .iter()
