@@ -201,7 +201,8 @@ fn parse_role_arn(arn: &str) -> Result<(&str, &str), Unusable> {
     }
 }
 
-fn is_account(text: &str) -> bool {
+/// Whether `text` is an AWS account id: 12 digits.
+pub(crate) fn is_account(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 

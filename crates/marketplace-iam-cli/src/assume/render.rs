@@ -28,6 +28,7 @@ pub(crate) fn json(chain: &Chain<'_>, hops: &[Hop]) -> Value {
         .map(|(k, v)| (k.to_owned(), json!(v)))
         .collect();
     let caller = chain.sts.caller_id();
+    let breaks = breaks_at(hops).map(|h| h.name.key());
     let hops: Vec<Value> = hops
         .iter()
         .map(|hop| {
@@ -65,7 +66,6 @@ pub(crate) fn json(chain: &Chain<'_>, hops: &[Hop]) -> Value {
             out
         })
         .collect();
-    let breaks = breaks_at_key(&hops);
     json!({
         "verdict": if breaks.is_none() { "allowed" } else { "not_allowed" },
         "breaks_at": breaks,
@@ -78,12 +78,6 @@ pub(crate) fn json(chain: &Chain<'_>, hops: &[Hop]) -> Value {
         },
         "hops": hops,
     })
-}
-
-fn breaks_at_key(hops: &[Value]) -> Option<String> {
-    hops.iter()
-        .find(|h| h["passes"] == json!(false))
-        .and_then(|h| h["hop"].as_str().map(str::to_owned))
 }
 
 /// The text for a person.

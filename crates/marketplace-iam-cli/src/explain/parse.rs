@@ -565,7 +565,7 @@ fn principal(text: &str) -> Principal {
         return not_arn;
     }
     let account = Some(fields[4])
-        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|a| crate::assume::is_account(a))
         .map(str::to_owned);
     let resource = fields[5];
     let (kind, name, session) = match (fields[2], resource.split_once('/')) {

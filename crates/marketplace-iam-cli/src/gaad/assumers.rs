@@ -59,7 +59,7 @@ struct Trusted {
     /// `sts:AssumeRoleWithSAML`.
     action: &'static str,
     /// `allow`, `conditional` (under `conditions`) or `explicit_deny` (a `Deny` of the trust policy applies).
-    decision: &'static str,
+    decision: Decision,
     conditions: Vec<ConditionRef>,
     statements: Vec<StatementRef>,
 }
@@ -72,7 +72,7 @@ struct Assumer {
     name: String,
     arn: String,
     /// `allow`, or `conditional` under `conditions`.
-    decision: &'static str,
+    decision: Decision,
     /// Whether the trust policy names it by its ARN (then, in the role's account, its identity policies need not
     /// allow the call).
     trust_names_it: bool,
@@ -169,7 +169,7 @@ impl Asker<'_, '_> {
                 kind: caller.kind,
                 name: caller.name.to_owned(),
                 arn: caller.arn.to_owned(),
-                decision: decision.as_str(),
+                decision,
                 trust_names_it,
                 conditions,
                 statements,
@@ -248,7 +248,7 @@ fn trusted(trust: &PolicyFile, role_arn: &str, context: Option<&Context>) -> Vec
             let root;
             let (caller, action, kind) = match principal_type.as_str() {
                 "AWS" => {
-                    let account = if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+                    let account = if crate::assume::is_account(&id) {
                         root = format!("arn:{partition}:iam::{id}:root");
                         Some(id.as_str())
                     } else {
@@ -295,7 +295,7 @@ fn trusted(trust: &PolicyFile, role_arn: &str, context: Option<&Context>) -> Vec
                 id: id.clone(),
                 kind,
                 action,
-                decision: answer.decision.as_str(),
+                decision: answer.decision,
                 conditions: answer.conditions,
                 statements: answer.statements,
             })
@@ -331,14 +331,14 @@ fn conditions_text(conditions: &[ConditionRef]) -> String {
         .join(" and ")
 }
 
-fn decision_text(decision: &str, conditions: &[ConditionRef]) -> String {
+fn decision_text(decision: Decision, conditions: &[ConditionRef]) -> String {
     match decision {
-        "allow" => format!("{GREEN}allow{GREEN:#}"),
-        "conditional" => format!(
+        Decision::Allow => format!("{GREEN}allow{GREEN:#}"),
+        Decision::Conditional => format!(
             "{YELLOW}conditional{YELLOW:#} on {}",
             conditions_text(conditions)
         ),
-        other => format!("{DIM}{other}{DIM:#}"),
+        other => format!("{DIM}{}{DIM:#}", other.as_str()),
     }
 }
 
@@ -536,7 +536,7 @@ mod tests {
                 id: "arn:aws:iam::444455556666:root".to_owned(),
                 kind: "external_account",
                 action: "sts:AssumeRole",
-                decision: "conditional",
+                decision: Decision::Conditional,
                 conditions: vec![condition.clone()],
                 statements: Vec::new(),
             }],
@@ -545,7 +545,7 @@ mod tests {
                     kind: "user",
                     name: format!("u{i}"),
                     arn: format!("arn:aws:iam::111122223333:user/u{i}"),
-                    decision: "allow",
+                    decision: Decision::Allow,
                     trust_names_it: i % 2 == 0,
                     conditions: vec![condition.clone()],
                     statements: Vec::new(),
