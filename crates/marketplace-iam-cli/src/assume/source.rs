@@ -103,20 +103,16 @@ pub(super) fn assumed(
         )));
     }
     let file = path.display().to_string();
-    let positions = defined.trust_statements.clone();
+    let documents = PolicyFiles::documents(&file, &defined.documents);
     check_principals(&defined.trust, &|index, _| {
-        let pos = positions.get(index).copied().unwrap_or_default();
+        let pos = documents
+            .locate(&defined.trust.name, Some(index))
+            .map(|(pos, _)| pos)
+            .unwrap_or_default();
         format!("{file}:{}:{}: {}", pos.line, pos.column, defined.id)
     })?;
     // What depends on values not known offline, and the trust policy's findings: said, with where they are.
-    for f in &defined.findings {
-        output::warning(&format!(
-            "{file}:{}:{}: {}: {}",
-            f.pos.line, f.pos.column, f.path, f.message
-        ));
-    }
-    let documents = PolicyFiles::documents(&file, &defined.documents);
-    let found = defined
+    let found: Vec<Found> = defined
         .findings
         .iter()
         .map(|f| Found {
@@ -127,6 +123,12 @@ pub(super) fn assumed(
             path: f.path.clone(),
         })
         .collect();
+    for f in &found {
+        output::warning(&format!(
+            "{}:{}:{}: {}: {}",
+            f.file, f.pos.line, f.pos.column, f.path, f.message
+        ));
+    }
     Ok(Assumed {
         trust: defined.trust,
         role: defined.set,

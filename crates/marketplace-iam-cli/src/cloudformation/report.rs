@@ -540,8 +540,6 @@ pub(crate) struct Defined {
     /// Its logical id or Terraform address.
     pub(crate) id: String,
     pub(crate) trust: PolicyFile,
-    /// Where each statement of the trust policy is written.
-    pub(crate) trust_statements: Vec<Pos>,
     /// Every document read (the trust policy, the identity policies, the boundary) as the checker names it, with
     /// where it starts and where its statements are: what locates the findings.
     pub(crate) documents: Vec<(String, Pos, Vec<Pos>)>,
@@ -595,7 +593,6 @@ pub(crate) fn defined(
     Ok(Defined {
         id: role.id,
         trust,
-        trust_statements: trust_doc.statements.clone(),
         documents,
         set,
         findings,
