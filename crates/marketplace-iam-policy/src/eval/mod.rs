@@ -14,7 +14,7 @@ pub(crate) mod condition;
 
 use crate::bytes::LastLetters;
 use crate::document::{Actions, Effect, Policy, PolicyError, Resources, Statement};
-use crate::matching::{Lowered, action_matches, wildcard_match};
+use crate::matching::{Lowered, action_matches, arn_matches, wildcard_match};
 use crate::patterns::Patterns;
 use condition::Context;
 
@@ -453,7 +453,7 @@ impl Eq for Evaluation<'_> {}
 
 /// Which resource the request is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scope {
+pub(crate) enum Scope<'a> {
     /// The action has no resource types: the request's resource is `*`, and only a `Resource` pattern that matches
     /// `*` applies.
     Star,
@@ -461,6 +461,9 @@ pub(crate) enum Scope {
     /// names the service in its ARNs). An `Allow` with a `Resource` that may name one may grant it; a `Deny` removes
     /// it only when it covers every resource.
     SomeResource(&'static str),
+    /// One resource, by its ARN (`sts:AssumeRole` on a role): a `Resource` pattern matching it (ARN parts matched
+    /// one by one, with wildcards) applies, or a `NotResource` without one.
+    Arn(&'a str),
 }
 
 /// Whether a statement applies to the request.
@@ -540,7 +543,7 @@ pub(crate) fn covers_action(statement: &Statement, action: &[u8]) -> bool {
 }
 
 /// Whether a statement's `Resource`/`NotResource` covers the request's resource.
-pub(crate) fn covers_resource(statement: &Statement, scope: Scope) -> bool {
+pub(crate) fn covers_resource(statement: &Statement, scope: Scope<'_>) -> bool {
     let covers_star = |patterns: &Patterns| {
         patterns
             .compiled()
@@ -560,6 +563,10 @@ pub(crate) fn covers_resource(statement: &Statement, scope: Scope) -> bool {
         // may be a resource of its service.
         (Some(Resources::NotResource(r)), Scope::SomeResource(service), Effect::Deny) => {
             !r.iter().any(|p| may_name_resource_of(p, service))
+        }
+        (Some(Resources::Resource(r)), Scope::Arn(arn), _) => r.iter().any(|p| arn_matches(p, arn)),
+        (Some(Resources::NotResource(r)), Scope::Arn(arn), _) => {
+            !r.iter().any(|p| arn_matches(p, arn))
         }
     }
 }
@@ -726,7 +733,7 @@ impl PolicySet {
 }
 
 /// How a named action is evaluated: on `*` unless the catalog gives it resource types.
-pub(crate) fn scope_of(action: &str) -> Scope {
+pub(crate) fn scope_of(action: &str) -> Scope<'static> {
     // The few catalog actions with resource types, compared in any letter case after a prefilter by length and
     // last letter, with the names of the action's length only.
     static WITH_RESOURCES: LazyLock<(LastLetters, Vec<Vec<&'static str>>)> = LazyLock::new(|| {

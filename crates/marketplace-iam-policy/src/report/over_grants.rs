@@ -244,7 +244,7 @@ pub(crate) fn some_resources<'a>(
 pub(crate) fn required_decision<'s>(
     action: &str,
     decision: Decision,
-    scope: Scope,
+    scope: Scope<'_>,
     allowing: impl Iterator<Item = &'s Statement>,
 ) -> (Decision, Option<Vec<String>>) {
     let resources = match (decision, scope) {

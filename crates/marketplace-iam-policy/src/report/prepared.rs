@@ -42,7 +42,7 @@ pub struct Checker<'r> {
     required: &'r [String],
     over_grant_statements: bool,
     lowered: Vec<String>,
-    scopes: Vec<Scope>,
+    scopes: Vec<Scope<'static>>,
     context: Option<&'r Context>,
 }
 

@@ -19,13 +19,13 @@
 //!
 //! IAM refuses wildcards inside a principal's ARN, so identifiers are compared as written.
 
-use crate::document::{Effect, Resources, Statement};
+use crate::document::{Effect, Statement};
 use crate::eval::condition::{Context, holds};
 use crate::eval::{
     Applies, ConditionRef, Decision, Evaluation, MinimalStatement, PolicyFile, PolicyKind,
-    PolicySet, StatementRef, condition_refs, conditions_hold, covers_action,
+    PolicySet, Scope, StatementRef, condition_refs, conditions_hold, covers_action,
+    covers_resource,
 };
-use crate::matching::arn_matches;
 
 mod principal;
 
@@ -167,7 +167,7 @@ fn applying<'p>(
         };
         if !named
             || !covers_action(statement, action.as_bytes())
-            || !resource.is_none_or(|arn| covers_arn(statement, arn))
+            || !resource.is_none_or(|arn| covers_resource(statement, Scope::Arn(arn)))
         {
             continue;
         }
@@ -370,16 +370,6 @@ pub fn evaluate_guardrails_open(
     total
 }
 
-/// Whether a statement's `Resource`/`NotResource` covers the resource `arn` (ARN parts matched one by one, with
-/// wildcards); a statement without either covers everything.
-fn covers_arn(statement: &Statement, arn: &str) -> bool {
-    match &statement.resources {
-        None => true,
-        Some(Resources::Resource(r)) => r.iter().any(|p| arn_matches(p, arn)),
-        Some(Resources::NotResource(r)) => !r.iter().any(|p| arn_matches(p, arn)),
-    }
-}
-
 impl PolicySet {
     /// [`PolicySet::evaluate`] of `action` on one resource, by its ARN (e.g. `sts:AssumeRole` on a role's ARN): a
     /// statement applies when its `Resource` has a pattern matching the ARN (or its `NotResource` has none). A
@@ -404,7 +394,9 @@ impl PolicySet {
     ) -> Evaluation<'a> {
         let lowered = action.to_ascii_lowercase();
         self.decide(action, |file, statement| {
-            if covers_action(statement, lowered.as_bytes()) && covers_arn(statement, resource) {
+            if covers_action(statement, lowered.as_bytes())
+                && covers_resource(statement, Scope::Arn(resource))
+            {
                 conditions_hold(statement, &file.policy, context)
             } else {
                 Applies::No
