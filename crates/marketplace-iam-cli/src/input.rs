@@ -4,9 +4,7 @@
 use std::io::{self, Read};
 use std::path::Path;
 
-use marketplace_iam_policy::{
-    Effect, MAX_POLICY_FILE_BYTES, Policy, PolicyFile, PolicyKind, ReadError,
-};
+use marketplace_iam_policy::{MAX_POLICY_FILE_BYTES, Policy, PolicyFile, PolicyKind, ReadError};
 
 use crate::{Unusable, output};
 
@@ -83,34 +81,15 @@ pub(crate) fn read_bytes_bounded(
 /// from a file or from standard input for `-`.
 pub(crate) fn read_policy(path: &Path, kind: PolicyKind) -> Result<PolicyFile, Unusable> {
     let mut file = read_policy_as_written(path, kind)?;
-    if kind == PolicyKind::Scp {
-        beside_full_aws_access(&mut file);
+    // A deny-list SCP sits beside FullAWSAccess (see `PolicyFile::beside_full_aws_access`): said on stderr.
+    if kind == PolicyKind::Scp && file.beside_full_aws_access() {
+        output::note(&format!(
+            "{}: only Deny statements: evaluated as attached beside FullAWSAccess, which AWS Organizations attaches to every root, OU and account by default (its Allow counts as Statement[{}], Sid FullAWSAccess); give an allow-list SCP with its Allow statements",
+            file.name,
+            file.policy.statements.len() - 1
+        ));
     }
     Ok(file)
-}
-
-/// An SCP with only `Deny` statements is a deny list: AWS Organizations attaches the `FullAWSAccess` SCP, which
-/// allows everything, to every root, OU and account by default, and a deny list is attached beside it (AWS
-/// Organizations User Guide, "SCP evaluation",
-/// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html>). The
-/// checker evaluates each SCP as a level that must allow, so such a file gets `FullAWSAccess`'s statement after its
-/// own, said on stderr. An SCP with an `Allow` is an allow list, evaluated as written.
-fn beside_full_aws_access(file: &mut PolicyFile) {
-    let statements = &file.policy.statements;
-    if statements.is_empty() || statements.iter().any(|s| s.effect == Effect::Allow) {
-        return;
-    }
-    const FULL_AWS_ACCESS: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "FullAWSAccess",
-        "Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
-    let Ok(full) = Policy::parse("FullAWSAccess", FULL_AWS_ACCESS) else {
-        return;
-    };
-    output::note(&format!(
-        "{}: only Deny statements: evaluated as attached beside FullAWSAccess, which AWS Organizations attaches to every root, OU and account by default (its Allow counts as Statement[{}], Sid FullAWSAccess); give an allow-list SCP with its Allow statements",
-        file.name,
-        statements.len()
-    ));
-    file.policy.statements.extend(full.statements);
 }
 
 /// Reads one policy document as written.

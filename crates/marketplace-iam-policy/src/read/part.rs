@@ -6,8 +6,8 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::document::{Policy, PolicyError};
-use crate::eval::PolicyKind;
+use crate::document::{Effect, Policy, PolicyError};
+use crate::eval::{PolicyFile, PolicyKind};
 
 impl Policy {
     /// Parses a document that plays the part `kind`, refusing what IAM refuses in that part on top of
@@ -41,6 +41,43 @@ impl Policy {
         let text = std::str::from_utf8(bytes).unwrap_or_default();
         refuse_for_part(&policy, kind, file, text)?;
         Ok(policy)
+    }
+}
+
+impl PolicyFile {
+    /// Reads an SCP with only `Deny` statements as what it is in an organization: a deny list, attached beside the
+    /// `FullAWSAccess` SCP that AWS Organizations attaches to every root, OU and account by default (AWS
+    /// Organizations User Guide, "SCP evaluation",
+    /// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html>). The
+    /// evaluation takes each SCP as a level that must allow, so `FullAWSAccess`'s statement (`Sid`
+    /// `FullAWSAccess`) is added after the file's own; returns whether it was. An SCP with an `Allow` is an allow
+    /// list and stays as written, as does an empty one. Kept out of the evaluation itself, where adding an `Allow`
+    /// never turns an allow into a deny.
+    ///
+    /// ```
+    /// use marketplace_iam_policy::{Decision, PolicyFile, PolicySet};
+    ///
+    /// let role = PolicyFile::parse("role.json", r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow",
+    ///     "Action": "aws-marketplace:MeterUsage", "Resource": "*"}}"#)?;
+    /// let mut scp = PolicyFile::parse("scp.json", r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny",
+    ///     "Action": "ec2:*", "Resource": "*"}}"#)?;
+    /// assert!(scp.beside_full_aws_access());
+    /// let set = PolicySet::new(vec![role]).with_scp(scp);
+    /// assert_eq!(set.evaluate("aws-marketplace:MeterUsage", None).decision, Decision::Allow);
+    /// # Ok::<(), marketplace_iam_policy::PolicyError>(())
+    /// ```
+    pub fn beside_full_aws_access(&mut self) -> bool {
+        let statements = &self.policy.statements;
+        if statements.is_empty() || statements.iter().any(|s| s.effect == Effect::Allow) {
+            return false;
+        }
+        const FULL_AWS_ACCESS: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "FullAWSAccess",
+            "Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+        let Ok(full) = Policy::parse("FullAWSAccess", FULL_AWS_ACCESS) else {
+            return false;
+        };
+        self.policy.statements.extend(full.statements);
+        true
     }
 }
 
