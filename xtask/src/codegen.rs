@@ -8,7 +8,8 @@ use marketplace_iam_model::{Policies, iac, load, render_page};
 
 /// The directory of the published policy documents, relative to the workspace root.
 pub const POLICIES_DIR: &str = "docs/policies";
-/// The published trust policies, CloudFormation templates and Terraform configurations.
+/// The published trust policies, CloudFormation templates and Terraform configurations (the roles', and the SaaS
+/// notification stacks').
 pub const TRUST_DIR: &str = "docs/trust-policies";
 pub const CLOUDFORMATION_DIR: &str = "docs/cloudformation";
 pub const TERRAFORM_DIR: &str = "docs/terraform";
@@ -122,6 +123,19 @@ pub fn generated_files(root: &Path) -> Result<Vec<(String, String)>, String> {
         files.push((
             format!("{TERRAFORM_DIR}/{stem}.tf.json"),
             iac::terraform(&d),
+        ));
+    }
+    // Per notification route and target, the whole stack: queue, queue policy, subscriptions or rule, consumer role.
+    for stack in policies.stacks() {
+        let stem = stack.stem();
+        let defaults = iac::Defaults::default();
+        files.push((
+            format!("{CLOUDFORMATION_DIR}/{stem}.json"),
+            iac::stack_cloudformation(&stack, &defaults),
+        ));
+        files.push((
+            format!("{TERRAFORM_DIR}/{stem}.tf.json"),
+            iac::stack_terraform(&stack, &defaults),
         ));
     }
     files.push((PAGE.to_owned(), render_page(&policies, "policies")));

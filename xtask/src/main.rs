@@ -2,7 +2,8 @@
 //! alias in `.cargo/config.toml`).
 //!
 //! - `cargo xtask gen-docs` regenerates every generated file from policies.toml and the AWS catalog data:
-//!   `docs/policies/*.json`, `docs/permissions.md` and the catalog table of the engine.
+//!   `docs/policies/*.json`, the trust policies, the roles' and notification stacks' CloudFormation templates and
+//!   Terraform configurations, `docs/permissions.md` and the catalog table of the engine.
 //! - `cargo xtask gen-docs --check` writes nothing and fails, naming each stale file, if any is out of date.
 //! - `cargo xtask catalog --from <file or folder> [--write | --check]` compares AWS's Service Reference files with
 //!   the project's copy of the catalogs (`crates/marketplace-iam-model/data/catalogs/`), prints the drift and the

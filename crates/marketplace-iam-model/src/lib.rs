@@ -22,7 +22,7 @@
 //!
 //! `src/pipeline.rs` runs the phases ([`parse`]). Beside them, `src/salvage.rs` ([`salvage`]) recovers the Rust
 //! names of a broken file for the proc macro's placeholder items; `src/render.rs` writes the policy documents and
-//! trust policies, `src/page.rs` the published page and `src/iac.rs` the templates; `src/diagnostic.rs` renders the
+//! trust policies, `src/page.rs` the published page and `src/iac/` the templates; `src/diagnostic.rs` renders the
 //! problems found.
 //!
 //! # Examples

@@ -1,47 +1,13 @@
-//! Deployable roles as CloudFormation templates and Terraform configurations (feature `iac`).
-//!
-//! A [`Deployment`] is one published policy document on one target that serves its product: a role whose trust
-//! policy is the target's and whose permissions are the document's, plus an instance profile where the target uses
-//! one. Both renderers embed the policies exactly as [`Document::json`](crate::Document::json) and
-//! [`Trust::render`](crate::Trust::render) write them, so the templates cannot drift from the published JSON.
-//!
-//! Templates are written by the engine's one JSON writer, with two-space indentation and their keys sorted.
-//!
-//! In a template the account the role is created in comes from the deployment itself (CloudFormation's
-//! `AWS::AccountId`, Terraform's `aws_caller_identity`); every other [`Parameter`] is a validated input, and so is the
-//! optional [`PermissionsBoundary`].
-//!
-//! # Partitions
-//!
-//! The templates deploy in every AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...). policies.toml and the published
-//! JSON documents write ARNs of the `aws` partition (`arn:aws:license-manager::*:license:*`); a template writes each
-//! of them for the partition it is deployed in: CloudFormation with the `AWS::Partition` pseudo parameter
-//! (`{"Fn::Sub": "arn:${AWS::Partition}:..."}`), Terraform with the `aws_partition` data source
-//! (`arn:${data.aws_partition.current.partition}:...`). Parameters that take ARNs accept every partition
-//! (`^arn:aws[a-z-]*:`).
-//!
-//! Service principals keep the `amazonaws.com` domain in every partition: they are not endpoints, and
-//! `AWS::URLSuffix` / `dns_suffix` (`amazonaws.com.cn` in China) would name principals IAM does not know. AWS CDK
-//! documents that, with its `@aws-cdk/aws-iam:standardizedServicePrincipals` flag, a service principal "is assumed to
-//! be of the form SERVICE.amazonaws.com. That value will always be returned, unless the given region is an opt-in
-//! region and the service principal is rendered in a stack in a different region"
-//! (<https://docs.aws.amazon.com/cdk/api/latest/python/aws_cdk.aws_iam/ServicePrincipal.html>); the AWS provider's
-//! `aws_service_principal` data source says principal names "should always end in the standard global format:
-//! {servicename}.amazonaws.com. However, in some AWS partitions, AWS may expect a different format" (its
-//! documentation, as mirrored at <https://www.pulumi.com/registry/packages/aws/api-docs/getserviceprincipal>: the
-//! ISO partitions, which these templates do not target); and `ecs-tasks.amazonaws.com.cn` is refused in China while
-//! `ecs-tasks.amazonaws.com` works (terraform-aws-modules/terraform-aws-ecs#124 and #125, tested in AWS China). CDK
-//! dropped its China-specific principals (`*.amazonaws.com.cn`) for the standard ones in aws/aws-cdk#3491; an older
-//! report of `ec2.amazonaws.com` refused in cn-north-1 (kubernetes/kops#27, 2016) predates that. No page found
-//! names another principal in another partition for `ec2`, `ecs-tasks`, `bedrock-agentcore` or
-//! `openid-license-manager`, nor another IRSA audience than `sts.amazonaws.com`, so they stay as AWS documents them.
-
-use std::borrow::Cow;
+//! The role of one published policy document on one target ([`Deployment`]).
 
 use serde_json::{Map, Value, json};
 
-use crate::json::{self, Json};
-
+use super::template::{
+    BOUNDARY_CONDITION, CLOUDFORMATION_PARTITION, Defaults, TERRAFORM_PARTITION,
+    cloudformation_boundary_parameter, cloudformation_given, cloudformation_parameter,
+    cloudformation_role_boundary, cloudformation_trust, parse, partitioned, pretty,
+    terraform_boundary_variable, terraform_placeholders, terraform_variable,
+};
 use crate::model::{Document, Parameter, PermissionsBoundary, Policies, Target};
 
 /// One published policy document deployed on one target.
@@ -111,80 +77,6 @@ impl Policies {
     }
 }
 
-/// The values a template takes as the defaults of its inputs (none by default: the published templates).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Defaults<'a> {
-    /// Values of trust-policy parameters; one for a parameter that is not among the deployment's
-    /// [`inputs`](Deployment::inputs) is not used.
-    pub parameters: &'a [(Parameter, &'a str)],
-    /// The role's permissions boundary, a managed policy's ARN; the caller checks it with
-    /// [`PermissionsBoundary::check`] (the template's own validation would refuse an invalid default).
-    pub permissions_boundary: Option<&'a str>,
-}
-
-/// A template's declaration of `p`, with its default under `key` when `defaults` gives one.
-fn with_default(p: Parameter, defaults: &Defaults<'_>, key: &str, mut declaration: Value) -> Value {
-    if let (Some((_, value)), Value::Object(fields)) = (
-        defaults.parameters.iter().find(|(q, _)| *q == p),
-        &mut declaration,
-    ) {
-        fields.insert(key.to_owned(), Value::String((*value).to_owned()));
-    }
-    declaration
-}
-
-/// The indentation of the published templates: two spaces.
-const TEMPLATE_INDENT: &str = "  ";
-
-/// A template as the engine writes every JSON document (see `json`): keys in the order of `value`'s map (sorted),
-/// a trailing newline.
-fn pretty(value: &Value) -> String {
-    json::write(&from_serde(value), TEMPLATE_INDENT)
-}
-
-/// `value` as the engine's JSON value, borrowing its strings.
-fn from_serde(value: &Value) -> Json<'_> {
-    match value {
-        Value::Null => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Number(n) => Json::Number(n.to_string()),
-        Value::String(s) => Json::str(s),
-        Value::Array(items) => Json::Array(items.iter().map(from_serde).collect()),
-        Value::Object(fields) => Json::Object(
-            fields
-                .iter()
-                .map(|(k, v)| (Cow::Borrowed(k.as_str()), from_serde(v)))
-                .collect(),
-        ),
-    }
-}
-
-fn parse(json: &str) -> Value {
-    serde_json::from_str(json).unwrap_or(Value::Null)
-}
-
-/// How a CloudFormation template names the partition it is deployed in (inside `Fn::Sub`).
-const CLOUDFORMATION_PARTITION: &str = "${AWS::Partition}";
-
-/// How a Terraform configuration names the partition it is deployed in.
-const TERRAFORM_PARTITION: &str = "${data.aws_partition.current.partition}";
-
-/// JSON `text` with every ARN of the `aws` partition (a string that begins `arn:aws:`) written for `partition`
-/// instead. Only whole ARNs change: the other partitions' ARNs (`arn:aws-cn:`) and text that merely mentions one stay.
-fn partitioned(text: &str, partition: &str) -> String {
-    text.replace("\"arn:aws:", &format!("\"arn:{partition}:"))
-}
-
-/// `value` with every string that holds a `${...}` substitution wrapped in `Fn::Sub`.
-fn substitute(v: Value) -> Value {
-    match v {
-        Value::String(s) if s.contains("${") => json!({ "Fn::Sub": s }),
-        Value::Array(a) => Value::Array(a.into_iter().map(substitute).collect()),
-        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, substitute(v))).collect()),
-        other => other,
-    }
-}
-
 /// A published policy document for CloudFormation: its ARNs in the stack's partition (`Fn::Sub`). A `${` the document
 /// holds itself (an IAM policy variable such as `${aws:username}`) is written `${!` so that `Fn::Sub` keeps it.
 fn cloudformation_policy(document: &Document<'_>) -> Value {
@@ -214,26 +106,6 @@ fn cloudformation_policy(document: &Document<'_>) -> Value {
 fn terraform_policy(document: &Document<'_>) -> String {
     partitioned(&document.json().replace("${", "$${"), TERRAFORM_PARTITION)
 }
-
-/// The trust policy for CloudFormation: an object with `Fn::Sub` on the strings that hold parameters, or, where a
-/// condition key holds one (JSON keys cannot be substituted), the whole document as one `Fn::Sub` string.
-fn cloudformation_trust(target: &Target) -> Value {
-    let text = partitioned(
-        &target
-            .trust
-            .render()
-            .replace("${AccountId}", "${AWS::AccountId}"),
-        CLOUDFORMATION_PARTITION,
-    );
-    let keys_have_parameters = target.trust.conditions.iter().any(|c| c.key.contains("${"));
-    if keys_have_parameters {
-        return json!({ "Fn::Sub": text });
-    }
-    substitute(parse(&text))
-}
-
-/// The condition under which a CloudFormation role has a permissions boundary: one was given.
-const BOUNDARY_CONDITION: &str = "HasPermissionsBoundary";
 
 /// The CloudFormation template (JSON) of a deployment: parameters, the managed policy, the role (with the optional
 /// permissions boundary), the instance profile where needed, and outputs.
@@ -271,39 +143,17 @@ pub fn cloudformation(d: &Deployment<'_>) -> String {
 pub fn cloudformation_with_defaults(d: &Deployment<'_>, defaults: &Defaults<'_>) -> String {
     let mut parameters = Map::new();
     for p in d.inputs() {
-        parameters.insert(
-            p.name().to_owned(),
-            with_default(
-                p,
-                defaults,
-                "Default",
-                json!({
-                    "Type": "String",
-                    "Description": p.description(),
-                    "AllowedPattern": p.pattern(),
-                    "MinLength": p.length().0,
-                    "MaxLength": p.length().1,
-                    "ConstraintDescription": format!("must be {}", p.constraint()),
-                }),
-            ),
-        );
+        parameters.insert(p.name().to_owned(), cloudformation_parameter(p, defaults));
     }
     // Optional, so the empty string (the default) is allowed too; the role has a boundary only when one is given.
     parameters.insert(
         PermissionsBoundary::NAME.to_owned(),
-        json!({
-            "Type": "String",
-            "Default": defaults.permissions_boundary.unwrap_or_default(),
-            "Description": PermissionsBoundary::description(),
-            "AllowedPattern": format!("^({})?$", PermissionsBoundary::PATTERN.trim_start_matches('^').trim_end_matches('$')),
-            "MaxLength": PermissionsBoundary::MAX_LENGTH,
-            "ConstraintDescription": format!("must be {}", PermissionsBoundary::constraint()),
-        }),
+        cloudformation_boundary_parameter(defaults),
     );
     let mut conditions = Map::new();
     conditions.insert(
         BOUNDARY_CONDITION.to_owned(),
-        json!({ "Fn::Not": [{ "Fn::Equals": [{ "Ref": PermissionsBoundary::NAME }, ""] }] }),
+        cloudformation_given(PermissionsBoundary::NAME),
     );
     let mut resources = Map::new();
     resources.insert(
@@ -327,9 +177,7 @@ pub fn cloudformation_with_defaults(d: &Deployment<'_>, defaults: &Defaults<'_>)
                 "Description": d.description(),
                 "AssumeRolePolicyDocument": cloudformation_trust(d.target),
                 "ManagedPolicyArns": [{ "Ref": "MeteringPolicy" }],
-                "PermissionsBoundary": {
-                    "Fn::If": [BOUNDARY_CONDITION, { "Ref": PermissionsBoundary::NAME }, { "Ref": "AWS::NoValue" }],
-                },
+                "PermissionsBoundary": cloudformation_role_boundary(),
             },
         }),
     );
@@ -389,55 +237,14 @@ pub fn terraform(d: &Deployment<'_>) -> String {
 /// assert!(tf["variable"]["permissions_boundary"]["default"].is_null());
 /// ```
 pub fn terraform_with_defaults(d: &Deployment<'_>, defaults: &Defaults<'_>) -> String {
-    let mut trust = partitioned(&d.target.trust.render(), TERRAFORM_PARTITION);
-    trust = trust.replace(
-        "${AccountId}",
-        "${data.aws_caller_identity.current.account_id}",
-    );
+    let inputs = d.inputs();
+    let trust = terraform_placeholders(&d.target.trust.render(), &inputs);
     let mut variables = Map::new();
-    for p in d.inputs() {
-        let var = p.variable();
-        trust = trust.replace(&format!("${{{}}}", p.name()), &format!("${{var.{var}}}"));
-        variables.insert(
-            var.clone(),
-            with_default(p, defaults, "default", json!({
-                "type": "string",
-                "description": p.description(),
-                "validation": [{
-                    "condition": format!(
-                        "${{length(var.{var}) >= {min} && length(var.{var}) <= {max} && can(regex(\"{pattern}\", var.{var}))}}",
-                        min = p.length().0,
-                        max = p.length().1,
-                        pattern = p.pattern()
-                    ),
-                    "error_message": format!("{var} must be {}.", p.constraint()),
-                }],
-            })),
-        );
+    for &p in &inputs {
+        variables.insert(p.variable(), terraform_variable(p, defaults));
     }
-    // Optional: `null` (the default) leaves the role without a boundary. `try` and `can` keep the condition from
-    // failing on `null` whether or not Terraform short-circuits `||`.
     let var = PermissionsBoundary::VARIABLE;
-    variables.insert(
-        var.to_owned(),
-        json!({
-            "type": "string",
-            "default": defaults.permissions_boundary,
-            "description": PermissionsBoundary::description().replace("empty for none", "null for none"),
-            "validation": [{
-                "condition": format!(
-                    "${{var.{var} == null || (try(length(var.{var}), 0) <= {max} && can(regex(\"{pattern}\", var.{var})))}}",
-                    max = PermissionsBoundary::MAX_LENGTH,
-                    pattern = PermissionsBoundary::PATTERN
-                ),
-                "error_message": format!(
-                    "{var} must be null or a managed policy ARN of at most {} characters matching {}.",
-                    PermissionsBoundary::MAX_LENGTH,
-                    PermissionsBoundary::PATTERN
-                ),
-            }],
-        }),
-    );
+    variables.insert(var.to_owned(), terraform_boundary_variable(defaults));
     let policy = terraform_policy(&d.document);
     let mut data = Map::new();
     if d.target.trust.parameters().contains(&Parameter::AccountId) {

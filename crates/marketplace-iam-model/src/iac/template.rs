@@ -1,0 +1,290 @@
+//! What every template shares: the JSON writer, the partition, parameters and variables with their validation, the
+//! trust policy and the optional permissions boundary.
+
+use std::borrow::Cow;
+
+use serde_json::{Value, json};
+
+use crate::json::{self, Json};
+use crate::model::{Parameter, PermissionsBoundary, Target};
+
+/// The values a template takes as the defaults of its inputs (none by default: the published templates).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Defaults<'a> {
+    /// Values of trust-policy parameters; one for a parameter that is not among the deployment's
+    /// inputs ([`Deployment::inputs`](super::Deployment::inputs), [`Stack::inputs`](super::Stack::inputs)) is not used.
+    pub parameters: &'a [(Parameter, &'a str)],
+    /// The role's permissions boundary, a managed policy's ARN; the caller checks it with
+    /// [`PermissionsBoundary::check`] (the template's own validation would refuse an invalid default).
+    pub permissions_boundary: Option<&'a str>,
+}
+
+/// A template's declaration of `p`, with its default under `key` when `defaults` gives one.
+pub(super) fn with_default(
+    p: Parameter,
+    defaults: &Defaults<'_>,
+    key: &str,
+    mut declaration: Value,
+) -> Value {
+    if let (Some((_, value)), Value::Object(fields)) = (
+        defaults.parameters.iter().find(|(q, _)| *q == p),
+        &mut declaration,
+    ) {
+        fields.insert(key.to_owned(), Value::String((*value).to_owned()));
+    }
+    declaration
+}
+
+/// The indentation of the published templates: two spaces.
+pub(super) const TEMPLATE_INDENT: &str = "  ";
+
+/// A template as the engine writes every JSON document (see `json`): keys in the order of `value`'s map (sorted),
+/// a trailing newline.
+pub(super) fn pretty(value: &Value) -> String {
+    json::write(&from_serde(value), TEMPLATE_INDENT)
+}
+
+/// `value` as the engine's JSON value, borrowing its strings.
+pub(super) fn from_serde(value: &Value) -> Json<'_> {
+    match value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Number(n) => Json::Number(n.to_string()),
+        Value::String(s) => Json::str(s),
+        Value::Array(items) => Json::Array(items.iter().map(from_serde).collect()),
+        Value::Object(fields) => Json::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), from_serde(v)))
+                .collect(),
+        ),
+    }
+}
+
+pub(super) fn parse(json: &str) -> Value {
+    serde_json::from_str(json).unwrap_or(Value::Null)
+}
+
+/// How a CloudFormation template names the partition it is deployed in (inside `Fn::Sub`).
+pub(super) const CLOUDFORMATION_PARTITION: &str = "${AWS::Partition}";
+
+/// How a Terraform configuration names the partition it is deployed in.
+pub(super) const TERRAFORM_PARTITION: &str = "${data.aws_partition.current.partition}";
+
+/// JSON `text` with every ARN of the `aws` partition (a string that begins `arn:aws:`) written for `partition`
+/// instead. Only whole ARNs change: the other partitions' ARNs (`arn:aws-cn:`) and text that merely mentions one stay.
+pub(super) fn partitioned(text: &str, partition: &str) -> String {
+    text.replace("\"arn:aws:", &format!("\"arn:{partition}:"))
+}
+
+/// `value` with every string that holds a `${...}` substitution wrapped in `Fn::Sub`.
+pub(super) fn substitute(v: Value) -> Value {
+    match v {
+        Value::String(s) if s.contains("${") => json!({ "Fn::Sub": s }),
+        Value::Array(a) => Value::Array(a.into_iter().map(substitute).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, substitute(v))).collect()),
+        other => other,
+    }
+}
+
+/// The trust policy for CloudFormation: an object with `Fn::Sub` on the strings that hold parameters, or, where a
+/// condition key holds one (JSON keys cannot be substituted), the whole document as one `Fn::Sub` string.
+pub(super) fn cloudformation_trust(target: &Target) -> Value {
+    let text = partitioned(
+        &target
+            .trust
+            .render()
+            .replace("${AccountId}", "${AWS::AccountId}"),
+        CLOUDFORMATION_PARTITION,
+    );
+    let keys_have_parameters = target.trust.conditions.iter().any(|c| c.key.contains("${"));
+    if keys_have_parameters {
+        return json!({ "Fn::Sub": text });
+    }
+    substitute(parse(&text))
+}
+
+/// The condition under which a CloudFormation role has a permissions boundary: one was given.
+pub(super) const BOUNDARY_CONDITION: &str = "HasPermissionsBoundary";
+
+/// A CloudFormation parameter's declaration: its description and the rule of [`Parameter::pattern`] and
+/// [`Parameter::length`], with its `Default` when `defaults` gives one.
+pub(super) fn cloudformation_parameter(p: Parameter, defaults: &Defaults<'_>) -> Value {
+    cloudformation_parameter_described(p, p.description(), defaults)
+}
+
+/// [`cloudformation_parameter`] with another description.
+pub(super) fn cloudformation_parameter_described(
+    p: Parameter,
+    description: &str,
+    defaults: &Defaults<'_>,
+) -> Value {
+    with_default(
+        p,
+        defaults,
+        "Default",
+        json!({
+            "Type": "String",
+            "Description": description,
+            "AllowedPattern": p.pattern(),
+            "MinLength": p.length().0,
+            "MaxLength": p.length().1,
+            "ConstraintDescription": format!("must be {}", p.constraint()),
+        }),
+    )
+}
+
+/// An optional CloudFormation parameter: empty (the default) for none, or a value of the rule of `p` (the pattern
+/// made optional; a pattern that fixes the length, as [`Parameter::KeyId`]'s does, keeps fixing it).
+pub(super) fn cloudformation_optional_parameter(
+    p: Parameter,
+    description: &str,
+    defaults: &Defaults<'_>,
+) -> Value {
+    let given = defaults
+        .parameters
+        .iter()
+        .find(|(q, _)| *q == p)
+        .map_or("", |(_, v)| v);
+    json!({
+        "Type": "String",
+        "Default": given,
+        "Description": format!("{description} Empty (the default) for none."),
+        "AllowedPattern": optional_pattern(p.pattern()),
+        "MaxLength": p.length().1,
+        "ConstraintDescription": format!("must be empty or {}", p.constraint()),
+    })
+}
+
+/// A regular expression anchored `^...$` that also matches the empty string.
+fn optional_pattern(pattern: &str) -> String {
+    format!(
+        "^({})?$",
+        pattern.trim_start_matches('^').trim_end_matches('$')
+    )
+}
+
+/// The optional `PermissionsBoundary` parameter: empty (the default) for none.
+pub(super) fn cloudformation_boundary_parameter(defaults: &Defaults<'_>) -> Value {
+    json!({
+        "Type": "String",
+        "Default": defaults.permissions_boundary.unwrap_or_default(),
+        "Description": PermissionsBoundary::description(),
+        "AllowedPattern": optional_pattern(PermissionsBoundary::PATTERN),
+        "MaxLength": PermissionsBoundary::MAX_LENGTH,
+        "ConstraintDescription": format!("must be {}", PermissionsBoundary::constraint()),
+    })
+}
+
+/// A CloudFormation condition that holds when the optional parameter `name` is not empty.
+pub(super) fn cloudformation_given(name: &str) -> Value {
+    json!({ "Fn::Not": [{ "Fn::Equals": [{ "Ref": name }, ""] }] })
+}
+
+/// A role's `PermissionsBoundary` property: the parameter when given, else none.
+pub(super) fn cloudformation_role_boundary() -> Value {
+    json!({
+        "Fn::If": [BOUNDARY_CONDITION, { "Ref": PermissionsBoundary::NAME }, { "Ref": "AWS::NoValue" }],
+    })
+}
+
+/// The Terraform condition of `p`'s rule on `var.<variable>`.
+fn terraform_rule(p: Parameter, var: &str) -> String {
+    format!(
+        "length(var.{var}) >= {min} && length(var.{var}) <= {max} && can(regex(\"{pattern}\", var.{var}))",
+        min = p.length().0,
+        max = p.length().1,
+        pattern = p.pattern()
+    )
+}
+
+/// A Terraform variable's declaration with a `validation` block of `p`'s rule, and its `default` when `defaults`
+/// gives one.
+pub(super) fn terraform_variable(p: Parameter, defaults: &Defaults<'_>) -> Value {
+    terraform_variable_described(p, p.description(), defaults)
+}
+
+/// [`terraform_variable`] with another description.
+pub(super) fn terraform_variable_described(
+    p: Parameter,
+    description: &str,
+    defaults: &Defaults<'_>,
+) -> Value {
+    let var = p.variable();
+    with_default(
+        p,
+        defaults,
+        "default",
+        json!({
+            "type": "string",
+            "description": description,
+            "validation": [{
+                "condition": format!("${{{}}}", terraform_rule(p, &var)),
+                "error_message": format!("{var} must be {}.", p.constraint()),
+            }],
+        }),
+    )
+}
+
+/// An optional Terraform variable: `null` (the default) for none. `try` keeps the condition from failing on `null`
+/// whether or not Terraform short-circuits `||`.
+pub(super) fn terraform_optional_variable(
+    p: Parameter,
+    description: &str,
+    defaults: &Defaults<'_>,
+) -> Value {
+    let var = p.variable();
+    let given = defaults
+        .parameters
+        .iter()
+        .find(|(q, _)| *q == p)
+        .map(|(_, v)| *v);
+    json!({
+        "type": "string",
+        "default": given,
+        "description": format!("{description} null (the default) for none."),
+        "validation": [{
+            "condition": format!("${{var.{var} == null || try({}, false)}}", terraform_rule(p, &var)),
+            "error_message": format!("{var} must be null or {}.", p.constraint()),
+        }],
+    })
+}
+
+/// The optional `permissions_boundary` variable: `null` (the default) leaves the role without a boundary. `try` and
+/// `can` keep the condition from failing on `null` whether or not Terraform short-circuits `||`.
+pub(super) fn terraform_boundary_variable(defaults: &Defaults<'_>) -> Value {
+    let var = PermissionsBoundary::VARIABLE;
+    json!({
+        "type": "string",
+        "default": defaults.permissions_boundary,
+        "description": PermissionsBoundary::description().replace("empty for none", "null for none"),
+        "validation": [{
+            "condition": format!(
+                "${{var.{var} == null || (try(length(var.{var}), 0) <= {max} && can(regex(\"{pattern}\", var.{var})))}}",
+                max = PermissionsBoundary::MAX_LENGTH,
+                pattern = PermissionsBoundary::PATTERN
+            ),
+            "error_message": format!(
+                "{var} must be null or a managed policy ARN of at most {} characters matching {}.",
+                PermissionsBoundary::MAX_LENGTH,
+                PermissionsBoundary::PATTERN
+            ),
+        }],
+    })
+}
+
+/// How a Terraform configuration names the account it is deployed in.
+pub(super) const TERRAFORM_ACCOUNT: &str = "${data.aws_caller_identity.current.account_id}";
+
+/// `text` (a policy with `${Parameter}` placeholders) for Terraform: `${AccountId}` the deployment's account,
+/// each of `inputs` its variable, ARNs in the configuration's partition.
+pub(super) fn terraform_placeholders(text: &str, inputs: &[Parameter]) -> String {
+    let mut out = partitioned(text, TERRAFORM_PARTITION).replace("${AccountId}", TERRAFORM_ACCOUNT);
+    for p in inputs {
+        out = out.replace(
+            &format!("${{{}}}", p.name()),
+            &format!("${{var.{}}}", p.variable()),
+        );
+    }
+    out
+}
