@@ -13,8 +13,17 @@ pub const POLICIES_DIR: &str = "docs/policies";
 pub const TRUST_DIR: &str = "docs/trust-policies";
 pub const CLOUDFORMATION_DIR: &str = "docs/cloudformation";
 pub const TERRAFORM_DIR: &str = "docs/terraform";
+/// The documents of each notification route, with their `${Parameter}` placeholders: the consumer's policy (and with
+/// the key's actions), the queue policy, and the subscriber's policy where the route subscribes to topics.
+pub const NOTIFICATIONS_DIR: &str = "docs/notifications";
 /// The directories whose every file is generated: a file there that nothing generates is stale.
-const GENERATED_DIRS: [&str; 4] = [POLICIES_DIR, TRUST_DIR, CLOUDFORMATION_DIR, TERRAFORM_DIR];
+const GENERATED_DIRS: [&str; 5] = [
+    POLICIES_DIR,
+    TRUST_DIR,
+    CLOUDFORMATION_DIR,
+    TERRAFORM_DIR,
+    NOTIFICATIONS_DIR,
+];
 /// The published page.
 pub const PAGE: &str = "docs/permissions.md";
 
@@ -124,6 +133,23 @@ pub fn generated_files(root: &Path) -> Result<Vec<(String, String)>, String> {
             format!("{TERRAFORM_DIR}/{stem}.tf.json"),
             iac::terraform(&d),
         ));
+    }
+    for route in &policies.notifications {
+        let stem = format!("{}-notifications-{}", route.product, route.id);
+        let mut documents = vec![
+            ("consumer-policy", route.consumer_policy(&policies, false)),
+            (
+                "consumer-policy-encrypted",
+                route.consumer_policy(&policies, true),
+            ),
+            ("queue-policy", route.queue_policy(&policies)),
+        ];
+        if let Some(subscriber) = route.subscriber_policy(&policies) {
+            documents.push(("subscriber-policy", subscriber));
+        }
+        for (name, text) in documents {
+            files.push((format!("{NOTIFICATIONS_DIR}/{stem}-{name}.json"), text));
+        }
     }
     // Per notification route and target, the whole stack: queue, queue policy, subscriptions or rule, consumer role.
     for stack in policies.stacks() {
