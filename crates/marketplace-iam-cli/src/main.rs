@@ -10,6 +10,9 @@
 //! marketplace-iam role container/hourly-monthly --target eks --account-id 111122223333 \
 //!     --oidc-provider oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE --namespace metering --service-account meter
 //! marketplace-iam role saas/subscriptions --target cross-account --format cloudformation > role.json
+//! marketplace-iam stack saas --route sns --target lambda --account-id 111122223333 --product-code <code> \
+//!     --marketplace-account-id <topics' account> --queue-name saas-notifications [--key-id <key id>]
+//! marketplace-iam stack saas --route eventbridge --target ecs --format cloudformation > notifications.json
 //! aws iam get-role-policy ... --query PolicyDocument | marketplace-iam check --product saas -
 //! marketplace-iam list [--format json]
 //! marketplace-iam completions bash > ~/.local/share/bash-completion/completions/marketplace-iam
@@ -29,6 +32,7 @@ mod output;
 mod policy_files;
 mod role;
 mod sarif;
+mod stack;
 mod terraform;
 
 use std::io::{self, Write};
@@ -79,6 +83,14 @@ enum Command {
     /// Print a deployable role for a product type or pricing model on a target: its trust and permissions policies
     /// (json), or a CloudFormation template or Terraform configuration that creates it.
     Role(RoleArgs),
+    /// Print a product's notification stack: the queue AWS Marketplace's notifications arrive in, its queue policy,
+    /// the subscriptions or the rule that deliver them, and the consumer's role on a target; as its filled
+    /// policies (policies, subscriber-policy), or a CloudFormation template or Terraform configuration.
+    ///
+    /// With `--format policies` or `subscriber-policy`, every parameter the documents name is required. With
+    /// `cloudformation` or `terraform`, the values given become the parameters' defaults, and a parameter not
+    /// given has no default (the deployment must supply it); the account comes from the deployment.
+    Stack(stack::StackArgs),
     /// Explain an AccessDenied message AWS returned: which principal, which action, which layer denied, what in
     /// this project fixes it and which `check` confirms it; exit 2 for text that is not such a message.
     Explain(explain::ExplainArgs),
@@ -133,10 +145,12 @@ pub(crate) struct RoleArgs {
     format: RoleFormat,
 }
 
-/// The values of the trust policy's parameters (`role::parameter_options` maps them to policies.toml's names).
+/// The values of policies.toml's parameters: the trust policies' and the notification stacks' (`role::parameter_options`
+/// maps them to policies.toml's names).
 #[derive(Args, Default)]
 pub(crate) struct ParameterArgs {
-    /// The 12-digit id of the account the role is created in (ecs, eks, agentcore, containers-anywhere).
+    /// The 12-digit id of the account the role is created in (ecs, eks, agentcore, containers-anywhere; `stack`
+    /// with --format policies: the account of the queue).
     #[arg(long, value_name = "ID")]
     account_id: Option<String>,
 
@@ -159,6 +173,24 @@ pub(crate) struct ParameterArgs {
     /// The external ID the application presents, 2 to 1224 characters (cross-account).
     #[arg(long, value_name = "ID")]
     external_id: Option<String>,
+
+    /// The product code AWS Marketplace gave the product, letters and digits (`stack`, route sns).
+    #[arg(long, value_name = "CODE")]
+    product_code: Option<String>,
+
+    /// The 12-digit account of the product's notification topics, from the topic ARNs AWS Marketplace gave you
+    /// (`stack`, route sns).
+    #[arg(long, value_name = "ID")]
+    marketplace_account_id: Option<String>,
+
+    /// The name of the notification queue, a standard queue: 1 to 80 letters, digits, - or _ (`stack`).
+    #[arg(long, value_name = "NAME")]
+    queue_name: Option<String>,
+
+    /// Optional: the id of the customer managed KMS key that encrypts the queue, e.g.
+    /// 1234abcd-12ab-34cd-56ef-1234567890ab (`stack`); without it the queue uses SQS-managed encryption.
+    #[arg(long, value_name = "KEY_ID")]
+    key_id: Option<String>,
 }
 
 /// The output format of `role`.
@@ -309,6 +341,7 @@ fn main() -> ExitCode {
         Command::Policy { spec } => run_policy(spec.0),
         Command::Check(args) => run_check(&args),
         Command::Role(args) => role::run(&args),
+        Command::Stack(args) => stack::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::List { format } => list::run(format),
         Command::Completions { shell } => run_completions(shell),
@@ -370,7 +403,7 @@ fn run_policy(choice: PolicyChoice) -> Result<u8, Unusable> {
         },
     };
     output::write_stdout(|out| out.write_all(json.as_bytes()))?;
-    role::partition_note(json);
+    role::partition_note(json, "role");
     Ok(EXIT_ALLOWED)
 }
 

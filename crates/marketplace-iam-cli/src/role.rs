@@ -6,9 +6,11 @@ use serde_json::value::RawValue;
 
 use crate::{EXIT_ALLOWED, ParameterArgs, RoleArgs, RoleFormat, Unusable, output};
 
-/// Each trust-policy parameter, the option that gives it, and the value given: the one place that maps the command
-/// line to `RoleBuilder`'s parameters.
-fn parameter_options(args: &ParameterArgs) -> [(Parameter, &'static str, Option<&str>); 6] {
+/// Each parameter, the option that gives it, and the value given: the one place that maps the command line to
+/// policies.toml's parameters (`RoleBuilder`'s, and the notification stacks').
+pub(crate) fn parameter_options(
+    args: &ParameterArgs,
+) -> [(Parameter, &'static str, Option<&str>); 10] {
     [
         (
             Parameter::AccountId,
@@ -40,11 +42,27 @@ fn parameter_options(args: &ParameterArgs) -> [(Parameter, &'static str, Option<
             "--external-id",
             args.external_id.as_deref(),
         ),
+        (
+            Parameter::ProductCode,
+            "--product-code",
+            args.product_code.as_deref(),
+        ),
+        (
+            Parameter::MarketplaceAccountId,
+            "--marketplace-account-id",
+            args.marketplace_account_id.as_deref(),
+        ),
+        (
+            Parameter::QueueName,
+            "--queue-name",
+            args.queue_name.as_deref(),
+        ),
+        (Parameter::KeyId, "--key-id", args.key_id.as_deref()),
     ]
 }
 
 /// The parameters given on the command line: parameter, option, value.
-fn given(args: &ParameterArgs) -> Vec<(Parameter, &'static str, &str)> {
+pub(crate) fn given(args: &ParameterArgs) -> Vec<(Parameter, &'static str, &str)> {
     parameter_options(args)
         .into_iter()
         .filter_map(|(parameter, option, value)| value.map(|v| (parameter, option, v)))
@@ -52,7 +70,7 @@ fn given(args: &ParameterArgs) -> Vec<(Parameter, &'static str, &str)> {
 }
 
 /// The command-line option of a parameter (`AccountId` -> `--account-id`).
-fn option_of(parameter: Parameter) -> &'static str {
+pub(crate) fn option_of(parameter: Parameter) -> &'static str {
     parameter_options(&ParameterArgs::default())
         .into_iter()
         .find(|(p, _, _)| *p == parameter)
@@ -98,9 +116,10 @@ fn role_error(e: RoleError, target: DeploymentTarget) -> Unusable {
 }
 
 /// The option that gives the role's permissions boundary.
-const BOUNDARY_OPTION: &str = "--permissions-boundary";
+pub(crate) const BOUNDARY_OPTION: &str = "--permissions-boundary";
 
-fn options(parameters: &[Parameter]) -> String {
+/// The options of `parameters`, comma-separated.
+pub(crate) fn options(parameters: &[Parameter]) -> String {
     parameters
         .iter()
         .map(|&p| option_of(p))
@@ -146,20 +165,21 @@ pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
     };
     output::write_stdout(|out| out.write_all(text.as_bytes()))?;
     if args.format == RoleFormat::Json {
-        partition_note(&text);
+        partition_note(&text, "role");
     }
     Ok(EXIT_ALLOWED)
 }
 
 /// Says, on stderr, how to use a printed document outside the commercial partition when it names an ARN of it (the
-/// templates need no such note: they take the partition from the deployment).
-pub(crate) fn partition_note(text: &str) {
+/// templates need no such note: they take the partition from the deployment). `command` is the one whose templates
+/// the note suggests (`role`, `stack`).
+pub(crate) fn partition_note(text: &str, command: &str) {
     if text.contains("\"arn:aws:") {
-        output::note(
+        output::note(&format!(
             "the ARNs printed are in the commercial partition (arn:aws:); in AWS GovCloud (US) write them \
-             arn:aws-us-gov:, in the China Regions arn:aws-cn:, or use `role --format cloudformation` or \
-             `--format terraform`, which take the partition from the deployment",
-        );
+             arn:aws-us-gov:, in the China Regions arn:aws-cn:, or use `{command} --format cloudformation` or \
+             `--format terraform`, which take the partition from the deployment"
+        ));
     }
 }
 
@@ -182,7 +202,7 @@ struct RoleJson<'a> {
 
 /// A published document as a member of the role object: its own text, indented one level deeper. A JSON document's
 /// line breaks are all whitespace between tokens (a string cannot hold a raw one), so indenting after each is safe.
-fn embedded(json: &str) -> Result<Box<RawValue>, Unusable> {
+pub(crate) fn embedded(json: &str) -> Result<Box<RawValue>, Unusable> {
     let indented = json.trim_end().replace('\n', &format!("\n{INDENT}"));
     RawValue::from_string(indented).map_err(|e| {
         Unusable(format!(
@@ -191,7 +211,7 @@ fn embedded(json: &str) -> Result<Box<RawValue>, Unusable> {
     })
 }
 
-fn pretty(value: &impl Serialize) -> Result<String, Unusable> {
+pub(crate) fn pretty(value: &impl Serialize) -> Result<String, Unusable> {
     let mut out = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(INDENT.as_bytes());
     value
@@ -212,12 +232,7 @@ fn template(
     given: &[(Parameter, &str, &str)],
     permissions_boundary: Option<&str>,
 ) -> Result<String, Unusable> {
-    let policies = marketplace_iam_model::parse("policies.toml", marketplace_iam::POLICIES_TOML)
-        .map_err(|e| {
-            Unusable(format!(
-                "internal error: the built-in policies.toml is invalid:\n{e}"
-            ))
-        })?;
+    let policies = crate::choice::policies()?;
     let stem = format!("{}-{}", choice.id().replace('/', "-"), target.id());
     let deployment = policies
         .deployments()

@@ -11,6 +11,7 @@ mod gaad_assume;
 mod policy;
 mod role;
 mod sarif;
+mod stack;
 mod terraform;
 mod terraform_published;
 
