@@ -475,3 +475,15 @@ fn every_published_stack_grants_the_consumer_actions_on_its_queue() {
         }
     }
 }
+
+/// The README shows the subscriber policy as published, so a seller who copies it gets the current one.
+#[test]
+fn the_readme_shows_the_published_subscriber_policy() {
+    let readme = workspace_file("README.md");
+    let published =
+        workspace_file("docs/notifications/saas-notifications-sns-subscriber-policy.json");
+    assert!(
+        readme.contains(&format!("```json\n{published}```")),
+        "README.md's subscriber policy differs from docs/notifications/saas-notifications-sns-subscriber-policy.json"
+    );
+}

@@ -12,8 +12,8 @@
 //! Templates are written by the engine's one JSON writer, with two-space indentation and their keys sorted.
 //!
 //! In a template the account the role is created in comes from the deployment itself (CloudFormation's
-//! `AWS::AccountId`, Terraform's `aws_caller_identity`); every other [`Parameter`] is a validated input, and so is the
-//! optional [`PermissionsBoundary`].
+//! `AWS::AccountId`, Terraform's `aws_caller_identity`); every other [`Parameter`](crate::Parameter) is a validated input, and so is the
+//! optional [`PermissionsBoundary`](crate::PermissionsBoundary).
 //!
 //! # Partitions
 //!

@@ -219,7 +219,7 @@ mod tests {
                     stack.stem()
                 );
             }
-            assert!(!text.contains("arn:aws:"), "{}", stack.stem());
+            assert!(!text.contains("\"arn:aws:"), "{}", stack.stem());
             let tf: Value = serde_json::from_str(&text).unwrap();
             for p in stack.inputs() {
                 assert!(
