@@ -379,9 +379,13 @@ impl RoleBuilder {
             reason: "it has no policy document",
         })?;
         let mut expected = self.target.parameters().to_vec();
-        for p in placeholders(permissions_template) {
-            if !expected.contains(&p) {
-                expected.push(p);
+        let used = marketplace_iam_model::Parameter::used_in(permissions_template);
+        for p in used
+            .iter()
+            .filter_map(|p| Parameter::ALL.iter().find(|ours| ours.name() == p.name()))
+        {
+            if !expected.contains(p) {
+                expected.push(*p);
             }
         }
         if let Some(&(parameter, _)) = self.values.iter().find(|(p, _)| !expected.contains(p)) {
@@ -419,23 +423,6 @@ impl RoleBuilder {
             permissions_boundary: self.permissions_boundary,
         })
     }
-}
-
-/// The parameters whose `${Name}` placeholders `text` holds, in order of first use.
-fn placeholders(text: &str) -> Vec<Parameter> {
-    let mut out = Vec::new();
-    for name in text
-        .split("${")
-        .skip(1)
-        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
-    {
-        if let Some(p) = Parameter::ALL.iter().copied().find(|p| p.name() == name)
-            && !out.contains(&p)
-        {
-            out.push(p);
-        }
-    }
-    out
 }
 
 impl Parameter {
