@@ -165,6 +165,8 @@ pub fn render_page(policies: &Policies, policies_dir: &str) -> String {
         }
     }
 
+    notifications(w, policies);
+
     partitions(w, policies);
 
     let _ = writeln!(w, "## Actions<a name=\"actions\"></a>\n");
@@ -269,6 +271,107 @@ fn partitions(w: &mut String, policies: &Policies) {
         let _ = writeln!(w, "{}. <{}>: \"{}\"", n + 1, a.source, a.quote);
     }
     let _ = writeln!(w);
+}
+
+/// The products' notification routes: what each deploys, its documents and its stacks.
+fn notifications(w: &mut String, policies: &Policies) {
+    if policies.notifications.is_empty() {
+        return;
+    }
+    let _ = writeln!(w, "## SaaS notifications<a name=\"notifications\"></a>\n");
+    let _ = writeln!(
+        w,
+        "AWS Marketplace tells a product about subscriptions, cancellations and entitlement changes through \
+         notifications, which arrive in a standard SQS queue of the account that sells the product. For each route \
+         below and each target a consumer runs on, a CloudFormation template \
+         (`cloudformation/<product>-notifications-<route>-<target>.json`) and a Terraform configuration \
+         (`terraform/<product>-notifications-<route>-<target>.tf.json`) create the whole stack: the queue \
+         (SQS-managed encryption, or SSE-KMS with an optional key), its queue policy, the subscriptions or the rule, \
+         and the consumer role with the target's trust policy and the consumer policy below. The documents, with \
+         their parameters, are also published under `notifications/`.\n"
+    );
+    for route in &policies.notifications {
+        let stem = format!("{}-notifications-{}", route.product, route.id);
+        let _ = writeln!(
+            w,
+            "### {}<a name=\"notifications-{}\"></a>\n",
+            route.name, route.id
+        );
+        let _ = writeln!(w, "{} ([source]({}))\n", route.description, route.source);
+        if let Some(pattern) = &route.event_pattern {
+            let _ = writeln!(
+                w,
+                "The rule's event pattern:\n\n```json\n{}```\n",
+                pattern.json()
+            );
+        }
+        let _ = writeln!(
+            w,
+            "The consumer's policy ([`{stem}-consumer-policy.json`](notifications/{stem}-consumer-policy.json); \
+             with the queue's key, [`{stem}-consumer-policy-encrypted.json`](notifications/{stem}-consumer-policy-encrypted.json) \
+             adds {}):\n\n```json\n{}```\n",
+            route
+                .encrypted
+                .iter()
+                .map(|&i| format!("`{}`", policies.action(i).name))
+                .collect::<Vec<_>>()
+                .join(", "),
+            route.consumer_policy(policies, false)
+        );
+        let _ = writeln!(
+            w,
+            "The queue policy: only `{}`, and only from {} ([`{stem}-queue-policy.json`](notifications/{stem}-queue-policy.json)):\n\n```json\n{}```\n",
+            route.sender,
+            if route.source_arns.len() == 1 {
+                "its source"
+            } else {
+                "its sources"
+            },
+            route.queue_policy(policies)
+        );
+        if let Some(subscriber) = route.subscriber_policy(policies) {
+            let _ = writeln!(
+                w,
+                "Whoever deploys the stack subscribes the queue to the topics, and needs the subscriber policy \
+                 ([`{stem}-subscriber-policy.json`](notifications/{stem}-subscriber-policy.json)):\n\n```json\n{subscriber}```\n"
+            );
+        }
+        let mut texts: Vec<&str> = vec![route.queue_arn(policies)];
+        texts.extend(route.source_arns.iter().map(String::as_str));
+        let key_texts: Vec<&str> = route
+            .consumer_actions(policies, true)
+            .flat_map(|a| a.resources.iter().map(String::as_str))
+            .collect();
+        let mut parameters: Vec<(Parameter, bool)> = Vec::new();
+        let required = texts.len();
+        for (i, text) in texts.into_iter().chain(key_texts).enumerate() {
+            for p in crate::model::placeholders(text).filter_map(Parameter::from_name) {
+                if !parameters.iter().any(|(q, _)| *q == p) {
+                    parameters.push((p, i >= required));
+                }
+            }
+        }
+        let _ = writeln!(w, "Parameters (besides the target's):\n");
+        for (p, optional) in parameters {
+            let suffix = if optional {
+                " Optional: without it the queue is encrypted with SQS-managed keys."
+            } else {
+                ""
+            };
+            let _ = writeln!(w, "- `{}`: {}{suffix}", p.name(), p.description());
+        }
+        let _ = writeln!(w);
+        let files: Vec<String> = route
+            .targets
+            .iter()
+            .map(|t| {
+                format!(
+                    "[`{stem}-{t}`](cloudformation/{stem}-{t}.json) ([Terraform](terraform/{stem}-{t}.tf.json))"
+                )
+            })
+            .collect();
+        let _ = writeln!(w, "Stacks: {}.\n", files.join(", "));
+    }
 }
 
 /// Writes `name: value` lines for the page's parameter list.
@@ -404,5 +507,22 @@ mod tests {
             assert!(section.contains(&format!("{}. <{}>: \"{}\"", n + 1, a.source, a.quote)));
         }
         assert!(policies.page.availability.len() >= 5);
+    }
+
+    #[test]
+    fn the_notification_section_links_every_route_document_and_stack() {
+        let policies = crate::load("../../policies.toml").unwrap();
+        let page = super::render_page(&policies, "policies");
+        assert!(page.contains("## SaaS notifications"));
+        for route in &policies.notifications {
+            let stem = format!("{}-notifications-{}", route.product, route.id);
+            assert!(page.contains(&format!("(notifications/{stem}-consumer-policy.json)")));
+            assert!(page.contains(&format!("(notifications/{stem}-queue-policy.json)")));
+            assert!(page.contains(&route.queue_policy(&policies)));
+            for t in &route.targets {
+                assert!(page.contains(&format!("(cloudformation/{stem}-{t}.json)")));
+                assert!(page.contains(&format!("(terraform/{stem}-{t}.tf.json)")));
+            }
+        }
     }
 }
