@@ -143,7 +143,8 @@ pub(crate) fn run(args: &StackArgs) -> Result<u8, Unusable> {
     Ok(EXIT_ALLOWED)
 }
 
-/// The values given, each checked against its parameter's rule and refused where the stack does not take it.
+/// The values given, each checked against its parameter's rule (narrowed where the stack needs it, as its templates
+/// are) and refused where the stack does not take it.
 fn values<'a>(
     stack: &Stack<'_>,
     args: &'a ParameterArgs,
@@ -165,7 +166,8 @@ fn values<'a>(
                 options(&takes)
             )));
         }
-        p.check(value)
+        stack
+            .check(p, value)
             .map_err(|e| Unusable(format!("{option} {value:?}: {e}")))?;
         out.push((p, value));
     }

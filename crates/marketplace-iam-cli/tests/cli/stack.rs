@@ -239,6 +239,23 @@ fn bad_values_exit_2_naming_the_option_the_rule_and_the_value() {
         assert_unusable(&out, &format!("{option} {value:?}: "));
         assert_unusable(&out, rule);
     }
+    // The queue's name also names the EventBridge rule, whose name AWS limits to 64 characters.
+    let long = "q".repeat(70);
+    let out = stack(
+        &[
+            "--route",
+            "eventbridge",
+            "--target",
+            "ecs",
+            "--queue-name",
+            &long,
+        ],
+        &dir,
+    );
+    assert_unusable(
+        &out,
+        "QueueName also names the EventBridge rule, so it must be at most 64 characters long, got 70",
+    );
     // Refused whatever the format: a template's default its own validation would refuse is never written.
     let out = stack(
         &[

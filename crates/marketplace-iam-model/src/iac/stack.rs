@@ -17,9 +17,10 @@
 use serde_json::{Map, Value, json};
 
 use super::template::{
-    BOUNDARY_CONDITION, CLOUDFORMATION_PARTITION, Defaults, cloudformation_boundary_parameter,
-    cloudformation_given, cloudformation_optional_parameter, cloudformation_parameter_described,
-    cloudformation_role_boundary, cloudformation_trust, parse, partitioned, pretty, substitute,
+    BOUNDARY_CONDITION, CLOUDFORMATION_PARTITION, Defaults, Input,
+    cloudformation_boundary_parameter, cloudformation_given, cloudformation_input,
+    cloudformation_optional_input, cloudformation_role_boundary, cloudformation_trust, parse,
+    partitioned, pretty, substitute,
 };
 use crate::ident;
 use crate::model::{
@@ -82,6 +83,8 @@ const QUEUE: &str = "NotificationQueue";
 const ENCRYPTED_CONDITION: &str = "HasKeyId";
 /// The sender principal of a route through Amazon EventBridge: its stack creates a rule.
 const EVENTS_SENDER: &str = "events.amazonaws.com";
+/// The longest name of an EventBridge rule.
+const RULE_NAME_MAX: usize = 64;
 /// The event bus AWS Marketplace sends its events to.
 pub(super) const DEFAULT_EVENT_BUS: &str = "default";
 
@@ -222,17 +225,80 @@ impl<'a> Stack<'a> {
             .collect()
     }
 
-    /// The description of an input in the templates: the parameter's own, and for the key what it must allow.
-    pub(super) fn input_description(&self, p: Parameter) -> String {
+    /// The shortest and longest value of `p` the stack can deploy: the parameter's own [`Parameter::length`], or
+    /// shorter where the stack names a resource after it that AWS allows fewer characters: an EventBridge rule
+    /// (`rule/${QueueName}` among the route's sources) has a name of at most 64.
+    ///
+    /// ```
+    /// use marketplace_iam_model::Parameter;
+    ///
+    /// let policies = marketplace_iam_model::load("../../policies.toml").unwrap();
+    /// assert_eq!(policies.stack("sns", "ecs").unwrap().length(Parameter::QueueName), (1, 80));
+    /// assert_eq!(policies.stack("eventbridge", "ecs").unwrap().length(Parameter::QueueName), (1, 64));
+    /// ```
+    pub fn length(&self, p: Parameter) -> (usize, usize) {
+        let (min, max) = p.length();
+        let names_rule = self
+            .route
+            .source_arns
+            .iter()
+            .any(|arn| arn.ends_with(&format!(":rule/${{{}}}", p.name())));
+        if names_rule {
+            (min, max.min(RULE_NAME_MAX))
+        } else {
+            (min, max)
+        }
+    }
+
+    /// Checks a value of `p` for this stack: the parameter's rule ([`Parameter::check`]), and the
+    /// [`length`](Self::length) the stack can deploy; `Err` says what is wrong.
+    ///
+    /// ```
+    /// use marketplace_iam_model::Parameter;
+    ///
+    /// let policies = marketplace_iam_model::load("../../policies.toml").unwrap();
+    /// let name = "q".repeat(70);
+    /// assert!(policies.stack("sns", "ecs").unwrap().check(Parameter::QueueName, &name).is_ok());
+    /// assert_eq!(
+    ///     policies.stack("eventbridge", "ecs").unwrap().check(Parameter::QueueName, &name).unwrap_err(),
+    ///     "QueueName also names the EventBridge rule, so it must be at most 64 characters long, got 70"
+    /// );
+    /// ```
+    pub fn check(&self, p: Parameter, value: &str) -> Result<(), String> {
+        p.check(value)?;
+        let (_, max) = self.length(p);
+        let n = value.chars().count();
+        if n > max {
+            return Err(format!(
+                "{} also names the EventBridge rule, so it must be at most {max} characters long, got {n}",
+                p.name()
+            ));
+        }
+        Ok(())
+    }
+
+    /// An input as the templates declare it: its description (for the key, what the key must allow) and its
+    /// [`length`](Self::length).
+    pub(super) fn input(&self, p: Parameter) -> Input {
+        let mut description = p.description().to_owned();
         if self.optional().contains(&p) {
-            format!(
-                "{} The key must be in {} in this account, and its key policy must let {} call kms:GenerateDataKey and kms:Decrypt, so that it can send to the queue; the consumer role is granted kms:Decrypt on it.",
-                p.description(),
+            description = format!(
+                "{description} The key must be in {} in this account, and its key policy must let {} call kms:GenerateDataKey and kms:Decrypt, so that it can send to the queue; the consumer role is granted kms:Decrypt on it.",
                 self.region(),
                 self.route.sender
-            )
-        } else {
-            p.description().to_owned()
+            );
+        }
+        let length = self.length(p);
+        if length != p.length() {
+            description = format!(
+                "{description} At most {} characters here: it also names the EventBridge rule.",
+                length.1
+            );
+        }
+        Input {
+            parameter: p,
+            description,
+            length,
         }
     }
 
@@ -363,11 +429,11 @@ pub fn stack_cloudformation(stack: &Stack<'_>, defaults: &Defaults<'_>) -> Strin
     let optional = stack.optional();
     let mut parameters = Map::new();
     for p in stack.inputs() {
-        let description = stack.input_description(p);
+        let input = stack.input(p);
         let declaration = if optional.contains(&p) {
-            cloudformation_optional_parameter(p, &description, defaults)
+            cloudformation_optional_input(&input, defaults)
         } else {
-            cloudformation_parameter_described(p, &description, defaults)
+            cloudformation_input(&input, defaults)
         };
         parameters.insert(p.name().to_owned(), declaration);
     }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use super::stack::{DEFAULT_EVENT_BUS, Delivery, Stack};
 use super::template::{
     Defaults, TERRAFORM_ACCOUNT, TERRAFORM_PARTITION, pretty, terraform_boundary_variable,
-    terraform_optional_variable, terraform_placeholders, terraform_variable_described,
+    terraform_input, terraform_optional_input, terraform_placeholders,
 };
 use crate::model::{Parameter, PermissionsBoundary};
 
@@ -40,11 +40,11 @@ pub fn stack_terraform(stack: &Stack<'_>, defaults: &Defaults<'_>) -> String {
     let optional = stack.optional();
     let mut variables = Map::new();
     for p in stack.inputs() {
-        let description = stack.input_description(p);
+        let input = stack.input(p);
         let declaration = if optional.contains(&p) {
-            terraform_optional_variable(p, &description, defaults)
+            terraform_optional_input(&input, defaults)
         } else {
-            terraform_variable_described(p, &description, defaults)
+            terraform_input(&input, defaults)
         };
         variables.insert(p.variable(), declaration);
     }

@@ -107,52 +107,77 @@ pub(super) fn cloudformation_trust(target: &Target) -> Value {
 /// The condition under which a CloudFormation role has a permissions boundary: one was given.
 pub(super) const BOUNDARY_CONDITION: &str = "HasPermissionsBoundary";
 
+/// A template input: a parameter, its description in the template, and the length it allows there (the
+/// parameter's own, or narrower where the template uses the value where AWS allows less).
+#[derive(Debug, Clone)]
+pub(super) struct Input {
+    pub(super) parameter: Parameter,
+    pub(super) description: String,
+    pub(super) length: (usize, usize),
+}
+
+impl Input {
+    /// `p` as its own rule and description say.
+    pub(super) fn of(p: Parameter) -> Input {
+        Input {
+            parameter: p,
+            description: p.description().to_owned(),
+            length: p.length(),
+        }
+    }
+
+    /// The length and the pattern, in words (as [`Parameter::constraint`]).
+    fn constraint(&self) -> String {
+        let (min, max) = self.length;
+        format!(
+            "{min} to {max} characters matching {}",
+            self.parameter.pattern()
+        )
+    }
+
+    /// The value `defaults` gives the input, if any.
+    fn default<'a>(&self, defaults: &Defaults<'a>) -> Option<&'a str> {
+        defaults
+            .parameters
+            .iter()
+            .find(|(q, _)| *q == self.parameter)
+            .map(|(_, v)| *v)
+    }
+}
+
 /// A CloudFormation parameter's declaration: its description and the rule of [`Parameter::pattern`] and
 /// [`Parameter::length`], with its `Default` when `defaults` gives one.
 pub(super) fn cloudformation_parameter(p: Parameter, defaults: &Defaults<'_>) -> Value {
-    cloudformation_parameter_described(p, p.description(), defaults)
+    cloudformation_input(&Input::of(p), defaults)
 }
 
-/// [`cloudformation_parameter`] with another description.
-pub(super) fn cloudformation_parameter_described(
-    p: Parameter,
-    description: &str,
-    defaults: &Defaults<'_>,
-) -> Value {
+/// The CloudFormation declaration of an input.
+pub(super) fn cloudformation_input(input: &Input, defaults: &Defaults<'_>) -> Value {
     with_default(
-        p,
+        input.parameter,
         defaults,
         "Default",
         json!({
             "Type": "String",
-            "Description": description,
-            "AllowedPattern": p.pattern(),
-            "MinLength": p.length().0,
-            "MaxLength": p.length().1,
-            "ConstraintDescription": format!("must be {}", p.constraint()),
+            "Description": input.description,
+            "AllowedPattern": input.parameter.pattern(),
+            "MinLength": input.length.0,
+            "MaxLength": input.length.1,
+            "ConstraintDescription": format!("must be {}", input.constraint()),
         }),
     )
 }
 
-/// An optional CloudFormation parameter: empty (the default) for none, or a value of the rule of `p` (the pattern
-/// made optional; a pattern that fixes the length, as [`Parameter::KeyId`]'s does, keeps fixing it).
-pub(super) fn cloudformation_optional_parameter(
-    p: Parameter,
-    description: &str,
-    defaults: &Defaults<'_>,
-) -> Value {
-    let given = defaults
-        .parameters
-        .iter()
-        .find(|(q, _)| *q == p)
-        .map_or("", |(_, v)| v);
+/// An optional CloudFormation input: empty (the default) for none, or a value of its rule (the pattern made
+/// optional; a pattern that fixes the length, as [`Parameter::KeyId`]'s does, keeps fixing it).
+pub(super) fn cloudformation_optional_input(input: &Input, defaults: &Defaults<'_>) -> Value {
     json!({
         "Type": "String",
-        "Default": given,
-        "Description": format!("{description} Empty (the default) for none."),
-        "AllowedPattern": optional_pattern(p.pattern()),
-        "MaxLength": p.length().1,
-        "ConstraintDescription": format!("must be empty or {}", p.constraint()),
+        "Default": input.default(defaults).unwrap_or_default(),
+        "Description": format!("{} Empty (the default) for none.", input.description),
+        "AllowedPattern": optional_pattern(input.parameter.pattern()),
+        "MaxLength": input.length.1,
+        "ConstraintDescription": format!("must be empty or {}", input.constraint()),
     })
 }
 
@@ -188,39 +213,35 @@ pub(super) fn cloudformation_role_boundary() -> Value {
     })
 }
 
-/// The Terraform condition of `p`'s rule on `var.<variable>`.
-fn terraform_rule(p: Parameter, var: &str) -> String {
+/// The Terraform condition of an input's rule on its variable.
+fn terraform_rule(input: &Input, var: &str) -> String {
     format!(
         "length(var.{var}) >= {min} && length(var.{var}) <= {max} && can(regex(\"{pattern}\", var.{var}))",
-        min = p.length().0,
-        max = p.length().1,
-        pattern = p.pattern()
+        min = input.length.0,
+        max = input.length.1,
+        pattern = input.parameter.pattern()
     )
 }
 
 /// A Terraform variable's declaration with a `validation` block of `p`'s rule, and its `default` when `defaults`
 /// gives one.
 pub(super) fn terraform_variable(p: Parameter, defaults: &Defaults<'_>) -> Value {
-    terraform_variable_described(p, p.description(), defaults)
+    terraform_input(&Input::of(p), defaults)
 }
 
-/// [`terraform_variable`] with another description.
-pub(super) fn terraform_variable_described(
-    p: Parameter,
-    description: &str,
-    defaults: &Defaults<'_>,
-) -> Value {
-    let var = p.variable();
+/// The Terraform variable of an input.
+pub(super) fn terraform_input(input: &Input, defaults: &Defaults<'_>) -> Value {
+    let var = input.parameter.variable();
     with_default(
-        p,
+        input.parameter,
         defaults,
         "default",
         json!({
             "type": "string",
-            "description": description,
+            "description": input.description,
             "validation": [{
-                "condition": format!("${{{}}}", terraform_rule(p, &var)),
-                "error_message": format!("{var} must be {}.", p.constraint()),
+                "condition": format!("${{{}}}", terraform_rule(input, &var)),
+                "error_message": format!("{var} must be {}.", input.constraint()),
             }],
         }),
     )
@@ -228,24 +249,15 @@ pub(super) fn terraform_variable_described(
 
 /// An optional Terraform variable: `null` (the default) for none. `try` keeps the condition from failing on `null`
 /// whether or not Terraform short-circuits `||`.
-pub(super) fn terraform_optional_variable(
-    p: Parameter,
-    description: &str,
-    defaults: &Defaults<'_>,
-) -> Value {
-    let var = p.variable();
-    let given = defaults
-        .parameters
-        .iter()
-        .find(|(q, _)| *q == p)
-        .map(|(_, v)| *v);
+pub(super) fn terraform_optional_input(input: &Input, defaults: &Defaults<'_>) -> Value {
+    let var = input.parameter.variable();
     json!({
         "type": "string",
-        "default": given,
-        "description": format!("{description} null (the default) for none."),
+        "default": input.default(defaults),
+        "description": format!("{} null (the default) for none.", input.description),
         "validation": [{
-            "condition": format!("${{var.{var} == null || try({}, false)}}", terraform_rule(p, &var)),
-            "error_message": format!("{var} must be null or {}.", p.constraint()),
+            "condition": format!("${{var.{var} == null || try({}, false)}}", terraform_rule(input, &var)),
+            "error_message": format!("{var} must be null or {}.", input.constraint()),
         }],
     })
 }
