@@ -10,8 +10,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-/// What the venv installs; pinned so that runs are reproducible.
-pub const REQUIREMENT: &str = "moto[server]==5.2.5";
+/// What the venv installs, pinned so that runs are reproducible: moto's server (the IAM-enforcing endpoint and its
+/// IAM policy evaluator), and Principal Mapper, whose resource-policy evaluator decides the queue policies the
+/// endpoint does not enforce (see [`crate::notifications`]).
+pub const REQUIREMENTS: [&str; 2] = ["moto[server]==5.2.5", "principalmapper==1.1.5"];
 
 /// The IAM helper run with the venv's Python (boto3 comes with moto).
 const IAM_PY: &str = include_str!("iam.py");
@@ -23,42 +25,41 @@ const NO_AUTH_REQUESTS: &str = "3";
 /// How long the server may take to listen.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A Python venv with [`REQUIREMENT`] installed.
+/// A Python venv with [`REQUIREMENTS`] installed.
 pub struct Venv {
     dir: PathBuf,
 }
 
 impl Venv {
-    /// Creates the venv in `dir` with `python` and installs [`REQUIREMENT`], or reuses it if a previous run did
+    /// Creates the venv in `dir` with `python` and installs [`REQUIREMENTS`], or reuses it if a previous run did
     /// exactly that.
     pub fn ensure(python: &str, dir: &Path) -> Result<Venv, String> {
         let venv = Venv {
             dir: dir.to_path_buf(),
         };
         let stamp = dir.join("marketplace-iam-requirement.txt");
-        if fs::read_to_string(&stamp).is_ok_and(|s| s == REQUIREMENT)
+        let wanted = REQUIREMENTS.join("\n");
+        let listed = REQUIREMENTS.join(", ");
+        if fs::read_to_string(&stamp).is_ok_and(|s| s == wanted)
             && venv.bin("moto_server").is_file()
         {
-            println!("venv: reusing {} ({REQUIREMENT})", dir.display());
+            println!("venv: reusing {} ({listed})", dir.display());
             return Ok(venv);
         }
-        println!(
-            "venv: creating {} and installing {REQUIREMENT}",
-            dir.display()
-        );
+        println!("venv: creating {} and installing {listed}", dir.display());
         run(Command::new(python)
             .args(["-m", "venv", "--clear"])
             .arg(dir))?;
-        run(Command::new(venv.bin("python")).args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            REQUIREMENT,
-        ]))?;
-        fs::write(&stamp, REQUIREMENT)
-            .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+        run(Command::new(venv.bin("python"))
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(REQUIREMENTS))?;
+        fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
         Ok(venv)
     }
 
@@ -235,6 +236,32 @@ pub struct ProbeAnswer {
     pub body: String,
 }
 
+/// What the SNS probe saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnsProbe {
+    /// The topic it published to.
+    pub topic_arn: String,
+    /// Whether the message reached the queue.
+    pub delivered: bool,
+    /// The queue's policy as the endpoint stores it, if any.
+    pub queue_policy: Option<String>,
+}
+
+/// One request to a queue policy, for [`Iam::queue_policy`].
+#[derive(Debug, Clone)]
+pub struct QueuePolicyRequest<'a> {
+    /// The queue policy, as JSON.
+    pub policy: &'a str,
+    /// The service principal that sends.
+    pub principal: &'a str,
+    /// The IAM action.
+    pub action: &'a str,
+    /// The queue's ARN.
+    pub resource: &'a str,
+    /// The request's `aws:SourceArn`, if any.
+    pub source_arn: Option<String>,
+}
+
 /// The IAM API of the endpoint, through the venv's boto3.
 pub struct Iam<'a> {
     venv: &'a Venv,
@@ -272,6 +299,62 @@ impl<'a> Iam<'a> {
                     .ok_or_else(|| format!("IAM setup: no access key for {} in the answer", u.name))
             })
             .collect()
+    }
+
+    /// The admin's access key (allowed everything), once [`Iam::create_users`] has created it.
+    pub fn admin(&self) -> Result<&AccessKey, String> {
+        self.admin
+            .as_ref()
+            .ok_or_else(|| "no admin: the IAM setup did not run".to_owned())
+    }
+
+    /// Shows whether the endpoint enforces a queue policy on what SNS delivers: creates the topic `topic` in the
+    /// endpoint's account (which the queue policy of `queue_arn` does not admit), subscribes the queue, publishes one
+    /// message, and looks for it in the queue; then deletes the message, the subscription and the topic.
+    pub fn sns_probe(&self, queue_arn: &str, topic: &str) -> Result<SnsProbe, String> {
+        let admin = self.admin()?;
+        let request = json!({
+            "endpoint": self.endpoint,
+            "action": "sns_probe",
+            "admin": {"id": admin.id, "secret": admin.secret},
+            "queue_arn": queue_arn,
+            "topic": topic,
+        });
+        let answer = self.call(&request)?;
+        Ok(SnsProbe {
+            topic_arn: answer["topic_arn"]
+                .as_str()
+                .ok_or_else(|| format!("SNS probe: no topic ARN in {answer}"))?
+                .to_owned(),
+            delivered: answer["delivered"]
+                .as_bool()
+                .ok_or_else(|| format!("SNS probe: no answer on delivery in {answer}"))?,
+            queue_policy: answer["queue_policy"].as_str().map(str::to_owned),
+        })
+    }
+
+    /// Asks Principal Mapper's resource-policy evaluator, in the helper's own process, whether each queue policy
+    /// admits each request, and moto's IAM policy evaluator the same (for the record); returns the helper's answer
+    /// per request, in order.
+    pub fn queue_policy(&self, requests: &[QueuePolicyRequest<'_>]) -> Result<Vec<Value>, String> {
+        let request = json!({
+            "action": "queue_policy",
+            "requests": requests.iter().map(|r| json!({
+                "policy": r.policy,
+                "principal": r.principal,
+                "action": r.action,
+                "resource": r.resource,
+                "source_arn": r.source_arn,
+            })).collect::<Vec<_>>(),
+        });
+        let answer = self.call(&request)?;
+        match answer["answers"].as_array() {
+            Some(answers) if answers.len() == requests.len() => Ok(answers.clone()),
+            _ => Err(format!(
+                "queue policy evaluation: no {} answers in {answer}",
+                requests.len()
+            )),
+        }
     }
 
     /// Deletes the users' access keys, policies and the users.
