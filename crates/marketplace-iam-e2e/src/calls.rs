@@ -156,7 +156,8 @@ pub fn classify(op: Operation, answer: &Answer, server_log: &str) -> Observed {
     }
 }
 
-fn snippet(text: &str) -> String {
+/// `text` on one line, cut after 200 characters.
+pub(crate) fn snippet(text: &str) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match one_line.char_indices().nth(200) {
         Some((end, _)) => format!("{}...", &one_line[..end]),
@@ -164,7 +165,8 @@ fn snippet(text: &str) -> String {
     }
 }
 
-fn answer<O, E>(result: Result<O, SdkError<E, HttpResponse>>) -> Answer
+/// What a call of any of the AWS SDK's clients got back.
+pub(crate) fn answer<O, E>(result: Result<O, SdkError<E, HttpResponse>>) -> Answer
 where
     E: std::error::Error + 'static,
 {

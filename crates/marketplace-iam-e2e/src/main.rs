@@ -15,13 +15,25 @@
 //!    any policy; it fails if the endpoint ever answers otherwise). For every document and every License Manager action of [`evaluated::Evaluated::ALL`], the IAM
 //!    helper asks moto's IAM policy evaluator (the code the endpoint enforces IAM with, not the project's checker)
 //!    whether the document allows the action on the resource the call would act on.
-//! 6. Prints the policy × operation matrix, the SDK calls and then the evaluated actions, and exits non-zero if any
-//!    cell differs from policies.toml. The users are deleted and the server is stopped by its PID in any case.
+//! 6. SaaS notifications ([`notifications`] says what the endpoint enforces for SQS, with the lines of moto's source):
+//!    with the admin's key, creates the consumer's queue (with its queue policy) and another queue; with the key of a
+//!    user holding the consumer's policy, calls ReceiveMessage, DeleteMessage and GetQueueAttributes on each through
+//!    the AWS SDK for Rust (allowed on its queue, denied with HTTP 403 naming the action on the other). The endpoint
+//!    does not enforce queue policies (the run shows it: a message from a topic the queue policy does not admit gets
+//!    through), and moto's IAM policy evaluator cannot decide them (it skips `ArnEquals` and cannot match a service
+//!    principal; the run shows that too), so Principal Mapper's resource-policy evaluator decides whether each queue
+//!    policy admits `sqs:SendMessage` from the product's topics or the rule, and refuses the rest.
+//! 7. Prints the policy × operation matrix, the SDK calls and then the evaluated actions, then the notification
+//!    cells, and exits non-zero if any cell differs from policies.toml or from what the notification documents must
+//!    allow. The users and queues are deleted and the server is stopped by its PID in any case.
 
 mod calls;
 mod evaluated;
 mod matrix;
+mod notifications;
+mod queue_matrix;
 mod server;
+mod sqs;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -30,7 +42,15 @@ use std::time::Instant;
 use calls::{Answer, Clients, Operation};
 use evaluated::{Decision, Evaluated};
 use matrix::Matrix;
-use server::{Iam, NewUser, Server, Venv};
+use notifications::{Parameters, Request, Route, Verdict};
+use queue_matrix::{NotificationMatrix, QueueRow};
+use server::{AccessKey, Iam, NewUser, QueuePolicyRequest, Server, Venv};
+
+/// The user that holds the notification consumer's policy.
+const CONSUMER: &str = "e2e-consumer";
+
+/// The topic of the SNS probe, in the endpoint's account: no queue policy admits it.
+const PROBE_TOPIC: &str = "e2e-another-topic";
 
 const USAGE: &str = "\
 usage: cargo xtask e2e [--python <python3>]
@@ -97,13 +117,23 @@ fn run(python: &str) -> Result<(), String> {
         subjects.iter().filter(|s| s.file.is_none()).count(),
     );
 
+    let parameters = Parameters::RUN;
+    let [sns, eventbridge] = Route::ALL.map(|route| notifications::documents(route, &parameters));
+    if sns.consumer_policy != eventbridge.consumer_policy {
+        return Err(
+            "the consumer's policy differs between the SNS and the EventBridge routes: prove each"
+                .into(),
+        );
+    }
+
     let work = target_dir(&root).join("e2e");
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     let venv = Venv::ensure(python, &work.join("venv"))?;
     let server = Server::start(&venv, &work.join("moto.log"))?;
 
-    let names: Vec<String> = subjects.iter().map(|s| s.user_name()).collect();
-    let users: Vec<NewUser<'_>> = subjects
+    let mut names: Vec<String> = subjects.iter().map(|s| s.user_name()).collect();
+    names.push(CONSUMER.to_owned());
+    let mut users: Vec<NewUser<'_>> = subjects
         .iter()
         .zip(&names)
         .map(|(s, name)| NewUser {
@@ -111,10 +141,17 @@ fn run(python: &str) -> Result<(), String> {
             policy: s.document.as_deref(),
         })
         .collect();
+    users.push(NewUser {
+        name: CONSUMER,
+        policy: Some(&sns.consumer_policy),
+    });
     let mut iam = Iam::new(&venv, &server, &work.join("iam.py"))?;
-    let keys = iam.create_users(&users)?;
+    let mut keys = iam.create_users(&users)?;
+    let consumer = keys.pop().ok_or("IAM setup: no key for the consumer")?;
+    users.pop();
     println!(
-        "iam: {} users created, each with its document as inline policy and an access key",
+        "iam: {} users created, each with its document as inline policy and an access key, and {CONSUMER} with the \
+         notification consumer's policy",
         keys.len()
     );
 
@@ -188,8 +225,27 @@ fn run(python: &str) -> Result<(), String> {
     }
     println!("\n{}", matrix.render());
 
+    let started = Instant::now();
+    let notified = notification_cells(
+        &runtime,
+        &server,
+        &iam,
+        &http,
+        &consumer,
+        &sns,
+        &eventbridge,
+    );
+    println!(
+        "notifications: {:.1}s (queues, SDK calls, probes, Principal Mapper)",
+        started.elapsed().as_secs_f64()
+    );
+    match &notified {
+        Ok(notified) => println!("\n{}", notified.render(&parameters)),
+        Err(e) => eprintln!("error: SaaS notifications: {e}"),
+    }
+
     let cleanup = iam.delete_users(&names.iter().map(String::as_str).collect::<Vec<_>>());
-    let mismatches = matrix.mismatches();
+    let mut mismatches = matrix.mismatches();
     if matrix.has_unexpected() {
         eprintln!("moto_server log, last lines:\n{}\n", server.log_tail());
     }
@@ -197,26 +253,109 @@ fn run(python: &str) -> Result<(), String> {
     cleanup.map_err(|e| format!("cleanup: {e}"))?;
     println!("iam: users deleted");
     probe.map_err(|e| format!("License Manager probe: {e}"))?;
+    let notified = notified.map_err(|e| format!("SaaS notifications: {e}"))?;
+    mismatches.extend(notified.mismatches());
+    let cells = matrix.cells() + notified.called() + notified.decided();
 
     if mismatches.is_empty() {
         println!(
-            "e2e: all {} cells as policies.toml says: {} SDK calls, where every granted operation passed the access \
+            "e2e: all {cells} cells as they must be: {} SDK calls, where every granted operation passed the access \
              check and every other one was denied with HTTP 403 naming its action, and {} License Manager actions \
              decided by moto's IAM policy evaluator, where every granted one was allowed and every other one denied \
-             naming its action",
-            matrix.cells(),
+             naming its action, as policies.toml says; {} SQS calls of the notification consumer, allowed on its \
+             queue and denied with HTTP 403 naming the action on another, and {} requests to the queue policies \
+             decided by Principal Mapper, where the product's topics and the rule were admitted and every other \
+             sender refused",
             matrix.called(),
-            matrix.evaluated()
+            matrix.evaluated(),
+            notified.called(),
+            notified.decided()
         );
         Ok(())
     } else {
         Err(format!(
-            "{} of {} cells differ from policies.toml:\n  {}",
+            "{} of {cells} cells differ from what they must be:\n  {}",
             mismatches.len(),
-            matrix.cells(),
             mismatches.join("\n  ")
         ))
     }
+}
+
+/// The SaaS notification cells: the consumer's SQS calls on its queue and on another (through the AWS SDK for Rust,
+/// decided by the endpoint), the probe that shows the endpoint does not enforce queue policies, and the requests to
+/// both routes' queue policies (decided by Principal Mapper, with moto's IAM policy evaluator on record). The queues
+/// are deleted in any case.
+fn notification_cells(
+    runtime: &tokio::runtime::Runtime,
+    server: &Server,
+    iam: &Iam<'_>,
+    http: &aws_sdk_sqs::config::SharedHttpClient,
+    consumer: &AccessKey,
+    sns: &notifications::Documents,
+    eventbridge: &notifications::Documents,
+) -> Result<NotificationMatrix, String> {
+    let admin = sqs::client(&server.endpoint, iam.admin()?, http);
+    let consumer = sqs::client(&server.endpoint, consumer, http);
+    let mut queues = Vec::new();
+    let called = runtime.block_on(async {
+        for (name, policy) in [
+            (notifications::QUEUE, Some(sns.queue_policy.as_str())),
+            (notifications::OTHER_QUEUE, None),
+        ] {
+            queues.push(sqs::create_queue(&admin, name, policy).await?);
+        }
+        println!(
+            "sqs: queues {} (with the SNS route's queue policy) and {} created by the admin",
+            notifications::QUEUE,
+            notifications::OTHER_QUEUE
+        );
+        let mut rows = Vec::new();
+        for queue in &queues {
+            rows.push(QueueRow {
+                queue: queue.name.to_owned(),
+                granted: queue.name == notifications::QUEUE,
+                observed: sqs::consumer_calls(&admin, &consumer, queue).await?,
+            });
+        }
+        Ok::<_, String>(rows)
+    });
+    let probed = match (&called, queues.first()) {
+        (Ok(_), Some(queue)) => iam
+            .sns_probe(&queue.arn, PROBE_TOPIC)
+            .and_then(|probe| queue_matrix::not_enforced(&probe, queue.name)),
+        _ => Err("no queue to probe".to_owned()),
+    };
+    let deleted = runtime.block_on(async {
+        for queue in &queues {
+            sqs::delete_queue(&admin, queue).await?;
+        }
+        Ok::<_, String>(())
+    });
+    let rows = called?;
+    println!("probe: {}", probed?);
+    deleted?;
+    println!("sqs: queues deleted");
+
+    let resource = Parameters::RUN.queue_arn();
+    let requests: Vec<QueuePolicyRequest<'_>> = Request::ALL
+        .iter()
+        .map(|r| QueuePolicyRequest {
+            policy: match r.route {
+                Route::Sns => &sns.queue_policy,
+                Route::EventBridge => &eventbridge.queue_policy,
+            },
+            principal: r.principal,
+            action: Request::ACTION,
+            resource: &resource,
+            source_arn: r.source.arn(&Parameters::RUN),
+        })
+        .collect();
+    let answers = iam.queue_policy(&requests)?;
+    println!("probe: {}", notifications::moto_cannot_decide(&answers)?);
+    Ok(NotificationMatrix {
+        queues: rows,
+        verdicts: answers.iter().map(Verdict::read).collect(),
+    })
 }
 
 #[cfg(test)]
