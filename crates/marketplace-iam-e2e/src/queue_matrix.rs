@@ -71,20 +71,20 @@ impl NotificationMatrix {
     pub fn mismatches(&self) -> Vec<String> {
         let mut out = Vec::new();
         for row in &self.queues {
-            let says = if row.granted {
-                "grants"
+            let must = if row.granted {
+                "must allow it on its queue"
             } else {
-                "does not grant"
+                "must allow it on its queue only"
             };
             for (op, cell) in QueueOp::ALL.iter().zip(&row.observed) {
                 match cell {
                     Observed::Unexpected(detail) => out.push(format!(
-                        "consumer × {} on {}: unexpected answer (its policy {says} it): {detail}",
+                        "consumer × {} on {}: unexpected answer (the consumer's policy {must}): {detail}",
                         op.name(),
                         row.queue
                     )),
                     cell if cell.allowed() != row.granted => out.push(format!(
-                        "consumer × {} on {}: {cell}, but its policy {says} {} on it",
+                        "consumer × {} on {}: {cell}, but the consumer's policy {must} ({})",
                         op.name(),
                         row.queue,
                         op.iam_action()
@@ -274,7 +274,7 @@ mod tests {
         assert!(mismatches[0].contains("ReceiveMessage on mine: unexpected answer"));
         assert!(
             mismatches[1]
-                .contains("DeleteMessage on theirs: allowed (ok), but its policy does not grant")
+                .contains("DeleteMessage on theirs: allowed (ok), but the consumer's policy must allow it on its queue only")
         );
         assert!(
             mismatches[2]

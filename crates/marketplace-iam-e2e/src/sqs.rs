@@ -304,6 +304,36 @@ mod tests {
         }
     }
 
+    /// The calls are exactly the actions the consumer's policy grants, on every route: an action added to or removed
+    /// from the documents is a cell the run has to gain or lose.
+    #[test]
+    fn the_calls_are_the_consumer_policys_actions() {
+        use crate::notifications::{Parameters, Route, documents};
+        let called: Vec<String> = QueueOp::ALL.iter().map(|op| op.iam_action()).collect();
+        for route in Route::ALL {
+            let policy: serde_json::Value =
+                serde_json::from_str(&documents(route, &Parameters::RUN).consumer_policy).unwrap();
+            let mut granted: Vec<String> = policy["Statement"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|s| match &s["Action"] {
+                    serde_json::Value::String(a) => vec![a.clone()],
+                    other => other
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|a| a.as_str().unwrap().to_owned())
+                        .collect(),
+                })
+                .collect();
+            let mut expected = called.clone();
+            granted.sort();
+            expected.sort();
+            assert_eq!(granted, expected, "{route:?}");
+        }
+    }
+
     #[test]
     fn operations_name_their_actions_in_the_catalog_case() {
         let actions: Vec<String> = QueueOp::ALL.iter().map(|op| op.iam_action()).collect();
