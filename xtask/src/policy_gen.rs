@@ -280,7 +280,13 @@ pub fn authorization_details(seed: u64, bytes: usize) -> String {
             "    {{\"Path\": \"/\", \"GroupName\": \"Group{g}\", \"GroupId\": \"AGPA{g:016}\", \"Arn\": \"arn:aws:iam::{account}:group/Group{g}\", \"CreateDate\": \"2024-01-01T00:00:00+00:00\", \"GroupPolicyList\": [{{\"PolicyName\": \"inline\", \"PolicyDocument\": {doc}}}], \"AttachedManagedPolicies\": [{{\"PolicyName\": \"Managed{g}\", \"PolicyArn\": \"arn:aws:iam::{account}:policy/Managed{g}\"}}]}}"
         );
     }
-    let fixed = policies.len() + group_list.len() + 200;
+    let document = |users: &str, group_list: &str, roles: &str, policies: &str| {
+        format!(
+            "{{\n  \"UserDetailList\": [\n{users}\n  ],\n  \"GroupDetailList\": [\n{group_list}\n  ],\n  \"RoleDetailList\": [\n{roles}\n  ],\n  \"Policies\": [\n{policies}\n  ],\n  \"IsTruncated\": false\n}}\n"
+        )
+    };
+    // The document's own text around the lists, and the separator before a second user or role.
+    let fixed = document("", &group_list, "", &policies).len() + ",\n".len();
     let mut users = String::new();
     let mut roles = String::new();
     let mut n = 0usize;
@@ -334,9 +340,7 @@ pub fn authorization_details(seed: u64, bytes: usize) -> String {
         }
         n += 1;
     }
-    format!(
-        "{{\n  \"UserDetailList\": [\n{users}\n  ],\n  \"GroupDetailList\": [\n{group_list}\n  ],\n  \"RoleDetailList\": [\n{roles}\n  ],\n  \"Policies\": [\n{policies}\n  ],\n  \"IsTruncated\": false\n}}\n"
-    )
+    document(&users, &group_list, &roles, &policies)
 }
 
 #[cfg(test)]

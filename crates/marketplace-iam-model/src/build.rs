@@ -7,11 +7,13 @@
 use crate::catalog::AccessLevel;
 use crate::check::ActionIds;
 use crate::model::{
-    Action, ActionIndex, Availability, ManagedPolicy, Page, Policies, PricingModel, PrincipalKind,
-    Product, Requirement, Service, Source, Target, Trust, TrustCondition,
+    Action, ActionIndex, Availability, EventPattern, ManagedPolicy, NotificationRoute, Page,
+    Policies, PricingModel, PrincipalKind, Product, Requirement, Service, Source, Target, Trust,
+    TrustCondition,
 };
 use crate::read::{
-    RawAction, RawPage, RawPolicies, RawProduct, RawTarget, RawTrust, Spanned, StrList,
+    RawAction, RawNotification, RawPage, RawPolicies, RawProduct, RawTarget, RawTrust, Spanned,
+    StrList,
 };
 
 /// The typed policies of a file in which no phase found a problem; `index` is the checking phase's.
@@ -52,6 +54,39 @@ pub(crate) fn build(raw: RawPolicies, index: &ActionIds) -> Option<Policies> {
                 })
             })
             .collect::<Option<_>>()?,
+        notifications: raw
+            .notifications
+            .map(|n| n.items)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|n| build_notification(n, index))
+            .collect::<Option<_>>()?,
+    })
+}
+
+fn build_notification(n: RawNotification, index: &ActionIds) -> Option<NotificationRoute> {
+    Some(NotificationRoute {
+        id: n.id?.into_inner(),
+        product: n.product?.into_inner(),
+        name: n.name?.into_inner(),
+        description: n.description?.into_inner(),
+        source: n.source?.into_inner(),
+        sender: n.sender?.into_inner(),
+        source_arns: texts(n.source_arns?),
+        event_pattern: match (n.event_source, n.event_types) {
+            (Some(source), Some(types)) => Some(EventPattern {
+                source: source.into_inner(),
+                detail_types: texts(types),
+            }),
+            _ => None,
+        },
+        consumer: resolve(n.consumer?, index)?,
+        encrypted: resolve(n.encrypted?, index)?,
+        subscriber: match n.subscriber {
+            Some(list) => resolve(list, index)?,
+            None => Vec::new(),
+        },
+        targets: texts(n.targets?),
     })
 }
 

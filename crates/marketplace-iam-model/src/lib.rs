@@ -95,9 +95,9 @@ pub use ident::{screaming_snake, upper_camel};
 #[cfg(feature = "roles")]
 pub use model::PermissionsBoundary;
 pub use model::{
-    Action, ActionIndex, Availability, Document, ManagedPolicy, Page, Parameter, Policies,
-    PricingModel, PrincipalKind, Product, Requirement, Service, Source, Target, Trust,
-    TrustCondition,
+    Action, ActionIndex, Availability, Document, EventPattern, ManagedPolicy, NotificationRoute,
+    Page, Parameter, Policies, PricingModel, PrincipalKind, Product, QUEUE_POLICY_SID, Requirement,
+    SEND_MESSAGE, Service, Source, Target, Trust, TrustCondition,
 };
 #[cfg(feature = "docs")]
 pub use page::render_page;

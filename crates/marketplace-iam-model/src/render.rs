@@ -3,7 +3,7 @@
 //! (`json`), as are the templates of `iac`.
 
 use crate::json::{self, Json};
-use crate::model::{Document, Trust};
+use crate::model::{Action, Document, Trust};
 
 /// Renders the identity policy that allows exactly `actions` on `"*"`.
 ///
@@ -66,7 +66,23 @@ fn policy<'a>(groups: &[(&'a [String], Vec<&'a str>)]) -> Json<'a> {
 }
 
 /// The IAM policy language version every rendered document declares.
-const POLICY_VERSION: &str = "2012-10-17";
+pub(crate) const POLICY_VERSION: &str = "2012-10-17";
+
+/// The canonical identity policy of `actions` (see [`render_policy`]): one statement for the actions without
+/// resource types, on `"*"`, and one per set of ARN patterns for the others, in the order the actions come.
+pub(crate) fn grouped_policy<'a>(actions: impl IntoIterator<Item = &'a Action>) -> String {
+    let mut groups: Vec<(&[String], Vec<&str>)> = Vec::new();
+    for a in actions {
+        match groups
+            .iter_mut()
+            .find(|(r, _)| *r == a.resources.as_slice())
+        {
+            Some((_, names)) => names.push(&a.name),
+            None => groups.push((&a.resources, vec![&a.name])),
+        }
+    }
+    json::write(&policy(&groups), json::POLICY_INDENT)
+}
 
 impl Document<'_> {
     /// The canonical IAM policy JSON (see [`render_policy`]): one statement for the actions without resource types,
@@ -81,17 +97,7 @@ impl Document<'_> {
     /// # Ok::<(), marketplace_iam_model::LoadError>(())
     /// ```
     pub fn json(&self) -> String {
-        let mut groups: Vec<(&[String], Vec<&str>)> = Vec::new();
-        for a in self.actions() {
-            match groups
-                .iter_mut()
-                .find(|(r, _)| *r == a.resources.as_slice())
-            {
-                Some((_, names)) => names.push(&a.name),
-                None => groups.push((&a.resources, vec![&a.name])),
-            }
-        }
-        json::write(&policy(&groups), json::POLICY_INDENT)
+        grouped_policy(self.actions())
     }
 }
 

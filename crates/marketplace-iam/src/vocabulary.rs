@@ -143,7 +143,8 @@ impl fmt::Display for AccessLevel {
     }
 }
 
-/// A value a deployer supplies for a role's trust policy (`${AccountId}` in policies.toml).
+/// A value a deployer supplies for a role's trust policy or a resource-scoped grant (`${AccountId}`, `${QueueName}`
+/// in policies.toml).
 ///
 /// ```
 /// use marketplace_iam::{DeploymentTarget, Parameter};
@@ -170,6 +171,14 @@ pub enum Parameter {
     TrustedRoleArn,
     /// The identifier the assuming party must present (`sts:ExternalId`).
     ExternalId,
+    /// The product code AWS Marketplace gave the product; it names the product's notification topics.
+    ProductCode,
+    /// The AWS account of the product's notification topics.
+    MarketplaceAccountId,
+    /// The name of the seller's notification queue.
+    QueueName,
+    /// The id of the AWS KMS key that encrypts the notification queue.
+    KeyId,
 }
 
 impl Parameter {
@@ -181,6 +190,10 @@ impl Parameter {
         Parameter::ServiceAccount,
         Parameter::TrustedRoleArn,
         Parameter::ExternalId,
+        Parameter::ProductCode,
+        Parameter::MarketplaceAccountId,
+        Parameter::QueueName,
+        Parameter::KeyId,
     ];
 
     /// The name used in `${...}` placeholders and as the CloudFormation parameter (`AccountId`).
@@ -192,6 +205,10 @@ impl Parameter {
             Parameter::ServiceAccount => "ServiceAccount",
             Parameter::TrustedRoleArn => "TrustedRoleArn",
             Parameter::ExternalId => "ExternalId",
+            Parameter::ProductCode => "ProductCode",
+            Parameter::MarketplaceAccountId => "MarketplaceAccountId",
+            Parameter::QueueName => "QueueName",
+            Parameter::KeyId => "KeyId",
         }
     }
 }

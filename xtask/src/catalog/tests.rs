@@ -188,7 +188,7 @@ fn the_projects_copy_round_trips_with_no_drift() {
         outcome.text
     );
     assert!(
-        outcome.text.ends_with("catalog: no drift in 2 prefixes\n"),
+        outcome.text.ends_with("catalog: no drift in 5 prefixes\n"),
         "{}",
         outcome.text
     );

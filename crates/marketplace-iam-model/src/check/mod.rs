@@ -30,6 +30,8 @@ use crate::ident::{self, RESERVED_TYPE_NAMES};
 use crate::model::{ActionIndex, Service};
 mod ids;
 mod managed;
+mod notifications;
+mod resources;
 mod targets;
 mod version;
 
@@ -53,7 +55,7 @@ pub(crate) fn check(diags: &mut Diagnostics, raw: &RawPolicies, catalog: &Catalo
         .iter()
         .filter(|a| *raw.version.get_ref() >= 2 || a.resources.is_none())
     {
-        version::check_resources(diags, a, catalog);
+        resources::check_resources(diags, a, catalog);
     }
     check_products(diags, products, &index);
     check_type_names(diags, actions, products);
@@ -64,6 +66,15 @@ pub(crate) fn check(diags: &mut Diagnostics, raw: &RawPolicies, catalog: &Catalo
     for url in managed.iter().filter_map(|m| m.source.as_ref()) {
         check_url(diags, url, "source");
     }
+    notifications::check_notifications(
+        diags,
+        RawTables::items(&raw.notifications),
+        products,
+        &raw.targets,
+        &index,
+        actions,
+        catalog,
+    );
     version::check_version(diags, raw, catalog);
     index
 }

@@ -1,18 +1,33 @@
-//! What schema version 2 adds: actions of other IAM prefixes, `resources`, targets per pricing model, managed
-//! policies to compare with; their use in
-//! a version-1 file, and the rules of `resources`.
+//! What schema versions 2 and 3 add, and their use in a file of an earlier version: version 2 adds actions of other
+//! IAM prefixes, `resources`, targets per pricing model and managed policies to compare with; version 3 adds
+//! parameters in `resources` and `[[notifications]]`.
 
 use std::ops::Range;
 
 use crate::catalog::Catalog;
-use crate::diagnostic::{Diagnostic, Diagnostics, backticked};
-use crate::read::{RawAction, RawPolicies, RawTables};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::read::{RawPolicies, RawTables};
 
 /// A version-1 file uses none of version 2's features: catalog actions of another prefix than `aws-marketplace`,
 /// `resources`, a pricing model's `targets`, a target serving one pricing model, or `managed_policies`. Each is
 /// reported where it is written, with the upgrade to make.
 pub(super) fn check_version(diags: &mut Diagnostics, raw: &RawPolicies, catalog: &Catalog) {
-    if *raw.version.get_ref() != 1 {
+    let version = *raw.version.get_ref();
+    if version < 3 {
+        let mut features: Vec<(String, Range<usize>)> = Vec::new();
+        for a in RawTables::items(&raw.actions) {
+            for r in a.resources.iter().flat_map(|l| &l.items) {
+                if r.get_ref().contains("${") {
+                    features.push(("a parameter in an ARN pattern".to_owned(), r.span()));
+                }
+            }
+        }
+        if let Some(n) = &raw.notifications {
+            features.push(("`notifications`".to_owned(), n.span.clone()));
+        }
+        report(diags, raw, features, 3);
+    }
+    if version != 1 {
         return;
     }
     let mut features: Vec<(String, Range<usize>)> = Vec::new();
@@ -46,76 +61,26 @@ pub(super) fn check_version(diags: &mut Diagnostics, raw: &RawPolicies, catalog:
             }
         }
     }
-    let (line, _) = diags.position(raw.version.span().start);
-    for (feature, span) in features {
-        diags.push(
-            Diagnostic::spanned(format!("{feature} needs schema_version = 2"), span)
-                .with_label(format!("the file says schema_version = 1 on line {line}"))
-                .with_help(
-                    "write `schema_version = 2`: version 2 reads every version-1 file as it is, and adds this",
-                ),
-        );
-    }
+    report(diags, raw, features, 2);
 }
 
-/// Least privilege for resources: an action with resource types is granted on the ARN patterns `resources` gives,
-/// each of the action's own service; one without is granted only by `"*"`, so `resources` would be a mistake.
-pub(super) fn check_resources(diags: &mut Diagnostics, a: &RawAction, catalog: &Catalog) {
-    let (Some(name), Some(entry)) = (
-        &a.name,
-        a.name.as_ref().and_then(|n| catalog.lookup(n.get_ref())),
-    ) else {
-        return;
-    };
-    let prefix = entry.name.split_once(':').map_or(entry.name, |(p, _)| p);
-    match (&a.resources, entry.resource_types.is_empty()) {
-        (None, true) => {}
-        (None, false) => diags.push(
-            Diagnostic::spanned(
-                format!(
-                    "`{}` has resource types ({}): say which ARNs the policy grants it on",
-                    entry.name,
-                    backticked(&entry.resource_types.iter().map(|r| r.name).collect::<Vec<_>>())
-                ),
-                name.span(),
-            )
-            .with_label("no `resources`")
-            .with_help(format!(
-                "add `resources = [\"arn:aws:{prefix}:...\"]` with the narrowest ARN pattern AWS documents for the \
-                 integration (the catalog's ARN formats: {}); `\"*\"` would grant it on every resource",
-                backticked(&entry.resource_types.iter().flat_map(|r| r.arn_formats.iter().copied()).collect::<Vec<_>>())
-            )),
-        ),
-        (Some(list), true) => diags.push(
-            Diagnostic::spanned(
-                format!("`{}` has no resource types: only `\"*\"` grants it", entry.name),
-                list.span.clone(),
-            )
-            .with_label("an ARN here does not grant the action")
-            .with_help("remove `resources`: the policy grants the action on `\"*\"`"),
-        ),
-        (Some(list), false) => {
-            if list.written == 0 {
-                diags.push(
-                    Diagnostic::spanned(format!("`{}` has no resources", entry.name), list.span.clone())
-                        .with_label("empty list")
-                        .with_help(format!("list the ARN patterns, e.g. `\"arn:aws:{prefix}:...\"`")),
-                );
-            }
-            let wanted = format!("arn:aws:{prefix}:");
-            for r in &list.items {
-                if !r.get_ref().starts_with(&wanted) {
-                    diags.push(
-                        Diagnostic::spanned(format!("`{}` is not an ARN of `{prefix}`", r.get_ref()), r.span())
-                            .with_label(format!("does not start with `{wanted}`"))
-                            .with_help(format!(
-                                "write the ARN pattern of the resource `{}` acts on, starting with `{wanted}` \
-                                 (the published documents are for the `aws` partition)",
-                                entry.name
-                            )),
-                    );
-                }
-            }
-        }
+/// Each of `features`, which needs schema version `needed`, where it is written, with the upgrade to make.
+fn report(
+    diags: &mut Diagnostics,
+    raw: &RawPolicies,
+    features: Vec<(String, Range<usize>)>,
+    needed: u32,
+) {
+    let (line, _) = diags.position(raw.version.span().start);
+    let version = raw.version.get_ref();
+    for (feature, span) in features {
+        diags.push(
+            Diagnostic::spanned(format!("{feature} needs schema_version = {needed}"), span)
+                .with_label(format!("the file says schema_version = {version} on line {line}"))
+                .with_help(format!(
+                    "write `schema_version = {needed}`: version {needed} reads every version-{version} file as it \
+                     is, and adds this"
+                )),
+        );
     }
 }

@@ -5,6 +5,8 @@
 
 #[cfg(feature = "roles")]
 mod boundary;
+mod notification;
+mod parameter;
 mod target;
 
 use std::fmt;
@@ -14,8 +16,11 @@ use crate::ident;
 
 #[cfg(feature = "roles")]
 pub use boundary::PermissionsBoundary;
-pub use target::{Parameter, PrincipalKind, Target, Trust, TrustCondition};
-pub(crate) use target::{placeholders, served};
+pub use notification::{EventPattern, NotificationRoute, QUEUE_POLICY_SID, SEND_MESSAGE};
+pub use parameter::Parameter;
+pub(crate) use parameter::placeholders;
+pub(crate) use target::served;
+pub use target::{PrincipalKind, Target, Trust, TrustCondition};
 
 /// Everything policies.toml declares, validated: every reference resolves, every name is an exact catalog action,
 /// every id can become a Rust name, and no generated name collides with another.
@@ -35,6 +40,8 @@ pub struct Policies {
     pub targets: Vec<Target>,
     /// AWS managed policies the page compares with the documents, in file order.
     pub managed_policies: Vec<ManagedPolicy>,
+    /// The routes of the products' notifications, in file order.
+    pub notifications: Vec<NotificationRoute>,
 }
 
 /// An AWS managed policy that sellers attach instead of a least-privilege document, to compare with the documents.
@@ -105,14 +112,23 @@ pub enum Service {
     Entitlement,
     /// AWS License Manager, which checks the licenses of contract-priced AMI and container products.
     LicenseManager,
+    /// Amazon SQS: the queue a SaaS product's notifications arrive in.
+    Sqs,
+    /// Amazon SNS: the topics AWS Marketplace sends a SaaS product's notifications to.
+    Sns,
+    /// AWS KMS: the key of an encrypted notification queue.
+    Kms,
 }
 
 impl Service {
     /// Every service.
-    pub const ALL: [Service; 3] = [
+    pub const ALL: [Service; 6] = [
         Service::Metering,
         Service::Entitlement,
         Service::LicenseManager,
+        Service::Sqs,
+        Service::Sns,
+        Service::Kms,
     ];
 
     /// The service whose [`id`](Self::id) is `id`, as policies.toml writes it in `service`.
@@ -129,12 +145,15 @@ impl Service {
         Service::ALL.into_iter().find(|s| s.id() == id)
     }
 
-    /// The id used in policies.toml: `metering`, `entitlement` or `license-manager`.
+    /// The id used in policies.toml: `metering`, `entitlement`, `license-manager`, `sqs`, `sns` or `kms`.
     pub const fn id(self) -> &'static str {
         match self {
             Service::Metering => "metering",
             Service::Entitlement => "entitlement",
             Service::LicenseManager => "license-manager",
+            Service::Sqs => "sqs",
+            Service::Sns => "sns",
+            Service::Kms => "kms",
         }
     }
 
@@ -150,6 +169,9 @@ impl Service {
         match self {
             Service::Metering | Service::Entitlement => "aws-marketplace",
             Service::LicenseManager => "license-manager",
+            Service::Sqs => "sqs",
+            Service::Sns => "sns",
+            Service::Kms => "kms",
         }
     }
 
@@ -159,6 +181,9 @@ impl Service {
             Service::Metering => "AWS Marketplace Metering Service",
             Service::Entitlement => "AWS Marketplace Entitlement Service",
             Service::LicenseManager => "AWS License Manager",
+            Service::Sqs => "Amazon Simple Queue Service",
+            Service::Sns => "Amazon Simple Notification Service",
+            Service::Kms => "AWS Key Management Service",
         }
     }
 }
@@ -333,6 +358,11 @@ pub(crate) fn serves(entry: &str, product: &Product, model: Option<&PricingModel
 }
 
 impl Policies {
+    /// The notification route with this id (`sns`, `eventbridge`).
+    pub fn notification(&self, id: &str) -> Option<&NotificationRoute> {
+        self.notifications.iter().find(|n| n.id == id)
+    }
+
     /// The action at `index`.
     ///
     /// # Panics

@@ -19,12 +19,13 @@ pub(crate) use table::{Spanned, Str, StrList};
 
 /// The newest `schema_version` this engine reads: version 2 names actions of any IAM prefix the catalog holds,
 /// gives the resources of actions that have resource types, lets a target serve single pricing models, and compares
-/// AWS managed policies with the documents. Files of version 1 are still read; a version-2 feature in one is
-/// reported with the upgrade to make.
-pub const SCHEMA_VERSION: u32 = 2;
+/// AWS managed policies with the documents; version 3 lets ARN patterns use parameters (`${QueueName}`) and adds the
+/// notification routes of a product (`[[notifications]]`). Files of versions 1 and 2 are still read; a feature of a
+/// later version in one is reported with the upgrade to make.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The versions this engine reads.
-const SCHEMA_VERSIONS: &[u32] = &[1, 2];
+const SCHEMA_VERSIONS: &[u32] = &[1, 2, 3];
 
 const ROOT_KEYS: &[&str] = &[
     "schema_version",
@@ -33,6 +34,7 @@ const ROOT_KEYS: &[&str] = &[
     "products",
     "targets",
     "managed_policies",
+    "notifications",
 ];
 const PAGE_KEYS: &[&str] = &[
     "title",
@@ -81,6 +83,21 @@ const TARGET_KEYS: &[&str] = &[
     "trust",
     "notes",
 ];
+const NOTIFICATION_KEYS: &[&str] = &[
+    "id",
+    "product",
+    "name",
+    "description",
+    "source",
+    "sender",
+    "source_arns",
+    "event_source",
+    "event_types",
+    "consumer",
+    "encrypted",
+    "subscriber",
+    "targets",
+];
 const MANAGED_KEYS: &[&str] = &["name", "arn", "version", "source", "actions", "compare"];
 const TRUST_KEYS: &[&str] = &["principal_kind", "principal", "action", "conditions"];
 const CONDITION_KEYS: &[&str] = &["operator", "key", "value"];
@@ -98,6 +115,8 @@ pub(crate) struct RawPolicies {
     pub targets: Vec<RawTarget>,
     /// The `[[managed_policies]]` tables (version 2, optional), with the position of the array.
     pub managed: Option<RawTables<RawManaged>>,
+    /// The `[[notifications]]` tables (version 3, optional), with the position of the array.
+    pub notifications: Option<RawTables<RawNotification>>,
 }
 
 /// The tables of one `[[key]]` array, with the position of the array.
@@ -197,6 +216,26 @@ pub(crate) struct RawManaged {
     pub compare: Option<StrList>,
 }
 
+/// A route by which a product's notifications reach the seller's queue.
+pub(crate) struct RawNotification {
+    /// How messages name it: "notification route `sns`", or "notification route #1".
+    pub what: String,
+    pub span: Range<usize>,
+    pub id: Option<Str>,
+    pub product: Option<Str>,
+    pub name: Option<Str>,
+    pub description: Option<Str>,
+    pub source: Option<Str>,
+    pub sender: Option<Str>,
+    pub source_arns: Option<StrList>,
+    pub event_source: Option<Str>,
+    pub event_types: Option<StrList>,
+    pub consumer: Option<StrList>,
+    pub encrypted: Option<StrList>,
+    pub subscriber: Option<StrList>,
+    pub targets: Option<StrList>,
+}
+
 pub(crate) struct RawTrust {
     pub span: Range<usize>,
     pub principal_kind: Option<Str>,
@@ -237,7 +276,48 @@ pub(crate) fn read(diags: &mut Diagnostics, document: &TomlTable<'_>) -> Option<
         products: read_products(diags, &root),
         targets: read_targets(diags, &root),
         managed: read_managed(diags, &root),
+        notifications: read_notifications(diags, &root),
     })
+}
+
+fn read_notifications(
+    diags: &mut Diagnostics,
+    root: &Table<'_, '_>,
+) -> Option<RawTables<RawNotification>> {
+    let (tables, span) = root.tables(
+        diags,
+        "notifications",
+        false,
+        &|n| format!("notification route #{n}"),
+        NOTIFICATION_KEYS,
+    )?;
+    let items = tables
+        .into_iter()
+        .map(|mut t| {
+            let id = t.string(diags, "id", "\"sns\"");
+            if let Some(id) = &id {
+                t.set_what(format!("notification route `{}`", id.get_ref()));
+            }
+            RawNotification {
+                span: t.span(),
+                product: t.string(diags, "product", "\"saas\""),
+                name: t.string(diags, "name", "\"...\""),
+                description: t.string(diags, "description", "\"...\""),
+                source: t.string(diags, "source", "\"https://...\""),
+                sender: t.string(diags, "sender", "\"sns.amazonaws.com\""),
+                source_arns: t.strings(diags, "source_arns", None),
+                event_source: t.optional_string(diags, "event_source"),
+                event_types: t.strings(diags, "event_types", None),
+                consumer: t.strings(diags, "consumer", Some("[\"ReceiveMessage\"]")),
+                encrypted: t.strings(diags, "encrypted", Some("[\"Decrypt\"]")),
+                subscriber: t.strings(diags, "subscriber", None),
+                targets: t.strings(diags, "targets", Some("[\"ecs\"]")),
+                what: t.what().to_owned(),
+                id,
+            }
+        })
+        .collect();
+    Some(RawTables { items, span })
 }
 
 fn read_managed(diags: &mut Diagnostics, root: &Table<'_, '_>) -> Option<RawTables<RawManaged>> {
