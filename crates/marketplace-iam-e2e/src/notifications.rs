@@ -53,13 +53,14 @@
 
 use std::fmt;
 
-use serde_json::json;
+use marketplace_iam_model::{Parameter, Policies};
 
 /// The seller account: the endpoint's (moto's default account, where every user it creates lives).
 pub const ACCOUNT: &str = "123456789012";
 /// The region of AWS Marketplace's notification topics and of the EventBridge events.
 pub const REGION: &str = "us-east-1";
-/// The account of AWS Marketplace's notification topics, as the Seller Guide's topic ARNs show it.
+/// The account of AWS Marketplace's notification topics, as the Seller Guide's topic ARNs show it (the parameter
+/// `MarketplaceAccountId`).
 pub const MARKETPLACE_ACCOUNT: &str = "287250355862";
 /// The product's code (25 lowercase letters and digits, the shape of AWS Marketplace's product codes).
 pub const PRODUCT_CODE: &str = "e2eproductcode4notify0000";
@@ -69,9 +70,8 @@ pub const OTHER_PRODUCT_CODE: &str = "e2eotherproduct0000000000";
 pub const QUEUE: &str = "saas-notifications";
 /// Another queue of the seller account, which the consumer must not touch.
 pub const OTHER_QUEUE: &str = "another-team-queue";
-/// The EventBridge rule that sends AWS Marketplace's events to the queue.
-pub const RULE: &str = "aws-marketplace-saas-events";
-/// Another rule of the seller's event bus.
+/// Another rule of the seller's event bus. (The rule that sends AWS Marketplace's events to the queue is named after
+/// the queue, as policies.toml's `eventbridge` route says.)
 pub const OTHER_RULE: &str = "another-team-rule";
 
 /// How AWS Marketplace's notifications reach the queue.
@@ -87,19 +87,11 @@ impl Route {
     /// Both routes.
     pub const ALL: [Route; 2] = [Route::Sns, Route::EventBridge];
 
-    /// The route's name: `sns`, `eventbridge`.
+    /// The route's id in policies.toml: `sns`, `eventbridge`.
     pub fn name(self) -> &'static str {
         match self {
             Route::Sns => "sns",
             Route::EventBridge => "eventbridge",
-        }
-    }
-
-    /// The service principal that sends to the queue on this route.
-    pub fn principal(self) -> &'static str {
-        match self {
-            Route::Sns => SNS,
-            Route::EventBridge => EVENTS,
         }
     }
 }
@@ -107,17 +99,17 @@ impl Route {
 const SNS: &str = "sns.amazonaws.com";
 const EVENTS: &str = "events.amazonaws.com";
 
-/// The values the documents are rendered for.
+/// The values the documents are rendered for: policies.toml's parameters.
 #[derive(Debug, Clone, Copy)]
 pub struct Parameters<'a> {
-    /// The seller account, which owns the queue and the rule.
+    /// The seller account, which owns the queue and the rule (`AccountId`).
     pub account: &'a str,
-    /// The queue's name.
+    /// The queue's name, which also names the rule (`QueueName`).
     pub queue: &'a str,
-    /// The product's code, which names its topics.
+    /// The product's code, which names its topics (`ProductCode`).
     pub product_code: &'a str,
-    /// The EventBridge rule's name.
-    pub rule: &'a str,
+    /// The account of the product's topics (`MarketplaceAccountId`).
+    pub marketplace_account: &'a str,
 }
 
 impl Parameters<'_> {
@@ -126,12 +118,22 @@ impl Parameters<'_> {
         account: ACCOUNT,
         queue: QUEUE,
         product_code: PRODUCT_CODE,
-        rule: RULE,
+        marketplace_account: MARKETPLACE_ACCOUNT,
     };
 
     /// The queue's ARN.
     pub fn queue_arn(&self) -> String {
         queue_arn(self.account, self.queue)
+    }
+
+    /// The values, as the engine fills its documents' `${Parameter}` placeholders with them.
+    fn values(&self) -> [(Parameter, &str); 4] {
+        [
+            (Parameter::AccountId, self.account),
+            (Parameter::QueueName, self.queue),
+            (Parameter::ProductCode, self.product_code),
+            (Parameter::MarketplaceAccountId, self.marketplace_account),
+        ]
     }
 }
 
@@ -161,47 +163,30 @@ pub struct Documents {
 
 /// The seam: the documents the run proves, for `route` and `parameters`.
 ///
-/// This is the one place where the documents come from. They are written here, as the project's SaaS notification
-/// documents are specified (issue 18), until the engine renders them from policies.toml; then this function calls
-/// the engine and nothing else in the runner changes.
-pub fn documents(route: Route, parameters: &Parameters<'_>) -> Documents {
-    let queue = parameters.queue_arn();
-    let consumer = json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-            "Resource": queue,
-        }],
-    });
-    let (sid, sources) = match route {
-        Route::Sns => (
-            "AllowProductNotificationTopics",
-            vec![
-                topic_arn(MARKETPLACE_ACCOUNT, "subscription", parameters.product_code),
-                topic_arn(MARKETPLACE_ACCOUNT, "entitlement", parameters.product_code),
-            ],
-        ),
-        Route::EventBridge => (
-            "AllowMarketplaceEventsRule",
-            vec![rule_arn(parameters.account, parameters.rule)],
-        ),
+/// This is the one place where the documents come from: the engine renders them from policies.toml (the route's
+/// consumer policy, for a queue without a customer managed key, and its queue policy) and fills their
+/// `${Parameter}` placeholders with the run's values, each checked against its parameter's rule. `Err` says which
+/// route or value the engine refused.
+pub fn documents(
+    policies: &Policies,
+    route: Route,
+    parameters: &Parameters<'_>,
+) -> Result<Documents, String> {
+    let engine = policies.notification(route.name()).ok_or_else(|| {
+        format!(
+            "policies.toml declares no notification route `{}`",
+            route.name()
+        )
+    })?;
+    let values = parameters.values();
+    let fill = |what: &str, text: String| {
+        Parameter::fill(&text, &values)
+            .map_err(|e| format!("the {} route's {what}: {e}", route.name()))
     };
-    let queue_policy = json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": sid,
-            "Effect": "Allow",
-            "Principal": {"Service": route.principal()},
-            "Action": "sqs:SendMessage",
-            "Resource": queue,
-            "Condition": {"ArnEquals": {"aws:SourceArn": sources}},
-        }],
-    });
-    Documents {
-        consumer_policy: consumer.to_string(),
-        queue_policy: queue_policy.to_string(),
-    }
+    Ok(Documents {
+        consumer_policy: fill("consumer policy", engine.consumer_policy(policies, false))?,
+        queue_policy: fill("queue policy", engine.queue_policy(policies))?,
+    })
 }
 
 /// Where a request to the queue comes from: its `aws:SourceArn`.
@@ -228,15 +213,23 @@ impl Source {
     pub fn arn(self, parameters: &Parameters<'_>) -> Option<String> {
         let code = parameters.product_code;
         match self {
-            Source::SubscriptionTopic => Some(topic_arn(MARKETPLACE_ACCOUNT, "subscription", code)),
-            Source::EntitlementTopic => Some(topic_arn(MARKETPLACE_ACCOUNT, "entitlement", code)),
+            Source::SubscriptionTopic => Some(topic_arn(
+                parameters.marketplace_account,
+                "subscription",
+                code,
+            )),
+            Source::EntitlementTopic => Some(topic_arn(
+                parameters.marketplace_account,
+                "entitlement",
+                code,
+            )),
             Source::OtherProductTopic => Some(topic_arn(
-                MARKETPLACE_ACCOUNT,
+                parameters.marketplace_account,
                 "subscription",
                 OTHER_PRODUCT_CODE,
             )),
             Source::LookalikeTopic => Some(topic_arn(parameters.account, "subscription", code)),
-            Source::Rule => Some(rule_arn(parameters.account, parameters.rule)),
+            Source::Rule => Some(rule_arn(parameters.account, parameters.queue)),
             Source::OtherRule => Some(rule_arn(parameters.account, OTHER_RULE)),
             Source::None => None,
         }
@@ -249,7 +242,7 @@ impl Source {
             Source::EntitlementTopic => "the product's entitlement topic",
             Source::OtherProductTopic => "another product's subscription topic",
             Source::LookalikeTopic => "a same-named topic in the seller account",
-            Source::Rule => "the rule",
+            Source::Rule => "the rule, named after the queue",
             Source::OtherRule => "another rule",
             Source::None => "no aws:SourceArn",
         }
@@ -384,18 +377,33 @@ pub fn moto_cannot_decide(answers: &[serde_json::Value]) -> Result<String, Strin
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use serde_json::Value;
+    use serde_json::{Value, json};
 
     fn parsed(text: &str) -> Value {
         serde_json::from_str(text).unwrap()
     }
 
+    /// The workspace's policies.toml, as the run loads it.
+    pub(crate) fn policies() -> Policies {
+        marketplace_iam_model::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies.toml"))
+            .unwrap()
+    }
+
+    /// A string or an array of strings, as an array.
+    fn listed(value: &Value) -> Value {
+        match value {
+            Value::String(_) => json!([value]),
+            other => other.clone(),
+        }
+    }
+
     #[test]
     fn the_consumer_policy_names_only_its_queue() {
+        let policies = policies();
         for route in Route::ALL {
-            let docs = documents(route, &Parameters::RUN);
+            let docs = documents(&policies, route, &Parameters::RUN).unwrap();
             let policy = parsed(&docs.consumer_policy);
             let statement = &policy["Statement"][0];
             assert_eq!(
@@ -404,28 +412,62 @@ mod tests {
             );
             assert_eq!(statement["Action"].as_array().unwrap().len(), 3);
             assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
+            assert!(
+                !docs.consumer_policy.contains("${"),
+                "{}",
+                docs.consumer_policy
+            );
         }
     }
 
     #[test]
     fn the_queue_policy_admits_the_routes_principal_from_its_sources() {
-        let sns = parsed(&documents(Route::Sns, &Parameters::RUN).queue_policy);
+        let policies = policies();
+        let sns = parsed(
+            &documents(&policies, Route::Sns, &Parameters::RUN)
+                .unwrap()
+                .queue_policy,
+        );
         let statement = &sns["Statement"][0];
         assert_eq!(statement["Principal"]["Service"], "sns.amazonaws.com");
         assert_eq!(
-            statement["Condition"]["ArnEquals"]["aws:SourceArn"],
+            listed(&statement["Condition"]["ArnEquals"]["aws:SourceArn"]),
             json!([
                 "arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-e2eproductcode4notify0000",
                 "arn:aws:sns:us-east-1:287250355862:aws-mp-entitlement-notification-e2eproductcode4notify0000",
             ])
         );
-        let events = parsed(&documents(Route::EventBridge, &Parameters::RUN).queue_policy);
+        let events = parsed(
+            &documents(&policies, Route::EventBridge, &Parameters::RUN)
+                .unwrap()
+                .queue_policy,
+        );
         let statement = &events["Statement"][0];
         assert_eq!(statement["Principal"]["Service"], "events.amazonaws.com");
         assert_eq!(
-            statement["Condition"]["ArnEquals"]["aws:SourceArn"],
-            json!(["arn:aws:events:us-east-1:123456789012:rule/aws-marketplace-saas-events"])
+            listed(&statement["Condition"]["ArnEquals"]["aws:SourceArn"]),
+            json!(["arn:aws:events:us-east-1:123456789012:rule/saas-notifications"])
         );
+    }
+
+    #[test]
+    fn a_value_the_engine_refuses_is_an_error_naming_the_parameter() {
+        let policies = policies();
+        let bad = Parameters {
+            account: "12345",
+            ..Parameters::RUN
+        };
+        let error = documents(&policies, Route::Sns, &bad).unwrap_err();
+        assert!(
+            error.starts_with("the sns route's consumer policy: AccountId"),
+            "{error}"
+        );
+        let fifo = Parameters {
+            queue: "notifications.fifo",
+            ..Parameters::RUN
+        };
+        let error = documents(&policies, Route::EventBridge, &fifo).unwrap_err();
+        assert!(error.contains("QueueName"), "{error}");
     }
 
     #[test]
@@ -436,7 +478,11 @@ mod tests {
                 .filter(|r| r.route == route && r.admitted)
                 .collect();
             assert!(!admitted.is_empty());
-            assert!(admitted.iter().all(|r| r.principal == route.principal()));
+            let sender = match route {
+                Route::Sns => SNS,
+                Route::EventBridge => EVENTS,
+            };
+            assert!(admitted.iter().all(|r| r.principal == sender));
             for refused in Request::ALL
                 .iter()
                 .filter(|r| r.route == route && !r.admitted)

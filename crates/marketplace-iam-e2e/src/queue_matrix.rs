@@ -175,11 +175,18 @@ impl NotificationMatrix {
                 )
             })
             .collect();
+        // The decisions' column fits the longest one with its mark.
+        let widest = requests
+            .iter()
+            .filter_map(|(_, cells)| cells.first())
+            .map(|(text, _)| text.len() + " !".len())
+            .max()
+            .unwrap_or(0);
         out.push_str(&table(
             "route        principal",
             &["decision", "aws:SourceArn"],
             &requests,
-            "admitted (AllowProductNotificationTopics) !".len(),
+            widest,
         ));
         out
     }

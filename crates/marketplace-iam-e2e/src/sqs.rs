@@ -309,10 +309,11 @@ mod tests {
     #[test]
     fn the_calls_are_the_consumer_policys_actions() {
         use crate::notifications::{Parameters, Route, documents};
+        let policies = crate::notifications::tests::policies();
         let called: Vec<String> = QueueOp::ALL.iter().map(|op| op.iam_action()).collect();
         for route in Route::ALL {
-            let policy: serde_json::Value =
-                serde_json::from_str(&documents(route, &Parameters::RUN).consumer_policy).unwrap();
+            let docs = documents(&policies, route, &Parameters::RUN).unwrap();
+            let policy: serde_json::Value = serde_json::from_str(&docs.consumer_policy).unwrap();
             let mut granted: Vec<String> = policy["Statement"]
                 .as_array()
                 .unwrap()
