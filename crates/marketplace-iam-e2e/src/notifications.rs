@@ -23,7 +23,7 @@
 //!   identity policies (inline and attached), an explicit `Deny` statement wins, otherwise the request is allowed
 //!   only if a statement allows `sqs:<Operation>` (the service of the credential scope and the operation's name)
 //!   on a `Resource` pattern that matches the queue's ARN (`*` as the only wildcard, `IAMPolicyStatement._match`,
-//!   lines 571-575). A denial is HTTP 403 `AccessDenied`, "User: <arn> is not authorized to perform: sqs:<Operation>"
+//!   lines 571-575). A denial is HTTP 403 `AccessDenied`, `User: <arn> is not authorized to perform: sqs:<Operation>`
 //!   (`core/exceptions.py`, lines 134-140). So a grant scoped to one queue is allowed on that queue and denied on
 //!   another, as in AWS; the SDK cells show it.
 //! - **Queue policies: not enforced.** `check_action_permitted` collects the signer's identity policies only (and a
