@@ -59,8 +59,8 @@ use marketplace_iam_model::{Parameter, Policies};
 pub const ACCOUNT: &str = "123456789012";
 /// The region of AWS Marketplace's notification topics and of the EventBridge events.
 pub const REGION: &str = "us-east-1";
-/// The account of AWS Marketplace's notification topics, as the Seller Guide's topic ARNs show it (the parameter
-/// `MarketplaceAccountId`).
+/// The account of the product's notification topics (the parameter `MarketplaceAccountId`, which AWS Marketplace gives
+/// the seller with the topic ARNs); any 12-digit account other than the seller's serves the proof.
 pub const MARKETPLACE_ACCOUNT: &str = "287250355862";
 /// The product's code (25 lowercase letters and digits, the shape of AWS Marketplace's product codes).
 pub const PRODUCT_CODE: &str = "e2eproductcode4notify0000";
