@@ -1,6 +1,6 @@
 // rule bad schema version
 marketplace_iam::policies!(source = r#"
-schema_version = 3
+schema_version = 4
 [page]
 title = "Permissions"
 anchor = "top"

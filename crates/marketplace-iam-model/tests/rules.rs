@@ -140,10 +140,10 @@ fn wrong_type_names_what_was_expected_and_found() {
 
 #[test]
 fn unsupported_schema_version() {
-    let (msg, line, col, help) = only(&[("schema_version = 1", "schema_version = 3")]);
-    assert_eq!(msg, "unsupported schema_version 3");
+    let (msg, line, col, help) = only(&[("schema_version = 1", "schema_version = 4")]);
+    assert_eq!(msg, "unsupported schema_version 4");
     assert_eq!((line, col), (1, 18));
-    assert!(help.unwrap().contains("reads schema_version = 1 and 2"));
+    assert!(help.unwrap().contains("reads schema_version = 1 to 3"));
 }
 
 #[test]
@@ -312,7 +312,10 @@ fn action_outside_the_prefixes() {
     assert_eq!(msg, "action `s3:GetObject` is not in the AWS catalog");
     assert_eq!(
         help.as_deref(),
-        Some("write `aws-marketplace:` or `license-manager:` followed by the action name")
+        Some(
+            "write one of the catalog's prefixes (`aws-marketplace:`, `kms:`, `license-manager:`, `sns:`, `sqs:`) \
+             followed by the action name"
+        )
     );
 }
 

@@ -317,16 +317,20 @@ fn every_published_template_is_allowed_for_its_product_with_no_finding() {
     let dir = scratch("cfn-published");
     let ids = product_ids(&dir);
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/cloudformation");
+    let stems = role_template_stems();
     let mut checked = 0;
     for entry in std::fs::read_dir(&docs).unwrap() {
         let path = entry.unwrap().path();
         let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        if !stems.contains(&stem) {
+            continue;
+        }
         let product = product_of(&ids, &stem);
         let outcome = assert_published_allowed(&dir, "--cloudformation", &path, product);
         assert_eq!(outcome["skipped"].as_array().unwrap().len(), 0, "{stem}");
         checked += 1;
     }
-    assert_eq!(checked, 19);
+    assert_eq!(checked, stems.len());
 }
 
 #[test]

@@ -154,6 +154,18 @@ fn product_ids(dir: &Path) -> Vec<String> {
 
 /// The product a published file is for, from its name: `container-contracts-eks` → `container/contracts`, the
 /// longest id the name starts with.
+/// The stems of the role templates `cargo xtask gen-docs` publishes (`<document>-<target>`), from the engine:
+/// one per document and target, each with a CloudFormation template and a Terraform configuration.
+fn role_template_stems() -> Vec<String> {
+    let policies = marketplace_iam_model::load(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies.toml"),
+    )
+    .unwrap();
+    let stems: Vec<String> = policies.deployments().iter().map(|d| d.stem()).collect();
+    assert!(!stems.is_empty());
+    stems
+}
+
 fn product_of<'a>(ids: &'a [String], stem: &str) -> &'a str {
     ids.iter()
         .filter(|id| stem.starts_with(&format!("{}-", id.replace('/', "-"))))

@@ -117,7 +117,7 @@ fn help_lists_every_product_model_and_target() {
     let short = stdout(&run(&["role", "-h"], &dir));
     assert!(
         short.contains(
-            "[possible values: ec2, ecs, eks, agentcore, cross-account, containers-anywhere]"
+            "[possible values: ec2, ecs, eks, agentcore, cross-account, containers-anywhere, lambda]"
         ),
         "{short}"
     );

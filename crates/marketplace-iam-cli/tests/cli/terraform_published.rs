@@ -193,6 +193,7 @@ fn every_published_configuration_planned_is_allowed_for_its_product_with_no_find
     let dir = scratch("tf-published");
     let ids = product_ids(&dir);
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/terraform");
+    let stems = role_template_stems();
     let mut checked = 0;
     for entry in std::fs::read_dir(&docs).unwrap() {
         let path = entry.unwrap().path();
@@ -200,6 +201,9 @@ fn every_published_configuration_planned_is_allowed_for_its_product_with_no_find
         let Some(stem) = file.strip_suffix(".tf.json") else {
             continue;
         };
+        if !stems.iter().any(|s| s == stem) {
+            continue;
+        }
         let product = product_of(&ids, stem);
         let config: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let plan = write(
@@ -221,5 +225,5 @@ fn every_published_configuration_planned_is_allowed_for_its_product_with_no_find
         }
         checked += 1;
     }
-    assert_eq!(checked, 19);
+    assert_eq!(checked, stems.len());
 }

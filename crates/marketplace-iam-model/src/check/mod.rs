@@ -211,8 +211,8 @@ fn check_action_name(diags: &mut Diagnostics, name: &Str, catalog: &Catalog) -> 
         let listed: Vec<String> = prefixes.iter().map(|p| format!("`{p}:`")).collect();
         d.with_label("not an action of a prefix the catalog holds")
             .with_help(format!(
-                "write {} followed by the action name",
-                listed.join(" or ")
+                "write one of the catalog's prefixes ({}) followed by the action name",
+                listed.join(", ")
             ))
     } else if let Some(close) = catalog.closest(n) {
         d.with_label("unknown action")

@@ -123,7 +123,17 @@ pub(super) fn check_notifications(
                 .iter()
                 .filter_map(|i| resources_of(i.get_ref()).map(|res| (res, i)))
                 .collect();
-            if let Some((first, _)) = queues.first() {
+            // The queue is what most consumer actions are granted on, so that one odd action is the one reported.
+            let queue = queues
+                .iter()
+                .max_by_key(|(res, _)| {
+                    (
+                        queues.iter().filter(|(other, _)| other == res).count(),
+                        std::cmp::Reverse(queues.iter().position(|(other, _)| other == res)),
+                    )
+                })
+                .map(|(res, _)| res);
+            if let Some(first) = queue {
                 for (res, item) in &queues {
                     if res.len() != 1 || res != first {
                         diags.push(

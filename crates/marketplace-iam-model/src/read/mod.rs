@@ -263,7 +263,7 @@ pub(crate) fn read(diags: &mut Diagnostics, document: &TomlTable<'_>) -> Option<
             )
             .with_label("unsupported")
             .with_help(format!(
-                "this version of marketplace-iam reads schema_version = 1 and {SCHEMA_VERSION}; \
+                "this version of marketplace-iam reads schema_version = 1 to {SCHEMA_VERSION}; \
                      upgrade marketplace-iam or convert the file"
             )),
         );
