@@ -11,6 +11,8 @@ pub struct Plan {
     pub(crate) products: Vec<ProductPlan>,
     pub(crate) models: Vec<ModelPlan>,
     pub(crate) targets: Vec<TargetPlan>,
+    /// The notification consumers: one per notification route.
+    pub(crate) consumers: Vec<ConsumerPlan>,
     /// `false` for placeholder items emitted after an error.
     pub(crate) valid: bool,
     /// Whether to put runnable examples in the docs (only for the `marketplace-iam` crate itself, where the paths in
@@ -59,6 +61,21 @@ pub(crate) struct ModelPlan {
     pub json: Option<String>,
     pub no_policy: Option<String>,
     /// Indices of the targets its policy is deployed to (a model without a policy: its product's).
+    pub targets: Vec<usize>,
+}
+
+/// The consumer of a notification route: its queue's actions, as a policy of its own (`SaasSnsConsumer`).
+#[derive(Debug, Clone)]
+pub(crate) struct ConsumerPlan {
+    pub ident: String,
+    /// `<product>/<route>-consumer`.
+    pub id: String,
+    pub name: String,
+    pub product: usize,
+    pub actions: Vec<usize>,
+    /// The consumer policy, with its `${Parameter}` placeholders.
+    pub json: String,
+    /// Indices of the targets a consumer runs on.
     pub targets: Vec<usize>,
 }
 
@@ -192,6 +209,33 @@ pub fn plan(p: &Policies, examples: bool) -> Plan {
                     .collect(),
             })
             .collect(),
+        consumers: p
+            .notifications
+            .iter()
+            .filter_map(|n| {
+                let product = p.products.iter().position(|x| x.id == n.product)?;
+                Some(ConsumerPlan {
+                    ident: format!(
+                        "{}{}Consumer",
+                        p.products[product].type_name(),
+                        marketplace_iam_model::upper_camel(&n.id)
+                    ),
+                    id: format!("{}/{}-consumer", n.product, n.id),
+                    name: format!(
+                        "{} notification consumer ({})",
+                        p.products[product].name, n.name
+                    ),
+                    product,
+                    actions: n.consumer.iter().map(|a| a.0).collect(),
+                    json: n.consumer_policy(p, false),
+                    targets: n
+                        .targets
+                        .iter()
+                        .filter_map(|t| p.targets.iter().position(|x| &x.id == t))
+                        .collect(),
+                })
+            })
+            .collect(),
         products,
         models,
         valid: true,
@@ -225,6 +269,7 @@ pub(crate) fn skeleton(salvaged: Salvaged) -> Plan {
         products: Vec::new(),
         models: Vec::new(),
         targets: Vec::new(),
+        consumers: Vec::new(),
         valid: false,
         examples: false,
     };

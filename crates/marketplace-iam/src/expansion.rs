@@ -428,6 +428,8 @@ macro_rules! __specs {
         models { $($model:ident $m_names:ident $m_len:literal $m_variant:ident $m_id:literal $m_name:literal
             $product_id:literal $product_name:literal $model_id:literal [$($m_json:literal)?]
             [$($no_policy:literal)?] $m_targets:ident;)* }
+        consumers { $($consumer:ident $c_names:ident $c_id:literal $c_name:literal $c_product_id:literal
+            $c_product_name:literal $c_json:literal [$($c_action:literal)*] $c_targets:ident;)* }
         $($placeholders:ident)?
     ) => {
         /// The data of the policies and deployment targets of this expansion of `policies!`, as the runtime crate's
@@ -457,6 +459,13 @@ macro_rules! __specs {
                 pub static $model: $crate::PolicySpec = $crate::PolicySpec::__new(
                     $m_id, $m_name, $product_id, $product_name, ::core::option::Option::Some($model_id), &$m_names,
                     $crate::__specs!(@option $($m_json)?), $crate::__specs!(@option $($no_policy)?), $m_targets,
+                );
+            )*
+            $(
+                pub static $c_names: &[&str] = &[$($c_action),*];
+                pub static $consumer: $crate::PolicySpec = $crate::PolicySpec::__new(
+                    $c_id, $c_name, $c_product_id, $c_product_name, ::core::option::Option::None, $c_names,
+                    ::core::option::Option::Some($c_json), ::core::option::Option::None, $c_targets,
                 );
             )*
             $($crate::__specs!(@$placeholders);)?

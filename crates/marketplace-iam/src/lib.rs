@@ -189,6 +189,25 @@ pub use role::{PolicyChoice, Role, RoleBuilder, RoleError};
 /// require!(Saas: BatchMeterUsage, GetEntitlements);
 /// ```
 ///
+/// A SaaS product's notification consumer has a policy of its own, one per notification route
+/// (`SaasSnsConsumer`, `SaasEventbridgeConsumer`): the queue's actions, and nothing of metering.
+///
+/// ```
+/// use marketplace_iam::{require, Grants, Policy, SaasSnsConsumer, ReceiveMessage, DeleteMessage};
+/// require!(SaasSnsConsumer: ReceiveMessage, DeleteMessage);
+///
+/// fn poll<P: Grants<ReceiveMessage> + Grants<DeleteMessage>>() -> &'static str {
+///     P::SPEC.id()
+/// }
+/// assert_eq!(poll::<SaasSnsConsumer>(), "saas/sns-consumer");
+/// assert!(SaasSnsConsumer::SPEC.policy_json().unwrap().contains("${QueueName}"));
+/// ```
+///
+/// ```compile_fail
+/// use marketplace_iam::{require, SaasSnsConsumer, BatchMeterUsage};
+/// require!(SaasSnsConsumer: BatchMeterUsage); // error: the consumer does not meter
+/// ```
+///
 /// When an action is missing, the error names the policy and the action, and points at the action:
 ///
 /// ```compile_fail

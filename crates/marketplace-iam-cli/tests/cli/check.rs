@@ -839,3 +839,103 @@ fn a_deny_list_scp_is_evaluated_beside_full_aws_access_and_said_so() {
     assert_eq!(decision, "implicit_deny");
     assert!(err.is_empty(), "{err}");
 }
+
+#[test]
+fn a_notification_consumer_is_decided_on_its_queue_and_sqs_star_is_an_over_grant() {
+    let dir = scratch("notification-consumer");
+    let policies = marketplace_iam_model::load(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies.toml"),
+    )
+    .unwrap();
+    let sns = policies.notification("sns").unwrap();
+    let consumer = marketplace_iam_model::Parameter::fill(
+        &sns.consumer_policy(&policies, false),
+        &[
+            (marketplace_iam_model::Parameter::AccountId, "111122223333"),
+            (marketplace_iam_model::Parameter::QueueName, "notifications"),
+        ],
+    )
+    .unwrap();
+    write(&dir, "consumer.json", &consumer);
+    let base = [
+        "check",
+        "consumer.json",
+        "--action",
+        "ReceiveMessage",
+        "--action",
+        "DeleteMessage",
+        "--action",
+        "GetQueueAttributes",
+        "--format",
+        "json",
+    ];
+    // Without a resource: allowed on some resources, reported as such, never as a plain allow.
+    let out = run(&base, &dir);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report = json(&out);
+    for a in report["actions"].as_array().unwrap() {
+        assert_eq!(a["decision"], "conditional", "{a:#}");
+        assert_eq!(
+            a["resources"],
+            serde_json::json!(["arn:aws:sqs:us-east-1:111122223333:notifications"])
+        );
+    }
+    let on = |arn: &str| {
+        let mut args = base.to_vec();
+        args.extend(["--resource", arn]);
+        let out = run(&args, &dir);
+        (code(&out), json(&out))
+    };
+    let (ok, ours) = on("arn:aws:sqs:us-east-1:111122223333:notifications");
+    assert_eq!(ok, 0, "{ours:#}");
+    assert!(
+        ours["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["decision"] == "allow")
+    );
+    let other = "arn:aws:sqs:us-east-1:111122223333:other-queue";
+    let (denied, theirs) = on(other);
+    assert_eq!(denied, 1);
+    let receive = &theirs["actions"][0];
+    assert_eq!(receive["decision"], "implicit_deny");
+    // The statement to add is an Allow on the queue asked about.
+    assert_eq!(
+        receive["statements"][0]["add"]["Resource"], other,
+        "{receive:#}"
+    );
+
+    write(
+        &dir,
+        "star.json",
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["aws-marketplace:ResolveCustomer", "aws-marketplace:BatchMeterUsage",
+                "aws-marketplace:GetEntitlements"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]}"#,
+    );
+    let out = run(
+        &[
+            "check",
+            "--product",
+            "saas",
+            "star.json",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let over: Vec<String> = json(&out)["over_grants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(over.contains(&"sqs:DeleteQueue".to_owned()), "{over:?}");
+    assert!(
+        over.contains(&"sqs:SetQueueAttributes".to_owned()),
+        "{over:?}"
+    );
+    assert_eq!(over.len(), 20, "every sqs action of the catalog: {over:?}");
+}

@@ -36,6 +36,12 @@ pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
                 .iter()
                 .enumerate()
                 .map(|(mi, m)| targets_of(format!("TARGETS_OF_MODEL_{mi}"), &m.targets)),
+        )
+        .chain(
+            plan.consumers
+                .iter()
+                .enumerate()
+                .map(|(ci, c)| targets_of(format!("TARGETS_OF_CONSUMER_{ci}"), &c.targets)),
         );
     let products = plan.products.iter().enumerate().map(|(pi, p)| {
         let (name, names) = (
@@ -55,6 +61,18 @@ pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
         let (product_id, product_name) = (&product.id, &product.name);
         let (json, no_policy) = (m.json.iter(), m.no_policy.iter());
         quote!(#name #names #n #variant #id #mname #product_id #product_name #model_id [#(#json)*] [#(#no_policy)*] #targets;)
+    });
+    let consumers = plan.consumers.iter().enumerate().map(|(ci, c)| {
+        let (name, names) = (
+            ident(&format!("CONSUMER_{ci}")),
+            ident(&format!("ACTIONS_OF_CONSUMER_{ci}")),
+        );
+        let targets = ident(&format!("TARGETS_OF_CONSUMER_{ci}"));
+        let product = &plan.products[c.product];
+        let (id, cname, product_id, product_name, json) =
+            (&c.id, &c.name, &product.id, &product.name, &c.json);
+        let actions = c.actions.iter().map(|&a| &plan.actions[a].name);
+        quote!(#name #names #id #cname #product_id #product_name #json [#(#actions)*] #targets;)
     });
     let placeholders = (!plan.valid).then(|| quote!(placeholders));
 
@@ -79,16 +97,27 @@ pub(crate) fn generate(g: &Gen<'_>) -> TokenStream {
         marker(g, &m.ident, &doc, &spec, &m.actions)
     });
 
+    let consumer_markers = plan.consumers.iter().enumerate().map(|(ci, c)| {
+        let doc = format!(
+            "Marker type of the {}: the policy of the role that polls the notification queue, for bounds such as \
+             `P: Grants<ReceiveMessage>`.",
+            c.name
+        );
+        marker(g, &c.ident, &doc, &format!("CONSUMER_{ci}"), &c.actions)
+    });
+
     quote! {
         #krate::__specs! {
             targets { #(#targets)* }
             targets_of { #(#targets_of)* }
             products { #(#products)* }
             models { #(#models)* }
+            consumers { #(#consumers)* }
             #placeholders
         }
         #(#product_markers)*
         #(#model_markers)*
+        #(#consumer_markers)*
     }
 }
 

@@ -192,7 +192,10 @@ pub fn check(set: &PolicySet, required: &[String], context: Option<&Context>) ->
 /// let ours = "arn:aws:license-manager::111122223333:license:l-0123456789abcdef0";
 /// assert_eq!(check_on_resource(&set, &required, None, ours).actions[0].decision, Decision::Allow);
 /// let theirs = "arn:aws:license-manager::444455556666:license:l-0123456789abcdef0";
-/// assert_eq!(check_on_resource(&set, &required, None, theirs).actions[0].decision, Decision::ImplicitDeny);
+/// let denied = check_on_resource(&set, &required, None, theirs);
+/// assert_eq!(denied.actions[0].decision, Decision::ImplicitDeny);
+/// // The statement to add grants the action on that resource.
+/// assert_eq!(denied.actions[0].statements[0].add.as_ref().unwrap().resource, theirs);
 /// # Ok::<(), marketplace_iam_policy::PolicyError>(())
 /// ```
 pub fn check_on_resource(
@@ -210,6 +213,10 @@ pub fn check_on_resource(
         a.decision = e.decision;
         a.resources = None;
         a.statements = e.statements().collect();
+        // What to add is an Allow on the resource asked about, not on every resource of its type.
+        for add in a.statements.iter_mut().filter_map(|s| s.add.as_mut()) {
+            add.resource = arn.to_owned();
+        }
         a.conditions = e.conditions().collect();
     }
     report.verdict = if report.actions.iter().all(|a| a.decision == Decision::Allow) {
