@@ -174,12 +174,15 @@ fn every_served_policy_builds_a_role_on_each_of_its_targets_and_has_templates() 
                 .unwrap_or_else(|e| panic!("{choice} on {target}: {e}"));
             assert!(!role.trust_policy.contains("${"), "{}", role.trust_policy);
             json(&role.trust_policy);
-            assert_eq!(Some(role.permissions_policy), choice.policy_json());
+            assert_eq!(Some(role.permissions_policy.as_str()), choice.policy_json());
             let stem = format!("{}-{target}", choice.to_string().replace('/', "-"));
             let cfn = json(&read(&format!("docs/cloudformation/{stem}.json")));
             assert_eq!(cfn["Resources"]["MeteringRole"]["Type"], "AWS::IAM::Role");
             let policy = &cfn["Resources"]["MeteringPolicy"]["Properties"]["PolicyDocument"];
-            assert_eq!(cloudformation_in_aws(policy), json(role.permissions_policy));
+            assert_eq!(
+                cloudformation_in_aws(policy),
+                json(&role.permissions_policy)
+            );
             // Every ARN is in the stack's partition: none is written for `aws` alone.
             assert!(!cfn["Resources"].to_string().contains("arn:aws:"), "{stem}");
             assert_eq!(
@@ -190,7 +193,7 @@ fn every_served_policy_builds_a_role_on_each_of_its_targets_and_has_templates() 
             let policy = tf["resource"]["aws_iam_policy"]["metering"]["policy"]
                 .as_str()
                 .unwrap();
-            assert_eq!(terraform_in_aws(policy), role.permissions_policy);
+            assert_eq!(terraform_in_aws(policy), role.permissions_policy.as_str());
             assert!(!tf["resource"].to_string().contains("arn:aws:"), "{stem}");
             assert_eq!(
                 tf["data"].get("aws_partition").is_some(),
@@ -275,7 +278,7 @@ fn the_role_builder_refuses_what_would_not_work() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "unexpected parameter AccountId: this target takes TrustedRoleArn, ExternalId"
+        "unexpected parameter AccountId: this role takes TrustedRoleArn, ExternalId"
     );
     let err = RoleBuilder::for_policy::<marketplace_iam::Container>(DeploymentTarget::Ecs)
         .unwrap()
@@ -364,4 +367,77 @@ fn the_role_builder_takes_an_optional_permissions_boundary_and_checks_it() {
         );
         assert_eq!(RoleBuilder::check_permissions_boundary(arn), Err(err));
     }
+}
+
+#[test]
+fn a_notification_consumer_role_is_scoped_to_its_queue_with_validated_values() {
+    use marketplace_iam::{Policy, SaasEventbridgeConsumer, SaasSnsConsumer};
+    let eks = || {
+        RoleBuilder::for_policy::<SaasSnsConsumer>(DeploymentTarget::Eks)
+            .unwrap()
+            .parameter(Parameter::AccountId, "111122223333")
+            .parameter(
+                Parameter::OidcProvider,
+                "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+            )
+            .parameter(Parameter::Namespace, "billing")
+            .parameter(Parameter::ServiceAccount, "notifications")
+    };
+    // The queue's name is needed: the policy names it.
+    let err = eks().build().unwrap_err();
+    assert_eq!(err.to_string(), "missing parameter(s): QueueName");
+    let role = eks()
+        .parameter(Parameter::QueueName, "saas-notifications")
+        .build()
+        .unwrap();
+    let policy = json(&role.permissions_policy);
+    assert_eq!(
+        policy["Statement"][0]["Resource"],
+        "arn:aws:sqs:us-east-1:111122223333:saas-notifications"
+    );
+    assert_eq!(
+        policy["Statement"][0]["Action"],
+        serde_json::json!([
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes"
+        ])
+    );
+    assert!(!role.permissions_policy.contains("${"));
+    // A value AWS would refuse is refused here, naming the parameter and the rule.
+    for (queue, message) in [
+        ("q.fifo", "QueueName names a FIFO queue"),
+        (
+            "with space",
+            "QueueName may only contain letters, digits, - and _",
+        ),
+        ("", "QueueName must be 1 to 80 characters long, got 0"),
+    ] {
+        let err = eks()
+            .parameter(Parameter::QueueName, queue)
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().starts_with(message), "{queue}: {err}");
+    }
+    // A parameter neither policy uses is refused.
+    let err = eks()
+        .parameter(Parameter::QueueName, "q")
+        .parameter(Parameter::KeyId, "1234abcd-12ab-34cd-56ef-1234567890ab")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with("unexpected parameter KeyId"),
+        "{err}"
+    );
+    // Both routes' consumers run on the same targets, and neither on EC2.
+    for spec in [SaasSnsConsumer::SPEC, SaasEventbridgeConsumer::SPEC] {
+        let targets: Vec<&str> = spec.targets().iter().map(|t| t.id()).collect();
+        assert_eq!(
+            targets,
+            ["cross-account", "ecs", "eks", "lambda"],
+            "{}",
+            spec.id()
+        );
+    }
+    assert!(RoleBuilder::for_policy::<SaasSnsConsumer>(DeploymentTarget::Ec2).is_err());
 }

@@ -87,7 +87,7 @@ fn role_error(e: RoleError, target: DeploymentTarget) -> Unusable {
             format!(
                 "{} does not apply to the {target} target; it takes {}",
                 option_of(parameter),
-                options(expected)
+                options(&expected)
             )
         }),
         RoleError::InvalidPermissionsBoundary { message, .. } => {
@@ -124,7 +124,7 @@ pub(crate) fn run(args: &RoleArgs) -> Result<u8, Unusable> {
             }
             let role = builder.build().map_err(|e| role_error(e, target))?;
             let trust_policy = embedded(&role.trust_policy)?;
-            let permissions_policy = embedded(role.permissions_policy)?;
+            let permissions_policy = embedded(&role.permissions_policy)?;
             pretty(&RoleJson {
                 policy: choice.id(),
                 target: target.id(),

@@ -17,9 +17,9 @@ use std::ops::Range;
 /// # Examples
 ///
 /// ```
-/// let err = marketplace_iam_model::parse("policies.toml", "schema_version = 3\n").unwrap_err();
+/// let err = marketplace_iam_model::parse("policies.toml", "schema_version = 4\n").unwrap_err();
 /// let d = err.iter().next().unwrap();
-/// assert_eq!(d.message(), "unsupported schema_version 3");
+/// assert_eq!(d.message(), "unsupported schema_version 4");
 /// assert_eq!(d.span(), Some(17..18));
 /// assert_eq!(d.label(), Some("unsupported"));
 /// assert!(d.help().unwrap().starts_with("this version of marketplace-iam reads schema_version = 1"));
@@ -203,9 +203,9 @@ impl Diagnostics {
     /// # Examples
     ///
     /// ```
-    /// let err = marketplace_iam_model::parse("p.toml", "schema_version = 3\n").unwrap_err();
+    /// let err = marketplace_iam_model::parse("p.toml", "schema_version = 4\n").unwrap_err();
     /// let d = err.iter().next().unwrap();
-    /// assert_eq!(&err.source()[d.span().unwrap()], "3");
+    /// assert_eq!(&err.source()[d.span().unwrap()], "4");
     /// ```
     pub fn source(&self) -> &str {
         &self.source

@@ -158,10 +158,10 @@ impl LoadError {
     /// let dir = std::env::temp_dir().join(format!("marketplace-iam-load-error-{}", std::process::id()));
     /// std::fs::create_dir_all(&dir)?;
     /// let file = dir.join("policies.toml");
-    /// std::fs::write(&file, "schema_version = 3\n")?;
+    /// std::fs::write(&file, "schema_version = 4\n")?;
     /// let err = marketplace_iam_model::load(&file).unwrap_err();
     /// let diags = err.diagnostics().unwrap();
-    /// assert_eq!(diags.iter().next().unwrap().message(), "unsupported schema_version 3");
+    /// assert_eq!(diags.iter().next().unwrap().message(), "unsupported schema_version 4");
     /// assert!(err.path().is_none() && err.io_error().is_none());
     /// std::fs::remove_dir_all(&dir)?;
     /// # Ok::<(), std::io::Error>(())

@@ -122,8 +122,9 @@ pub struct Role {
     pub policy: &'static PolicySpec,
     /// The trust policy (who may assume the role).
     pub trust_policy: String,
-    /// The permissions policy, byte for byte the published document.
-    pub permissions_policy: &'static str,
+    /// The permissions policy: byte for byte the published document, with the values of its parameters filled in
+    /// for a resource-scoped one (a notification consumer's queue).
+    pub permissions_policy: String,
     /// Whether the role needs an EC2 instance profile.
     pub instance_profile: bool,
     /// The ARN of the managed policy to set as the role's permissions boundary, if one was given
@@ -150,14 +151,14 @@ pub enum RoleError {
         /// Why it needs none.
         reason: &'static str,
     },
-    /// Parameters the target's trust policy needs were not given.
+    /// Parameters the target's trust policy or the permissions policy needs were not given.
     Missing(Vec<Parameter>),
-    /// A parameter the target's trust policy does not use was given.
+    /// A parameter neither the target's trust policy nor the permissions policy uses was given.
     Unexpected {
         /// The parameter.
         parameter: Parameter,
-        /// The ones the target uses.
-        expected: &'static [Parameter],
+        /// The ones the role uses: the trust policy's, then the permissions policy's.
+        expected: Vec<Parameter>,
     },
     /// A parameter's value is not valid.
     Invalid {
@@ -210,14 +211,11 @@ impl fmt::Display for RoleError {
                 expected,
             } => {
                 if expected.is_empty() {
-                    write!(
-                        f,
-                        "unexpected parameter {parameter}: this target takes none"
-                    )
+                    write!(f, "unexpected parameter {parameter}: this role takes none")
                 } else {
                     write!(
                         f,
-                        "unexpected parameter {parameter}: this target takes {}",
+                        "unexpected parameter {parameter}: this role takes {}",
                         list(&mut expected.iter().map(|p| p.to_string()))
                     )
                 }
@@ -354,9 +352,42 @@ impl RoleBuilder {
         })
     }
 
-    /// Checks every parameter and the permissions boundary, and fills in the trust policy.
+    /// Checks every parameter and the permissions boundary, and fills in the trust policy and, for a resource-scoped
+    /// permissions policy, its ARNs.
+    ///
+    /// ```
+    /// use marketplace_iam::{DeploymentTarget, Parameter, RoleBuilder, SaasSnsConsumer};
+    ///
+    /// let role = RoleBuilder::for_policy::<SaasSnsConsumer>(DeploymentTarget::Lambda)?
+    ///     .parameter(Parameter::AccountId, "111122223333")
+    ///     .parameter(Parameter::QueueName, "saas-notifications")
+    ///     .build()?;
+    /// assert!(role.permissions_policy.contains("\"arn:aws:sqs:us-east-1:111122223333:saas-notifications\""));
+    ///
+    /// // The queue's name is checked as AWS would: a standard queue of letters, digits, - and _.
+    /// let err = RoleBuilder::for_policy::<SaasSnsConsumer>(DeploymentTarget::Lambda)?
+    ///     .parameter(Parameter::AccountId, "111122223333")
+    ///     .parameter(Parameter::QueueName, "notifications.fifo")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(err.to_string().starts_with("QueueName names a FIFO queue"), "{err}");
+    /// # Ok::<(), marketplace_iam::RoleError>(())
+    /// ```
     pub fn build(self) -> Result<Role, RoleError> {
-        let expected = self.target.parameters();
+        let permissions_template = self.policy.policy_json().ok_or(RoleError::NoPolicy {
+            policy: self.policy,
+            reason: "it has no policy document",
+        })?;
+        let mut expected = self.target.parameters().to_vec();
+        let used = marketplace_iam_model::Parameter::used_in(permissions_template);
+        for p in used
+            .iter()
+            .filter_map(|p| Parameter::ALL.iter().find(|ours| ours.name() == p.name()))
+        {
+            if !expected.contains(p) {
+                expected.push(*p);
+            }
+        }
         if let Some(&(parameter, _)) = self.values.iter().find(|(p, _)| !expected.contains(p)) {
             return Err(RoleError::Unexpected {
                 parameter,
@@ -372,18 +403,17 @@ impl RoleBuilder {
             return Err(RoleError::Missing(missing));
         }
         let mut trust = self.target.trust_policy_template().to_owned();
+        let mut permissions_policy = permissions_template.to_owned();
         for (parameter, value) in &self.values {
             parameter.validate(value)?;
             // Validated values hold no JSON-special character, so they can be placed in the JSON text as they are.
-            trust = trust.replace(&format!("${{{}}}", parameter.name()), value);
+            let placeholder = format!("${{{}}}", parameter.name());
+            trust = trust.replace(&placeholder, value);
+            permissions_policy = permissions_policy.replace(&placeholder, value);
         }
         if let Some(arn) = &self.permissions_boundary {
             Self::check_permissions_boundary(arn)?;
         }
-        let permissions_policy = self.policy.policy_json().ok_or(RoleError::NoPolicy {
-            policy: self.policy,
-            reason: "it has no policy document",
-        })?;
         Ok(Role {
             target: self.target,
             policy: self.policy,

@@ -65,7 +65,7 @@ fn the_role_builder_builds_the_sellers_role() {
         role.trust_policy
             .contains("\"sts:ExternalId\": \"tenant-7f3a9c\"")
     );
-    let policy: serde_json::Value = serde_json::from_str(role.permissions_policy).unwrap();
+    let policy: serde_json::Value = serde_json::from_str(&role.permissions_policy).unwrap();
     assert_eq!(
         policy["Statement"][0]["Action"],
         serde_json::json!([

@@ -334,7 +334,7 @@ impl<'a> Document<'a> {
     /// let docs = policies.documents();
     /// let saas = docs.iter().find(|d| d.file_name() == "saas.json").unwrap();
     /// let ids: Vec<&str> = saas.targets().map(|t| t.id.as_str()).collect();
-    /// assert_eq!(ids, ["cross-account"]);
+    /// assert_eq!(ids, ["cross-account", "lambda"]);
     /// ```
     pub fn targets(&self) -> impl Iterator<Item = &'a Target> + 'a {
         let (product, model) = (self.product, self.pricing_model);

@@ -200,6 +200,25 @@ impl Parameter {
         Ok(out)
     }
 
+    /// The parameters whose `${Name}` placeholders `text` holds, in order of first use (other `${...}`, such as IAM
+    /// policy variables, are not parameters).
+    ///
+    /// ```
+    /// use marketplace_iam_model::Parameter;
+    ///
+    /// let text = "arn:aws:sqs:us-east-1:${AccountId}:${QueueName} ${aws:username} ${AccountId}";
+    /// assert_eq!(Parameter::used_in(text), [Parameter::AccountId, Parameter::QueueName]);
+    /// ```
+    pub fn used_in(text: &str) -> Vec<Parameter> {
+        let mut out = Vec::new();
+        for p in placeholders(text).filter_map(Parameter::from_name) {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
     /// Checks a value against the rule of [`pattern`](Self::pattern); `Err` says what is wrong.
     ///
     /// ```

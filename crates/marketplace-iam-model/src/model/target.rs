@@ -5,7 +5,7 @@
 //! `build`; trust policies are rendered with the other JSON in `render`.
 
 use crate::ident;
-use crate::model::{Parameter, placeholders};
+use crate::model::Parameter;
 
 /// Who the trust policy lets assume the role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,16 +77,12 @@ pub struct Trust {
 impl Trust {
     /// The parameters the trust policy uses, in order of first use.
     pub fn parameters(&self) -> Vec<Parameter> {
-        let mut out = Vec::new();
         let texts = std::iter::once(&self.principal)
             .chain(self.conditions.iter().flat_map(|c| [&c.key, &c.value]));
-        for text in texts {
-            for name in placeholders(text) {
-                if let Some(p) = Parameter::from_name(name)
-                    && !out.contains(&p)
-                {
-                    out.push(p);
-                }
+        let mut out = Vec::new();
+        for p in texts.flat_map(|t| Parameter::used_in(t)) {
+            if !out.contains(&p) {
+                out.push(p);
             }
         }
         out
