@@ -14,7 +14,9 @@
 //!    access check). The run shows it (a CheckoutLicense call signed by a user allowed everything and by one without
 //!    any policy; it fails if the endpoint ever answers otherwise). For every document and every License Manager action of [`evaluated::Evaluated::ALL`], the IAM
 //!    helper asks moto's IAM policy evaluator (the code the endpoint enforces IAM with, not the project's checker)
-//!    whether the document allows the action on the resource the call would act on.
+//!    whether the document allows the action on the resource the call would act on. It decides the same way the
+//!    notification documents' grants on a key and on topics ([`notification_grants`]: `kms:Decrypt` of the consumer
+//!    of an encrypted queue, `sns:Subscribe` of the subscriber), which the endpoint checks against `"*"`.
 //! 6. SaaS notifications ([`notifications`] says what the endpoint enforces for SQS, with the lines of moto's source):
 //!    with the admin's key, creates the consumer's queue (with its queue policy) and another queue; with the key of a
 //!    user holding the consumer's policy, calls ReceiveMessage, DeleteMessage and GetQueueAttributes on each through
@@ -23,9 +25,10 @@
 //!    through), and moto's IAM policy evaluator cannot decide them (it skips `ArnEquals` and cannot match a service
 //!    principal; the run shows that too), so Principal Mapper's resource-policy evaluator decides whether each queue
 //!    policy admits `sqs:SendMessage` from the product's topics or the rule, and refuses the rest.
-//! 7. Prints the policy × operation matrix, the SDK calls and then the evaluated actions, then the notification
-//!    cells, and exits non-zero if any cell differs from policies.toml or from what the notification documents must
-//!    allow. The users and queues are deleted and the server is stopped by its PID in any case.
+//! 7. Prints the policy × operation matrix, the SDK calls and then the evaluated actions, the notification grants,
+//!    then the notification cells, and exits non-zero if any cell differs from policies.toml or from what the
+//!    notification documents must allow. The users and queues are deleted and the server is stopped by its PID in
+//!    any case.
 
 mod calls;
 mod evaluated;
@@ -304,8 +307,9 @@ fn run(python: &str) -> Result<(), String> {
              check and every other one was denied with HTTP 403 naming its action, and {} License Manager actions \
              decided by moto's IAM policy evaluator, where every granted one was allowed and every other one denied \
              naming its action, as policies.toml says; {} notification grants decided by moto's IAM policy \
-             evaluator, where kms:Decrypt was allowed on the encrypted queue's key and sns:Subscribe on the product's \
-             two topics, and every other key, alias, topic or action denied; {} SQS calls of the notification consumer, allowed on its \
+             evaluator, allowed exactly where policies.toml grants them (kms:Decrypt on the encrypted queue's key, \
+             sns:Subscribe on the product's two topics) and denied on every other key, alias, topic or action; {} SQS \
+             calls of the notification consumer, allowed on its \
              queue and denied with HTTP 403 naming the action on another, and {} requests to the queue policies \
              decided by Principal Mapper, where the product's topics and the rule were admitted and every other \
              sender refused",
