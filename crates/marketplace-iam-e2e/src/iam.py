@@ -18,14 +18,15 @@ Reads a JSON request on stdin and writes a JSON answer on stdout; errors go to s
       with the probe's, and deletes the probe. Answers {"answers": [{"signer": "...", "status": HTTP status or null,
       "body": the start of the body or the error}]}.
 
-  {"action": "evaluate", "users": [{"name": "...", "policy": "<document>" | null}],
-   "checks": [{"action": "license-manager:GetLicense", "resource": "arn:..." | "*"}]}
-      Decides each check for each user with moto's IAM policy evaluator, the code moto_server enforces IAM with,
-      without any request to the endpoint (moto does not route every service the documents grant). In moto's
-      in-process backend (mock_aws): CreateUser, PutUserPolicy (the document as given) unless it is null,
-      CreateAccessKey; then, per check, IAMRequest.check_action_permitted(resource) for the action, over the policies
-      moto collects for that access key, exactly as the server does after it has checked a request's signature.
-      Answers {"users": {"name": [ANSWER, ...]}} in the order of the checks, ANSWER = {"allowed": true,
+  {"action": "evaluate", "users": [{"name": "...", "policy": "<document>" | null,
+   "checks": [{"action": "license-manager:GetLicense", "resource": "arn:..." | "*"}]}]}
+      Decides each user's checks with moto's IAM policy evaluator, the code moto_server enforces IAM with,
+      without any request to the endpoint (moto does not route License Manager, and checks KMS and SNS calls
+      against "*" instead of the key or topic they act on). In moto's in-process backend (mock_aws): CreateUser,
+      PutUserPolicy (the document as given) unless it is null, CreateAccessKey; then, per check,
+      IAMRequest.check_action_permitted(resource) for the action, over the policies moto collects for that access
+      key, exactly as the server does after it has checked a request's signature.
+      Answers {"users": {"name": [ANSWER, ...]}} in the order of the user's checks, ANSWER = {"allowed": true,
       "statements": [the 1-based positions of the statements that permit it]} or {"allowed": false, "message": the
       AccessDenied message}.
 
@@ -200,7 +201,7 @@ def evaluate(request):
             key_id = iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"]
             access_key = IAMUserAccessKey(DEFAULT_ACCOUNT_ID, "aws", key_id, {})
             row = []
-            for check in request["checks"]:
+            for check in user["checks"]:
                 action, resource = check["action"], check["resource"]
                 try:
                     Decision(access_key, action).check_action_permitted(resource)

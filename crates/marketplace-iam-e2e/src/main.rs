@@ -14,7 +14,9 @@
 //!    access check). The run shows it (a CheckoutLicense call signed by a user allowed everything and by one without
 //!    any policy; it fails if the endpoint ever answers otherwise). For every document and every License Manager action of [`evaluated::Evaluated::ALL`], the IAM
 //!    helper asks moto's IAM policy evaluator (the code the endpoint enforces IAM with, not the project's checker)
-//!    whether the document allows the action on the resource the call would act on.
+//!    whether the document allows the action on the resource the call would act on. It decides the same way the
+//!    notification documents' grants on a key and on topics ([`notification_grants`]: `kms:Decrypt` of the consumer
+//!    of an encrypted queue, `sns:Subscribe` of the subscriber), which the endpoint checks against `"*"`.
 //! 6. SaaS notifications ([`notifications`] says what the endpoint enforces for SQS, with the lines of moto's source):
 //!    with the admin's key, creates the consumer's queue (with its queue policy) and another queue; with the key of a
 //!    user holding the consumer's policy, calls ReceiveMessage, DeleteMessage and GetQueueAttributes on each through
@@ -23,13 +25,15 @@
 //!    through), and moto's IAM policy evaluator cannot decide them (it skips `ArnEquals` and cannot match a service
 //!    principal; the run shows that too), so Principal Mapper's resource-policy evaluator decides whether each queue
 //!    policy admits `sqs:SendMessage` from the product's topics or the rule, and refuses the rest.
-//! 7. Prints the policy × operation matrix, the SDK calls and then the evaluated actions, then the notification
-//!    cells, and exits non-zero if any cell differs from policies.toml or from what the notification documents must
-//!    allow. The users and queues are deleted and the server is stopped by its PID in any case.
+//! 7. Prints the policy × operation matrix, the SDK calls and then the evaluated actions, the notification grants,
+//!    then the notification cells, and exits non-zero if any cell differs from policies.toml or from what the
+//!    notification documents must allow. The users and queues are deleted and the server is stopped by its PID in
+//!    any case.
 
 mod calls;
 mod evaluated;
 mod matrix;
+mod notification_grants;
 mod notifications;
 mod queue_matrix;
 mod server;
@@ -42,9 +46,10 @@ use std::time::Instant;
 use calls::{Answer, Clients, Operation};
 use evaluated::{Decision, Evaluated};
 use matrix::Matrix;
+use notification_grants::{Cell, GrantMatrix, Holder};
 use notifications::{Parameters, Request, Route, Verdict};
 use queue_matrix::{NotificationMatrix, QueueRow};
-use server::{AccessKey, Iam, NewUser, QueuePolicyRequest, Server, Venv};
+use server::{AccessKey, Evaluation, Iam, NewUser, QueuePolicyRequest, Server, Venv};
 
 /// The user that holds the notification consumer's policy.
 const CONSUMER: &str = "e2e-consumer";
@@ -130,6 +135,10 @@ fn run(python: &str) -> Result<(), String> {
                 .into(),
         );
     }
+    let granted = Cell::ALL
+        .iter()
+        .map(|cell| cell.expected(&model, &parameters))
+        .collect::<Result<Vec<bool>, String>>()?;
 
     let work = target_dir(&root).join("e2e");
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
@@ -195,18 +204,39 @@ fn run(python: &str) -> Result<(), String> {
         Err(e) => eprintln!("error: License Manager probe: {e}"),
     }
 
-    let checks: Vec<(String, &str)> = Evaluated::ALL
+    let checks: Vec<(String, String)> = Evaluated::ALL
         .iter()
-        .map(|a| (a.iam_action(), a.resource()))
+        .map(|a| (a.iam_action(), a.resource().to_owned()))
         .collect();
-    let decided: Vec<Vec<Decision>> = match iam.evaluate(&users, &checks) {
-        Ok(answers) => {
+    let holder_checks = Holder::ALL.map(|holder| Cell::checks(holder, &parameters));
+    let evaluations: Vec<Evaluation<'_>> = users
+        .iter()
+        .map(|user| Evaluation {
+            user: NewUser {
+                name: user.name,
+                policy: user.policy,
+            },
+            checks: &checks,
+        })
+        .chain(
+            Holder::users(&sns)
+                .into_iter()
+                .zip(&holder_checks)
+                .map(|(user, checks)| Evaluation { user, checks }),
+        )
+        .collect();
+    let (decided, grants) = match iam.evaluate(&evaluations) {
+        Ok(mut answers) => {
+            let holders = answers.split_off(users.len());
             println!(
-                "iam: {} License Manager actions x {} users decided by moto's IAM policy evaluator",
+                "iam: {} License Manager actions x {} users, and {} notification grants of {} holders, decided by \
+                 moto's IAM policy evaluator",
                 checks.len(),
-                answers.len()
+                answers.len(),
+                Cell::ALL.len(),
+                holders.len()
             );
-            answers
+            let decided: Vec<Vec<Decision>> = answers
                 .iter()
                 .map(|answer| {
                     Evaluated::ALL
@@ -215,13 +245,20 @@ fn run(python: &str) -> Result<(), String> {
                         .map(|(action, answer)| Decision::read(*action, answer))
                         .collect()
                 })
-                .collect()
+                .collect();
+            (decided, GrantMatrix::read(granted, &holders))
         }
         Err(e) => {
             eprintln!("error: moto's IAM policy evaluator: {e}");
             let none =
                 Decision::Unexpected("no answer from the evaluator (see the error above)".into());
-            vec![vec![none; Evaluated::ALL.len()]; subjects.len()]
+            (
+                vec![vec![none.clone(); Evaluated::ALL.len()]; subjects.len()],
+                GrantMatrix {
+                    expected: granted,
+                    decided: vec![none; Cell::ALL.len()],
+                },
+            )
         }
     };
     let mut matrix = Matrix::new();
@@ -229,6 +266,7 @@ fn run(python: &str) -> Result<(), String> {
         matrix.push(subject, row, decided);
     }
     println!("\n{}", matrix.render());
+    println!("{}", grants.render(&parameters));
 
     let started = Instant::now();
     let notified = notification_cells(
@@ -251,6 +289,7 @@ fn run(python: &str) -> Result<(), String> {
 
     let cleanup = iam.delete_users(&names.iter().map(String::as_str).collect::<Vec<_>>());
     let mut mismatches = matrix.mismatches();
+    mismatches.extend(grants.mismatches(&parameters));
     if matrix.has_unexpected() {
         eprintln!("moto_server log, last lines:\n{}\n", server.log_tail());
     }
@@ -260,19 +299,23 @@ fn run(python: &str) -> Result<(), String> {
     probe.map_err(|e| format!("License Manager probe: {e}"))?;
     let notified = notified.map_err(|e| format!("SaaS notifications: {e}"))?;
     mismatches.extend(notified.mismatches());
-    let cells = matrix.cells() + notified.called() + notified.decided();
+    let cells = matrix.cells() + grants.decided() + notified.called() + notified.decided();
 
     if mismatches.is_empty() {
         println!(
             "e2e: all {cells} cells as they must be: {} SDK calls, where every granted operation passed the access \
              check and every other one was denied with HTTP 403 naming its action, and {} License Manager actions \
              decided by moto's IAM policy evaluator, where every granted one was allowed and every other one denied \
-             naming its action, as policies.toml says; {} SQS calls of the notification consumer, allowed on its \
+             naming its action, as policies.toml says; {} notification grants decided by moto's IAM policy \
+             evaluator, allowed exactly where policies.toml grants them (kms:Decrypt on the encrypted queue's key, \
+             sns:Subscribe on the product's two topics) and denied on every other key, alias, topic or action; {} SQS \
+             calls of the notification consumer, allowed on its \
              queue and denied with HTTP 403 naming the action on another, and {} requests to the queue policies \
              decided by Principal Mapper, where the product's topics and the rule were admitted and every other \
              sender refused",
             matrix.called(),
             matrix.evaluated(),
+            grants.decided(),
             notified.called(),
             notified.decided()
         );
@@ -383,16 +426,12 @@ mod tests {
         assert!(args(&["--pyton", "x"]).unwrap_err().contains("--pyton"));
     }
 
-    /// The actions of policies.toml that the run does not prove yet, and why: moto checks KMS and SNS calls against
-    /// `"*"` (their handlers have no `_determine_resource`, unlike SQS's), so a grant scoped to a key or to topics is
-    /// denied there whatever it names, and no SDK call can show it.
-    const NOT_PROVED: [&str; 2] = ["kms:Decrypt", "sns:Subscribe"];
-
     /// Every action of policies.toml is proved: an SDK operation calls it (the metering and entitlement operations,
-    /// and the notification consumer's SQS operations), or, for the License Manager actions the endpoint cannot
-    /// route, moto's IAM policy evaluator decides it; each names its action in the catalog's case (moto matches
-    /// action names exactly). No action is proved twice, every SDK operation is one of the crate's, and only the
-    /// actions of [`NOT_PROVED`] are left out.
+    /// and the notification consumer's SQS operations), or moto's IAM policy evaluator decides it (the License
+    /// Manager actions, which the endpoint cannot route, and the notification grants on a key and on topics, which it
+    /// checks against `"*"`); each names its action in the catalog's case (moto matches action names exactly). No
+    /// action is proved twice (a notification grant is decided on several resources, but by one kind of proof), every
+    /// SDK operation is one of the crate's, and none is left out.
     #[test]
     fn every_operation_names_its_action_in_the_catalog_case() {
         let called: Vec<String> = crate::calls::Operation::ALL
@@ -400,16 +439,20 @@ mod tests {
             .map(|o| o.iam_action())
             .chain(crate::sqs::QueueOp::ALL.iter().map(|o| o.iam_action()))
             .collect();
-        let evaluated: Vec<String> = crate::evaluated::Evaluated::ALL
+        let mut evaluated: Vec<String> = crate::evaluated::Evaluated::ALL
             .iter()
             .map(|e| e.iam_action())
             .collect();
+        for cell in crate::notification_grants::Cell::ALL {
+            if !evaluated.iter().any(|e| e == cell.action) {
+                evaluated.push(cell.action.to_owned());
+            }
+        }
         for action in marketplace_iam::Action::ALL {
             let by_call = called.iter().filter(|n| *n == action.as_str()).count();
             let by_evaluator = evaluated.iter().filter(|n| *n == action.as_str()).count();
-            let left_out = usize::from(NOT_PROVED.contains(&action.as_str()));
             assert_eq!(
-                by_call + by_evaluator + left_out,
+                by_call + by_evaluator,
                 1,
                 "{action} has no operation or evaluated action, or more than one"
             );
@@ -431,7 +474,7 @@ mod tests {
             })
             .count();
         assert_eq!(
-            called.len() + project_evaluated + NOT_PROVED.len(),
+            called.len() + project_evaluated,
             marketplace_iam::Action::ALL.len()
         );
     }

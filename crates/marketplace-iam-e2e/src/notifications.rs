@@ -68,6 +68,9 @@ pub const PRODUCT_CODE: &str = "e2eproductcode4notify0000";
 pub const OTHER_PRODUCT_CODE: &str = "e2eotherproduct0000000000";
 /// The consumer's queue.
 pub const QUEUE: &str = "saas-notifications";
+/// The id of the customer managed key that encrypts the queue (the parameter `KeyId`: a key id in the shape AWS KMS
+/// gives one).
+pub const KEY_ID: &str = "0e2e0000-aaaa-4bbb-8ccc-000000000001";
 /// Another queue of the seller account, which the consumer must not touch.
 pub const OTHER_QUEUE: &str = "another-team-queue";
 /// Another rule of the seller's event bus. (The rule that sends AWS Marketplace's events to the queue is named after
@@ -110,6 +113,8 @@ pub struct Parameters<'a> {
     pub product_code: &'a str,
     /// The account of the product's topics (`MarketplaceAccountId`).
     pub marketplace_account: &'a str,
+    /// The id of the key that encrypts the queue (`KeyId`).
+    pub key_id: &'a str,
 }
 
 impl Parameters<'_> {
@@ -119,6 +124,7 @@ impl Parameters<'_> {
         queue: QUEUE,
         product_code: PRODUCT_CODE,
         marketplace_account: MARKETPLACE_ACCOUNT,
+        key_id: KEY_ID,
     };
 
     /// The queue's ARN.
@@ -127,12 +133,13 @@ impl Parameters<'_> {
     }
 
     /// The values, as the engine fills its documents' `${Parameter}` placeholders with them.
-    fn values(&self) -> [(Parameter, &str); 4] {
+    pub(crate) fn values(&self) -> [(Parameter, &str); 5] {
         [
             (Parameter::AccountId, self.account),
             (Parameter::QueueName, self.queue),
             (Parameter::ProductCode, self.product_code),
             (Parameter::MarketplaceAccountId, self.marketplace_account),
+            (Parameter::KeyId, self.key_id),
         ]
     }
 }
@@ -143,7 +150,7 @@ pub fn queue_arn(account: &str, queue: &str) -> String {
 }
 
 /// A product's notification topic: `arn:aws:sns:us-east-1:<account>:aws-mp-<kind>-notification-<product code>`.
-fn topic_arn(account: &str, kind: &str, product_code: &str) -> String {
+pub(crate) fn topic_arn(account: &str, kind: &str, product_code: &str) -> String {
     format!("arn:aws:sns:{REGION}:{account}:aws-mp-{kind}-notification-{product_code}")
 }
 
@@ -152,11 +159,16 @@ fn rule_arn(account: &str, rule: &str) -> String {
     format!("arn:aws:events:{REGION}:{account}:rule/{rule}")
 }
 
-/// The two documents of a route.
+/// The documents of a route.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Documents {
     /// The consumer's identity policy, as JSON.
     pub consumer_policy: String,
+    /// The consumer's identity policy for a queue encrypted with a customer managed key (adds the key's actions).
+    pub encrypted_consumer_policy: String,
+    /// The identity policy of whoever subscribes the queue to the product's topics, as JSON; `None` for a route
+    /// without subscription.
+    pub subscriber_policy: Option<String>,
     /// The queue's policy, as JSON.
     pub queue_policy: String,
 }
@@ -164,8 +176,8 @@ pub struct Documents {
 /// The seam: the documents the run proves, for `route` and `parameters`.
 ///
 /// This is the one place where the documents come from: the engine renders them from policies.toml (the route's
-/// consumer policy, for a queue without a customer managed key, and its queue policy) and fills their
-/// `${Parameter}` placeholders with the run's values, each checked against its parameter's rule. `Err` says which
+/// consumer policy, for a queue without and with a customer managed key, its subscriber policy if it has one, and
+/// its queue policy) and fills their `${Parameter}` placeholders with the run's values, each checked against its parameter's rule. `Err` says which
 /// route or value the engine refused.
 pub fn documents(
     policies: &Policies,
@@ -185,6 +197,14 @@ pub fn documents(
     };
     Ok(Documents {
         consumer_policy: fill("consumer policy", engine.consumer_policy(policies, false))?,
+        encrypted_consumer_policy: fill(
+            "consumer policy for an encrypted queue",
+            engine.consumer_policy(policies, true),
+        )?,
+        subscriber_policy: engine
+            .subscriber_policy(policies)
+            .map(|policy| fill("subscriber policy", policy))
+            .transpose()?,
         queue_policy: fill("queue policy", engine.queue_policy(policies))?,
     })
 }
@@ -418,6 +438,49 @@ pub(crate) mod tests {
                 docs.consumer_policy
             );
         }
+    }
+
+    #[test]
+    fn the_encrypted_consumer_adds_decrypt_on_its_key_and_only_the_sns_route_has_a_subscriber() {
+        let policies = policies();
+        let sns = documents(&policies, Route::Sns, &Parameters::RUN).unwrap();
+        let encrypted = parsed(&sns.encrypted_consumer_policy);
+        assert_eq!(
+            encrypted["Statement"][0],
+            parsed(&sns.consumer_policy)["Statement"][0]
+        );
+        let key = &encrypted["Statement"][1];
+        assert_eq!(listed(&key["Action"]), json!(["kms:Decrypt"]));
+        assert_eq!(
+            listed(&key["Resource"]),
+            json!(["arn:aws:kms:us-east-1:123456789012:key/0e2e0000-aaaa-4bbb-8ccc-000000000001"])
+        );
+        let subscriber = parsed(sns.subscriber_policy.as_deref().unwrap());
+        let statement = &subscriber["Statement"][0];
+        assert_eq!(listed(&statement["Action"]), json!(["sns:Subscribe"]));
+        assert_eq!(
+            listed(&statement["Resource"]),
+            json!([
+                "arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-e2eproductcode4notify0000",
+                "arn:aws:sns:us-east-1:287250355862:aws-mp-entitlement-notification-e2eproductcode4notify0000",
+            ])
+        );
+        let events = documents(&policies, Route::EventBridge, &Parameters::RUN).unwrap();
+        assert_eq!(events.subscriber_policy, None);
+        assert_eq!(
+            events.encrypted_consumer_policy,
+            sns.encrypted_consumer_policy
+        );
+        // The key id is checked like every other value.
+        let bad = Parameters {
+            key_id: "alias/saas-notifications",
+            ..Parameters::RUN
+        };
+        let error = documents(&policies, Route::Sns, &bad).unwrap_err();
+        assert!(
+            error.starts_with("the sns route's consumer policy for an encrypted queue: KeyId"),
+            "{error}"
+        );
     }
 
     #[test]

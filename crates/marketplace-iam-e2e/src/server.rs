@@ -225,6 +225,14 @@ pub struct NewUser<'a> {
     pub policy: Option<&'a str>,
 }
 
+/// One user for moto's IAM policy evaluator ([`Iam::evaluate`]) and what to decide for it.
+pub struct Evaluation<'a> {
+    /// The user and its policy.
+    pub user: NewUser<'a>,
+    /// The `(IAM action, resource)` pairs to decide, in order.
+    pub checks: &'a [(String, String)],
+}
+
 /// What the endpoint answered to one License Manager call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeAnswer {
@@ -399,27 +407,29 @@ impl<'a> Iam<'a> {
     }
 
     /// Asks moto's IAM policy evaluator, in the helper's own process and not through the endpoint, whether each user
-    /// (with its policy as given) may perform each `(action, resource)`. Returns each user's answers, in the order
-    /// of `users` and of `checks`.
-    pub fn evaluate(
-        &self,
-        users: &[NewUser<'_>],
-        checks: &[(String, &str)],
-    ) -> Result<Vec<Vec<Value>>, String> {
+    /// (with its policy as given) may perform each of its own `(action, resource)` checks. Returns each user's
+    /// answers, in the order of `users` and of its checks. One helper process decides them all.
+    pub fn evaluate(&self, users: &[Evaluation<'_>]) -> Result<Vec<Vec<Value>>, String> {
         let request = json!({
             "action": "evaluate",
-            "users": users.iter().map(|u| json!({"name": u.name, "policy": u.policy})).collect::<Vec<_>>(),
-            "checks": checks.iter().map(|(a, r)| json!({"action": a, "resource": r})).collect::<Vec<_>>(),
+            "users": users
+                .iter()
+                .map(|u| json!({
+                    "name": u.user.name,
+                    "policy": u.user.policy,
+                    "checks": u.checks.iter().map(|(a, r)| json!({"action": a, "resource": r})).collect::<Vec<_>>(),
+                }))
+                .collect::<Vec<_>>(),
         });
         let answer = self.call(&request)?;
         users
             .iter()
-            .map(|u| match answer["users"][u.name].as_array() {
-                Some(row) if row.len() == checks.len() => Ok(row.clone()),
+            .map(|u| match answer["users"][u.user.name].as_array() {
+                Some(row) if row.len() == u.checks.len() => Ok(row.clone()),
                 _ => Err(format!(
                     "IAM evaluation: no {} answers for {} in {answer}",
-                    checks.len(),
-                    u.name
+                    u.checks.len(),
+                    u.user.name
                 )),
             })
             .collect()
