@@ -155,6 +155,12 @@ impl Decision {
     /// Reads the helper's answer for `action`:
     /// `{"allowed": true, "statements": [2]}` or `{"allowed": false, "message": "User: ... perform: <action>"}`.
     pub fn read(action: Evaluated, answer: &serde_json::Value) -> Decision {
+        Decision::read_for(&action.iam_action(), answer)
+    }
+
+    /// Reads the helper's answer for the IAM action `iam_action` (`kms:Decrypt`), as [`read`](Self::read) does: a
+    /// denial must name exactly that action.
+    pub fn read_for(iam_action: &str, answer: &serde_json::Value) -> Decision {
         match answer["allowed"].as_bool() {
             Some(true) => Decision::Allowed {
                 statements: answer["statements"]
@@ -164,12 +170,11 @@ impl Decision {
             },
             Some(false) => {
                 let message = answer["message"].as_str().unwrap_or_default();
-                if message.ends_with(&format!(" perform: {}", action.iam_action())) {
+                if message.ends_with(&format!(" perform: {iam_action}")) {
                     Decision::Denied
                 } else {
                     Decision::Unexpected(format!(
-                        "a denial that does not name {}: {message}",
-                        action.iam_action()
+                        "a denial that does not name {iam_action}: {message}"
                     ))
                 }
             }
@@ -297,6 +302,16 @@ mod tests {
             let got = Decision::read(get, &json!({"allowed": false, "message": message}));
             assert!(matches!(got, Decision::Unexpected(_)), "{got:?}");
         }
+        let kms =
+            "User: arn:aws:iam::123456789012:user/x is not authorized to perform: kms:Decrypt";
+        assert_eq!(
+            Decision::read_for("kms:Decrypt", &json!({"allowed": false, "message": kms})),
+            Decision::Denied
+        );
+        assert!(matches!(
+            Decision::read_for("sns:Subscribe", &json!({"allowed": false, "message": kms})),
+            Decision::Unexpected(_)
+        ));
         assert!(matches!(
             Decision::read(get, &json!({})),
             Decision::Unexpected(_)

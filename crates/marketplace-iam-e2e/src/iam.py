@@ -18,16 +18,34 @@ Reads a JSON request on stdin and writes a JSON answer on stdout; errors go to s
       with the probe's, and deletes the probe. Answers {"answers": [{"signer": "...", "status": HTTP status or null,
       "body": the start of the body or the error}]}.
 
-  {"action": "evaluate", "users": [{"name": "...", "policy": "<document>" | null}],
-   "checks": [{"action": "license-manager:GetLicense", "resource": "arn:..." | "*"}]}
-      Decides each check for each user with moto's IAM policy evaluator, the code moto_server enforces IAM with,
-      without any request to the endpoint (moto does not route every service the documents grant). In moto's
-      in-process backend (mock_aws): CreateUser, PutUserPolicy (the document as given) unless it is null,
-      CreateAccessKey; then, per check, IAMRequest.check_action_permitted(resource) for the action, over the policies
-      moto collects for that access key, exactly as the server does after it has checked a request's signature.
-      Answers {"users": {"name": [ANSWER, ...]}} in the order of the checks, ANSWER = {"allowed": true,
+  {"action": "evaluate", "users": [{"name": "...", "policy": "<document>" | null,
+   "checks": [{"action": "license-manager:GetLicense", "resource": "arn:..." | "*"}]}]}
+      Decides each user's checks with moto's IAM policy evaluator, the code moto_server enforces IAM with,
+      without any request to the endpoint (moto does not route License Manager, and checks KMS and SNS calls
+      against "*" instead of the key or topic they act on). In moto's in-process backend (mock_aws): CreateUser,
+      PutUserPolicy (the document as given) unless it is null, CreateAccessKey; then, per check,
+      IAMRequest.check_action_permitted(resource) for the action, over the policies moto collects for that access
+      key, exactly as the server does after it has checked a request's signature.
+      Answers {"users": {"name": [ANSWER, ...]}} in the order of the user's checks, ANSWER = {"allowed": true,
       "statements": [the 1-based positions of the statements that permit it]} or {"allowed": false, "message": the
       AccessDenied message}.
+
+  {"endpoint": ..., "action": "sns_probe", "admin": KEY, "queue_arn": "arn:aws:sqs:...", "topic": "name"}
+      Shows whether the endpoint enforces a queue policy on what SNS delivers: creates the topic `topic` in the
+      endpoint's account, subscribes the queue to it, publishes one message, receives from the queue (up to three
+      times, 10 messages each) and deletes what came from that topic, then deletes the subscription and the topic.
+      Answers {"topic_arn": ..., "delivered": true if a message from that topic reached the queue, "queue_policy":
+      the queue's Policy attribute as the endpoint stores it, or null}.
+
+  {"action": "queue_policy", "requests": [{"policy": "<queue policy>", "principal": "sns.amazonaws.com",
+   "action": "sqs:SendMessage", "resource": "arn:aws:sqs:...", "source_arn": "arn:..." | null}]}
+      Decides each request to a queue policy, offline, with Principal Mapper's resource-policy evaluator
+      (principalmapper.querying.local_policy_simulation.resource_policy_authorization, which matches a Service
+      principal and evaluates Arn* conditions), and asks moto's IAM policy evaluator (IAMPolicy.is_action_permitted)
+      the same, for the record of what moto decides. Answers {"answers": [{"pmapper": the ResourcePolicyEvalResult's
+      name, "statements": [the Sid (or 1-based position) of each statement that matches], "moto": the
+      PermissionResult's name without a principal, "moto_with_principal": the same with the service as principal, or
+      the exception it raised}]}.
 """
 
 import json
@@ -183,7 +201,7 @@ def evaluate(request):
             key_id = iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"]
             access_key = IAMUserAccessKey(DEFAULT_ACCOUNT_ID, "aws", key_id, {})
             row = []
-            for check in request["checks"]:
+            for check in user["checks"]:
                 action, resource = check["action"], check["resource"]
                 try:
                     Decision(access_key, action).check_action_permitted(resource)
@@ -196,9 +214,110 @@ def evaluate(request):
     return {"users": answers}
 
 
+def sns_probe(request):
+    from botocore.config import Config
+
+    endpoint, admin = request["endpoint"], request["admin"]
+
+    def service(name):
+        return boto3.client(
+            name,
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=admin["id"],
+            aws_secret_access_key=admin["secret"],
+            config=Config(retries={"total_max_attempts": 1}),
+        )
+
+    sns, sqs = service("sns"), service("sqs")
+    queue_arn = request["queue_arn"]
+    queue_url = sqs.get_queue_url(QueueName=queue_arn.split(":")[-1])["QueueUrl"]
+    policy = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["Policy"])
+    topic_arn = sns.create_topic(Name=request["topic"])["TopicArn"]
+    delivered = False
+    try:
+        subscription = sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)["SubscriptionArn"]
+        sns.publish(TopicArn=topic_arn, Message="e2e probe: is the queue policy enforced?")
+        for _ in range(3):
+            received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+            for message in received.get("Messages", []):
+                try:
+                    envelope = json.loads(message["Body"])
+                except ValueError:
+                    continue
+                if isinstance(envelope, dict) and envelope.get("TopicArn") == topic_arn:
+                    delivered = True
+                    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+            if delivered:
+                break
+        sns.unsubscribe(SubscriptionArn=subscription)
+    finally:
+        sns.delete_topic(TopicArn=topic_arn)
+    return {
+        "topic_arn": topic_arn,
+        "delivered": delivered,
+        "queue_policy": policy.get("Attributes", {}).get("Policy"),
+    }
+
+
+def principal_mapper():
+    """Principal Mapper's local policy simulation. principalmapper 1.1.5 imports Mapping and MutableMapping from
+    `collections`, where Python 3.10 removed them; they are the same classes in `collections.abc`. The evaluation code
+    is Principal Mapper's, unchanged."""
+    import collections
+    import collections.abc
+
+    for name in ("Mapping", "MutableMapping"):
+        if not hasattr(collections, name):
+            setattr(collections, name, getattr(collections.abc, name))
+    from principalmapper.querying import local_policy_simulation
+
+    return local_policy_simulation
+
+
+def queue_policy(request):
+    from moto.iam.access_control import IAMPolicy
+
+    simulation = principal_mapper()
+    answers = []
+    for item in request["requests"]:
+        policy = json.loads(item["policy"])
+        context = {} if item["source_arn"] is None else {"aws:SourceArn": item["source_arn"]}
+        principal, action, resource = item["principal"], item["action"], item["resource"]
+        result = simulation.resource_policy_authorization(
+            principal, resource.split(":")[4], policy, action, resource, dict(context)
+        )
+        matching = simulation.resource_policy_matching_statements(
+            principal, policy, action, resource, simulation.CaseInsensitiveDict(dict(context))
+        )
+        statements = policy["Statement"] if isinstance(policy["Statement"], list) else [policy["Statement"]]
+        names = [s.get("Sid") or str(statements.index(s) + 1) for s in matching]
+        moto = IAMPolicy(item["policy"])
+        try:
+            with_principal = moto.is_action_permitted(action, resource, principal, dict(context)).name
+        except Exception as error:  # moto cannot take a service principal: the runner shows what it raised
+            with_principal = f"{type(error).__name__}: {error}"
+        answers.append(
+            {
+                "pmapper": result.name,
+                "statements": names,
+                "moto": moto.is_action_permitted(action, resource, None, dict(context)).name,
+                "moto_with_principal": with_principal,
+            }
+        )
+    return {"answers": answers}
+
+
 def main():
     request = json.load(sys.stdin)
-    actions = {"setup": setup, "cleanup": cleanup, "probe": probe, "evaluate": evaluate}
+    actions = {
+        "setup": setup,
+        "cleanup": cleanup,
+        "probe": probe,
+        "evaluate": evaluate,
+        "sns_probe": sns_probe,
+        "queue_policy": queue_policy,
+    }
     action = actions.get(request.get("action"))
     if action is None:
         sys.exit(f"unknown action {request.get('action')!r}")

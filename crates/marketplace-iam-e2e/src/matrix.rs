@@ -136,7 +136,7 @@ pub struct Matrix<'a> {
 }
 
 /// A cell as the table shows it: its text and whether it is as policies.toml says.
-type Shown = (String, bool);
+pub(crate) type Shown = (String, bool);
 
 impl<'a> Matrix<'a> {
     /// An empty matrix.
@@ -273,6 +273,7 @@ impl<'a> Matrix<'a> {
             "Calls through the AWS SDK for Rust to moto_server, IAM enforced (aws-marketplace:<Operation>):\n",
         );
         out.push_str(&table(
+            "policy document",
             &Operation::ALL.map(Operation::name),
             &called,
             "allowed (500) !".len(),
@@ -285,6 +286,7 @@ impl<'a> Matrix<'a> {
             on_license.join(", ")
         );
         out.push_str(&table(
+            "policy document",
             &Evaluated::ALL.map(Evaluated::name),
             &decided,
             "allowed (stmt 1) !".len(),
@@ -293,18 +295,23 @@ impl<'a> Matrix<'a> {
     }
 }
 
-/// A text table: `columns` after a first column of row labels, each at least `min` wide; cells that are not as
-/// policies.toml says get ` !`.
-fn table(columns: &[&str], rows: &[(String, Vec<Shown>)], min: usize) -> String {
+/// A text table: `columns` after a first column of row labels headed `header`, each at least `min` wide; cells that
+/// are not as expected get ` !`.
+pub(crate) fn table(
+    header: &str,
+    columns: &[&str],
+    rows: &[(String, Vec<Shown>)],
+    min: usize,
+) -> String {
     let first = rows
         .iter()
         .map(|(label, _)| label.len())
-        .chain(["policy document".len()])
+        .chain([header.len()])
         .max()
         .unwrap_or(0);
     let widths: Vec<usize> = columns.iter().map(|c| c.len().max(min)).collect();
     let mut out = String::new();
-    let _ = write!(out, "{:first$}", "policy document");
+    let _ = write!(out, "{header:first$}");
     for (column, w) in columns.iter().zip(&widths) {
         let _ = write!(out, "  {column:w$}");
     }

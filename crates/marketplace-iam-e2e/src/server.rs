@@ -10,8 +10,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-/// What the venv installs; pinned so that runs are reproducible.
-pub const REQUIREMENT: &str = "moto[server]==5.2.5";
+/// What the venv installs, pinned so that runs are reproducible: moto's server (the IAM-enforcing endpoint and its
+/// IAM policy evaluator), and Principal Mapper, whose resource-policy evaluator decides the queue policies the
+/// endpoint does not enforce (see [`crate::notifications`]).
+pub const REQUIREMENTS: [&str; 2] = ["moto[server]==5.2.5", "principalmapper==1.1.5"];
 
 /// The IAM helper run with the venv's Python (boto3 comes with moto).
 const IAM_PY: &str = include_str!("iam.py");
@@ -23,42 +25,41 @@ const NO_AUTH_REQUESTS: &str = "3";
 /// How long the server may take to listen.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A Python venv with [`REQUIREMENT`] installed.
+/// A Python venv with [`REQUIREMENTS`] installed.
 pub struct Venv {
     dir: PathBuf,
 }
 
 impl Venv {
-    /// Creates the venv in `dir` with `python` and installs [`REQUIREMENT`], or reuses it if a previous run did
+    /// Creates the venv in `dir` with `python` and installs [`REQUIREMENTS`], or reuses it if a previous run did
     /// exactly that.
     pub fn ensure(python: &str, dir: &Path) -> Result<Venv, String> {
         let venv = Venv {
             dir: dir.to_path_buf(),
         };
         let stamp = dir.join("marketplace-iam-requirement.txt");
-        if fs::read_to_string(&stamp).is_ok_and(|s| s == REQUIREMENT)
+        let wanted = REQUIREMENTS.join("\n");
+        let listed = REQUIREMENTS.join(", ");
+        if fs::read_to_string(&stamp).is_ok_and(|s| s == wanted)
             && venv.bin("moto_server").is_file()
         {
-            println!("venv: reusing {} ({REQUIREMENT})", dir.display());
+            println!("venv: reusing {} ({listed})", dir.display());
             return Ok(venv);
         }
-        println!(
-            "venv: creating {} and installing {REQUIREMENT}",
-            dir.display()
-        );
+        println!("venv: creating {} and installing {listed}", dir.display());
         run(Command::new(python)
             .args(["-m", "venv", "--clear"])
             .arg(dir))?;
-        run(Command::new(venv.bin("python")).args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            REQUIREMENT,
-        ]))?;
-        fs::write(&stamp, REQUIREMENT)
-            .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+        run(Command::new(venv.bin("python"))
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(REQUIREMENTS))?;
+        fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
         Ok(venv)
     }
 
@@ -224,6 +225,14 @@ pub struct NewUser<'a> {
     pub policy: Option<&'a str>,
 }
 
+/// One user for moto's IAM policy evaluator ([`Iam::evaluate`]) and what to decide for it.
+pub struct Evaluation<'a> {
+    /// The user and its policy.
+    pub user: NewUser<'a>,
+    /// The `(IAM action, resource)` pairs to decide, in order.
+    pub checks: &'a [(String, String)],
+}
+
 /// What the endpoint answered to one License Manager call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeAnswer {
@@ -233,6 +242,32 @@ pub struct ProbeAnswer {
     pub status: Option<u16>,
     /// The start of the body, or the error without an HTTP answer.
     pub body: String,
+}
+
+/// What the SNS probe saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnsProbe {
+    /// The topic it published to.
+    pub topic_arn: String,
+    /// Whether the message reached the queue.
+    pub delivered: bool,
+    /// The queue's policy as the endpoint stores it, if any.
+    pub queue_policy: Option<String>,
+}
+
+/// One request to a queue policy, for [`Iam::queue_policy`].
+#[derive(Debug, Clone)]
+pub struct QueuePolicyRequest<'a> {
+    /// The queue policy, as JSON.
+    pub policy: &'a str,
+    /// The service principal that sends.
+    pub principal: &'a str,
+    /// The IAM action.
+    pub action: &'a str,
+    /// The queue's ARN.
+    pub resource: &'a str,
+    /// The request's `aws:SourceArn`, if any.
+    pub source_arn: Option<String>,
 }
 
 /// The IAM API of the endpoint, through the venv's boto3.
@@ -272,6 +307,62 @@ impl<'a> Iam<'a> {
                     .ok_or_else(|| format!("IAM setup: no access key for {} in the answer", u.name))
             })
             .collect()
+    }
+
+    /// The admin's access key (allowed everything), once [`Iam::create_users`] has created it.
+    pub fn admin(&self) -> Result<&AccessKey, String> {
+        self.admin
+            .as_ref()
+            .ok_or_else(|| "no admin: the IAM setup did not run".to_owned())
+    }
+
+    /// Shows whether the endpoint enforces a queue policy on what SNS delivers: creates the topic `topic` in the
+    /// endpoint's account (which the queue policy of `queue_arn` does not admit), subscribes the queue, publishes one
+    /// message, and looks for it in the queue; then deletes the message, the subscription and the topic.
+    pub fn sns_probe(&self, queue_arn: &str, topic: &str) -> Result<SnsProbe, String> {
+        let admin = self.admin()?;
+        let request = json!({
+            "endpoint": self.endpoint,
+            "action": "sns_probe",
+            "admin": {"id": admin.id, "secret": admin.secret},
+            "queue_arn": queue_arn,
+            "topic": topic,
+        });
+        let answer = self.call(&request)?;
+        Ok(SnsProbe {
+            topic_arn: answer["topic_arn"]
+                .as_str()
+                .ok_or_else(|| format!("SNS probe: no topic ARN in {answer}"))?
+                .to_owned(),
+            delivered: answer["delivered"]
+                .as_bool()
+                .ok_or_else(|| format!("SNS probe: no answer on delivery in {answer}"))?,
+            queue_policy: answer["queue_policy"].as_str().map(str::to_owned),
+        })
+    }
+
+    /// Asks Principal Mapper's resource-policy evaluator, in the helper's own process, whether each queue policy
+    /// admits each request, and moto's IAM policy evaluator the same (for the record); returns the helper's answer
+    /// per request, in order.
+    pub fn queue_policy(&self, requests: &[QueuePolicyRequest<'_>]) -> Result<Vec<Value>, String> {
+        let request = json!({
+            "action": "queue_policy",
+            "requests": requests.iter().map(|r| json!({
+                "policy": r.policy,
+                "principal": r.principal,
+                "action": r.action,
+                "resource": r.resource,
+                "source_arn": r.source_arn,
+            })).collect::<Vec<_>>(),
+        });
+        let answer = self.call(&request)?;
+        match answer["answers"].as_array() {
+            Some(answers) if answers.len() == requests.len() => Ok(answers.clone()),
+            _ => Err(format!(
+                "queue policy evaluation: no {} answers in {answer}",
+                requests.len()
+            )),
+        }
     }
 
     /// Deletes the users' access keys, policies and the users.
@@ -316,27 +407,29 @@ impl<'a> Iam<'a> {
     }
 
     /// Asks moto's IAM policy evaluator, in the helper's own process and not through the endpoint, whether each user
-    /// (with its policy as given) may perform each `(action, resource)`. Returns each user's answers, in the order
-    /// of `users` and of `checks`.
-    pub fn evaluate(
-        &self,
-        users: &[NewUser<'_>],
-        checks: &[(String, &str)],
-    ) -> Result<Vec<Vec<Value>>, String> {
+    /// (with its policy as given) may perform each of its own `(action, resource)` checks. Returns each user's
+    /// answers, in the order of `users` and of its checks. One helper process decides them all.
+    pub fn evaluate(&self, users: &[Evaluation<'_>]) -> Result<Vec<Vec<Value>>, String> {
         let request = json!({
             "action": "evaluate",
-            "users": users.iter().map(|u| json!({"name": u.name, "policy": u.policy})).collect::<Vec<_>>(),
-            "checks": checks.iter().map(|(a, r)| json!({"action": a, "resource": r})).collect::<Vec<_>>(),
+            "users": users
+                .iter()
+                .map(|u| json!({
+                    "name": u.user.name,
+                    "policy": u.user.policy,
+                    "checks": u.checks.iter().map(|(a, r)| json!({"action": a, "resource": r})).collect::<Vec<_>>(),
+                }))
+                .collect::<Vec<_>>(),
         });
         let answer = self.call(&request)?;
         users
             .iter()
-            .map(|u| match answer["users"][u.name].as_array() {
-                Some(row) if row.len() == checks.len() => Ok(row.clone()),
+            .map(|u| match answer["users"][u.user.name].as_array() {
+                Some(row) if row.len() == u.checks.len() => Ok(row.clone()),
                 _ => Err(format!(
                     "IAM evaluation: no {} answers for {} in {answer}",
-                    checks.len(),
-                    u.name
+                    u.checks.len(),
+                    u.user.name
                 )),
             })
             .collect()

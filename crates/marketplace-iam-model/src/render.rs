@@ -1,9 +1,13 @@
-//! Rendering the JSON the engine publishes: each product's and pricing model's identity policy, and each
-//! deployment target's trust policy. Both are built as JSON values and written by the engine's one JSON writer
-//! (`json`), as are the templates of `iac`.
+//! Rendering the JSON the engine publishes: each product's and pricing model's identity policy, each deployment
+//! target's trust policy, and each notification route's consumer, subscriber and queue policies and event pattern
+//! (with their `${Parameter}` placeholders kept). All are built as JSON values and written by the engine's one JSON
+//! writer (`json`), as are the templates of `iac`.
 
 use crate::json::{self, Json};
-use crate::model::{Action, Document, Trust};
+use crate::model::{
+    Action, ActionIndex, Document, EventPattern, NotificationRoute, Policies, QUEUE_POLICY_SID,
+    SEND_MESSAGE, SOURCE_ARN, Trust,
+};
 
 /// Renders the identity policy that allows exactly `actions` on `"*"`.
 ///
@@ -165,6 +169,120 @@ impl Trust {
             ("Version", Json::str(POLICY_VERSION)),
             ("Statement", Json::Array(vec![Json::object(statement)])),
         ])
+    }
+}
+
+impl NotificationRoute {
+    /// The consumer's actions, then with `encrypted` the key's.
+    pub fn consumer_actions<'a>(
+        &'a self,
+        policies: &'a Policies,
+        encrypted: bool,
+    ) -> impl Iterator<Item = &'a Action> + 'a {
+        let key: &[ActionIndex] = if encrypted { &self.encrypted } else { &[] };
+        self.consumer
+            .iter()
+            .chain(key)
+            .map(move |&i| policies.action(i))
+    }
+
+    /// The ARN pattern of the queue: the resource of the consumer's actions (checked to be one queue).
+    pub fn queue_arn<'a>(&self, policies: &'a Policies) -> &'a str {
+        self.consumer
+            .first()
+            .and_then(|&i| policies.action(i).resources.first())
+            .map_or("", String::as_str)
+    }
+
+    /// The consumer's identity policy: its actions on the queue, and with `encrypted` `kms:Decrypt` on the key.
+    ///
+    /// ```
+    /// let policies = marketplace_iam_model::load("../../policies.toml")?;
+    /// let sns = policies.notification("sns").unwrap();
+    /// let json = sns.consumer_policy(&policies, false);
+    /// assert!(json.contains("\"sqs:ReceiveMessage\""));
+    /// assert!(json.contains("\"arn:aws:sqs:us-east-1:${AccountId}:${QueueName}\""));
+    /// assert!(!json.contains("\"*\""));
+    /// # Ok::<(), marketplace_iam_model::LoadError>(())
+    /// ```
+    pub fn consumer_policy(&self, policies: &Policies, encrypted: bool) -> String {
+        grouped_policy(self.consumer_actions(policies, encrypted))
+    }
+
+    /// The identity policy of whoever subscribes the queue to the product's topics; `None` for a route without
+    /// subscription.
+    pub fn subscriber_policy(&self, policies: &Policies) -> Option<String> {
+        (!self.subscriber.is_empty())
+            .then(|| grouped_policy(self.subscriber.iter().map(|&i| policies.action(i))))
+    }
+
+    /// The queue policy: only [`sender`](Self::sender), and only for [`source_arns`](Self::source_arns), may send
+    /// to the queue.
+    ///
+    /// ```
+    /// let policies = marketplace_iam_model::load("../../policies.toml")?;
+    /// let sns = policies.notification("sns").unwrap();
+    /// let queue_policy: serde_json::Value = serde_json::from_str(&sns.queue_policy(&policies)).unwrap();
+    /// let statement = &queue_policy["Statement"][0];
+    /// assert_eq!(statement["Principal"]["Service"], "sns.amazonaws.com");
+    /// assert_eq!(statement["Action"], "sqs:SendMessage");
+    /// assert!(statement["Condition"]["ArnEquals"]["aws:SourceArn"].is_array());
+    /// # Ok::<(), marketplace_iam_model::LoadError>(())
+    /// ```
+    pub fn queue_policy(&self, policies: &Policies) -> String {
+        let sources = match self.source_arns.as_slice() {
+            [one] => Json::str(one),
+            many => Json::Array(many.iter().map(|a| Json::str(a)).collect()),
+        };
+        let statement = Json::object([
+            ("Sid", Json::str(QUEUE_POLICY_SID)),
+            ("Effect", Json::str("Allow")),
+            (
+                "Principal",
+                Json::object([("Service", Json::str(&self.sender))]),
+            ),
+            ("Action", Json::str(SEND_MESSAGE)),
+            ("Resource", Json::str(self.queue_arn(policies))),
+            (
+                "Condition",
+                Json::object([("ArnEquals", Json::object([(SOURCE_ARN, sources)]))]),
+            ),
+        ]);
+        json::write(
+            &Json::object([
+                ("Version", Json::str(POLICY_VERSION)),
+                ("Statement", Json::Array(vec![statement])),
+            ]),
+            json::POLICY_INDENT,
+        )
+    }
+}
+
+impl EventPattern {
+    /// The rule's event pattern as JSON (two-space indentation, as templates embed it).
+    ///
+    /// ```
+    /// use marketplace_iam_model::EventPattern;
+    ///
+    /// let pattern = EventPattern {
+    ///     source: "aws.agreement-marketplace".into(),
+    ///     detail_types: vec!["Purchase Agreement Created - Manufacturer".into()],
+    /// };
+    /// let value: serde_json::Value = serde_json::from_str(&pattern.json()).unwrap();
+    /// assert_eq!(value["source"][0], "aws.agreement-marketplace");
+    /// assert_eq!(value["detail-type"][0], "Purchase Agreement Created - Manufacturer");
+    /// ```
+    pub fn json(&self) -> String {
+        json::write(
+            &Json::object([
+                ("source", Json::Array(vec![Json::str(&self.source)])),
+                (
+                    "detail-type",
+                    Json::Array(self.detail_types.iter().map(|t| Json::str(t)).collect()),
+                ),
+            ]),
+            "  ",
+        )
     }
 }
 

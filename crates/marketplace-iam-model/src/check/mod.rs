@@ -24,22 +24,22 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::catalog::{self, AccessLevel, Catalog};
+use crate::catalog::{AccessLevel, Catalog};
 use crate::diagnostic::{Diagnostic, Diagnostics, backticked};
 use crate::ident::{self, RESERVED_TYPE_NAMES};
 use crate::model::{ActionIndex, Service};
 mod ids;
 mod managed;
 mod notifications;
+mod refs;
 mod resources;
 mod targets;
 mod version;
 
 use crate::read::{RawAction, RawModel, RawPage, RawPolicies, RawProduct, RawTables, Str};
 use ids::{check_kebab_ids, duplicate_id};
-
-/// The declared actions by id, for resolving references (what the building phase resolves them with).
-pub(crate) type ActionIds = HashMap<String, ActionIndex>;
+pub(crate) use refs::ActionIds;
+use refs::{check_references, check_url};
 
 /// Runs every rule over `raw`; returns the declared actions by id.
 pub(crate) fn check(diags: &mut Diagnostics, raw: &RawPolicies, catalog: &Catalog) -> ActionIds {
@@ -349,46 +349,6 @@ fn check_requirement(diags: &mut Diagnostics, m: &RawModel, index: &ActionIds) {
                 .with_label("in this table")
                 .with_help("add `actions = [\"...\"]`, or `no_policy = \"<why>\"` if it makes no call"),
         ),
-    }
-}
-
-fn check_references(diags: &mut Diagnostics, items: &[Str], index: &ActionIds) {
-    for item in items {
-        let id = item.get_ref();
-        if index.contains_key(id) {
-            continue;
-        }
-        let mut known: Vec<&str> = index.keys().map(String::as_str).collect();
-        known.sort_unstable();
-        let suffix = id
-            .split_once(':')
-            .filter(|(p, _)| catalog::prefixes().contains(p))
-            .map(|(_, s)| s);
-        let help = if let Some(short) = suffix.filter(|s| index.contains_key(*s)) {
-            format!("refer to actions by their id: `{short}`")
-        } else if let Some(close) = crate::suggest::closest(id, &known, 0.85) {
-            format!("did you mean `{close}`?")
-        } else {
-            format!(
-                "declare it in an `[[actions]]` table, or use a declared action: {}",
-                backticked(&known)
-            )
-        };
-        diags.push(
-            Diagnostic::spanned(format!("action `{id}` is not declared"), item.span())
-                .with_label("no `[[actions]]` table has this id")
-                .with_help(help),
-        );
-    }
-}
-
-fn check_url(diags: &mut Diagnostics, url: &Str, key: &str) {
-    if !url.get_ref().starts_with("https://") || url.get_ref().contains(char::is_whitespace) {
-        diags.push(
-            Diagnostic::spanned(format!("`{key}` must be an https:// address"), url.span())
-                .with_label("not an https:// address")
-                .with_help("link the public AWS page the fact comes from"),
-        );
     }
 }
 

@@ -6,8 +6,9 @@ use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Diagnostics, backticked};
 use crate::read::{RawNotification, RawProduct, RawTarget, Str, StrList};
 
+use super::ids;
+use super::refs::{ActionIds, check_references, check_url};
 use super::resources::{check_arn, prefix_formats};
-use super::{ActionIds, check_references, check_url, ids};
 
 /// The senders a route may name: the service principal, the IAM prefix of what sends, and whether it delivers
 /// through a subscription (`sns:Subscribe`) or a rule (an event pattern).

@@ -221,7 +221,7 @@ fn matches_format(text: &[u8], format: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::fits;
+    use crate::check::resources::fits;
 
     #[test]
     fn patterns_fit_the_catalog_formats() {

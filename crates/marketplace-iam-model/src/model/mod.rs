@@ -5,7 +5,6 @@
 
 #[cfg(feature = "roles")]
 mod boundary;
-mod notification;
 mod parameter;
 mod target;
 
@@ -16,7 +15,6 @@ use crate::ident;
 
 #[cfg(feature = "roles")]
 pub use boundary::PermissionsBoundary;
-pub use notification::{EventPattern, NotificationRoute, QUEUE_POLICY_SID, SEND_MESSAGE};
 pub use parameter::Parameter;
 pub(crate) use parameter::placeholders;
 pub(crate) use target::served;
@@ -43,6 +41,53 @@ pub struct Policies {
     /// The routes of the products' notifications, in file order.
     pub notifications: Vec<NotificationRoute>,
 }
+
+/// One route by which a product's notifications reach the seller's queue (`[[notifications]]` in policies.toml).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRoute {
+    /// Lowercase id (`sns`, `eventbridge`); names the published files.
+    pub id: String,
+    /// The id of the product whose notifications it carries (`saas`).
+    pub product: String,
+    /// Display name.
+    pub name: String,
+    /// What the route is and what the seller deploys for it.
+    pub description: String,
+    /// The AWS page that documents it.
+    pub source: String,
+    /// The service principal that sends to the queue (`sns.amazonaws.com`, `events.amazonaws.com`).
+    pub sender: String,
+    /// The ARN patterns of what may send (the queue policy's `aws:SourceArn`): the product's topics, or the rule.
+    pub source_arns: Vec<String>,
+    /// The events the rule matches, for a route through Amazon EventBridge.
+    pub event_pattern: Option<EventPattern>,
+    /// The actions the consumer calls on the queue.
+    pub consumer: Vec<ActionIndex>,
+    /// The actions the consumer also needs when the queue is encrypted with a customer managed key.
+    pub encrypted: Vec<ActionIndex>,
+    /// The actions whoever deploys the route needs beyond creating its resources (subscribing to the topics).
+    pub subscriber: Vec<ActionIndex>,
+    /// The ids of the targets a consumer runs on (each gets a role).
+    pub targets: Vec<String>,
+}
+
+/// The events an Amazon EventBridge rule matches: one source, some detail types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventPattern {
+    /// The events' `source` (`aws.agreement-marketplace`).
+    pub source: String,
+    /// Their `detail-type`s.
+    pub detail_types: Vec<String>,
+}
+
+/// The statement id of the queue policy's one statement.
+pub const QUEUE_POLICY_SID: &str = "AllowTheProductsNotifications";
+
+/// The action a sender needs on the queue.
+pub const SEND_MESSAGE: &str = "sqs:SendMessage";
+
+/// The condition key that names what sends.
+pub(crate) const SOURCE_ARN: &str = "aws:SourceArn";
 
 /// An AWS managed policy that sellers attach instead of a least-privilege document, to compare with the documents.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 //! Data types only: policies.toml's `[[targets]]` tables are read in `read`, checked in `check` and built in
 //! `build`; trust policies are rendered with the other JSON in `render`.
 
+use super::parameter::Parameter;
 use crate::ident;
-use crate::model::Parameter;
 
 /// Who the trust policy lets assume the role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
