@@ -147,8 +147,9 @@ fn the_page_keeps_the_seed_sections_and_notes_without_its_defects() {
     let blocks = code_blocks(&page);
     assert_eq!(
         blocks.len(),
-        3 + 7,
-        "three product policies, seven trust policies"
+        3 + 7 + 6,
+        "three product policies, seven trust policies, and per notification route its consumer's, encrypted \
+         consumer's and queue's policies"
     );
     for b in &blocks {
         serde_json::from_str::<Value>(b)
