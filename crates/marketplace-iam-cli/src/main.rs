@@ -284,10 +284,10 @@ struct CheckArgs {
     #[arg(long, value_name = "PARTITION")]
     partition: Option<String>,
 
-    /// With policy files or --assume: decide each required action that has resource types
-    /// (license-manager:GetLicense) on this resource, as a call naming it is. Without it, an action granted on some
-    /// resources only is `conditional`, with their ARN patterns.
-    #[arg(long, value_name = "ARN", conflicts_with_all = ["gaad", "cloudformation", "terraform"])]
+    /// With policy files, --assume, --cloudformation or --terraform: decide each required action that has resource
+    /// types (license-manager:GetLicense, sqs:ReceiveMessage) on this resource, as a call naming it is. Without it,
+    /// an action granted on some resources only is `conditional`, with their ARN patterns.
+    #[arg(long, value_name = "ARN", conflicts_with_all = ["gaad"])]
     resource: Option<String>,
 
     #[command(flatten)]
@@ -567,6 +567,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
             path,
             role: args.role.as_deref(),
             required: &required,
+            resource: resource.as_deref(),
             spec: spec.map(PolicyChoice::id),
             scps,
             format: args.format,
@@ -578,6 +579,7 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
             settings: template_settings(args)?,
             role: args.role.as_deref(),
             required: &required,
+            resource: resource.as_deref(),
             spec: spec.map(PolicyChoice::id),
             scps,
             format: args.format,

@@ -542,6 +542,28 @@ impl<'t> Resolver<'t> {
                 self.partition()
             )));
         }
+        if kind == Some("AWS::SQS::Queue") && attribute == "Arn" {
+            // A queue named in the template has its ARN known from the stack's partition, Region and account, as a
+            // role's has; one CloudFormation names stays unknown.
+            let name = self
+                .section("Resources")
+                .and_then(|r| r.get(resource))
+                .and_then(|r| r.get("Properties"))
+                .and_then(|p| p.get("QueueName"));
+            if let Some(name) = name {
+                let name = text_of(self.resolve(name)?, pos, "a queue's `QueueName`")?;
+                let mut parts = Vec::new();
+                for pseudo in ["AWS::Region", "AWS::AccountId"] {
+                    parts.push(text_of(self.reference(pseudo, pos)?, pos, pseudo)?);
+                }
+                return Ok(Value::Str(format!(
+                    "arn:{}:sqs:{}:{}:{name}",
+                    self.partition(),
+                    parts[0],
+                    parts[1]
+                )));
+            }
+        }
         // An ARN attribute is an ARN, whatever it is: `arn:*` at its widest, so that `${Bucket.Arn}/*` reads as the
         // ARN pattern IAM accepts.
         let widest = if attribute.ends_with("Arn") {

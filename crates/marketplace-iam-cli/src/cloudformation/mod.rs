@@ -47,6 +47,8 @@ pub(crate) struct Request<'a> {
     pub(crate) role: Option<&'a str>,
     /// The actions to check.
     pub(crate) required: &'a [String],
+    /// `--resource`: the one resource the actions with resource types are decided on.
+    pub(crate) resource: Option<&'a str>,
     /// The product or pricing model they come from, for messages.
     pub(crate) spec: Option<&'static str>,
     /// SCPs that apply to the account.
@@ -91,9 +93,14 @@ pub(crate) fn run(request: Request<'_>) -> Result<u8, Unusable> {
             for entry in entries {
                 match entry {
                     Entry::Role(role) => {
-                        let checked =
-                            report::check_role(resolver, role, request.required, &request.scps)
-                                .map_err(located)?;
+                        let checked = report::check_role(
+                            resolver,
+                            role,
+                            request.required,
+                            request.resource,
+                            &request.scps,
+                        )
+                        .map_err(located)?;
                         outcome.roles.push(checked);
                     }
                     Entry::Skipped { id, pos, reason } => outcome.skipped.push((id, pos, reason)),

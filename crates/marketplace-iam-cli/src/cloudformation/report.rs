@@ -20,7 +20,7 @@
 
 use std::io::{self, Write};
 
-use marketplace_iam_policy::{Decision, PolicyFile, PolicyKind, PolicySet, Report, check};
+use marketplace_iam_policy::{Decision, PolicyFile, PolicyKind, PolicySet, Report};
 use serde_json::{Value as Json, json};
 
 use super::roles::{Document, Finding, Role};
@@ -138,12 +138,13 @@ pub(crate) fn policy_file(
     })
 }
 
-/// Checks one role: its identity policies, boundary and the SCPs given, for the required actions; its trust
-/// policy's findings; every finding located.
+/// Checks one role: its identity policies, boundary and the SCPs given, for the required actions (those with
+/// resource types on `resource` when given); its trust policy's findings; every finding located.
 pub(crate) fn check_role(
     resolver: &dyn Unknowns,
     role: Box<Role>,
     required: &[String],
+    resource: Option<&str>,
     scps: &[PolicyFile],
 ) -> Result<Checked, TemplateError> {
     let mut findings = role.findings.clone();
@@ -151,7 +152,7 @@ pub(crate) fn check_role(
         findings.extend(trust::findings(resolver, trust));
     }
     let set = policy_set(resolver, &role, scps, &mut findings)?;
-    let report = check(&set, required, None);
+    let report = crate::decide(&set, required, None, resource);
     let docs: Vec<&Document> = role.identity.iter().chain(role.boundary.iter()).collect();
     let locate = |name: Option<&str>, index: Option<usize>| -> Option<(Pos, String)> {
         let doc = docs.iter().find(|d| Some(d.path.as_str()) == name)?;
@@ -219,8 +220,9 @@ pub(crate) fn report_findings(
                     match &action.resources {
                         Some(resources) => format!(
                             "`{}` is granted only on some resources by this statement ({}): a call on any other \
-                             resource is denied; grant it on every resource of its type (`Resource`: `*` or the \
-                             type's ARN with wildcards) unless the integration only ever names these",
+                             resource is denied; give `--resource <ARN>` to decide it on the resource the \
+                             integration names, and grant it on every resource of its type (`Resource`: `*` or the \
+                             type's ARN with wildcards) only if the integration names others",
                             action.action,
                             resources.join(", ")
                         ),

@@ -374,15 +374,22 @@ fn completions_offer_the_stack_command_and_its_routes() {
 /// The consumer actions of a notification route.
 const CONSUMER_ACTIONS: &str = "sqs:ReceiveMessage,sqs:DeleteMessage,sqs:GetQueueAttributes";
 
-/// `check --cloudformation` of a published notification stack's consumer role, with every parameter given.
-fn check_stack(dir: &Path, path: &Path, with_key: bool) -> Output {
+/// `check --cloudformation` of a published notification stack's consumer role for `actions`, with every parameter
+/// given, and the actions decided on `resource` when given.
+fn check_stack(
+    dir: &Path,
+    path: &Path,
+    with_key: bool,
+    actions: &str,
+    resource: Option<&str>,
+) -> Output {
     let shown = path.display().to_string();
     let mut args = vec![
         "check",
         "--cloudformation",
         &shown,
         "--action",
-        CONSUMER_ACTIONS,
+        actions,
         "--role",
         "ConsumerRole",
         "--account-id",
@@ -404,6 +411,9 @@ fn check_stack(dir: &Path, path: &Path, with_key: bool) -> Output {
         "ServiceAccount=consumer".to_owned(),
         format!("KeyId={}", if with_key { KEY } else { "" }),
     ];
+    if let Some(arn) = resource {
+        args.extend(["--resource", arn]);
+    }
     let template = std::fs::read_to_string(path).unwrap();
     for p in &parameters {
         let name = p.split_once('=').unwrap().0;
@@ -431,17 +441,18 @@ fn notification_templates() -> Vec<PathBuf> {
     out
 }
 
-/// What `check --cloudformation` decides today: it reads every published stack, finds its one consumer role and
-/// the consumer policy's statement on the queue, and leaves each consumer action conditional on the queue's ARN
-/// only, which it cannot know offline (`Fn::GetAtt NotificationQueue.Arn`); never denied, never another reason.
+/// Without `--resource`, `check --cloudformation` reads every published stack, finds its one consumer role and the
+/// consumer policy's statement on the queue, whose ARN it knows from the queue's name and the account and Region
+/// given, and reports each consumer action as allowed on that queue only: conditional, never a plain allow.
 #[test]
 fn check_reads_every_published_stack_and_finds_the_consumer_statement_on_the_queue() {
     let dir = scratch("stack-check");
     let templates = notification_templates();
     assert_eq!(templates.len(), 8);
+    let queue = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:{QUEUE}");
     for path in &templates {
         for with_key in [false, true] {
-            let out = check_stack(&dir, path, with_key);
+            let out = check_stack(&dir, path, with_key, CONSUMER_ACTIONS, None);
             assert_eq!(code(&out), 1, "{}: {}", path.display(), stderr(&out));
             let outcome = json(&out);
             let roles = outcome["roles"].as_array().unwrap();
@@ -450,12 +461,13 @@ fn check_reads_every_published_stack_and_finds_the_consumer_statement_on_the_que
             assert_eq!(actions.len(), 3, "{}", path.display());
             for a in actions {
                 assert_eq!(a["decision"], "conditional", "{}: {a:#}", path.display());
-                let text = a.to_string();
-                assert!(
-                    text.contains("NotificationQueue.Arn"),
-                    "{}: {text}",
+                assert_eq!(
+                    a["resources"],
+                    serde_json::json!([queue]),
+                    "{}",
                     path.display()
                 );
+                let text = a.to_string();
                 assert!(
                     text.contains("Resources.ConsumerPolicy.Properties.PolicyDocument"),
                     "{}: {text}",
@@ -466,29 +478,34 @@ fn check_reads_every_published_stack_and_finds_the_consumer_statement_on_the_que
     }
 }
 
-/// The consumer role of every published stack is allowed the consumer actions on its queue. `check
-/// --cloudformation` cannot decide it yet: it does not resolve `Fn::GetAtt` of an `AWS::SQS::Queue`'s `Arn` from
-/// its `QueueName` and the `--account-id`/`--region`/`--partition` given, and it takes no `--resource` beside
-/// `--cloudformation` to decide resource-scoped actions on the queue.
+/// With `--resource`, the consumer role of every published stack is allowed the consumer actions on its queue and
+/// denied them on another queue; `kms:Decrypt` on the key only when the stack is given one.
 #[test]
-#[ignore = "check --cloudformation does not resolve Fn::GetAtt of an AWS::SQS::Queue's Arn, nor take --resource"]
 fn every_published_stack_grants_the_consumer_actions_on_its_queue() {
     let dir = scratch("stack-check-allowed");
-    for path in notification_templates() {
+    let queue = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:{QUEUE}");
+    let other = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:another-queue");
+    let key = format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/{KEY}");
+    let templates = notification_templates();
+    assert_eq!(templates.len(), 8);
+    for path in &templates {
         for with_key in [false, true] {
-            let out = check_stack(&dir, &path, with_key);
+            let verdict = |actions: &str, resource: &str| {
+                let out = check_stack(&dir, path, with_key, actions, Some(resource));
+                let outcome = json(&out);
+                let roles = outcome["roles"].as_array().unwrap().clone();
+                assert_eq!(roles.len(), 1, "{}", path.display());
+                (code(&out), roles[0]["verdict"].as_str().unwrap().to_owned())
+            };
+            let shown = format!("{} (key: {with_key})", path.display());
             assert_eq!(
-                code(&out),
-                0,
-                "{}: {}{}",
-                path.display(),
-                stderr(&out),
-                stdout(&out)
+                verdict(CONSUMER_ACTIONS, &queue),
+                (0, "allowed".to_owned()),
+                "{shown}"
             );
-            let outcome = json(&out);
-            for r in outcome["roles"].as_array().unwrap() {
-                assert_eq!(r["verdict"], "allowed", "{}", path.display());
-            }
+            assert_eq!(verdict(CONSUMER_ACTIONS, &other).0, 1, "{shown}");
+            let decrypt = verdict("kms:Decrypt", &key);
+            assert_eq!(decrypt.0 == 0, with_key, "{shown}: {decrypt:?}");
         }
     }
 }
