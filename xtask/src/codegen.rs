@@ -226,7 +226,7 @@ mod tests {
         assert!(report.is_ok(), "\n{report}");
     }
 
-    /// `gen-docs` reports the engine's located errors for the bad inputs of version 2, and writes nothing.
+    /// `gen-docs` reports the engine's located errors for the bad inputs of versions 2 and 3, and writes nothing.
     #[test]
     fn gen_docs_reports_each_bad_input_where_it_is_written() {
         let workspace = workspace_root();
@@ -279,13 +279,17 @@ mod tests {
             out.contains(&format!("policies.toml:{line}:8")),
             "line {line} in\n{out}"
         );
-        let out = errors(&[("schema_version = 2", "schema_version = 1")]);
+        let out = errors(&[("schema_version = 3", "schema_version = 1")]);
         assert!(
             out.contains("an action of the `license-manager` prefix needs schema_version = 2"),
             "{out}"
         );
         assert!(
             out.contains("`managed_policies` needs schema_version = 2"),
+            "{out}"
+        );
+        assert!(
+            out.contains("`notifications` needs schema_version = 3"),
             "{out}"
         );
         std::fs::remove_dir_all(&root).unwrap();
