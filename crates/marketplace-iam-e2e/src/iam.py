@@ -7,10 +7,18 @@ Reads a JSON request on stdin and writes a JSON answer on stdout; errors go to s
       user `e2e-admin` with an allow-all inline policy and its access key. Every later request is signed with that
       key and checked. Then, per user: CreateUser, PutUserPolicy (the document as given, byte for byte) unless it is
       null, CreateAccessKey. Answers {"admin": KEY, "users": {"name": KEY}}, KEY = {"id": ..., "secret": ...}.
+      With "roles": [{"name": "...", "policy": "<document>", "trust_policy": "<document>", "caller": "user",
+      "session": "..."}], after the users, per role: CreateRole with the trust policy, PutRolePolicy (the document
+      as given, byte for byte), then sts:AssumeRole signed by the caller's key (one of the users), and the same
+      AssumeRole signed by the admin (allowed everything by its identity policy, not named by the trust policy), once,
+      without retries. The answer then has "roles": {"name": {"role_arn": ..., "arn": the assumed-role ARN STS
+      returned, "key": {"id", "secret", "token"}, "outsider": {"signer": ..., "status": HTTP status or null, "body":
+      the error message, or "" if it was allowed}}}.
 
-  {"endpoint": ..., "action": "cleanup", "admin": KEY, "users": ["name", ...]}
-      Deletes each user's access keys, inline policies and the user. Answers {"deleted": N}. The admin, whose key
-      signs these calls, goes with the server.
+  {"endpoint": ..., "action": "cleanup", "admin": KEY, "users": ["name", ...], "roles": ["name", ...]}
+      Deletes each role's inline policies and the role (DeleteRolePolicy, DeleteRole), then each user's access keys,
+      inline policies and the user. Answers {"deleted": N}, the number of roles and users. The admin, whose key signs
+      these calls, goes with the server.
 
   {"endpoint": ..., "action": "probe", "admin": KEY}
       Shows whether the endpoint routes and enforces License Manager: creates the user `e2e-probe` without any
@@ -89,7 +97,55 @@ def setup(request):
         if user["policy"] is not None:
             iam.put_user_policy(UserName=name, PolicyName=name, PolicyDocument=user["policy"])
         users[name] = key_of(iam.create_access_key(UserName=name))
-    return {"admin": admin, "users": users}
+    roles = {}
+    for role in request.get("roles", []):
+        roles[role["name"]] = create_and_assume(endpoint, iam, admin, users[role["caller"]], role)
+    return {"admin": admin, "users": users, "roles": roles}
+
+
+def sts_client(endpoint, key):
+    from botocore.config import Config
+
+    return boto3.client(
+        "sts",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=key["id"],
+        aws_secret_access_key=key["secret"],
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+
+
+def create_and_assume(endpoint, iam, admin, caller, role):
+    from botocore.exceptions import ClientError
+
+    name = role["name"]
+    role_arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=role["trust_policy"])["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName=name, PolicyDocument=role["policy"])
+    try:
+        assumed = sts_client(endpoint, caller).assume_role(RoleArn=role_arn, RoleSessionName=role["session"])
+    except ClientError as error:
+        sys.exit(f"sts:AssumeRole of {role_arn} signed by {role['caller']}: {error}")
+    credentials = assumed["Credentials"]
+    try:
+        sts_client(endpoint, admin).assume_role(RoleArn=role_arn, RoleSessionName=role["session"])
+        outsider = {"status": 200, "body": ""}
+    except ClientError as error:
+        metadata = error.response.get("ResponseMetadata", {})
+        message = error.response.get("Error", {}).get("Message", "")
+        outsider = {"status": metadata.get("HTTPStatusCode"), "body": message}
+    except Exception as error:  # no HTTP answer at all: the runner reports it
+        outsider = {"status": None, "body": f"{type(error).__name__}: {error}"}
+    return {
+        "role_arn": role_arn,
+        "arn": assumed["AssumedRoleUser"]["Arn"],
+        "key": {
+            "id": credentials["AccessKeyId"],
+            "secret": credentials["SecretAccessKey"],
+            "token": credentials["SessionToken"],
+        },
+        "outsider": {"signer": ADMIN, **outsider},
+    }
 
 
 def delete_user(iam, name):
@@ -103,9 +159,14 @@ def delete_user(iam, name):
 def cleanup(request):
     admin = request["admin"]
     iam = client(request["endpoint"], admin["id"], admin["secret"])
+    roles = request.get("roles", [])
+    for name in roles:
+        for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]:
+            iam.delete_role_policy(RoleName=name, PolicyName=policy)
+        iam.delete_role(RoleName=name)
     for name in request["users"]:
         delete_user(iam, name)
-    return {"deleted": len(request["users"])}
+    return {"deleted": len(roles) + len(request["users"])}
 
 
 PROBE = "e2e-probe"

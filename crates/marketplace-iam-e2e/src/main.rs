@@ -17,20 +17,25 @@
 //!    whether the document allows the action on the resource the call would act on. It decides the same way the
 //!    notification documents' grants on a key and on topics ([`notification_grants`]: `kms:Decrypt` of the consumer
 //!    of an encrypted queue, `sns:Subscribe` of the subscriber), which the endpoint checks against `"*"`.
-//! 6. SaaS notifications ([`notifications`] says what the endpoint enforces for SQS, with the lines of moto's source):
-//!    with the admin's key, creates the consumer's queue (with its queue policy) and another queue; with the key of a
-//!    user holding the consumer's policy, calls ReceiveMessage, DeleteMessage and GetQueueAttributes on each through
-//!    the AWS SDK for Rust (allowed on its queue, denied with HTTP 403 naming the action on the other). The endpoint
+//! 6. SaaS notifications ([`notifications`] says what the endpoint enforces for SQS, [`consumer_role`] what it
+//!    enforces for an assumed role, with the lines of moto's source): with the admin's key, creates the consumer's
+//!    role (the consumer's policy inline, a trust policy naming a caller user allowed only `sts:AssumeRole` on it),
+//!    which the caller assumes through STS; creates the consumer's queue (with its queue policy) and another queue;
+//!    with the assumed role's temporary credentials, session token included, calls ReceiveMessage, DeleteMessage and
+//!    GetQueueAttributes on each through the AWS SDK for Rust (allowed on its queue, denied with HTTP 403 naming the
+//!    action and the role's session on the other). The admin's own AssumeRole of the role is refused: the trust
+//!    policy is enforced. The endpoint
 //!    does not enforce queue policies (the run shows it: a message from a topic the queue policy does not admit gets
 //!    through), and moto's IAM policy evaluator cannot decide them (it skips `ArnEquals` and cannot match a service
 //!    principal; the run shows that too), so Principal Mapper's resource-policy evaluator decides whether each queue
 //!    policy admits `sqs:SendMessage` from the product's topics or the rule, and refuses the rest.
 //! 7. Prints the policy × operation matrix, the SDK calls and then the evaluated actions, the notification grants,
 //!    then the notification cells, and exits non-zero if any cell differs from policies.toml or from what the
-//!    notification documents must allow. The users and queues are deleted and the server is stopped by its PID in
-//!    any case.
+//!    notification documents must allow. The role, the users and the queues are deleted and the server is stopped by
+//!    its PID in any case.
 
 mod calls;
+mod consumer_role;
 mod evaluated;
 mod matrix;
 mod notification_grants;
@@ -49,10 +54,7 @@ use matrix::Matrix;
 use notification_grants::{Cell, GrantMatrix, Holder};
 use notifications::{Parameters, Request, Route, Verdict};
 use queue_matrix::{NotificationMatrix, QueueRow};
-use server::{AccessKey, Evaluation, Iam, NewUser, QueuePolicyRequest, Server, Venv};
-
-/// The user that holds the notification consumer's policy.
-const CONSUMER: &str = "e2e-consumer";
+use server::{AssumedRole, Evaluation, Iam, NewRole, NewUser, QueuePolicyRequest, Server, Venv};
 
 /// The topic of the SNS probe, in the endpoint's account: no queue policy admits it.
 const PROBE_TOPIC: &str = "e2e-another-topic";
@@ -146,7 +148,8 @@ fn run(python: &str) -> Result<(), String> {
     let server = Server::start(&venv, &work.join("moto.log"))?;
 
     let mut names: Vec<String> = subjects.iter().map(|s| s.user_name()).collect();
-    names.push(CONSUMER.to_owned());
+    names.push(consumer_role::CALLER.to_owned());
+    let caller_policy = consumer_role::caller_policy();
     let mut users: Vec<NewUser<'_>> = subjects
         .iter()
         .zip(&names)
@@ -156,18 +159,35 @@ fn run(python: &str) -> Result<(), String> {
         })
         .collect();
     users.push(NewUser {
-        name: CONSUMER,
-        policy: Some(&sns.consumer_policy),
+        name: consumer_role::CALLER,
+        policy: Some(&caller_policy),
     });
+    let trust_policy = consumer_role::trust_policy();
+    let role = NewRole {
+        name: consumer_role::ROLE,
+        policy: &sns.consumer_policy,
+        trust_policy: &trust_policy,
+        caller: consumer_role::CALLER,
+        session: consumer_role::SESSION,
+    };
     let mut iam = Iam::new(&venv, &server, &work.join("iam.py"))?;
-    let mut keys = iam.create_users(&users)?;
-    let consumer = keys.pop().ok_or("IAM setup: no key for the consumer")?;
+    let created = iam.create(&users, &role)?;
+    let (mut keys, consumer) = (created.keys, created.role);
+    keys.pop()
+        .ok_or("IAM setup: no key for the role's caller")?;
     users.pop();
     println!(
-        "iam: {} users created, each with its document as inline policy and an access key, and {CONSUMER} with the \
-         notification consumer's policy",
-        keys.len()
+        "iam: {} users created, each with its document as inline policy and an access key; the role {} with the \
+         notification consumer's policy inline, assumed by {} (sts:AssumeRole)",
+        keys.len(),
+        consumer_role::ROLE,
+        consumer_role::CALLER
     );
+    let trusted = consumer_role::trust_enforced(&consumer);
+    match &trusted {
+        Ok(evidence) => println!("probe: {evidence}"),
+        Err(e) => eprintln!("error: consumer role: {e}"),
+    }
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -287,7 +307,10 @@ fn run(python: &str) -> Result<(), String> {
         Err(e) => eprintln!("error: SaaS notifications: {e}"),
     }
 
-    let cleanup = iam.delete_users(&names.iter().map(String::as_str).collect::<Vec<_>>());
+    let cleanup = iam.delete(
+        &[consumer_role::ROLE],
+        &names.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     let mut mismatches = matrix.mismatches();
     mismatches.extend(grants.mismatches(&parameters));
     if matrix.has_unexpected() {
@@ -295,8 +318,9 @@ fn run(python: &str) -> Result<(), String> {
     }
     drop(server);
     cleanup.map_err(|e| format!("cleanup: {e}"))?;
-    println!("iam: users deleted");
+    println!("iam: role and users deleted");
     probe.map_err(|e| format!("License Manager probe: {e}"))?;
+    trusted.map_err(|e| format!("consumer role: {e}"))?;
     let notified = notified.map_err(|e| format!("SaaS notifications: {e}"))?;
     mismatches.extend(notified.mismatches());
     let cells = matrix.cells() + grants.decided() + notified.called() + notified.decided();
@@ -309,8 +333,8 @@ fn run(python: &str) -> Result<(), String> {
              naming its action, as policies.toml says; {} notification grants decided by moto's IAM policy \
              evaluator, allowed exactly where policies.toml grants them (kms:Decrypt on the encrypted queue's key, \
              sns:Subscribe on the product's two topics) and denied on every other key, alias, topic or action; {} SQS \
-             calls of the notification consumer, allowed on its \
-             queue and denied with HTTP 403 naming the action on another, and {} requests to the queue policies \
+             calls of the notification consumer, signed by its assumed role, allowed on its queue and denied with \
+             HTTP 403 naming the action and the role's session on another, and {} requests to the queue policies \
              decided by Principal Mapper, where the product's topics and the rule were admitted and every other \
              sender refused",
             matrix.called(),
@@ -330,7 +354,7 @@ fn run(python: &str) -> Result<(), String> {
 }
 
 /// The SaaS notification cells: the consumer's SQS calls on its queue and on another (through the AWS SDK for Rust,
-/// decided by the endpoint), the probe that shows the endpoint does not enforce queue policies, and the requests to
+/// signed by the assumed role, decided by the endpoint), the probe that shows the endpoint does not enforce queue policies, and the requests to
 /// both routes' queue policies (decided by Principal Mapper, with moto's IAM policy evaluator on record). The queues
 /// are deleted in any case.
 fn notification_cells(
@@ -338,12 +362,13 @@ fn notification_cells(
     server: &Server,
     iam: &Iam<'_>,
     http: &aws_sdk_sqs::config::SharedHttpClient,
-    consumer: &AccessKey,
+    consumer: &AssumedRole,
     sns: &notifications::Documents,
     eventbridge: &notifications::Documents,
 ) -> Result<NotificationMatrix, String> {
     let admin = sqs::client(&server.endpoint, iam.admin()?, http);
-    let consumer = sqs::client(&server.endpoint, consumer, http);
+    let signer = consumer.arn.as_str();
+    let consumer = sqs::client(&server.endpoint, &consumer.key, http);
     let mut queues = Vec::new();
     let called = runtime.block_on(async {
         for (name, policy) in [
@@ -362,7 +387,7 @@ fn notification_cells(
             rows.push(QueueRow {
                 queue: queue.name.to_owned(),
                 granted: queue.name == notifications::QUEUE,
-                observed: sqs::consumer_calls(&admin, &consumer, queue).await?,
+                observed: sqs::consumer_calls(&admin, &consumer, signer, queue).await?,
             });
         }
         Ok::<_, String>(rows)
@@ -401,6 +426,7 @@ fn notification_cells(
     let answers = iam.queue_policy(&requests)?;
     println!("probe: {}", notifications::moto_cannot_decide(&answers)?);
     Ok(NotificationMatrix {
+        signer: signer.to_owned(),
         queues: rows,
         verdicts: answers.iter().map(Verdict::read).collect(),
     })

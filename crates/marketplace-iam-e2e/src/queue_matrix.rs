@@ -50,6 +50,8 @@ pub struct QueueRow {
 
 /// The notification cells.
 pub struct NotificationMatrix {
+    /// Who signed the consumer's calls: the assumed role's session ARN.
+    pub signer: String,
     /// The consumer's calls, one row per queue.
     pub queues: Vec<QueueRow>,
     /// Principal Mapper's verdict on each of [`Request::ALL`].
@@ -144,7 +146,9 @@ impl NotificationMatrix {
             .collect();
         let mut out = format!(
             "SaaS notification consumer: calls through the AWS SDK for Rust to moto_server, IAM enforced (sqs:<Operation>), \
-             signed by a user whose policy allows ReceiveMessage, DeleteMessage, GetQueueAttributes on {}:\n",
+             signed by the assumed role {} (temporary credentials with a session token), whose inline policy allows \
+             ReceiveMessage, DeleteMessage, GetQueueAttributes on {}:\n",
+            self.signer,
             parameters.queue_arn()
         );
         out.push_str(&table(
@@ -228,6 +232,8 @@ mod tests {
         verdicts: Vec<Verdict>,
     ) -> NotificationMatrix {
         NotificationMatrix {
+            signer: "arn:aws:sts::123456789012:assumed-role/e2e-consumer/e2e-notification-consumer"
+                .into(),
             queues: vec![
                 QueueRow {
                     queue: "mine".into(),

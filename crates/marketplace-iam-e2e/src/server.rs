@@ -208,13 +208,51 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| format!("no free port on 127.0.0.1: {e}"))
 }
 
-/// An access key.
+/// An access key: a user's, or the temporary credentials of an assumed role.
 #[derive(Debug, Clone)]
 pub struct AccessKey {
     /// The access key id.
     pub id: String,
     /// The secret access key.
     pub secret: String,
+    /// The session token that temporary credentials are signed with (`X-Amz-Security-Token`); `None` for a user's key.
+    pub token: Option<String>,
+}
+
+/// One IAM role to create, and the user that assumes it.
+pub struct NewRole<'a> {
+    /// The role name.
+    pub name: &'a str,
+    /// Its inline policy, byte for byte.
+    pub policy: &'a str,
+    /// Its trust policy: who may assume it.
+    pub trust_policy: &'a str,
+    /// The user (one of those created with it) whose key signs `sts:AssumeRole`.
+    pub caller: &'a str,
+    /// The session name of the assumed role.
+    pub session: &'a str,
+}
+
+/// A role created and assumed through the endpoint's STS API.
+#[derive(Debug, Clone)]
+pub struct AssumedRole {
+    /// The role's ARN, as the endpoint reports it.
+    pub role_arn: String,
+    /// The assumed-role ARN STS returned: `arn:aws:sts::<account>:assumed-role/<role>/<session>`.
+    pub arn: String,
+    /// The temporary credentials, with their session token.
+    pub key: AccessKey,
+    /// What the endpoint answered to the same `sts:AssumeRole` signed by the admin, whom the trust policy does not
+    /// name.
+    pub outsider: ProbeAnswer,
+}
+
+/// What [`Iam::create`] created: an access key per user, in order, and the assumed role.
+pub struct Created {
+    /// The users' keys.
+    pub keys: Vec<AccessKey>,
+    /// The role, assumed by its caller.
+    pub role: AssumedRole,
 }
 
 /// One IAM user to create: its name and the policy document attached to it inline (none for a user without policy).
@@ -233,7 +271,8 @@ pub struct Evaluation<'a> {
     pub checks: &'a [(String, String)],
 }
 
-/// What the endpoint answered to one License Manager call.
+/// What the endpoint answered to one probing call: License Manager's CheckoutLicense, or an `sts:AssumeRole` that
+/// the role's trust policy must refuse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeAnswer {
     /// Whose key signed the call.
@@ -290,26 +329,59 @@ impl<'a> Iam<'a> {
         })
     }
 
-    /// Creates the users, attaches their policies and returns an access key per user, in order.
-    pub fn create_users(&mut self, users: &[NewUser<'_>]) -> Result<Vec<AccessKey>, String> {
+    /// Creates the users with their policies and an access key each; then the role with its trust policy and its
+    /// inline policy, which the role's caller assumes through STS (`sts:AssumeRole`, signed with the caller's key),
+    /// and which the admin tries to assume too. One helper process does it all.
+    pub fn create(&mut self, users: &[NewUser<'_>], role: &NewRole<'_>) -> Result<Created, String> {
         let request = json!({
             "endpoint": self.endpoint,
             "action": "setup",
             "users": users.iter().map(|u| json!({"name": u.name, "policy": u.policy})).collect::<Vec<_>>(),
+            "roles": [{
+                "name": role.name,
+                "policy": role.policy,
+                "trust_policy": role.trust_policy,
+                "caller": role.caller,
+                "session": role.session,
+            }],
         });
         let answer = self.call(&request)?;
         self.admin =
             Some(access_key(&answer["admin"]).ok_or("IAM setup: no admin key in the answer")?);
-        users
+        let keys = users
             .iter()
             .map(|u| {
                 access_key(&answer["users"][u.name])
                     .ok_or_else(|| format!("IAM setup: no access key for {} in the answer", u.name))
             })
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        let assumed = &answer["roles"][role.name];
+        let text = |field: &str| {
+            assumed[field].as_str().map(str::to_owned).ok_or_else(|| {
+                format!(
+                    "IAM setup: no {field} for the role {} in {answer}",
+                    role.name
+                )
+            })
+        };
+        let key = access_key(&assumed["key"])
+            .filter(|k| k.token.is_some())
+            .ok_or_else(|| {
+                format!(
+                    "IAM setup: no temporary credentials with a session token for the role {} in {answer}",
+                    role.name
+                )
+            })?;
+        let role = AssumedRole {
+            role_arn: text("role_arn")?,
+            arn: text("arn")?,
+            key,
+            outsider: probe_answer(&assumed["outsider"]),
+        };
+        Ok(Created { keys, role })
     }
 
-    /// The admin's access key (allowed everything), once [`Iam::create_users`] has created it.
+    /// The admin's access key (allowed everything), once [`Iam::create`] has created it.
     pub fn admin(&self) -> Result<&AccessKey, String> {
         self.admin
             .as_ref()
@@ -365,8 +437,8 @@ impl<'a> Iam<'a> {
         }
     }
 
-    /// Deletes the users' access keys, policies and the users.
-    pub fn delete_users(&self, names: &[&str]) -> Result<(), String> {
+    /// Deletes the roles' inline policies and the roles, then the users' access keys, policies and the users.
+    pub fn delete(&self, roles: &[&str], names: &[&str]) -> Result<(), String> {
         let admin = self
             .admin
             .as_ref()
@@ -376,6 +448,7 @@ impl<'a> Iam<'a> {
             "action": "cleanup",
             "admin": {"id": admin.id, "secret": admin.secret},
             "users": names,
+            "roles": roles,
         });
         self.call(&request).map(drop)
     }
@@ -396,14 +469,7 @@ impl<'a> Iam<'a> {
         let answers = answer["answers"]
             .as_array()
             .ok_or_else(|| format!("License Manager probe: no answers in {answer}"))?;
-        Ok(answers
-            .iter()
-            .map(|a| ProbeAnswer {
-                signer: a["signer"].as_str().unwrap_or_default().to_owned(),
-                status: a["status"].as_u64().and_then(|s| u16::try_from(s).ok()),
-                body: a["body"].as_str().unwrap_or_default().to_owned(),
-            })
-            .collect())
+        Ok(answers.iter().map(probe_answer).collect())
     }
 
     /// Asks moto's IAM policy evaluator, in the helper's own process and not through the endpoint, whether each user
@@ -472,5 +538,14 @@ fn access_key(value: &Value) -> Option<AccessKey> {
     Some(AccessKey {
         id: value["id"].as_str()?.to_owned(),
         secret: value["secret"].as_str()?.to_owned(),
+        token: value["token"].as_str().map(str::to_owned),
     })
+}
+
+fn probe_answer(value: &Value) -> ProbeAnswer {
+    ProbeAnswer {
+        signer: value["signer"].as_str().unwrap_or_default().to_owned(),
+        status: value["status"].as_u64().and_then(|s| u16::try_from(s).ok()),
+        body: value["body"].as_str().unwrap_or_default().to_owned(),
+    }
 }

@@ -1,7 +1,8 @@
 //! The notification consumer's calls on SQS queues through the AWS SDK for Rust, and the queues they act on.
 //!
 //! The admin (allowed everything) creates the consumer's queue, with its queue policy, and another queue, and sends a
-//! message to each. With the consumer's key the runner then calls, on each queue, ReceiveMessage, DeleteMessage (with
+//! message to each. With the consumer's credentials (the assumed role's, see [`crate::consumer_role`]) the runner
+//! then calls, on each queue, ReceiveMessage, DeleteMessage (with
 //! the receipt handle of the message the admin sent: the consumer's own if it received it, otherwise one the admin
 //! received) and GetQueueAttributes. The endpoint checks each against the consumer's identity policy on the queue's
 //! ARN (see [`crate::notifications`]).
@@ -53,23 +54,35 @@ impl QueueOp {
     }
 }
 
-/// Classifies an answer: allowed if the call succeeded, denied if HTTP 403 names the operation's IAM action.
-pub fn classify(op: QueueOp, answer: &Answer) -> Observed {
+/// Classifies an answer: allowed if the call succeeded, denied if HTTP 403 names the operation's IAM action and
+/// `signer`, the ARN the endpoint identified the caller as (for an assumed role, its session's ARN).
+pub fn classify(op: QueueOp, answer: &Answer, signer: &str) -> Observed {
     match answer {
         Answer::Success => Observed::Allowed { status: None },
         Answer::NoResponse(error) => Observed::Unexpected(format!("no HTTP response: {error}")),
-        Answer::Http { status: 403, body } if body.contains(&op.iam_action()) => Observed::Denied,
+        Answer::Http { status: 403, body }
+            if body.contains(&op.iam_action()) && body.contains(signer) =>
+        {
+            Observed::Denied
+        }
         Answer::Http { status, body } => Observed::Unexpected(format!(
-            "HTTP {status} that does not deny {}: {}",
+            "HTTP {status} that does not deny {} to {signer}: {}",
             op.iam_action(),
             snippet(body)
         )),
     }
 }
 
-/// An SQS client signing with `key`, sending to `endpoint` over plain HTTP, without retries.
+/// An SQS client signing with `key` (with its session token, if it has one), sending to `endpoint` over plain HTTP,
+/// without retries.
 pub fn client(endpoint: &str, key: &AccessKey, http: &SharedHttpClient) -> sqs::Client {
-    let credentials = Credentials::new(&key.id, &key.secret, None, None, "marketplace-iam-e2e");
+    let credentials = Credentials::new(
+        &key.id,
+        &key.secret,
+        key.token.clone(),
+        None,
+        "marketplace-iam-e2e",
+    );
     let config = sqs::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(REGION))
@@ -173,10 +186,11 @@ fn handle_of(
 }
 
 /// The consumer's three calls on `queue`, in the order of [`QueueOp::ALL`]: the admin sends a message first, and
-/// DeleteMessage gets that message's receipt handle.
+/// DeleteMessage gets that message's receipt handle. `signer` is the ARN a denial must name (see [`classify`]).
 pub async fn consumer_calls(
     admin: &sqs::Client,
     consumer: &sqs::Client,
+    signer: &str,
     queue: &Queue,
 ) -> Result<Vec<Observed>, String> {
     let body = body(queue);
@@ -207,7 +221,11 @@ pub async fn consumer_calls(
             ),
         },
         Err(error) => (
-            classify(QueueOp::ReceiveMessage, &answer::<(), _>(Err(error))),
+            classify(
+                QueueOp::ReceiveMessage,
+                &answer::<(), _>(Err(error)),
+                signer,
+            ),
             None,
         ),
     };
@@ -257,11 +275,15 @@ pub async fn consumer_calls(
                 ))
             }
         }
-        Err(error) => classify(QueueOp::GetQueueAttributes, &answer::<(), _>(Err(error))),
+        Err(error) => classify(
+            QueueOp::GetQueueAttributes,
+            &answer::<(), _>(Err(error)),
+            signer,
+        ),
     };
     Ok(vec![
         receive,
-        classify(QueueOp::DeleteMessage, &answer(delete)),
+        classify(QueueOp::DeleteMessage, &answer(delete), signer),
         attributes,
     ])
 }
@@ -270,9 +292,11 @@ pub async fn consumer_calls(
 mod tests {
     use super::*;
 
+    const SIGNER: &str =
+        "arn:aws:sts::123456789012:assumed-role/e2e-consumer/e2e-notification-consumer";
     const DENIED: &str = "<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: \
-        arn:aws:iam::123456789012:user/e2e-consumer is not authorized to perform: sqs:ReceiveMessage</Message>\
-        </Error></ErrorResponse>";
+        arn:aws:sts::123456789012:assumed-role/e2e-consumer/e2e-notification-consumer is not authorized to perform: \
+        sqs:ReceiveMessage</Message></Error></ErrorResponse>";
 
     fn http(status: u16, body: &str) -> Answer {
         Answer::Http {
@@ -284,10 +308,16 @@ mod tests {
     #[test]
     fn a_403_naming_the_action_is_a_denial_and_nothing_else_is() {
         assert_eq!(
-            classify(QueueOp::ReceiveMessage, &http(403, DENIED)),
+            classify(QueueOp::ReceiveMessage, &http(403, DENIED), SIGNER),
             Observed::Denied
         );
-        assert!(classify(QueueOp::ReceiveMessage, &Answer::Success).allowed());
+        assert!(classify(QueueOp::ReceiveMessage, &Answer::Success, SIGNER).allowed());
+        // Denied to someone else: the call was not signed by the assumed role.
+        let user = DENIED.replace(SIGNER, "arn:aws:iam::123456789012:user/e2e-consumer");
+        assert!(matches!(
+            classify(QueueOp::ReceiveMessage, &http(403, &user), SIGNER),
+            Observed::Unexpected(_)
+        ));
         for (op, answer) in [
             (QueueOp::DeleteMessage, http(403, DENIED)),
             (QueueOp::ReceiveMessage, http(400, DENIED)),
@@ -298,7 +328,7 @@ mod tests {
             ),
         ] {
             assert!(
-                matches!(classify(op, &answer), Observed::Unexpected(_)),
+                matches!(classify(op, &answer, SIGNER), Observed::Unexpected(_)),
                 "{op:?} {answer:?}"
             );
         }
