@@ -122,9 +122,13 @@ pub fn trust_enforced(role: &AssumedRole) -> Result<String, String> {
              trust policy",
             role.arn, outsider.signer
         )),
+        Some(200) => Err(format!(
+            "{} assumed {ROLE} although the trust policy names {CALLER} alone: the endpoint does not enforce the \
+             role's trust policy",
+            outsider.signer
+        )),
         Some(status) => Err(format!(
-            "{} assumed {ROLE}, or was refused otherwise than by the trust policy (HTTP {status}: {}): the trust \
-             policy names {CALLER} alone",
+            "{}'s AssumeRole of {ROLE} was refused otherwise than by the trust policy (HTTP {status}: {})",
             outsider.signer, outsider.body
         )),
         None => Err(format!(
@@ -189,6 +193,11 @@ mod tests {
         assert!(
             evidence.contains("enforces the role's trust policy"),
             "{evidence}"
+        );
+        assert!(
+            trust_enforced(&assumed(Some(200), ""))
+                .unwrap_err()
+                .contains("does not enforce the role's trust policy")
         );
         for (status, body) in [
             (Some(200), ""),

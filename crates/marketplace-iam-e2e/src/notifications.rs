@@ -25,7 +25,8 @@
 //!   on a `Resource` pattern that matches the queue's ARN (`*` as the only wildcard, `IAMPolicyStatement._match`,
 //!   lines 571-575). A denial is HTTP 403 `AccessDenied`, `User: <arn> is not authorized to perform: sqs:<Operation>`
 //!   (`core/exceptions.py`, lines 134-140). So a grant scoped to one queue is allowed on that queue and denied on
-//!   another, as in AWS; the SDK cells show it.
+//!   another, as in AWS; the SDK cells show it. The signer is the consumer's role, assumed through STS: for its
+//!   temporary credentials the identity policies are the role's ([`crate::consumer_role`] cites the lines).
 //! - **Queue policies: not enforced.** `check_action_permitted` collects the signer's identity policies only (and a
 //!   role's trust policy for `sts:AssumeRole`, lines 279-280); nothing reads a queue's policy. moto stores the
 //!   `Policy` attribute (`sqs/models.py`, lines 358 and 651-666) and returns it from GetQueueAttributes (line 530),
