@@ -91,7 +91,7 @@ impl Parameter {
                 "The 12-digit AWS account of the product's notification topics, as in the topic ARNs AWS Marketplace gave you at product creation."
             }
             Parameter::QueueName => {
-                "The name of the notification queue: 1 to 80 letters, digits, - or _ (a standard queue: the product's topics cannot deliver to a FIFO queue)."
+                "The name of the notification queue: 1 to 80 letters, digits, - or _ (a standard queue, as the published stacks create: the product's SNS topics are standard topics, which cannot deliver to a FIFO queue)."
             }
             Parameter::KeyId => {
                 "The id of the customer managed AWS KMS key that encrypts the queue: a key id such as 1234abcd-12ab-34cd-56ef-1234567890ab, or mrk-... for a multi-Region key."
@@ -172,7 +172,8 @@ impl Parameter {
     /// assert_eq!(
     ///     Parameter::fill(pattern, &values[..1]).unwrap_err(),
     ///     "`${QueueName}` is not filled: give QueueName (The name of the notification queue: 1 to 80 letters, \
-    ///      digits, - or _ (a standard queue: the product's topics cannot deliver to a FIFO queue).)"
+    ///      digits, - or _ (a standard queue, as the published stacks create: the product's SNS topics are standard \
+    ///      topics, which cannot deliver to a FIFO queue).)"
     /// );
     /// ```
     pub fn fill(text: &str, values: &[(Parameter, &str)]) -> Result<String, String> {
@@ -315,8 +316,9 @@ impl Parameter {
                 let n = value.chars().count();
                 if value.ends_with(".fifo") {
                     Err(format!(
-                        "{name} names a FIFO queue ({value:?}): the product's notifications come from standard \
-                         topics and rules, which cannot deliver to a FIFO queue; name a standard queue"
+                        "{name} names a FIFO queue ({value:?}): the product's SNS topics are standard topics, \
+                         which cannot deliver to a FIFO queue, and the published stacks create a standard queue; \
+                         name a standard queue"
                     ))
                 } else if !(1..=80).contains(&n) {
                     Err(format!("{name} must be 1 to 80 characters long, got {n}"))
