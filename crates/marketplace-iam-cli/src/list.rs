@@ -1,5 +1,5 @@
-//! `marketplace-iam list`: the product types, pricing models, actions and deployment targets the command knows, all
-//! from the `marketplace-iam` crate's data (policies.toml), as text or as one JSON object.
+//! `marketplace-iam list`: the product types, pricing models, actions, deployment targets and notification routes the
+//! command knows, all from the `marketplace-iam` crate's data (policies.toml), as text or as one JSON object.
 
 use std::io::{self, Write};
 
@@ -7,7 +7,7 @@ use anstyle::Style;
 use marketplace_iam::{Action, DeploymentTarget, PolicyChoice, PricingModel, ProductType};
 use serde::Serialize;
 
-use crate::{EXIT_ALLOWED, Format, Unusable, output, role};
+use crate::{EXIT_ALLOWED, Format, Unusable, choice, output, role, stack};
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -19,6 +19,25 @@ struct Listing {
     pricing_models: Vec<ModelEntry>,
     actions: Vec<ActionEntry>,
     targets: Vec<TargetEntry>,
+    notification_routes: Vec<RouteEntry>,
+}
+
+#[derive(Serialize)]
+struct RouteEntry {
+    id: &'static str,
+    name: &'static str,
+    product: &'static str,
+    /// The service principal that sends to the queue.
+    sender: &'static str,
+    /// What the consumer's policy grants on the queue, then on the key of an encrypted queue.
+    consumer: Vec<&'static str>,
+    encrypted: Vec<&'static str>,
+    /// What whoever deploys the stack needs to subscribe the queue (empty for a rule).
+    subscriber: Vec<&'static str>,
+    /// The targets a consumer runs on (`stack <product> --route <id> --target <target>`).
+    targets: Vec<&'static str>,
+    /// What the route's documents need, beside the target's own.
+    parameters: Vec<ParameterEntry>,
 }
 
 #[derive(Serialize)]
@@ -78,8 +97,47 @@ fn deployed(target: DeploymentTarget) -> impl Iterator<Item = PolicyChoice> {
         .filter(move |c| c.spec().policy_json().is_some() && c.spec().deploys_to(target.spec()))
 }
 
-fn listing() -> Listing {
-    Listing {
+fn routes() -> Result<Vec<RouteEntry>, Unusable> {
+    let policies = choice::policies()?;
+    let names = |indices: &[marketplace_iam_model::ActionIndex]| -> Vec<&'static str> {
+        indices
+            .iter()
+            .map(|&i| policies.action(i).name.as_str())
+            .collect()
+    };
+    Ok(policies
+        .notifications
+        .iter()
+        .map(|r| {
+            let documents = [
+                r.consumer_policy(policies, true),
+                r.queue_policy(policies),
+                r.subscriber_policy(policies).unwrap_or_default(),
+            ];
+            let texts: Vec<&str> = documents.iter().map(String::as_str).collect();
+            RouteEntry {
+                id: &r.id,
+                name: &r.name,
+                product: &r.product,
+                sender: &r.sender,
+                consumer: names(&r.consumer),
+                encrypted: names(&r.encrypted),
+                subscriber: names(&r.subscriber),
+                targets: r.targets.iter().map(String::as_str).collect(),
+                parameters: stack::named_in(&texts)
+                    .into_iter()
+                    .map(|p| ParameterEntry {
+                        name: p.name(),
+                        option: stack::option(p),
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+fn listing() -> Result<Listing, Unusable> {
+    Ok(Listing {
         product_types: ProductType::ALL
             .iter()
             .map(|p| ProductEntry {
@@ -130,7 +188,8 @@ fn listing() -> Listing {
                     .collect(),
             })
             .collect(),
-    }
+        notification_routes: routes()?,
+    })
 }
 
 /// The width of the widest of `ids`, to align the column after them.
@@ -210,11 +269,45 @@ fn text(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
         )?;
         writeln!(out, "  {:<w$}  {DIM}{}{DIM:#}", "", t.signer)?;
     }
+
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{BOLD}Notification routes{BOLD:#} (`stack <product> --route <id> --target <target>`)"
+    )?;
+    let w = width(l.notification_routes.iter().map(|r| r.id));
+    for r in &l.notification_routes {
+        let short = |names: &[&str]| -> String {
+            names
+                .iter()
+                .map(|a| output::short(a))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let parameters: Vec<String> = r
+            .parameters
+            .iter()
+            .map(|p| format!("{} ({})", p.name, p.option))
+            .collect();
+        writeln!(out, "  {:<w$}  {} ({} products)", r.id, r.name, r.product)?;
+        writeln!(
+            out,
+            "  {:<w$}  consumer: {}; with a key: {}; targets: {}",
+            "",
+            short(&r.consumer),
+            short(&r.encrypted),
+            r.targets.join(", ")
+        )?;
+        if !r.subscriber.is_empty() {
+            writeln!(out, "  {:<w$}  subscriber: {}", "", short(&r.subscriber))?;
+        }
+        writeln!(out, "  {:<w$}  parameters: {}", "", parameters.join(", "))?;
+    }
     Ok(())
 }
 
 pub(crate) fn run(format: Format) -> Result<u8, Unusable> {
-    let listing = listing();
+    let listing = listing()?;
     match format {
         Format::Json => {
             let json = serde_json::to_string_pretty(&listing)

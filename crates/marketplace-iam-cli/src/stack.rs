@@ -58,7 +58,7 @@ pub(crate) enum StackFormat {
 }
 
 /// The option that gives `p` (`QueueName` -> `--queue-name`).
-fn option(p: Parameter) -> &'static str {
+pub(crate) fn option(p: Parameter) -> &'static str {
     p.name()
         .parse::<marketplace_iam::Parameter>()
         .map_or(p.name(), role::option_of)
@@ -74,7 +74,7 @@ fn options(parameters: &[Parameter]) -> String {
 }
 
 /// The parameters whose `${Name}` placeholders `texts` hold, in [`Parameter::ALL`]'s order.
-fn named_in(texts: &[&str]) -> Vec<Parameter> {
+pub(crate) fn named_in(texts: &[&str]) -> Vec<Parameter> {
     Parameter::ALL
         .into_iter()
         .filter(|p| {

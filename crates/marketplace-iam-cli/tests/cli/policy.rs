@@ -300,6 +300,7 @@ fn list_prints_what_the_command_knows() {
         "Pricing models",
         "Actions",
         "Deployment targets",
+        "Notification routes",
     ] {
         assert!(text.contains(heading), "{heading} in\n{text}");
     }
@@ -332,6 +333,13 @@ fn list_prints_what_the_command_knows() {
         "{text}"
     );
     assert!(text.contains("products: ami; parameters: none"), "{text}");
+    assert!(
+        text.contains(
+            "consumer: ReceiveMessage, DeleteMessage, GetQueueAttributes; with a key: Decrypt; targets: \
+             cross-account, ecs, eks, lambda"
+        ),
+        "{text}"
+    );
     assert!(!text.contains('\u{1b}'), "no colour on a pipe");
 
     let out = run(&["list", "--format", "json"], &dir);
@@ -344,7 +352,13 @@ fn list_prints_what_the_command_knows() {
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["actions", "pricing_models", "product_types", "targets"]
+        [
+            "actions",
+            "notification_routes",
+            "pricing_models",
+            "product_types",
+            "targets"
+        ]
     );
 
     let products = v["product_types"].as_array().unwrap();
@@ -402,4 +416,31 @@ fn list_prints_what_the_command_knows() {
     let ec2 = targets.iter().find(|t| t["id"] == "ec2").unwrap();
     assert_eq!(ec2["parameters"], serde_json::json!([]));
     assert_eq!(ec2["instance_profile"], true);
+
+    let routes = v["notification_routes"].as_array().unwrap();
+    let ids: Vec<&str> = routes.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["sns", "eventbridge"]);
+    assert_eq!(routes[0]["sender"], "sns.amazonaws.com");
+    assert_eq!(
+        routes[0]["subscriber"],
+        serde_json::json!(["sns:Subscribe"])
+    );
+    assert_eq!(routes[1]["subscriber"], serde_json::json!([]));
+    assert_eq!(routes[1]["encrypted"], serde_json::json!(["kms:Decrypt"]));
+    let options: Vec<&str> = routes[0]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["option"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        options,
+        [
+            "--account-id",
+            "--product-code",
+            "--marketplace-account-id",
+            "--queue-name",
+            "--key-id"
+        ]
+    );
 }
