@@ -11,8 +11,9 @@ use marketplace_iam_policy::{
 };
 
 /// The policies.toml engine: parse and validate arbitrary bytes; on success render every published document,
-/// deployment and the page, and check that each published document is a policy the checker reads and that allows
-/// exactly the actions it lists; on failure render every diagnostic.
+/// deployment, notification stack and the page, and check that each published document is a policy the checker
+/// reads and that allows exactly the actions it lists, and that each notification route's documents, filled, allow
+/// their actions on the resources they name; on failure render every diagnostic.
 pub fn policies_toml(data: &[u8]) {
     match parse_bytes("policies.toml", data) {
         Ok(policies) => {
@@ -36,6 +37,7 @@ pub fn policies_toml(data: &[u8]) {
                 let _ = marketplace_iam_model::iac::cloudformation(&deployment);
                 let _ = marketplace_iam_model::iac::terraform(&deployment);
             }
+            notification_documents(&policies);
         }
         Err(diags) => {
             assert!(!diags.is_empty(), "an error without a diagnostic");
@@ -47,6 +49,68 @@ pub fn policies_toml(data: &[u8]) {
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = salvage(text);
+    }
+}
+
+/// Every notification route's documents, filled with valid values, read back as policies that allow each of their
+/// actions on the resource their pattern names; and every notification stack renders.
+fn notification_documents(policies: &marketplace_iam_model::Policies) {
+    use marketplace_iam_model::Parameter;
+    let values = [
+        (Parameter::AccountId, "111122223333"),
+        (Parameter::ProductCode, "n0123example4567890abcdef"),
+        (Parameter::MarketplaceAccountId, "444455556666"),
+        (Parameter::QueueName, "saas-notifications"),
+        (Parameter::KeyId, "1234abcd-12ab-34cd-56ef-1234567890ab"),
+    ];
+    for route in &policies.notifications {
+        let documents = [
+            (
+                route.consumer_policy(policies, true),
+                route.consumer_actions(policies, true).collect::<Vec<_>>(),
+            ),
+            (
+                route.subscriber_policy(policies).unwrap_or_default(),
+                route
+                    .subscriber
+                    .iter()
+                    .map(|&i| policies.action(i))
+                    .collect(),
+            ),
+        ];
+        for (json, actions) in documents.iter().filter(|(json, _)| !json.is_empty()) {
+            let filled = Parameter::fill(json, &values)
+                .unwrap_or_else(|e| panic!("route {}: a document does not fill: {e}", route.id));
+            let file =
+                PolicyFile::parse(format!("{}.json", route.id), &filled).unwrap_or_else(|e| {
+                    panic!(
+                        "route {}: a filled document does not read back: {e}",
+                        route.id
+                    )
+                });
+            let set = PolicySet::new(vec![file]);
+            for action in actions {
+                for pattern in &action.resources {
+                    let arn = Parameter::fill(pattern, &values).expect("the pattern fills");
+                    if arn.contains(['*', '?']) {
+                        continue;
+                    }
+                    assert_eq!(
+                        set.evaluate_on(&action.name, &arn, None).decision,
+                        Decision::Allow,
+                        "route {}: {} is not allowed on {arn}",
+                        route.id,
+                        action.name
+                    );
+                }
+            }
+        }
+        let _ = Parameter::fill(&route.queue_policy(policies), &values);
+    }
+    let defaults = marketplace_iam_model::iac::Defaults::default();
+    for stack in policies.stacks() {
+        let _ = marketplace_iam_model::iac::stack_cloudformation(&stack, &defaults);
+        let _ = marketplace_iam_model::iac::stack_terraform(&stack, &defaults);
     }
 }
 
