@@ -284,9 +284,10 @@ struct CheckArgs {
     #[arg(long, value_name = "PARTITION")]
     partition: Option<String>,
 
-    /// With policy files, --assume, --cloudformation or --terraform: decide each required action that has resource
-    /// types (license-manager:GetLicense, sqs:ReceiveMessage) on this resource, as a call naming it is. Without it,
-    /// an action granted on some resources only is `conditional`, with their ARN patterns.
+    /// With policy files, --assume, --cloudformation or --terraform: decide each required action that acts on this
+    /// resource (license-manager:GetLicense on a license, sqs:ReceiveMessage on a queue) as a call naming it is. It
+    /// must be a resource of at least one required action. Without it, an action granted on some resources only is
+    /// `conditional`, with their ARN patterns.
     #[arg(long, value_name = "ARN", conflicts_with_all = ["gaad"])]
     resource: Option<String>,
 
@@ -490,6 +491,41 @@ fn resource_arg(args: &CheckArgs) -> Result<Option<String>, Unusable> {
     Ok(Some(arn.clone()))
 }
 
+/// `--resource` names a resource at least one required action acts on; otherwise it would decide nothing, and the
+/// answer would read as if it had.
+fn resource_of_required(arn: &str, required: &[String]) -> Result<(), Unusable> {
+    if required
+        .iter()
+        .any(|a| marketplace_iam_policy::takes_resource(a, arn))
+    {
+        return Ok(());
+    }
+    let typed: Vec<String> = required
+        .iter()
+        .filter_map(|a| marketplace_iam_model::catalog::lookup_ignore_case(a))
+        .filter(|a| !a.resource_types.is_empty())
+        .map(|a| {
+            let types: Vec<String> = a
+                .resource_types
+                .iter()
+                .map(|t| format!("{} ({})", t.name, t.arn_formats.join(", ")))
+                .collect();
+            format!("{} acts on {}", a.name, types.join(" or "))
+        })
+        .collect();
+    Err(Unusable(if typed.is_empty() {
+        format!(
+            "--resource `{arn}`: none of the required actions has a resource type, so only `\"Resource\": \"*\"` grants \
+             them and a resource decides nothing; leave --resource out"
+        )
+    } else {
+        format!(
+            "--resource `{arn}`: not a resource any required action acts on: {}",
+            typed.join("; ")
+        )
+    }))
+}
+
 /// The values a template's intrinsic functions are resolved with: `--parameter`, `--account-id`, `--region`,
 /// `--partition`.
 fn template_settings(args: &CheckArgs) -> Result<cloudformation::Settings, Unusable> {
@@ -504,6 +540,9 @@ fn template_settings(args: &CheckArgs) -> Result<cloudformation::Settings, Unusa
 fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
     let (required, spec) = required_actions(args)?;
     let resource = resource_arg(args)?;
+    if let Some(arn) = &resource {
+        resource_of_required(arn, &required)?;
+    }
     let context = context(args)?;
     if let Some(spec) = spec
         && required.is_empty()

@@ -149,7 +149,7 @@ pub use patterns::{Patterns, PatternsIter};
 pub use read::__readers;
 pub use report::{
     ActionReport, Checker, Member, OverGrant, Prepared, Report, RequirementError, Verdict, Warning,
-    WarningCode, catalog_actions, check, check_on_resource, required_for,
+    WarningCode, catalog_actions, check, check_on_resource, required_for, takes_resource,
 };
 pub use trust::{
     Caller, TrustEvaluation, TrustRequest, evaluate_guardrails, evaluate_guardrails_open,

@@ -938,4 +938,81 @@ fn a_notification_consumer_is_decided_on_its_queue_and_sqs_star_is_an_over_grant
         "{over:?}"
     );
     assert_eq!(over.len(), 20, "every sqs action of the catalog: {over:?}");
+
+    // A resource no required action acts on decides nothing: refused, naming what the actions act on.
+    let mut args = base.to_vec();
+    args.extend([
+        "--resource",
+        "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    ]);
+    let out = run(&args, &dir);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains(
+            "not a resource any required action acts on: sqs:ReceiveMessage acts on queue \
+             (arn:${Partition}:sqs:${Region}:${Account}:${QueueName})"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        &[
+            "check",
+            "star.json",
+            "--product",
+            "saas",
+            "--resource",
+            "arn:aws:sqs:us-east-1:111122223333:q",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("none of the required actions has a resource type"),
+        "{}",
+        stderr(&out)
+    );
+    // Beside the queue's actions, an action of another resource type stays decided on some resources, not denied
+    // on a resource it never acts on.
+    let encrypted = marketplace_iam_model::Parameter::fill(
+        &sns.consumer_policy(&policies, true),
+        &[
+            (marketplace_iam_model::Parameter::AccountId, "111122223333"),
+            (marketplace_iam_model::Parameter::QueueName, "notifications"),
+            (
+                marketplace_iam_model::Parameter::KeyId,
+                "1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
+        ],
+    )
+    .unwrap();
+    write(&dir, "encrypted.json", &encrypted);
+    let out = run(
+        &[
+            "check",
+            "encrypted.json",
+            "--action",
+            "ReceiveMessage",
+            "--action",
+            "kms:Decrypt",
+            "--resource",
+            "arn:aws:sqs:us-east-1:111122223333:notifications",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    let report = json(&out);
+    assert_eq!(report["actions"][0]["decision"], "allow");
+    assert_eq!(report["actions"][1]["action"], "kms:Decrypt");
+    assert_eq!(
+        report["actions"][1]["decision"], "conditional",
+        "{report:#}"
+    );
+    assert_eq!(
+        report["actions"][1]["resources"],
+        serde_json::json!([
+            "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        ])
+    );
 }

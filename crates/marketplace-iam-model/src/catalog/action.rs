@@ -108,4 +108,51 @@ impl ResourceType {
         out.push_str(rest);
         Some(out)
     }
+
+    /// Whether `arn` names a resource of this type: it fits one of the type's ARN formats, where `${Partition}`
+    /// stands for any partition (`aws`, `aws-cn`, `aws-us-gov`, ...) and every other placeholder for one or more
+    /// characters other than `:`.
+    ///
+    /// ```
+    /// use marketplace_iam_model::catalog;
+    ///
+    /// let queue = &catalog::lookup("sqs:ReceiveMessage").unwrap().resource_types[0];
+    /// assert!(queue.matches_arn("arn:aws:sqs:us-east-1:111122223333:saas-notifications"));
+    /// assert!(queue.matches_arn("arn:aws-us-gov:sqs:us-gov-west-1:111122223333:q"));
+    /// assert!(!queue.matches_arn("arn:aws:kms:us-east-1:111122223333:key/1234"));
+    /// assert!(!queue.matches_arn("arn:aws:sqs:us-east-1:111122223333"));
+    /// ```
+    pub fn matches_arn(&self, arn: &str) -> bool {
+        let Some(partition) = arn
+            .strip_prefix("arn:")
+            .and_then(|rest| rest.split(':').next())
+            .filter(|p| !p.is_empty())
+        else {
+            return false;
+        };
+        self.arn_formats.iter().any(|format| {
+            let format = format.replace("${Partition}", partition);
+            matches_format(arn.as_bytes(), format.as_bytes())
+        })
+    }
+}
+
+/// `text` against a catalog ARN `format`, whose `${...}` placeholders each match one or more bytes other than `:`.
+pub(crate) fn matches_format(text: &[u8], format: &[u8]) -> bool {
+    match format.strip_prefix(b"${") {
+        Some(after) => {
+            let Some(close) = after.iter().position(|&b| b == b'}') else {
+                return false;
+            };
+            let tail = &after[close + 1..];
+            (1..=text.len())
+                .take_while(|&n| text[n - 1] != b':')
+                .any(|n| matches_format(&text[n..], tail))
+        }
+        None => match (format.first(), text.first()) {
+            (None, _) => text.is_empty(),
+            (Some(f), Some(t)) if f == t => matches_format(&text[1..], &format[1..]),
+            _ => false,
+        },
+    }
 }

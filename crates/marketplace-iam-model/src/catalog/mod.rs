@@ -25,6 +25,7 @@
 mod action;
 mod data;
 
+pub(crate) use action::matches_format;
 pub use action::{AccessLevel, CatalogAction, ResourceType};
 
 /// The service prefixes the catalog holds, sorted.

@@ -2,7 +2,7 @@
 //! service, fits one of the ARN formats AWS's catalog gives the action's resource types, and uses only the
 //! parameters a deployer fills in with validated values (`${AccountId}`, `${QueueName}`, ...).
 
-use crate::catalog::{Catalog, CatalogAction};
+use crate::catalog::{Catalog, CatalogAction, matches_format};
 use crate::diagnostic::{Diagnostic, Diagnostics, backticked};
 use crate::model::{Parameter, placeholders};
 use crate::read::{RawAction, Str};
@@ -197,26 +197,6 @@ pub(crate) fn fits(pattern: &str, format: &str) -> bool {
     sample.push_str(rest);
     let format = format.replace("${Partition}", "aws");
     matches_format(sample.as_bytes(), format.as_bytes())
-}
-
-/// `text` against `format`, whose `${...}` placeholders each match one or more bytes other than `:`.
-fn matches_format(text: &[u8], format: &[u8]) -> bool {
-    match format.strip_prefix(b"${") {
-        Some(after) => {
-            let Some(close) = after.iter().position(|&b| b == b'}') else {
-                return false;
-            };
-            let tail = &after[close + 1..];
-            (1..=text.len())
-                .take_while(|&n| text[n - 1] != b':')
-                .any(|n| matches_format(&text[n..], tail))
-        }
-        None => match (format.first(), text.first()) {
-            (None, _) => text.is_empty(),
-            (Some(f), Some(t)) if f == t => matches_format(&text[1..], &format[1..]),
-            _ => false,
-        },
-    }
 }
 
 #[cfg(test)]

@@ -179,7 +179,8 @@ pub fn check(set: &PolicySet, required: &[String], context: Option<&Context>) ->
 
 /// [`check`], with each required action that has resource types decided on the one resource `arn` (as a call
 /// naming it is), instead of "on some resource": granted there or not, never `conditional` on the resource. The
-/// actions without resource types are decided on `*` as in [`check`].
+/// actions without resource types are decided on `*` as in [`check`], and so is an action whose resource types
+/// `arn` is not of (a key's ARN asked about beside a queue's actions): [`takes_resource`] says which are.
 ///
 /// ```
 /// use marketplace_iam_policy::{Decision, PolicyFile, PolicySet, check, check_on_resource};
@@ -206,7 +207,8 @@ pub fn check_on_resource(
 ) -> Report {
     let mut report = check(set, required, context);
     for a in &mut report.actions {
-        if !matches!(scope_of(&a.action), Scope::SomeResource(_)) {
+        if !matches!(scope_of(&a.action), Scope::SomeResource(_)) || !takes_resource(&a.action, arn)
+        {
             continue;
         }
         let e = set.evaluate_on(&a.action, arn, context);
@@ -225,6 +227,21 @@ pub fn check_on_resource(
         Verdict::NotAllowed
     };
     report
+}
+
+/// Whether the catalog action `action` (any letter case) acts on `arn`: `arn` is of one of its resource types.
+///
+/// ```
+/// use marketplace_iam_policy::takes_resource;
+///
+/// let queue = "arn:aws:sqs:us-east-1:111122223333:saas-notifications";
+/// assert!(takes_resource("sqs:ReceiveMessage", queue));
+/// assert!(!takes_resource("kms:Decrypt", queue));
+/// assert!(!takes_resource("aws-marketplace:MeterUsage", queue)); // no resource type
+/// ```
+pub fn takes_resource(action: &str, arn: &str) -> bool {
+    marketplace_iam_model::catalog::lookup_ignore_case(action)
+        .is_some_and(|a| a.resource_types.iter().any(|t| t.matches_arn(arn)))
 }
 
 #[cfg(test)]
