@@ -135,20 +135,8 @@ pub fn generated_files(root: &Path) -> Result<Vec<(String, String)>, String> {
         ));
     }
     for route in &policies.notifications {
-        let stem = format!("{}-notifications-{}", route.product, route.id);
-        let mut documents = vec![
-            ("consumer-policy", route.consumer_policy(&policies, false)),
-            (
-                "consumer-policy-encrypted",
-                route.consumer_policy(&policies, true),
-            ),
-            ("queue-policy", route.queue_policy(&policies)),
-        ];
-        if let Some(subscriber) = route.subscriber_policy(&policies) {
-            documents.push(("subscriber-policy", subscriber));
-        }
-        for (name, text) in documents {
-            files.push((format!("{NOTIFICATIONS_DIR}/{stem}-{name}.json"), text));
+        for (name, text) in route.published(&policies) {
+            files.push((format!("{NOTIFICATIONS_DIR}/{name}"), text));
         }
     }
     // Per notification route and target, the whole stack: queue, queue policy, subscriptions or rule, consumer role.

@@ -291,7 +291,7 @@ fn notifications(w: &mut String, policies: &Policies) {
          their parameters, are also published under `notifications/`.\n"
     );
     for route in &policies.notifications {
-        let stem = format!("{}-notifications-{}", route.product, route.id);
+        let stem = route.stem();
         let _ = writeln!(
             w,
             "### {}<a name=\"notifications-{}\"></a>\n",
@@ -515,7 +515,7 @@ mod tests {
         let page = super::render_page(&policies, "policies");
         assert!(page.contains("## SaaS notifications"));
         for route in &policies.notifications {
-            let stem = format!("{}-notifications-{}", route.product, route.id);
+            let stem = route.stem();
             assert!(page.contains(&format!("(notifications/{stem}-consumer-policy.json)")));
             assert!(page.contains(&format!("(notifications/{stem}-queue-policy.json)")));
             assert!(page.contains(&route.queue_policy(&policies)));

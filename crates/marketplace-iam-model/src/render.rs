@@ -69,6 +69,13 @@ fn policy<'a>(groups: &[(&'a [String], Vec<&'a str>)]) -> Json<'a> {
     ])
 }
 
+/// The names the route's published documents end with (`<stem>-consumer-policy.json`, ...).
+pub const CONSUMER_POLICY: &str = "consumer-policy";
+/// See [`CONSUMER_POLICY`].
+pub const ENCRYPTED_CONSUMER_POLICY: &str = "consumer-policy-encrypted";
+/// See [`CONSUMER_POLICY`].
+pub const SUBSCRIBER_POLICY: &str = "subscriber-policy";
+
 /// The IAM policy language version every rendered document declares.
 pub(crate) const POLICY_VERSION: &str = "2012-10-17";
 
@@ -192,6 +199,55 @@ impl NotificationRoute {
             .first()
             .and_then(|&i| policies.action(i).resources.first())
             .map_or("", String::as_str)
+    }
+
+    /// `<product>-notifications-<route>`: what the route's published files are named after
+    /// (`docs/notifications/<stem>-consumer-policy.json`, ...).
+    ///
+    /// ```
+    /// let policies = marketplace_iam_model::load("../../policies.toml")?;
+    /// assert_eq!(policies.notification("sns").unwrap().stem(), "saas-notifications-sns");
+    /// # Ok::<(), marketplace_iam_model::LoadError>(())
+    /// ```
+    pub fn stem(&self) -> String {
+        format!("{}-notifications-{}", self.product, self.id)
+    }
+
+    /// The route's documents as published under `docs/notifications/`, with their placeholders: file name and
+    /// JSON, for the consumer, the consumer of an encrypted queue, the queue and (a route with topics) the subscriber.
+    ///
+    /// ```
+    /// let policies = marketplace_iam_model::load("../../policies.toml")?;
+    /// let sns = policies.notification("sns").unwrap();
+    /// let names: Vec<String> = sns.published(&policies).into_iter().map(|(name, _)| name).collect();
+    /// assert_eq!(names, [
+    ///     "saas-notifications-sns-consumer-policy.json",
+    ///     "saas-notifications-sns-consumer-policy-encrypted.json",
+    ///     "saas-notifications-sns-queue-policy.json",
+    ///     "saas-notifications-sns-subscriber-policy.json",
+    /// ]);
+    /// # Ok::<(), marketplace_iam_model::LoadError>(())
+    /// ```
+    pub fn published(&self, policies: &Policies) -> Vec<(String, String)> {
+        let stem = self.stem();
+        let mut out = vec![
+            (
+                format!("{stem}-{CONSUMER_POLICY}.json"),
+                self.consumer_policy(policies, false),
+            ),
+            (
+                format!("{stem}-{ENCRYPTED_CONSUMER_POLICY}.json"),
+                self.consumer_policy(policies, true),
+            ),
+            (
+                format!("{stem}-queue-policy.json"),
+                self.queue_policy(policies),
+            ),
+        ];
+        if let Some(subscriber) = self.subscriber_policy(policies) {
+            out.push((format!("{stem}-{SUBSCRIBER_POLICY}.json"), subscriber));
+        }
+        out
     }
 
     /// The consumer's identity policy: its actions on the queue, and with `encrypted` `kms:Decrypt` on the key.

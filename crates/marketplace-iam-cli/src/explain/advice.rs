@@ -10,11 +10,12 @@ use super::parse::{Denial, Layer, PrincipalKind};
 /// A published policy document that grants the action, with where it is deployed.
 #[derive(Debug, Serialize)]
 pub(crate) struct DocumentRef {
-    /// `saas/subscriptions`: what `policy`, `role` and `check --product` take.
+    /// `saas/subscriptions`: what `policy`, `role` and `check --product` take; for a notification route's document,
+    /// `<product>/<route>-consumer` or `<product>/<route>-subscriber`.
     pub(crate) spec: String,
-    /// `docs/policies/<file>`.
+    /// `docs/policies/<file>`, or `docs/notifications/<file>` (with the queue's parameters to fill).
     pub(crate) policy: String,
-    /// `marketplace-iam policy <spec>`.
+    /// `marketplace-iam policy <spec>`, or the `marketplace-iam stack` command that prints it filled.
     pub(crate) command: String,
     /// The published roles that attach it.
     pub(crate) templates: Vec<TemplateRef>,
@@ -123,7 +124,72 @@ fn documents(policies: &Policies, action: &str) -> Vec<DocumentRef> {
         .collect();
     // Least privilege first: a pricing model's document grants only what that model calls.
     docs.sort_by_key(|d| !d.spec.contains('/'));
+    docs.extend(notification_documents(policies, action));
     docs
+}
+
+/// The notification routes' documents that grant `action`: the consumer's (of an encrypted queue for the key's
+/// actions) with the stacks that create its role, and the subscriber's.
+fn notification_documents(policies: &Policies, action: &str) -> Vec<DocumentRef> {
+    let grants = |indices: &[marketplace_iam_model::ActionIndex]| {
+        indices
+            .iter()
+            .any(|&i| policies.action(i).name.eq_ignore_ascii_case(action))
+    };
+    let stacks = policies.stacks();
+    let mut out = Vec::new();
+    for route in &policies.notifications {
+        let (product, id, stem) = (&route.product, &route.id, route.stem());
+        let command = format!("marketplace-iam stack {product} --route {id} --target <target>");
+        let templates = || {
+            stacks
+                .iter()
+                .filter(|s| s.route.id == route.id)
+                .map(|s| {
+                    let stem = s.stem();
+                    TemplateRef {
+                        target: s.target.id.clone(),
+                        cloudformation: format!("docs/cloudformation/{stem}.json"),
+                        terraform: format!("docs/terraform/{stem}.tf.json"),
+                        command: format!(
+                            "marketplace-iam stack {product} --route {id} --target {} --format cloudformation",
+                            s.target.id
+                        ),
+                    }
+                })
+                .collect()
+        };
+        let consumer = if grants(&route.consumer) {
+            Some((marketplace_iam_model::CONSUMER_POLICY, command.clone()))
+        } else if grants(&route.encrypted) {
+            Some((
+                marketplace_iam_model::ENCRYPTED_CONSUMER_POLICY,
+                format!("{command} --key-id <key id>"),
+            ))
+        } else {
+            None
+        };
+        if let Some((file, command)) = consumer {
+            out.push(DocumentRef {
+                spec: format!("{product}/{id}-consumer"),
+                policy: format!("docs/notifications/{stem}-{file}.json"),
+                command,
+                templates: templates(),
+            });
+        }
+        if grants(&route.subscriber) {
+            out.push(DocumentRef {
+                spec: format!("{product}/{id}-subscriber"),
+                policy: format!(
+                    "docs/notifications/{stem}-{}.json",
+                    marketplace_iam_model::SUBSCRIBER_POLICY
+                ),
+                command: format!("{command} --format subscriber-policy"),
+                templates: Vec::new(),
+            });
+        }
+    }
+    out
 }
 
 /// The targets whose trust policy allows `action` to a caller that gets such a message (an IAM principal or a web
@@ -252,15 +318,31 @@ fn fix(d: &Denial, documents: &[DocumentRef], trusts: &[TrustRef]) -> Vec<String
         None => "the principal".to_owned(),
     };
     let attach = documents.first().map(|doc| {
-        format!(
-            "attach to {who} the published policy that grants {}: {} (`{}`), or another document listed below for \
-             the product's pricing model",
-            d.action, doc.policy, doc.command
-        )
+        if doc.spec.ends_with("-subscriber") {
+            format!(
+                "attach to {who} the policy that lets whoever deploys the route's stack subscribe its queue to the \
+                 product's topics ({}): {}, with the topics' values filled in (`{}` prints it filled)",
+                d.action, doc.policy, doc.command
+            )
+        } else if doc.policy.starts_with("docs/notifications/") {
+            format!(
+                "attach to {who} the notification policy that grants {}: {}, with your queue's values filled in \
+                 (`{}` prints it filled), or deploy the route's stack listed below, whose role has it",
+                d.action, doc.policy, doc.command
+            )
+        } else {
+            format!(
+                "attach to {who} the published policy that grants {}: {} (`{}`), or another document listed below \
+                 for the product's pricing model",
+                d.action, doc.policy, doc.command
+            )
+        }
     });
+    // As the catalog spells the action (IAM matches in any letter case; AWS's messages lower-case some).
+    let action = marketplace_iam_model::catalog::lookup_ignore_case(&d.action)
+        .map_or(d.action.as_str(), |a| a.name);
     let statement = format!(
-        "{{\"Effect\":\"Allow\",\"Action\":\"{}\",\"Resource\":\"{}\"}}",
-        d.action,
+        "{{\"Effect\":\"Allow\",\"Action\":\"{action}\",\"Resource\":\"{}\"}}",
         d.resource.as_deref().unwrap_or("*")
     );
     let mut out = Vec::new();
@@ -454,13 +536,21 @@ fn check_command(d: &Denial, checkable: Option<&str>) -> (Option<String>, Option
         return (
             None,
             Some(format!(
-                "`marketplace-iam check` knows the aws-marketplace and license-manager actions (and with --assume the \
-                 STS calls that assume a role), not {}",
+                "`marketplace-iam check` knows the actions of its catalog ({}; and with --assume the STS calls that \
+                 assume a role), not {}",
+                marketplace_iam_model::catalog::prefixes().join(", "),
                 d.action
             )),
         );
     };
-    let base = format!("marketplace-iam check --action {action} role-policy.json");
+    // A call on one resource is decided on it, when the action acts on such resources.
+    let resource = d
+        .resource
+        .as_deref()
+        .filter(|arn| marketplace_iam_policy::takes_resource(action, arn))
+        .map(|arn| format!(" --resource {arn}"))
+        .unwrap_or_default();
+    let base = format!("marketplace-iam check --action {action} role-policy.json{resource}");
     let Some(r) = &d.reason else {
         return (
             Some(format!(

@@ -114,8 +114,8 @@ fn notes(d: &Denial, advice: &Advice) -> Vec<String> {
     let mut notes = d.notes.clone();
     if !advice.covered {
         notes.push(format!(
-            "the project's documents do not cover {}: it is none of the metering, entitlement, License Manager or \
-             STS calls of policies.toml, so no published document or template grants it",
+            "the project's documents do not cover {}: it is none of the metering, entitlement, License Manager, \
+             notification or STS calls of policies.toml, so no published document or template grants it",
             d.action
         ));
     }

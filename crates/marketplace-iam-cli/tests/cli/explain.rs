@@ -251,3 +251,86 @@ fn a_session_policy_denial_names_the_check_assume_of_the_sessions_role() {
         "{check}"
     );
 }
+
+/// A notification consumer denied on its queue (SQS lower-cases the action in its messages): the route's consumer
+/// policy and stacks, the statement in the catalog's spelling on the queue, and the check on that queue.
+#[test]
+fn a_notification_consumer_denied_on_its_queue_names_the_routes_documents() {
+    let out = explain(&[
+        "User: arn:aws:sts::111122223333:assumed-role/saas-notifications-consumer/app is not authorized to perform: \
+         sqs:receivemessage on resource: arn:aws:sqs:us-east-1:111122223333:saas-notifications because no \
+         identity-based policy allows the sqs:receivemessage action",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v = json(&out);
+    let advice = &v;
+    let specs: Vec<&str> = advice["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["spec"].as_str().unwrap())
+        .collect();
+    assert_eq!(specs, ["saas/sns-consumer", "saas/eventbridge-consumer"]);
+    assert_eq!(
+        advice["documents"][0]["policy"],
+        "docs/notifications/saas-notifications-sns-consumer-policy.json"
+    );
+    assert_eq!(
+        advice["documents"][0]["templates"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_eq!(advice["covered"], true);
+    assert_eq!(
+        advice["check"],
+        "marketplace-iam check --action sqs:ReceiveMessage role-policy.json --resource \
+         arn:aws:sqs:us-east-1:111122223333:saas-notifications"
+    );
+    assert!(
+        !v["notes"].to_string().contains("do not cover"),
+        "{:#}",
+        v["notes"]
+    );
+
+    // The key of an encrypted queue: the encrypted consumer's policy, with its --key-id.
+    let out = explain(&[
+        "User: arn:aws:sts::111122223333:assumed-role/saas-notifications-consumer/app is not authorized to perform: \
+         kms:Decrypt on resource: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab \
+         because no identity-based policy allows the kms:Decrypt action",
+        "--format",
+        "json",
+    ]);
+    let v = json(&out);
+    assert_eq!(
+        v["documents"][0]["policy"],
+        "docs/notifications/saas-notifications-sns-consumer-policy-encrypted.json"
+    );
+    assert!(
+        v["documents"][0]["command"]
+            .as_str()
+            .unwrap()
+            .ends_with("--key-id <key id>")
+    );
+
+    // Whoever deploys the SNS stack: the subscriber policy, and no stack role claims to have it.
+    let out = explain(&[
+        "User: arn:aws:iam::111122223333:user/deployer is not authorized to perform: SNS:Subscribe on resource: \
+         arn:aws:sns:us-east-1:444455556666:aws-mp-subscription-notification-abc because no identity-based policy \
+         allows the SNS:Subscribe action",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("docs/notifications/saas-notifications-sns-subscriber-policy.json"),
+        "{text}"
+    );
+    assert!(
+        text.contains("subscribe its queue to the product's topics"),
+        "{text}"
+    );
+    assert!(!text.contains("whose role has it"), "{text}");
+}

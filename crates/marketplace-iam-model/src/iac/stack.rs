@@ -105,10 +105,7 @@ impl<'a> Stack<'a> {
     /// assert_eq!(policies.stack("sns", "ecs").unwrap().stem(), "saas-notifications-sns-ecs");
     /// ```
     pub fn stem(&self) -> String {
-        format!(
-            "{}-notifications-{}-{}",
-            self.route.product, self.route.id, self.target.id
-        )
+        format!("{}-{}", self.route.stem(), self.target.id)
     }
 
     /// What the stack is for, in a sentence (the template's description).
