@@ -5,8 +5,9 @@ use serde_json::{Map, Value, json};
 use super::template::{
     BOUNDARY_CONDITION, CLOUDFORMATION_PARTITION, Defaults, TERRAFORM_PARTITION,
     cloudformation_boundary_parameter, cloudformation_given, cloudformation_parameter,
-    cloudformation_role_boundary, cloudformation_trust, parse, partitioned, pretty,
-    terraform_boundary_variable, terraform_placeholders, terraform_variable,
+    cloudformation_role_boundary, cloudformation_template, cloudformation_trust, parse,
+    partitioned, terraform_boundary_variable, terraform_configuration, terraform_placeholders,
+    terraform_variable,
 };
 use crate::model::{Document, Parameter, PermissionsBoundary, Policies, Target};
 
@@ -199,14 +200,15 @@ pub fn cloudformation_with_defaults(d: &Deployment<'_>, defaults: &Defaults<'_>)
             }),
         );
     }
-    let mut template = Map::new();
-    template.insert("AWSTemplateFormatVersion".to_owned(), json!("2010-09-09"));
-    template.insert("Description".to_owned(), json!(d.description()));
-    template.insert("Parameters".to_owned(), Value::Object(parameters));
-    template.insert("Conditions".to_owned(), Value::Object(conditions));
-    template.insert("Resources".to_owned(), Value::Object(resources));
-    template.insert("Outputs".to_owned(), Value::Object(outputs));
-    pretty(&Value::Object(template))
+    cloudformation_template(
+        d.description(),
+        vec![
+            ("Parameters", parameters),
+            ("Conditions", conditions),
+            ("Resources", resources),
+            ("Outputs", outputs),
+        ],
+    )
 }
 
 /// The Terraform configuration (JSON syntax, `.tf.json`) of a deployment: variables with validation, the policy, the
@@ -302,18 +304,7 @@ pub fn terraform_with_defaults(d: &Deployment<'_>, defaults: &Defaults<'_>) -> S
             }),
         );
     }
-    let mut config = Map::new();
-    config.insert(
-        "terraform".to_owned(),
-        json!({ "required_providers": { "aws": { "source": "hashicorp/aws", "version": ">= 5.0" } } }),
-    );
-    config.insert("variable".to_owned(), Value::Object(variables));
-    if !data.is_empty() {
-        config.insert("data".to_owned(), Value::Object(data));
-    }
-    config.insert("resource".to_owned(), Value::Object(resources));
-    config.insert("output".to_owned(), Value::Object(outputs));
-    pretty(&Value::Object(config))
+    terraform_configuration(variables, data, resources, outputs)
 }
 
 #[cfg(test)]

@@ -19,8 +19,8 @@ use serde_json::{Map, Value, json};
 use super::template::{
     BOUNDARY_CONDITION, CLOUDFORMATION_PARTITION, Defaults, Input,
     cloudformation_boundary_parameter, cloudformation_given, cloudformation_input,
-    cloudformation_optional_input, cloudformation_role_boundary, cloudformation_trust, parse,
-    partitioned, pretty, substitute,
+    cloudformation_optional_input, cloudformation_role_boundary, cloudformation_template,
+    cloudformation_trust, parse, partitioned, substitute,
 };
 use crate::ident;
 use crate::model::{
@@ -576,15 +576,16 @@ pub fn stack_cloudformation(stack: &Stack<'_>, defaults: &Defaults<'_>) -> Strin
         json!({ "Description": "The consumer role's ARN.", "Value": { "Fn::GetAtt": ["ConsumerRole", "Arn"] } }),
     );
 
-    let mut template = Map::new();
-    template.insert("AWSTemplateFormatVersion".to_owned(), json!("2010-09-09"));
-    template.insert("Description".to_owned(), json!(stack.description()));
-    template.insert("Parameters".to_owned(), Value::Object(parameters));
-    template.insert("Rules".to_owned(), Value::Object(rules));
-    template.insert("Conditions".to_owned(), Value::Object(conditions));
-    template.insert("Resources".to_owned(), Value::Object(resources));
-    template.insert("Outputs".to_owned(), Value::Object(outputs));
-    pretty(&Value::Object(template))
+    cloudformation_template(
+        stack.description(),
+        vec![
+            ("Parameters", parameters),
+            ("Rules", rules),
+            ("Conditions", conditions),
+            ("Resources", resources),
+            ("Outputs", outputs),
+        ],
+    )
 }
 
 #[cfg(test)]

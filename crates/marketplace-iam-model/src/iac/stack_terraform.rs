@@ -4,8 +4,8 @@ use serde_json::{Map, Value, json};
 
 use super::stack::{DEFAULT_EVENT_BUS, Delivery, Stack};
 use super::template::{
-    Defaults, TERRAFORM_ACCOUNT, TERRAFORM_PARTITION, pretty, terraform_boundary_variable,
-    terraform_input, terraform_optional_input, terraform_placeholders,
+    Defaults, TERRAFORM_ACCOUNT, TERRAFORM_PARTITION, terraform_boundary_variable,
+    terraform_configuration, terraform_input, terraform_optional_input, terraform_placeholders,
 };
 use crate::model::{Parameter, PermissionsBoundary};
 
@@ -189,16 +189,7 @@ pub fn stack_terraform(stack: &Stack<'_>, defaults: &Defaults<'_>) -> String {
         json!({ "description": "The consumer role's ARN.", "value": "${aws_iam_role.consumer.arn}" }),
     );
 
-    let mut config = Map::new();
-    config.insert(
-        "terraform".to_owned(),
-        json!({ "required_providers": { "aws": { "source": "hashicorp/aws", "version": ">= 5.0" } } }),
-    );
-    config.insert("variable".to_owned(), Value::Object(variables));
-    config.insert("data".to_owned(), Value::Object(data));
-    config.insert("resource".to_owned(), Value::Object(resources));
-    config.insert("output".to_owned(), Value::Object(outputs));
-    pretty(&Value::Object(config))
+    terraform_configuration(variables, data, resources, outputs)
 }
 
 #[cfg(test)]

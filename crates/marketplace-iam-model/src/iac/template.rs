@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::json::{self, Json};
 use crate::model::{Parameter, PermissionsBoundary, Target};
@@ -33,6 +33,43 @@ pub(super) fn with_default(
         fields.insert(key.to_owned(), Value::String((*value).to_owned()));
     }
     declaration
+}
+
+/// A CloudFormation template of `description` with `sections` (`Parameters`, `Resources`, ...), written as every
+/// published template is.
+pub(super) fn cloudformation_template(
+    description: String,
+    sections: Vec<(&str, Map<String, Value>)>,
+) -> String {
+    let mut template = Map::new();
+    template.insert("AWSTemplateFormatVersion".to_owned(), json!("2010-09-09"));
+    template.insert("Description".to_owned(), json!(description));
+    for (name, section) in sections {
+        template.insert(name.to_owned(), Value::Object(section));
+    }
+    pretty(&Value::Object(template))
+}
+
+/// A Terraform configuration (JSON syntax) requiring the AWS provider, with its variables, data sources (left out
+/// when there is none), resources and outputs, written as every published configuration is.
+pub(super) fn terraform_configuration(
+    variables: Map<String, Value>,
+    data: Map<String, Value>,
+    resources: Map<String, Value>,
+    outputs: Map<String, Value>,
+) -> String {
+    let mut config = Map::new();
+    config.insert(
+        "terraform".to_owned(),
+        json!({ "required_providers": { "aws": { "source": "hashicorp/aws", "version": ">= 5.0" } } }),
+    );
+    config.insert("variable".to_owned(), Value::Object(variables));
+    if !data.is_empty() {
+        config.insert("data".to_owned(), Value::Object(data));
+    }
+    config.insert("resource".to_owned(), Value::Object(resources));
+    config.insert("output".to_owned(), Value::Object(outputs));
+    pretty(&Value::Object(config))
 }
 
 /// The indentation of the published templates: two spaces.
