@@ -75,13 +75,9 @@ fn options(parameters: &[Parameter]) -> String {
 
 /// The parameters whose `${Name}` placeholders `texts` hold, in [`Parameter::ALL`]'s order.
 pub(crate) fn named_in(texts: &[&str]) -> Vec<Parameter> {
-    Parameter::ALL
-        .into_iter()
-        .filter(|p| {
-            let placeholder = format!("${{{}}}", p.name());
-            texts.iter().any(|t| t.contains(&placeholder))
-        })
-        .collect()
+    let mut out = Parameter::used_in_all(texts.iter().copied());
+    out.sort_by_key(|p| Parameter::ALL.iter().position(|q| q == p));
+    out
 }
 
 pub(crate) fn run(args: &StackArgs) -> Result<u8, Unusable> {

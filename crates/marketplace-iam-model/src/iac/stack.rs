@@ -23,9 +23,7 @@ use super::template::{
     cloudformation_trust, parse, partitioned, substitute,
 };
 use crate::ident;
-use crate::model::{
-    NotificationRoute, Parameter, PermissionsBoundary, Policies, Target, placeholders,
-};
+use crate::model::{NotificationRoute, Parameter, PermissionsBoundary, Policies, Target};
 
 /// One notification route of a product with its consumer on one of the route's targets.
 #[derive(Debug, Clone, Copy)]
@@ -172,7 +170,7 @@ impl<'a> Stack<'a> {
                 .consumer_actions(self.policies, false)
                 .flat_map(|a| a.resources.iter().map(String::as_str)),
         );
-        let mut out = names_in(texts);
+        let mut out = Parameter::used_in_all(texts);
         for p in self.target.trust.parameters() {
             if !out.contains(&p) {
                 out.push(p);
@@ -196,7 +194,7 @@ impl<'a> Stack<'a> {
             .route
             .consumer_actions(self.policies, true)
             .flat_map(|a| a.resources.iter().map(String::as_str));
-        names_in(encrypted)
+        Parameter::used_in_all(encrypted)
             .into_iter()
             .filter(|p| !required.contains(p))
             .collect()
@@ -350,19 +348,6 @@ impl<'a> Stack<'a> {
         }
         out
     }
-}
-
-/// The parameters named in `texts`, each once, in order of first use.
-fn names_in<'t>(texts: impl IntoIterator<Item = &'t str>) -> Vec<Parameter> {
-    let mut out = Vec::new();
-    for text in texts {
-        for p in placeholders(text).filter_map(Parameter::from_name) {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 /// A topic's name without its parameters, for the names of its subscription's resources:

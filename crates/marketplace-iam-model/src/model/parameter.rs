@@ -211,10 +211,24 @@ impl Parameter {
     /// assert_eq!(Parameter::used_in(text), [Parameter::AccountId, Parameter::QueueName]);
     /// ```
     pub fn used_in(text: &str) -> Vec<Parameter> {
+        Parameter::used_in_all([text])
+    }
+
+    /// [`used_in`](Self::used_in) over several texts: each parameter once, in order of first use across them.
+    ///
+    /// ```
+    /// use marketplace_iam_model::Parameter;
+    ///
+    /// let texts = ["${QueueName}", "${AccountId}:${QueueName}"];
+    /// assert_eq!(Parameter::used_in_all(texts), [Parameter::QueueName, Parameter::AccountId]);
+    /// ```
+    pub fn used_in_all<'t>(texts: impl IntoIterator<Item = &'t str>) -> Vec<Parameter> {
         let mut out = Vec::new();
-        for p in placeholders(text).filter_map(Parameter::from_name) {
-            if !out.contains(&p) {
-                out.push(p);
+        for text in texts {
+            for p in placeholders(text).filter_map(Parameter::from_name) {
+                if !out.contains(&p) {
+                    out.push(p);
+                }
             }
         }
         out

@@ -77,15 +77,12 @@ pub struct Trust {
 impl Trust {
     /// The parameters the trust policy uses, in order of first use.
     pub fn parameters(&self) -> Vec<Parameter> {
-        let texts = std::iter::once(&self.principal)
-            .chain(self.conditions.iter().flat_map(|c| [&c.key, &c.value]));
-        let mut out = Vec::new();
-        for p in texts.flat_map(|t| Parameter::used_in(t)) {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-        out
+        let texts = std::iter::once(self.principal.as_str()).chain(
+            self.conditions
+                .iter()
+                .flat_map(|c| [c.key.as_str(), c.value.as_str()]),
+        );
+        Parameter::used_in_all(texts)
     }
 }
 
