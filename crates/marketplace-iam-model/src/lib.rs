@@ -103,7 +103,9 @@ pub use model::{
 pub use page::render_page;
 pub use pipeline::{parse, parse_bytes, parse_with_catalog};
 pub use read::SCHEMA_VERSION;
-pub use render::{CONSUMER_POLICY, ENCRYPTED_CONSUMER_POLICY, SUBSCRIBER_POLICY, render_policy};
+pub use render::{
+    CONSUMER_POLICY, ENCRYPTED_CONSUMER_POLICY, QUEUE_POLICY, SUBSCRIBER_POLICY, render_policy,
+};
 pub use salvage::{Salvaged, salvage};
 
 /// Why [`load`] failed.

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::model::{Parameter, Policies, Requirement};
+use crate::render::{CONSUMER_POLICY, ENCRYPTED_CONSUMER_POLICY, QUEUE_POLICY, SUBSCRIBER_POLICY};
 
 /// Renders the Markdown page: the AWS page's sections and notes (corrected), each product's policy, a table of
 /// pricing models → actions → document, the actions, and the sources. `policies_dir` is the path from the page to
@@ -291,7 +292,13 @@ fn notifications(w: &mut String, policies: &Policies) {
          their parameters, are also published under `notifications/`.\n"
     );
     for route in &policies.notifications {
-        let stem = route.stem();
+        let [consumer, encrypted, queue, subscriber_file] = [
+            CONSUMER_POLICY,
+            ENCRYPTED_CONSUMER_POLICY,
+            QUEUE_POLICY,
+            SUBSCRIBER_POLICY,
+        ]
+        .map(|document| route.file_name(document));
         let _ = writeln!(
             w,
             "### {}<a name=\"notifications-{}\"></a>\n",
@@ -307,8 +314,8 @@ fn notifications(w: &mut String, policies: &Policies) {
         }
         let _ = writeln!(
             w,
-            "The consumer's policy ([`{stem}-consumer-policy.json`](notifications/{stem}-consumer-policy.json); \
-             with the queue's key, [`{stem}-consumer-policy-encrypted.json`](notifications/{stem}-consumer-policy-encrypted.json) \
+            "The consumer's policy ([`{consumer}`](notifications/{consumer}); \
+             with the queue's key, [`{encrypted}`](notifications/{encrypted}) \
              adds {}):\n\n```json\n{}```\n",
             route
                 .encrypted
@@ -320,7 +327,7 @@ fn notifications(w: &mut String, policies: &Policies) {
         );
         let _ = writeln!(
             w,
-            "The queue policy: only `{}`, and only from {} ([`{stem}-queue-policy.json`](notifications/{stem}-queue-policy.json)):\n\n```json\n{}```\n",
+            "The queue policy: only `{}`, and only from {} ([`{queue}`](notifications/{queue})):\n\n```json\n{}```\n",
             route.sender,
             if route.source_arns.len() == 1 {
                 "its source"
@@ -333,7 +340,7 @@ fn notifications(w: &mut String, policies: &Policies) {
             let _ = writeln!(
                 w,
                 "Whoever deploys the stack subscribes the queue to the topics, and needs the subscriber policy \
-                 ([`{stem}-subscriber-policy.json`](notifications/{stem}-subscriber-policy.json)):\n\n```json\n{subscriber}```\n"
+                 ([`{subscriber_file}`](notifications/{subscriber_file})):\n\n```json\n{subscriber}```\n"
             );
         }
         let mut texts: Vec<&str> = vec![route.queue_arn(policies)];
@@ -361,6 +368,8 @@ fn notifications(w: &mut String, policies: &Policies) {
             let _ = writeln!(w, "- `{}`: {}{suffix}", p.name(), p.description());
         }
         let _ = writeln!(w);
+        // The stacks' names, as `iac::Stack::stem` gives them (this page is built without the `iac` feature).
+        let stem = route.stem();
         let files: Vec<String> = route
             .targets
             .iter()

@@ -75,6 +75,8 @@ pub const CONSUMER_POLICY: &str = "consumer-policy";
 pub const ENCRYPTED_CONSUMER_POLICY: &str = "consumer-policy-encrypted";
 /// See [`CONSUMER_POLICY`].
 pub const SUBSCRIBER_POLICY: &str = "subscriber-policy";
+/// See [`CONSUMER_POLICY`].
+pub const QUEUE_POLICY: &str = "queue-policy";
 
 /// The IAM policy language version every rendered document declares.
 pub(crate) const POLICY_VERSION: &str = "2012-10-17";
@@ -229,25 +231,35 @@ impl NotificationRoute {
     /// # Ok::<(), marketplace_iam_model::LoadError>(())
     /// ```
     pub fn published(&self, policies: &Policies) -> Vec<(String, String)> {
-        let stem = self.stem();
         let mut out = vec![
             (
-                format!("{stem}-{CONSUMER_POLICY}.json"),
+                self.file_name(CONSUMER_POLICY),
                 self.consumer_policy(policies, false),
             ),
             (
-                format!("{stem}-{ENCRYPTED_CONSUMER_POLICY}.json"),
+                self.file_name(ENCRYPTED_CONSUMER_POLICY),
                 self.consumer_policy(policies, true),
             ),
-            (
-                format!("{stem}-queue-policy.json"),
-                self.queue_policy(policies),
-            ),
+            (self.file_name(QUEUE_POLICY), self.queue_policy(policies)),
         ];
         if let Some(subscriber) = self.subscriber_policy(policies) {
-            out.push((format!("{stem}-{SUBSCRIBER_POLICY}.json"), subscriber));
+            out.push((self.file_name(SUBSCRIBER_POLICY), subscriber));
         }
         out
+    }
+
+    /// The published file name of the route's `document` ([`CONSUMER_POLICY`], ...): `<stem>-<document>.json`.
+    ///
+    /// ```
+    /// use marketplace_iam_model::SUBSCRIBER_POLICY;
+    ///
+    /// let policies = marketplace_iam_model::load("../../policies.toml")?;
+    /// let sns = policies.notification("sns").unwrap();
+    /// assert_eq!(sns.file_name(SUBSCRIBER_POLICY), "saas-notifications-sns-subscriber-policy.json");
+    /// # Ok::<(), marketplace_iam_model::LoadError>(())
+    /// ```
+    pub fn file_name(&self, document: &str) -> String {
+        format!("{}-{document}.json", self.stem())
     }
 
     /// The consumer's identity policy: its actions on the queue, and with `encrypted` `kms:Decrypt` on the key.

@@ -139,7 +139,7 @@ fn notification_documents(policies: &Policies, action: &str) -> Vec<DocumentRef>
     let stacks = policies.stacks();
     let mut out = Vec::new();
     for route in &policies.notifications {
-        let (product, id, stem) = (&route.product, &route.id, route.stem());
+        let (product, id) = (&route.product, &route.id);
         let command = format!("marketplace-iam stack {product} --route {id} --target <target>");
         let templates = || {
             stacks
@@ -172,7 +172,7 @@ fn notification_documents(policies: &Policies, action: &str) -> Vec<DocumentRef>
         if let Some((file, command)) = consumer {
             out.push(DocumentRef {
                 spec: format!("{product}/{id}-consumer"),
-                policy: format!("docs/notifications/{stem}-{file}.json"),
+                policy: format!("docs/notifications/{}", route.file_name(file)),
                 command,
                 templates: templates(),
             });
@@ -181,8 +181,8 @@ fn notification_documents(policies: &Policies, action: &str) -> Vec<DocumentRef>
             out.push(DocumentRef {
                 spec: format!("{product}/{id}-subscriber"),
                 policy: format!(
-                    "docs/notifications/{stem}-{}.json",
-                    marketplace_iam_model::SUBSCRIBER_POLICY
+                    "docs/notifications/{}",
+                    route.file_name(marketplace_iam_model::SUBSCRIBER_POLICY)
                 ),
                 command: format!("{command} --format subscriber-policy"),
                 templates: Vec::new(),
