@@ -1,9 +1,10 @@
 //! The files named on the command line: `-` is standard input (read once, named `<stdin>` in messages), and an I/O
 //! error says which file and what happened.
 
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 
+use marketplace_iam_model::{read_at_most, read_at_most_from};
 use marketplace_iam_policy::{MAX_POLICY_FILE_BYTES, Policy, PolicyFile, PolicyKind, ReadError};
 
 use crate::{Unusable, output};
@@ -43,22 +44,6 @@ pub(crate) fn could_not_write(e: &io::Error) -> Unusable {
     Unusable(format!("could not write to standard output: {e}"))
 }
 
-/// Reads all of `input`, refusing more than `limit` bytes (`what` says whose limit) after reading at most one more.
-fn read_at_most(input: impl Read, limit: u64, what: &str) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    input.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(io::Error::new(
-            io::ErrorKind::FileTooLarge,
-            format!(
-                "it is larger than {} MiB, the limit for {what}",
-                limit >> 20
-            ),
-        ));
-    }
-    Ok(bytes)
-}
-
 /// Reads a whole file, or standard input for `-`, refusing more than `limit` bytes (`what` names the input in the
 /// message) after reading at most one more; returns the name messages use for it.
 pub(crate) fn read_bytes_bounded(
@@ -67,13 +52,11 @@ pub(crate) fn read_bytes_bounded(
     what: &str,
 ) -> Result<(String, Vec<u8>), Unusable> {
     if is_stdin(path) {
-        let bytes =
-            read_at_most(io::stdin().lock(), limit, what).map_err(|e| could_not_read(path, &e))?;
+        let bytes = read_at_most_from(io::stdin().lock(), 0, limit, what)
+            .map_err(|e| could_not_read(path, &e))?;
         return Ok((STDIN_NAME.to_owned(), bytes));
     }
-    let bytes = std::fs::File::open(path)
-        .and_then(|f| read_at_most(f, limit, what))
-        .map_err(|e| could_not_read(path, &e))?;
+    let bytes = read_at_most(path, limit, what).map_err(|e| could_not_read(path, &e))?;
     Ok((path.display().to_string(), bytes))
 }
 
@@ -95,8 +78,9 @@ pub(crate) fn read_policy(path: &Path, kind: PolicyKind) -> Result<PolicyFile, U
 /// Reads one policy document as written.
 fn read_policy_as_written(path: &Path, kind: PolicyKind) -> Result<PolicyFile, Unusable> {
     if is_stdin(path) {
-        let bytes = read_at_most(
+        let bytes = read_at_most_from(
             io::stdin().lock(),
+            0,
             MAX_POLICY_FILE_BYTES,
             "a policy document",
         )

@@ -224,8 +224,8 @@ pub fn read_policies_file(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Reads a file of at most `limit` bytes (reading at most `limit` + 1); a larger one is an error of kind
-/// [`std::io::ErrorKind::FileTooLarge`]: "the file is larger than N MiB, the limit for `what`". The bounded read
-/// of the project's inputs: policies files here, policy documents in the checker.
+/// [`std::io::ErrorKind::FileTooLarge`]: "it is larger than N MiB, the limit for `what`". The bounded read
+/// of the project's inputs: policies files here, policy documents in the checker, the command's files.
 ///
 /// # Examples
 ///
@@ -235,16 +235,38 @@ pub fn read_policies_file(path: &Path) -> std::io::Result<Vec<u8>> {
 /// assert_eq!(err.kind(), std::io::ErrorKind::FileTooLarge);
 /// ```
 pub fn read_at_most(path: &Path, limit: u64, what: &str) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    read_at_most_from(file, size, limit, what)
+}
+
+/// [`read_at_most`] of any reader (standard input, say). `size` is what it is expected to hold (a file's length;
+/// 0 when unknown): the buffer is allocated that large at once, so a file takes its own size in memory, not the
+/// next power of two that growing by doubling reaches.
+///
+/// # Examples
+///
+/// ```
+/// let bytes = marketplace_iam_model::read_at_most_from(&b"{}"[..], 2, 1024, "a test")?;
+/// assert_eq!(bytes, b"{}");
+/// let err = marketplace_iam_model::read_at_most_from(&[0u8; 2048][..], 0, 1024, "a test").unwrap_err();
+/// assert_eq!(err.to_string(), "it is larger than 0 MiB, the limit for a test");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn read_at_most_from(
+    input: impl std::io::Read,
+    size: u64,
+    limit: u64,
+    what: &str,
+) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_end(&mut bytes)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(limit + 1)).unwrap_or(0));
+    input.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(std::io::Error::new(
             std::io::ErrorKind::FileTooLarge,
             format!(
-                "the file is larger than {} MiB, the limit for {what}",
+                "it is larger than {} MiB, the limit for {what}",
                 limit >> 20
             ),
         ));

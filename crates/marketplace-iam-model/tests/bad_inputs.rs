@@ -65,5 +65,5 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     let message = err
         .to_string()
         .replace(&path.display().to_string(), "<tmp>/policies.toml");
-    insta::assert_snapshot!(message, @"error: could not read `<tmp>/policies.toml`: the file is larger than 16 MiB, the limit for a policies file (a policies.toml declaring 10,000 actions is about 2.3 MB); check that the path names the policies.toml you meant");
+    insta::assert_snapshot!(message, @"error: could not read `<tmp>/policies.toml`: it is larger than 16 MiB, the limit for a policies file (a policies.toml declaring 10,000 actions is about 2.3 MB); check that the path names the policies.toml you meant");
 }

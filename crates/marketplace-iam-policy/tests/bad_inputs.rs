@@ -59,5 +59,5 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     let message = err
         .to_string()
         .replace(&path.display().to_string(), "<tmp>/huge.json");
-    insta::assert_snapshot!(message, @"<tmp>/huge.json: cannot read the file: the file is larger than 1 MiB, the limit for a policy document (IAM accepts at most 6,144 characters in a managed policy); check that the path names one policy document");
+    insta::assert_snapshot!(message, @"<tmp>/huge.json: cannot read the file: it is larger than 1 MiB, the limit for a policy document (IAM accepts at most 6,144 characters in a managed policy); check that the path names one policy document");
 }
