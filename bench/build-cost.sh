@@ -14,7 +14,8 @@
 # expensive), but from a git snapshot of this working tree, which Cargo builds like a crates.io dependency.
 # A third service, floor, shows what any design of this API costs at least: its only addition is a proc macro that
 # parses policies.toml with toml-spanner (the engine's TOML parser) and emits one constant, through a runtime crate of
-# one line, taken from a git repository like with-api.
+# one line, taken from a git repository like with-api. A fourth, with-macros, is a seller with their own policies.toml:
+# with-api's code, plus the `macros` feature and `policies!` on a copy of the project's file.
 # Each is built cold (fresh target dir, debug profile, offline, the workspace's Cargo.lock) and timed. Then a fourth
 # service with marketplace-iam by path is built warm, policies.toml is touched, and the rebuild is listed: which
 # crates recompile, and how long.
@@ -134,6 +135,11 @@ printf '[workspace]\nmembers = ["floor-macro", "floor-runtime"]\nresolver = "3"\
 git_repo "$floor" floor
 make_service floor "floor-runtime = { git = \"file://$floor\" }" 'fn extra() { println!("{}", floor_runtime::KEYS); }'
 make_service with-api "marketplace-iam = { git = \"file://$snapshot\" }" "$api_main"
+# A seller with their own policies.toml: the `macros` feature, and `policies!` on a copy of the project's file.
+make_service with-macros "marketplace-iam = { git = \"file://$snapshot\", features = [\"macros\"] }" \
+  "mod own { marketplace_iam::policies!(path = \"policies.toml\"); }
+$api_main"
+cp "$root/policies.toml" "$work/with-macros/policies.toml"
 if [ -n "${REFERENCE:-}" ]; then
   # The same service against an earlier revision, with that revision's Cargo.lock.
   reference="$work/marketplace-iam-snapshot-reference"
@@ -155,10 +161,11 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 # Fetch everything first so no round pays for downloads.
 (cd "$work/with-api" && cargo fetch --quiet) && (cd "$work/baseline" && cargo fetch --quiet) &&
-  (cd "$work/floor" && cargo fetch --quiet)
+  (cd "$work/floor" && cargo fetch --quiet) && (cd "$work/with-macros" && cargo fetch --quiet)
 [ -n "${REFERENCE:-}" ] && (cd "$work/reference" && cargo fetch --quiet)
 
 base_wall=(); api_wall=(); base_cpu=(); api_cpu=(); floor_wall=(); floor_cpu=(); ref_wall=(); ref_cpu=()
+mac_wall=(); mac_cpu=()
 for i in $(seq "$rounds"); do
   read -r bw bc <<<"$(cold_build baseline)"
   read -r fw fc <<<"$(cold_build floor)"
@@ -170,9 +177,12 @@ for i in $(seq "$rounds"); do
   if [ -n "${REFERENCE:-}" ] && [ $((i % 2)) = 1 ]; then
     read -r rw rc <<<"$(cold_build reference)"
   fi
+  read -r mw mc <<<"$(cold_build with-macros)"
   base_wall+=("$bw"); api_wall+=("$aw"); base_cpu+=("$bc"); api_cpu+=("$ac"); floor_wall+=("$fw"); floor_cpu+=("$fc")
+  mac_wall+=("$mw"); mac_cpu+=("$mc")
   printf 'round %d: baseline %.2f s wall %.2f s cpu, floor %.2f s wall %.2f s cpu, with-api %.2f s wall %.2f s cpu' \
     "$i" "$bw" "$bc" "$fw" "$fc" "$aw" "$ac"
+  printf ', with-macros %.2f s wall %.2f s cpu' "$mw" "$mc"
   if [ -n "${REFERENCE:-}" ]; then
     ref_wall+=("$rw"); ref_cpu+=("$rc")
     printf ', reference %.2f s wall %.2f s cpu' "$rw" "$rc"
@@ -187,6 +197,9 @@ printf 'median cold build, cpu:  baseline %.2f s, with-api %.2f s, ratio %s\n' "
 mfw=$(printf '%s\n' "${floor_wall[@]}" | median); mfc=$(printf '%s\n' "${floor_cpu[@]}" | median)
 printf 'median cold build, floor: wall %.2f s, ratio %s; cpu %.2f s, ratio %s\n' \
   "$mfw" "$(ratio "$mfw" "$mbw")" "$mfc" "$(ratio "$mfc" "$mbc")"
+mmw=$(printf '%s\n' "${mac_wall[@]}" | median); mmc=$(printf '%s\n' "${mac_cpu[@]}" | median)
+printf 'median cold build, with-macros: wall %.2f s, ratio %s; cpu %.2f s, ratio %s\n' \
+  "$mmw" "$(ratio "$mmw" "$mbw")" "$mmc" "$(ratio "$mmc" "$mbc")"
 if [ -n "${REFERENCE:-}" ]; then
   mrw=$(printf '%s\n' "${ref_wall[@]}" | median); mrc=$(printf '%s\n' "${ref_cpu[@]}" | median)
   printf 'median cold build, with-api at %s: wall %.2f s, ratio %s; cpu %.2f s, ratio %s\n' \

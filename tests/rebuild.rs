@@ -34,7 +34,7 @@ fn editing_policies_toml_rebuilds_the_crate_that_expands_it() {
         dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"rebuild-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\nmarketplace-iam = {{ path = {:?} }}\n\n[workspace]\n",
+             [dependencies]\nmarketplace-iam = {{ path = {:?}, features = [\"macros\"] }}\n\n[workspace]\n",
             runtime.display().to_string()
         ),
     )

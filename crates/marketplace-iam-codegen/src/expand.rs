@@ -1,17 +1,16 @@
-//! `policies!` and `require!`: reading the file, reporting its problems, and the items of [`crate::items`].
+//! `policies!`: reading the file, reporting its problems, and the items of [`crate::items`].
 
 use std::path::PathBuf;
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
 
-use crate::args::{Args, Require, Source};
+use crate::args::{Args, Source};
 use crate::{items, plan};
 
 pub(crate) fn policies(args: Args) -> TokenStream {
     let Args { source, krate } = args;
     let span = source.span();
-    let examples = std::env::var("CARGO_CRATE_NAME").is_ok_and(|n| n == "marketplace_iam");
     // `file`: the absolute path, as a literal, when the text comes from a file.
     let (display, bytes, file) = match &source {
         Source::Inline(lit, _) => (
@@ -44,7 +43,7 @@ pub(crate) fn policies(args: Args) -> TokenStream {
     };
     match marketplace_iam_model::parse_bytes(&display, &bytes) {
         Ok(policies) => {
-            let items = items::generate(&plan::plan(&policies, examples), &krate);
+            let items = items::generate(&plan::plan(&policies, false), &krate);
             // A valid file is UTF-8, so its text can be kept as a constant for tools that run the engine on it. For a
             // file, `include_str!` is also what makes cargo rebuild the invoking crate when the file changes (stable
             // Rust has no tracked paths).
@@ -100,38 +99,4 @@ fn error_with_skeleton(
         pub const POLICIES_TOML: &str = "";
         #items
     }
-}
-
-/// `require!`: one `granted::<Policy, Action>()` per action, every token of it located at the action, so an unmet
-/// bound is reported on the action the policy lacks.
-pub(crate) fn require(req: Require) -> TokenStream {
-    let Require {
-        krate,
-        policy,
-        actions,
-    } = req;
-    let checks = actions.iter().map(|action| {
-        let span = syn::spanned::Spanned::span(action);
-        let policy = relocate(quote!(#policy), span);
-        let krate = relocate(krate.clone(), span);
-        quote_spanned!(span=> #krate::__private::granted::<#policy, #action>();)
-    });
-    quote!(const _: () = { #(#checks)* };)
-}
-
-/// The same tokens, shown at `at` (name resolution is unchanged).
-fn relocate(tokens: TokenStream, at: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut tt| {
-            if let proc_macro2::TokenTree::Group(g) = &tt {
-                let mut group = proc_macro2::Group::new(g.delimiter(), relocate(g.stream(), at));
-                group.set_span(g.span().located_at(at));
-                tt = proc_macro2::TokenTree::Group(group);
-            } else {
-                tt.set_span(tt.span().located_at(at));
-            }
-            tt
-        })
-        .collect()
 }

@@ -48,30 +48,29 @@ pub fn policies(input: TokenStream) -> TokenStream {
     }
 }
 
-/// `require!` (through `marketplace_iam::require!`, which passes the runtime crate's path first): one check per
-/// action, each located at the action.
+/// The runtime crate's own items, from the project's policies.toml: what `cargo xtask gen-docs` writes to
+/// `crates/marketplace-iam/src/generated/policies.rs`, so that a service using the project's products compiles no
+/// proc macro. The same items as `policies!()` expanded in the runtime crate, with its doc examples.
 ///
 /// ```
-/// let out = marketplace_iam_codegen::require(quote::quote!(::marketplace_iam; Saas: BatchMeterUsage));
-/// assert!(out.to_string().contains("granted"));
+/// let text = std::fs::read_to_string("../../policies.toml")?;
+/// let policies = marketplace_iam_model::parse("policies.toml", &text).unwrap();
+/// let code = marketplace_iam_codegen::runtime_items(&policies).to_string();
+/// assert!(code.contains(":: marketplace_iam :: __grants ! (SaasSubscriptions : ResolveCustomer , BatchMeterUsage)"));
+/// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn require(input: TokenStream) -> TokenStream {
-    match syn::parse2::<args::Require>(input) {
-        Ok(req) => expand::require(req),
-        Err(e) => e.to_compile_error(),
-    }
+pub fn runtime_items(policies: &marketplace_iam_model::Policies) -> TokenStream {
+    generate(&plan(policies, true), &quote::quote!(::marketplace_iam))
 }
 
-/// The runtime crate's action markers, one per action of AWS's catalog (`marketplace_iam::actions`).
+/// The runtime crate's action markers, one per action of AWS's catalog (`marketplace_iam::actions`): what
+/// `cargo xtask gen-docs` writes to `crates/marketplace-iam/src/generated/catalog.rs`.
 ///
 /// ```
-/// let out = marketplace_iam_codegen::catalog(quote::quote!()).to_string();
+/// let out = marketplace_iam_codegen::catalog_markers().to_string();
 /// assert!(out.contains("pub mod aws_marketplace"));
 /// assert!(out.contains("MeterUsage \"aws-marketplace:MeterUsage\" Write"));
 /// ```
-pub fn catalog(input: TokenStream) -> TokenStream {
-    if let Some(t) = input.into_iter().next() {
-        return syn::Error::new(t.span(), "`__catalog!()` takes no arguments").to_compile_error();
-    }
+pub fn catalog_markers() -> TokenStream {
     catalog::markers()
 }

@@ -1,10 +1,11 @@
-//! The proc macros of [marketplace-iam](https://docs.rs/marketplace-iam). Thin on purpose: each forwards its input
+//! The proc macro of [marketplace-iam](https://docs.rs/marketplace-iam). Thin on purpose: it forwards its input
 //! to [`marketplace_iam_codegen`], an ordinary library that reads and validates policies.toml with the engine and
 //! writes the items with `quote!`, so that the code generation is tested and benchmarked without a compiler in the
 //! loop.
 //!
-//! Most users never call these: they depend on `marketplace-iam`, which invokes [`policies!`] on the project's
-//! policies.toml and re-exports it for sellers who keep their own.
+//! Most users never call it: `marketplace-iam` carries the items of the project's own policies.toml already
+//! generated (by `cargo xtask gen-docs`, with the same code generation), and re-exports [`policies!`] with its
+//! `macros` feature for sellers who keep their own file.
 
 use proc_macro::TokenStream;
 
@@ -27,18 +28,4 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn policies(input: TokenStream) -> TokenStream {
     marketplace_iam_codegen::policies(input.into()).into()
-}
-
-/// Implementation of `marketplace_iam::require!`; call that instead.
-#[doc(hidden)]
-#[proc_macro]
-pub fn __require(input: TokenStream) -> TokenStream {
-    marketplace_iam_codegen::require(input.into()).into()
-}
-
-/// The action markers of `marketplace_iam::actions`; only that crate calls it.
-#[doc(hidden)]
-#[proc_macro]
-pub fn __catalog(input: TokenStream) -> TokenStream {
-    marketplace_iam_codegen::catalog(input.into()).into()
 }

@@ -1,7 +1,8 @@
 //! The IAM permissions an AWS Marketplace seller integration needs, as typed constants checked at compile time.
 //!
-//! Everything in this crate that restates data is generated at compile time from the project's `policies.toml` by
-//! [`policies!`]: the IAM actions ([`Action`] and one `&'static str` constant each), the product types
+//! Everything in this crate that restates data is generated from the project's `policies.toml` by the code
+//! generation of [`policies!`], ahead of time (`cargo xtask gen-docs` writes it to `src/generated/`, so a service
+//! that uses the project's products compiles no proc macro): the IAM actions ([`Action`] and one `&'static str` constant each), the product types
 //! ([`ProductType`]) and their pricing models ([`PricingModel`]) with the exact policy JSON that is published for
 //! each, a marker type per action, product type and pricing model, and the [`Grants`] trait implemented exactly where
 //! `policies.toml` grants an action.
@@ -78,9 +79,10 @@
 //!
 //! # Your own policies.toml
 //!
-//! A seller who extends the data (their own product, say) invokes [`policies!`] in their own crate with
-//! `policies!(path = "policies.toml")`; the path is relative to that crate's `Cargo.toml`, and the crate rebuilds
-//! when the file changes. Every mistake in the file is a compile error located `policies.toml:line:col`.
+//! A seller who extends the data (their own product, say) turns on the `macros` feature and invokes [`policies!`]
+//! in their own crate with `policies!(path = "policies.toml")`; the path is relative to that crate's `Cargo.toml`,
+//! and the crate rebuilds when the file changes. Every mistake in the file is a compile error located
+//! `policies.toml:line:col`.
 //!
 //! The expansion holds data only: it names this crate's vocabulary by path. Its marker types implement this crate's
 //! [`Policy`], its grants are impls of [`GrantedTo`] on this crate's action markers ([`actions`]), and its enums parse
@@ -124,12 +126,13 @@
 
 #![forbid(unsafe_code)]
 
-// The expansions of `policies!` name the vocabulary by `::marketplace_iam::...`, here as in a seller's crate.
+// The expansions of `policies!` name the vocabulary by `::marketplace_iam::...`, here (src/generated/) as in a
+// seller's crate.
 extern crate self as marketplace_iam;
 
 /// Expands a policies.toml into the typed API this crate exposes (see the crate documentation).
 ///
-/// This crate invokes it once on the project's policies.toml. A seller invokes it on their own file, in their own
+/// This crate holds its expansion of the project's policies.toml, generated ahead of time. A seller invokes it on their own file, in their own
 /// crate, to get the same API for their own products: `marketplace_iam::policies!(path = "policies.toml");`. The
 /// generated types implement this crate's traits ([`Policy`], [`Grants`]) and use its action markers
 /// ([`actions`]), so they work with [`require!`], `marketplace-iam-sdk`'s clients and `RoleBuilder`.
@@ -141,6 +144,11 @@ extern crate self as marketplace_iam;
 /// - `source = "..."`: inline TOML instead of a file (for tests).
 /// - `crate = some::path`: where this crate is, for a crate that re-exports it (default `::marketplace_iam`), as
 ///   serde's `#[serde(crate = "...")]`.
+///
+/// Only with the `macros` feature: this crate's own items are generated ahead of time (`src/generated/`, by
+/// `cargo xtask gen-docs` with the same code generation), so a service that uses the project's products compiles
+/// no proc macro.
+#[cfg(feature = "macros")]
 pub use marketplace_iam_macros::policies;
 
 mod expansion;
@@ -166,7 +174,7 @@ pub use vocabulary::{
 /// assert_eq!(CheckoutLicense::NAME, "license-manager:CheckoutLicense");
 /// ```
 pub mod actions {
-    marketplace_iam_macros::__catalog!();
+    include!("generated/catalog.rs");
 
     /// Where a broken policies.toml's actions that are not in AWS's catalog point, while its errors are reported.
     #[doc(hidden)]
@@ -175,7 +183,12 @@ pub mod actions {
     }
 }
 
-policies!();
+/// The text of the policies.toml this API was generated from, for tools that run the engine on the same data
+/// (`marketplace_iam_model::parse("policies.toml", POLICIES_TOML)`).
+pub const POLICIES_TOML: &str = include_str!("../policies.toml");
+
+// The items of the project's policies.toml: what `policies!()` expands to here, written by `cargo xtask gen-docs`.
+include!("generated/policies.rs");
 
 #[cfg(feature = "roles")]
 mod role;
@@ -216,8 +229,14 @@ pub use role::{PolicyChoice, Role, RoleBuilder, RoleError};
 /// ```
 #[macro_export]
 macro_rules! require {
+    ($policy:ty : $($action:ty),+ $(,)?) => {
+        const _: () = { $($crate::__private::granted::<$action, $policy>();)+ };
+    };
     ($($tokens:tt)*) => {
-        $crate::__private::require! { $crate; $($tokens)* }
+        ::core::compile_error! {
+            "expected `Policy: Action, ...` (a product type or pricing model, `:`, then one action or more), \
+             e.g. `require!(Saas: BatchMeterUsage)`"
+        }
     };
 }
 
@@ -258,13 +277,12 @@ macro_rules! __serde_by_id {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use marketplace_iam_macros::__require as require;
-
     #[cfg(feature = "serde")]
     pub use serde;
 
-    /// Compiles only where `P: Grants<A>` holds; `require!` calls it.
-    pub const fn granted<P: crate::Grants<A>, A: crate::IamAction>() {}
+    /// Compiles only where `P: Grants<A>` holds; `require!` calls it. The bound is written on the action, so that an
+    /// unmet one is reported at the action the policy lacks.
+    pub const fn granted<A: crate::IamAction + crate::GrantedTo<P>, P: crate::Policy>() {}
 
     /// Only `policies!` implements [`Policy`](crate::Policy): its data and its grants come from one validated file.
     pub trait Sealed {}
