@@ -124,6 +124,11 @@
 //! assert_eq!(acme::Acme::SPEC.id(), "acme");
 //! ```
 
+// Without the `macros` feature, `policies!` is not in this crate: the crate docs link to the proc-macro crate's.
+#![cfg_attr(
+    not(feature = "macros"),
+    doc = "[`policies!`]: https://docs.rs/marketplace-iam-macros/latest/marketplace_iam_macros/macro.policies.html"
+)]
 #![forbid(unsafe_code)]
 
 // The expansions of `policies!` name the vocabulary by `::marketplace_iam::...`, here (src/generated/) as in a

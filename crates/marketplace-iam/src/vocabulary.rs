@@ -25,8 +25,8 @@ pub trait IamAction: sealed::Action + Copy + Default + 'static {
 /// Implemented by the marker type of each product type and pricing model a `policies!` expansion declares: what its
 /// policy grants.
 ///
-/// Implemented only by [`policies!`](crate::policies): its grants ([`Grants`]) and its data come from the same
-/// validated file.
+/// Implemented only by the items of `policies!` (this crate's, generated ahead of time, and a seller's): its grants
+/// ([`Grants`]) and its data come from the same validated file.
 ///
 /// ```
 /// use marketplace_iam::{Policy, SaasSubscriptions};
