@@ -156,6 +156,20 @@ extern crate self as marketplace_iam;
 #[cfg(feature = "macros")]
 pub use marketplace_iam_macros::policies;
 
+/// Without the `macros` feature, `policies!` is a compile error that says how to turn the feature on.
+#[cfg(not(feature = "macros"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! policies {
+    ($($tokens:tt)*) => {
+        ::core::compile_error! {
+            "`marketplace_iam::policies!` needs the `macros` feature of marketplace-iam: \
+             `marketplace-iam = { version = \"0.1\", features = [\"macros\"] }` in Cargo.toml \
+             (the project's own products need no macro: use `marketplace_iam::Saas` and the others directly)"
+        }
+    };
+}
+
 mod expansion;
 mod vocabulary;
 
