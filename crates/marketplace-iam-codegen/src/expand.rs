@@ -54,12 +54,8 @@ pub(crate) fn policies(args: Args) -> TokenStream {
                     quote!(#text)
                 }
             };
-            quote! {
-                /// The text of the policies.toml this API was generated from, for tools that run the engine on the
-                /// same data (`marketplace_iam_model::parse("policies.toml", POLICIES_TOML)`).
-                pub const POLICIES_TOML: &str = #text;
-                #items
-            }
+            let text = policies_toml(text);
+            quote!(#text #items)
         }
         Err(diags) => {
             let messages: Vec<String> = diags
@@ -98,5 +94,14 @@ fn error_with_skeleton(
         #[doc(hidden)]
         pub const POLICIES_TOML: &str = "";
         #items
+    }
+}
+
+/// The constant that keeps the text of the policies.toml the items come from; `text` is an expression of it.
+pub(crate) fn policies_toml(text: TokenStream) -> TokenStream {
+    quote! {
+        /// The text of the policies.toml this API was generated from, for tools that run the engine on the
+        /// same data (`marketplace_iam_model::parse("policies.toml", POLICIES_TOML)`).
+        pub const POLICIES_TOML: &str = #text;
     }
 }

@@ -60,7 +60,10 @@ pub fn policies(input: TokenStream) -> TokenStream {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn runtime_items(policies: &marketplace_iam_model::Policies) -> TokenStream {
-    generate(&plan(policies, true), &quote::quote!(::marketplace_iam))
+    // The file sits in `src/generated/`; the crate's policies.toml beside its Cargo.toml.
+    let text = expand::policies_toml(quote::quote!(::core::include_str!("../../policies.toml")));
+    let items = generate(&plan(policies, true), &quote::quote!(::marketplace_iam));
+    quote::quote!(#text #items)
 }
 
 /// The runtime crate's action markers, one per action of AWS's catalog (`marketplace_iam::actions`): what

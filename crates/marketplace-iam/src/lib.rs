@@ -2,10 +2,10 @@
 //!
 //! Everything in this crate that restates data is generated from the project's `policies.toml` by the code
 //! generation of [`policies!`], ahead of time (`cargo xtask gen-docs` writes it to `src/generated/`, so a service
-//! that uses the project's products compiles no proc macro): the IAM actions ([`Action`] and one `&'static str` constant each), the product types
-//! ([`ProductType`]) and their pricing models ([`PricingModel`]) with the exact policy JSON that is published for
-//! each, a marker type per action, product type and pricing model, and the [`Grants`] trait implemented exactly where
-//! `policies.toml` grants an action.
+//! that uses the project's products compiles no proc macro): the IAM actions ([`Action`] and one `&'static str`
+//! constant each), the product types ([`ProductType`]) and their pricing models ([`PricingModel`]) with the exact
+//! policy JSON that is published for each, a marker type per action, product type and pricing model, and the
+//! [`Grants`] trait implemented exactly where `policies.toml` grants an action.
 //!
 //! # Quick start
 //!
@@ -137,10 +137,10 @@ extern crate self as marketplace_iam;
 
 /// Expands a policies.toml into the typed API this crate exposes (see the crate documentation).
 ///
-/// This crate holds its expansion of the project's policies.toml, generated ahead of time. A seller invokes it on their own file, in their own
-/// crate, to get the same API for their own products: `marketplace_iam::policies!(path = "policies.toml");`. The
-/// generated types implement this crate's traits ([`Policy`], [`Grants`]) and use its action markers
-/// ([`actions`]), so they work with [`require!`], `marketplace-iam-sdk`'s clients and `RoleBuilder`.
+/// A seller invokes it on their own file, in their own crate, to get the same API for their own products:
+/// `marketplace_iam::policies!(path = "policies.toml");`. The generated types implement this crate's traits
+/// ([`Policy`], [`Grants`]) and use its action markers ([`actions`]), so they work with [`require!`],
+/// `marketplace-iam-sdk`'s clients and `RoleBuilder`.
 ///
 /// Arguments (each optional, separated by commas):
 ///
@@ -150,9 +150,9 @@ extern crate self as marketplace_iam;
 /// - `crate = some::path`: where this crate is, for a crate that re-exports it (default `::marketplace_iam`), as
 ///   serde's `#[serde(crate = "...")]`.
 ///
-/// Only with the `macros` feature: this crate's own items are generated ahead of time (`src/generated/`, by
-/// `cargo xtask gen-docs` with the same code generation), so a service that uses the project's products compiles
-/// no proc macro.
+/// Only with the `macros` feature. This crate's own items need no macro: they are its expansion of the project's
+/// policies.toml, generated ahead of time (`src/generated/`, by `cargo xtask gen-docs` with the same code
+/// generation).
 #[cfg(feature = "macros")]
 pub use marketplace_iam_macros::policies;
 
@@ -201,10 +201,6 @@ pub mod actions {
         pub use crate::__private::UnknownAction;
     }
 }
-
-/// The text of the policies.toml this API was generated from, for tools that run the engine on the same data
-/// (`marketplace_iam_model::parse("policies.toml", POLICIES_TOML)`).
-pub const POLICIES_TOML: &str = include_str!("../policies.toml");
 
 // The items of the project's policies.toml: what `policies!()` expands to here, written by `cargo xtask gen-docs`.
 include!("generated/policies.rs");
