@@ -16,8 +16,8 @@
 # parses policies.toml with toml-spanner (the engine's TOML parser) and emits one constant, through a runtime crate of
 # one line, taken from a git repository like with-api. A fourth, with-macros, is a seller with their own policies.toml:
 # with-api's code, plus the `macros` feature and `policies!` on a copy of the project's file.
-# Each is built cold (fresh target dir, debug profile, offline, the workspace's Cargo.lock) and timed. Then a fourth
-# service with marketplace-iam by path is built warm, policies.toml is touched, and the rebuild is listed: which
+# Each is built cold (fresh target dir, debug profile, offline, the workspace's Cargo.lock) and timed; with-macros is
+# built last in every round. Then one more service with marketplace-iam by path is built warm, policies.toml is touched, and the rebuild is listed: which
 # crates recompile, and how long.
 # Prints the medians and the ratio with-api / baseline. Machines here are noisy: only the ratio within one run counts.
 set -euo pipefail
