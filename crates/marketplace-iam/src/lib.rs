@@ -124,7 +124,8 @@
 //! assert_eq!(acme::Acme::SPEC.id(), "acme");
 //! ```
 
-// Without the `macros` feature, `policies!` is not in this crate: the crate docs link to the proc-macro crate's.
+// Without the `macros` feature, this crate's `policies!` is a hidden stub that says to turn the feature on: the
+// crate docs link to the proc-macro crate's.
 #![cfg_attr(
     not(feature = "macros"),
     doc = "[`policies!`]: https://docs.rs/marketplace-iam-macros/latest/marketplace_iam_macros/macro.policies.html"
