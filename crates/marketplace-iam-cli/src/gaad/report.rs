@@ -13,7 +13,6 @@ use marketplace_iam_policy::{
     ActionReport, Decision, OverGrant, PolicyKind, Report, Verdict, Warning,
 };
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use super::account::{Account, Principal, Session};
 use super::parallel;
@@ -129,7 +128,7 @@ pub(crate) fn verdict(classes: &[Class]) -> Verdict {
     }
 }
 
-/// A principal as `--format json` writes it: a [`PrincipalReport`] whose over-grants are already written.
+/// A principal as `--format json` writes it, up to its over-grants: [`JsonPrincipal::write`] writes the rest.
 #[derive(Serialize)]
 struct JsonPrincipal<'r> {
     #[serde(rename = "type")]
@@ -138,41 +137,89 @@ struct JsonPrincipal<'r> {
     arn: &'r str,
     verdict: Verdict,
     actions: &'r [ActionReport],
-    over_grants: &'r RawValue,
-    warnings: &'r [Warning],
 }
 
-/// The over-grants as the JSON report writes them (pretty-printed, as the field of a principal), by what they
-/// are. Most users and roles of an account share their over-grants (they come from the same
-/// managed policies), and writing them is most of the report: each set is written once and copied after. At most
-/// [`Rendered::MAX_BYTES`] are kept; past that the cache starts again.
+impl JsonPrincipal<'_> {
+    /// What serde_json writes for a [`PrincipalReport`] two levels deep in the report (see [`Nested`]): these
+    /// fields, then `over_grants` from `entries`, then `warnings`.
+    fn write(
+        &self,
+        out: &mut Vec<u8>,
+        over_grants: &[OverGrantSummary],
+        warnings: &[Warning],
+        entries: &mut Entries,
+    ) -> serde_json::Result<()> {
+        const CLOSE: &[u8] = b"\n    }";
+        self.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut *out,
+            Nested::at(2),
+        ))?;
+        // The object is not empty, so serde_json closed it on a line of its own.
+        out.truncate(out.len() - CLOSE.len());
+        out.extend_from_slice(b",\n      \"over_grants\": ");
+        entries.write(out, over_grants)?;
+        out.extend_from_slice(b",\n      \"warnings\": ");
+        warnings.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut *out,
+            Nested::at(3),
+        ))?;
+        out.extend_from_slice(CLOSE);
+        Ok(())
+    }
+}
+
+/// The over-grants as the JSON report writes them (pretty-printed, as the field of a principal). They are most of
+/// the report, and the same few hundred entries recur in every principal's: an entry without resource patterns
+/// depends only on its action and decision, so each is written once and copied after.
 #[derive(Default)]
-struct Rendered {
-    cache: HashMap<Vec<OverGrantSummary>, Box<RawValue>>,
-    bytes: usize,
+struct Entries {
+    written: HashMap<(usize, Decision), Vec<u8>>,
 }
 
-impl Rendered {
-    const MAX_BYTES: usize = 1 << 20;
+impl Entries {
+    /// An over-grant's entry, four levels deep in the report.
+    fn entry(out: &mut Vec<u8>, over_grant: &OverGrantSummary) -> serde_json::Result<()> {
+        over_grant.serialize(&mut serde_json::Serializer::with_formatter(
+            out,
+            Nested::at(4),
+        ))
+    }
 
-    fn get(&mut self, over_grants: Vec<OverGrantSummary>) -> Result<&RawValue, serde_json::Error> {
-        if !self.cache.contains_key(&over_grants) {
-            // A principal's fields are three levels deep in the report.
-            let mut text = Vec::new();
-            over_grants.serialize(&mut serde_json::Serializer::with_formatter(
-                &mut text,
-                Nested::at(3),
-            ))?;
-            let text = String::from_utf8(text).map_err(serde::ser::Error::custom)?;
-            let raw = RawValue::from_string(text)?;
-            self.bytes += raw.get().len();
-            if self.bytes > Self::MAX_BYTES {
-                self.cache.clear();
-                self.bytes = raw.get().len();
-            }
-            return Ok(self.cache.entry(over_grants).or_insert(raw));
+    /// Writes `over_grants` as serde_json writes the array three levels deep.
+    fn write(
+        &mut self,
+        out: &mut Vec<u8>,
+        over_grants: &[OverGrantSummary],
+    ) -> serde_json::Result<()> {
+        if over_grants.is_empty() {
+            out.extend_from_slice(b"[]");
+            return Ok(());
         }
-        Ok(&self.cache[&over_grants])
+        out.push(b'[');
+        for (i, g) in over_grants.iter().enumerate() {
+            out.extend_from_slice(if i == 0 {
+                b"\n        "
+            } else {
+                b",\n        "
+            });
+            if g.resources.is_some() {
+                Self::entry(out, g)?;
+                continue;
+            }
+            // A catalog action's name is one `&'static str`: its address stands for it.
+            let key = (g.action.as_ptr() as usize, g.decision);
+            match self.written.get(&key) {
+                Some(entry) => out.extend_from_slice(entry),
+                None => {
+                    let mut entry = Vec::new();
+                    Self::entry(&mut entry, g)?;
+                    out.extend_from_slice(&entry);
+                    self.written.insert(key, entry);
+                }
+            }
+        }
+        out.extend_from_slice(b"\n      ]");
+        Ok(())
     }
 }
 
@@ -209,32 +256,25 @@ pub(crate) fn write_json<'a, W: Write>(
         out.write_all(b"\"principals\": [")?;
         // Each principal is written as `,\n    {...}` at a depth of two; the first without its comma.
         let mut first = true;
-        let mut states: Vec<(&mut Session<'_, 'a>, Rendered)> = sessions
+        let mut states: Vec<(&mut Session<'_, 'a>, Entries)> = sessions
             .iter_mut()
-            .map(|session| (session, Rendered::default()))
+            .map(|session| (session, Entries::default()))
             .collect();
         parallel::in_order(
             account,
             &mut states,
             |_| true,
-            |(session, rendered), p, out: &mut Vec<u8>| {
+            |(session, entries), p, out: &mut Vec<u8>| {
                 let report = PrincipalReport::new(p, account.check(session, p)?);
-                let over_grants = rendered
-                    .get(report.over_grants)
-                    .map_err(|e| Unusable(e.to_string()))?;
                 out.extend_from_slice(b",\n    ");
-                let mut serializer =
-                    serde_json::Serializer::with_formatter(&mut *out, Nested::at(2));
                 JsonPrincipal {
                     kind: report.kind,
                     name: report.name,
                     arn: report.arn,
                     verdict: report.verdict,
                     actions: &report.actions,
-                    over_grants,
-                    warnings: &report.warnings,
                 }
-                .serialize(&mut serializer)
+                .write(out, &report.over_grants, &report.warnings, entries)
                 .map_err(|e| Unusable(e.to_string()))
             },
             |chunk: Vec<u8>| {
