@@ -1,7 +1,10 @@
 //! Which catalog actions a pattern of `Action`/`NotAction` names.
 
+use std::cell::RefCell;
 use std::ops::ControlFlow;
 use std::sync::LazyLock;
+
+use foldhash::HashMap;
 
 use marketplace_iam_model::catalog;
 
@@ -37,12 +40,59 @@ pub(crate) fn not_in_catalog(name: &str) -> String {
 
 /// Whether `pattern` names at least one catalog action.
 pub(crate) fn names_catalog_action(pattern: &Compiled<'_>) -> bool {
-    let mut any = false;
-    for_each_catalog_match(pattern, |_| {
-        any = true;
-        ControlFlow::Break(())
+    with_catalog_matches(pattern, |bits| bits.iter().any(|&w| w != 0))
+}
+
+/// Sets in `bits` (bit `j` is [`catalog::all`]`[j]`, [`catalog_words`] words) the catalog actions `pattern` matches.
+pub(crate) fn add_catalog_matches(pattern: &Compiled<'_>, bits: &mut [u64]) {
+    with_catalog_matches(pattern, |matches| {
+        for (word, m) in bits.iter_mut().zip(matches) {
+            *word |= m;
+        }
     });
-    any
+}
+
+/// How many 64-bit words a bit set over the catalog takes.
+pub(crate) fn catalog_words() -> usize {
+    catalog::all().len().div_ceil(64).max(1)
+}
+
+/// Catalog matches by pattern text, as bits.
+type Remembered = HashMap<Box<[u8]>, Box<[u64]>>;
+
+/// Calls `f` with the catalog actions `pattern` matches, as bits ([`add_catalog_matches`]): what
+/// [`for_each_catalog_match`] finds, remembered per thread by the pattern's text. An account's documents repeat the
+/// same patterns (`sqs:*`, `aws-marketplace:Get*`) thousands of times, and matching a wildcard against the catalog
+/// is most of what preparing a statement's over-grants and warnings costs; a pattern no catalog name can begin
+/// with is answered at once and not remembered.
+fn with_catalog_matches<R>(pattern: &Compiled<'_>, f: impl FnOnce(&[u64]) -> R) -> R {
+    /// At most this many patterns are remembered per thread (a few hundred kilobytes); past that, the thread
+    /// starts again.
+    const MAX_PATTERNS: usize = 4096;
+    thread_local! {
+        static MATCHES: RefCell<Remembered> = RefCell::default();
+    }
+    let literal = pattern
+        .wildcard
+        .and_then(|i| pattern.text.get(..i))
+        .unwrap_or(pattern.text);
+    if !may_begin_catalog_name(literal) {
+        return f(&vec![0; catalog_words()]);
+    }
+    MATCHES.with_borrow_mut(|remembered| {
+        if let Some(bits) = remembered.get(pattern.text) {
+            return f(bits);
+        }
+        let mut bits = vec![0u64; catalog_words()].into_boxed_slice();
+        for_each_catalog_match(pattern, |j| {
+            bits[j / 64] |= 1 << (j % 64);
+            ControlFlow::Continue(())
+        });
+        if remembered.len() >= MAX_PATTERNS {
+            remembered.clear();
+        }
+        f(remembered.entry(pattern.text.into()).or_insert(bits))
+    })
 }
 
 /// Calls `found` with the position in [`catalog::all`] of every catalog action `pattern` matches, until it breaks.

@@ -9,12 +9,12 @@
 //! names statements (owned strings) only for the over-grants reported. A statement's bits do not depend on the
 //! principal, so [`crate::Checker`] keeps them per policy and only combines.
 
-use std::ops::{ControlFlow, Range};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use marketplace_iam_model::catalog::{self, CatalogAction};
 
-use super::catalog_match::for_each_catalog_match;
+use super::catalog_match::{add_catalog_matches, catalog_words};
 use super::types::OverGrant;
 use crate::document::{Actions, Effect, Policy, Resources, Statement};
 use crate::eval::condition::Context;
@@ -33,7 +33,7 @@ struct Masks {
 
 static MASKS: LazyLock<Masks> = LazyLock::new(|| {
     let all = catalog::all();
-    let words = all.len().div_ceil(64).max(1);
+    let words = catalog_words();
     let mut valid = vec![0u64; words];
     let mut some_resource: Vec<(&'static str, Vec<u64>)> = Vec::new();
     for (j, a) in all.iter().enumerate() {
@@ -348,10 +348,7 @@ fn layers(set: &PolicySet) -> Vec<Range<usize>> {
 fn catalog_coverage(statement: &Statement, bits: &mut [u64]) {
     let (Actions::Action(patterns) | Actions::NotAction(patterns)) = &statement.actions;
     for p in patterns.compiled() {
-        for_each_catalog_match(&p, |j| {
-            bits[j / 64] |= bit(j);
-            ControlFlow::Continue(())
-        });
+        add_catalog_matches(&p, bits);
     }
     if let Actions::NotAction(_) = &statement.actions {
         let n = catalog::all().len();

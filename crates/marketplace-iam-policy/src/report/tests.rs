@@ -2,7 +2,10 @@
 
 use std::ops::ControlFlow;
 
-use super::catalog_match::{for_each_catalog_match, may_begin_catalog_name};
+use super::catalog_match::{
+    add_catalog_matches, catalog_words, for_each_catalog_match, may_begin_catalog_name,
+    names_catalog_action,
+};
 use super::*;
 use crate::PolicyFile;
 use crate::document::{Effect, Resources};
@@ -297,6 +300,16 @@ fn catalog_matches_are_those_of_wildcard_matching() {
             .filter(|&j| crate::wildcard_match(p, catalog::all()[j].name, true))
             .collect();
         assert_eq!(got, want, "{p}");
+        // The remembered matches: the same, the first time and after.
+        for _ in 0..2 {
+            let mut bits = vec![0u64; catalog_words()];
+            add_catalog_matches(&compiled, &mut bits);
+            let remembered: Vec<usize> = (0..catalog::all().len())
+                .filter(|&j| bits[j / 64] & (1 << (j % 64)) != 0)
+                .collect();
+            assert_eq!(remembered, want, "{p}");
+            assert_eq!(names_catalog_action(&compiled), !want.is_empty(), "{p}");
+        }
     }
 }
 
@@ -338,5 +351,38 @@ fn a_required_action_granted_on_some_resources_only_is_conditional_on_them() {
             (Decision::Conditional, Some(vec![some.to_owned()])),
             "{some}"
         );
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+    /// Patterns built from the catalog's prefixes and pieces of its names, in any case, with wildcards: the
+    /// remembered matches are those of wildcard matching, asked once or twice.
+    #[test]
+    fn remembered_catalog_matches_are_those_of_wildcard_matching(
+        prefix in proptest::sample::select(vec!["aws-marketplace", "license-manager", "sqs", "sns", "kms", "s3", "aws-market", "*", ""]),
+        name in "(Get|Meter|Describe|List|Check|Receive|De|Us)?[a-zA-Z?*]{0,6}",
+        colon in proptest::bool::weighted(0.9),
+        upper in proptest::bool::ANY,
+    ) {
+        let mut p = if colon { format!("{prefix}:{name}") } else { format!("{prefix}{name}") };
+        if upper {
+            p = p.to_ascii_uppercase();
+        }
+        let list: crate::Patterns = [p.as_str()].into_iter().collect();
+        let compiled = list.compiled().next().expect("one pattern");
+        let want: Vec<usize> = (0..catalog::all().len())
+            .filter(|&j| crate::wildcard_match(&p, catalog::all()[j].name, true))
+            .collect();
+        for _ in 0..2 {
+            let mut bits = vec![0u64; catalog_words()];
+            add_catalog_matches(&compiled, &mut bits);
+            let got: Vec<usize> = (0..catalog::all().len())
+                .filter(|&j| bits[j / 64] & (1 << (j % 64)) != 0)
+                .collect();
+            proptest::prop_assert_eq!(&got, &want, "{}", p);
+            proptest::prop_assert_eq!(names_catalog_action(&compiled), !want.is_empty(), "{}", p);
+        }
     }
 }
