@@ -2,22 +2,55 @@
 //!
 //! Each thread has its own state (a `Session`: its copies of the SCPs' preparations and of the repeated inline
 //! documents; and what its writer keeps); the account's shared policies are prepared once, by whichever thread
-//! needs them first. A batch is one chunk per
-//! thread: the threads check their chunks side by side, then the chunks are handed on in order, so memory holds one
-//! batch of output at a time.
+//! needs them first. The threads take the next chunk as soon as they are done with one, while the calling thread
+//! hands the finished chunks on in order; a thread waits before starting a chunk more than [`AHEAD`] chunks past the
+//! next one to hand on, so memory holds a few chunks of output at a time.
 
+use std::collections::BTreeMap;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 
 use super::account::{Account, Principal};
 use crate::Unusable;
 
-/// Principals per chunk: enough that starting a thread costs nothing beside checking them, few enough that a batch
-/// of output stays small (a few megabytes of JSON).
+/// Principals per chunk: enough that handing a chunk over costs nothing beside checking it, few enough that the
+/// chunks in flight stay small (a few megabytes of JSON).
 const CHUNK: usize = 128;
+
+/// How many chunks past the next one to hand on a thread may start, per thread.
+const AHEAD: usize = 2;
 
 /// How many threads to check principals on: the cores there are, at most eight.
 pub(crate) fn threads() -> usize {
     thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
+/// What the threads and the calling thread share.
+struct Shared<T> {
+    /// The next chunk a thread may take.
+    next: usize,
+    /// The next chunk to hand on.
+    handed: usize,
+    /// Finished chunks not yet handed on, by position.
+    done: BTreeMap<usize, Result<T, Unusable>>,
+    /// Set when the calling thread stops early (an error, or a thread panicked): no chunk is started after it.
+    stop: bool,
+}
+
+/// Sets `stop` when a thread unwinds, so that the calling thread does not wait for its chunk.
+struct StopOnPanic<'s, T>(&'s (Mutex<Shared<T>>, Condvar));
+
+impl<T> Drop for StopOnPanic<'_, T> {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            lock(&self.0.0).stop = true;
+            self.0.1.notify_all();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Runs `work` on each principal whose position `wanted` accepts, appending to its chunk's output, on one thread per
@@ -36,6 +69,7 @@ where
     E: From<Unusable>,
 {
     let indices: Vec<usize> = (0..account.len()).filter(|&i| wanted(i)).collect();
+    let chunks: Vec<&[usize]> = indices.chunks(CHUNK).collect();
     let chunk = |state: &mut S, positions: &[usize]| {
         let mut out = T::default();
         for &i in positions {
@@ -43,29 +77,73 @@ where
         }
         Ok::<T, Unusable>(out)
     };
-    let threads = states.len().max(1);
-    for batch in indices.chunks(CHUNK * threads) {
-        let outputs: Vec<Result<T, Unusable>> = if threads == 1 || batch.len() <= CHUNK {
-            vec![chunk(&mut states[0], batch)]
-        } else {
-            thread::scope(|scope| {
-                let running: Vec<_> = batch
-                    .chunks(CHUNK)
-                    .zip(states.iter_mut())
-                    .map(|(positions, state)| scope.spawn(|| chunk(state, positions)))
-                    .collect();
-                running
-                    .into_iter()
-                    .map(|t| {
-                        t.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
-            })
+    if states.len() <= 1 || chunks.len() <= 1 {
+        let Some(state) = states.first_mut() else {
+            return Ok(());
         };
-        for output in outputs {
-            sink(output?)?;
+        for positions in chunks {
+            sink(chunk(state, positions)?)?;
         }
+        return Ok(());
     }
-    Ok(())
+
+    let ahead = AHEAD * states.len();
+    let shared = (
+        Mutex::new(Shared {
+            next: 0,
+            handed: 0,
+            done: BTreeMap::new(),
+            stop: false,
+        }),
+        Condvar::new(),
+    );
+    let (state_lock, changed) = &shared;
+    thread::scope(|scope| {
+        for state in states.iter_mut() {
+            let (shared, chunks, chunk) = (&shared, &chunks, &chunk);
+            scope.spawn(move || {
+                let _stop = StopOnPanic(shared);
+                loop {
+                    let k = {
+                        let mut s = lock(&shared.0);
+                        while !s.stop && s.next < chunks.len() && s.next >= s.handed + ahead {
+                            s = shared.1.wait(s).unwrap_or_else(PoisonError::into_inner);
+                        }
+                        if s.stop || s.next >= chunks.len() {
+                            return;
+                        }
+                        s.next += 1;
+                        s.next - 1
+                    };
+                    let output = chunk(state, chunks[k]);
+                    lock(&shared.0).done.insert(k, output);
+                    shared.1.notify_all();
+                }
+            });
+        }
+        let result = (|| {
+            for k in 0..chunks.len() {
+                let output = {
+                    let mut s = lock(state_lock);
+                    loop {
+                        if let Some(output) = s.done.remove(&k) {
+                            break output;
+                        }
+                        if s.stop {
+                            // A thread panicked: the scope passes its panic on.
+                            return Ok(());
+                        }
+                        s = changed.wait(s).unwrap_or_else(PoisonError::into_inner);
+                    }
+                };
+                sink(output?)?;
+                lock(state_lock).handed = k + 1;
+                changed.notify_all();
+            }
+            Ok(())
+        })();
+        lock(state_lock).stop = true;
+        changed.notify_all();
+        result
+    })
 }

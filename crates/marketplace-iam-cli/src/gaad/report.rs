@@ -3,8 +3,8 @@
 //!
 //! [`survey`] checks every principal first, keeping one [`Class`] each: the account's verdict, which the JSON report
 //! gives before the principals, and the counts the text gives before its lists; a document IAM would refuse is
-//! found there, before anything is written. The writers then check each principal again and write it at once (a
-//! batch of chunks at a time, see `parallel`), so memory holds a batch of output, never the whole report.
+//! found there, before anything is written. The writers then check each principal again and write it at once (in
+//! chunks checked side by side, see `parallel`), so memory holds a few chunks of output, never the whole report.
 
 use std::io::{self, Write};
 
