@@ -314,3 +314,88 @@ fn the_writers_give_what_the_reference_gives() {
     }
     assert_eq!(compared, 24);
 }
+
+/// An export of `roles` roles, each with one inline document; those at `refused` without `Resource`, which IAM
+/// refuses in an identity policy.
+fn export_refusing(roles: usize, refused: &[usize]) -> String {
+    let roles: Vec<String> = (0..roles)
+        .map(|i| {
+            let resource = if refused.contains(&i) {
+                ""
+            } else {
+                r#", "Resource": "*""#
+            };
+            format!(
+                r#"{{"RoleName": "role{i}", "Arn": "arn:aws:iam::123456789012:role/role{i}", "RolePolicyList": [{{"PolicyName": "p", "PolicyDocument": {{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": "aws-marketplace:MeterUsage"{resource}}}}}}}]}}"#
+            )
+        })
+        .collect();
+    format!(r#"{{"RoleDetailList": [{}]}}"#, roles.join(", "))
+}
+
+/// On several threads, with more chunks than the threads may run ahead of the writer: the error returned is the
+/// first in the export's order, whichever thread finds one first.
+#[test]
+fn the_first_error_in_the_exports_order_is_the_one_returned() {
+    let required = vec!["aws-marketplace:MeterUsage".to_owned()];
+    let checker = Checker::new(&required, None).without_over_grant_statements();
+    for refused in [vec![1500, 2000], vec![2000, 1500], vec![3], vec![2999]] {
+        let text = export_refusing(3000, &refused);
+        let account = Account::parse("export.json", &text, &checker).expect("a readable export");
+        let first = refused.iter().min().expect("one refused");
+        for threads in [1, 2, 3] {
+            let mut sessions = sessions(&account, &[], threads);
+            let Err(error) = survey(&account, &mut sessions) else {
+                panic!("{refused:?}, {threads} threads: no error");
+            };
+            assert!(
+                error.0.contains(&format!("RoleDetailList[{first}]")),
+                "{refused:?}, {threads} threads: {}",
+                error.0
+            );
+        }
+    }
+}
+
+/// A writer that fails after `left` bytes.
+struct FailingAfter {
+    left: usize,
+}
+
+impl std::io::Write for FailingAfter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.len() > self.left {
+            return Err(std::io::Error::other("the disk is full"));
+        }
+        self.left -= buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// When the output fails part-way, every writer returns that error, on one thread or several, and the threads
+/// stop.
+#[test]
+fn a_failing_output_stops_the_writers_with_its_error() {
+    let required = vec!["aws-marketplace:MeterUsage".to_owned()];
+    let checker = Checker::new(&required, None).without_over_grant_statements();
+    let text = export_refusing(3000, &[]);
+    let account = Account::parse("export.json", &text, &checker).expect("a readable export");
+    for threads in [1, 3] {
+        let mut sessions = sessions(&account, &[], threads);
+        let classes = survey(&account, &mut sessions).expect("a readable export");
+        for left in [0, 100, 50_000] {
+            let mut out = FailingAfter { left };
+            let error = write_json(&mut out, &account, &mut sessions, &required, &classes)
+                .expect_err("the output fails");
+            assert_eq!(error.to_string(), "the disk is full");
+            let mut out = FailingAfter { left };
+            let error =
+                write_jsonl(&mut out, &account, &mut sessions).expect_err("the output fails");
+            assert_eq!(error.to_string(), "the disk is full");
+        }
+    }
+}
