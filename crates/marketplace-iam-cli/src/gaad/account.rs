@@ -52,11 +52,11 @@ struct RawUser<'a> {
     #[serde(borrow)]
     arn: Cow<'a, str>,
     #[serde(default, borrow)]
-    user_policy_list: Vec<RawInline<'a>>,
+    user_policy_list: Box<[RawInline<'a>]>,
     #[serde(default, borrow)]
-    group_list: Vec<Cow<'a, str>>,
+    group_list: Box<[Cow<'a, str>]>,
     #[serde(default, borrow)]
-    attached_managed_policies: Vec<RawAttached<'a>>,
+    attached_managed_policies: Box<[RawAttached<'a>]>,
     #[serde(borrow)]
     permissions_boundary: Option<RawBoundary<'a>>,
 }
@@ -67,9 +67,9 @@ struct RawGroup<'a> {
     #[serde(borrow)]
     group_name: Cow<'a, str>,
     #[serde(default, borrow)]
-    group_policy_list: Vec<RawInline<'a>>,
+    group_policy_list: Box<[RawInline<'a>]>,
     #[serde(default, borrow)]
-    attached_managed_policies: Vec<RawAttached<'a>>,
+    attached_managed_policies: Box<[RawAttached<'a>]>,
 }
 
 #[derive(Deserialize)]
@@ -80,9 +80,9 @@ struct RawRole<'a> {
     #[serde(borrow)]
     arn: Cow<'a, str>,
     #[serde(default, borrow)]
-    role_policy_list: Vec<RawInline<'a>>,
+    role_policy_list: Box<[RawInline<'a>]>,
     #[serde(default, borrow)]
-    attached_managed_policies: Vec<RawAttached<'a>>,
+    attached_managed_policies: Box<[RawAttached<'a>]>,
     #[serde(borrow)]
     permissions_boundary: Option<RawBoundary<'a>>,
     /// Read only when asked who may assume the role.
