@@ -14,8 +14,8 @@ use super::account::{Account, Principal};
 use crate::Unusable;
 
 /// Principals per chunk: enough that handing a chunk over costs nothing beside checking it, few enough that the
-/// chunks in flight stay small (a few megabytes of JSON).
-const CHUNK: usize = 128;
+/// chunks in flight stay small (about half a megabyte of JSON each on the benchmark export).
+const CHUNK: usize = 32;
 
 /// How many chunks past the next one to hand on a thread may start, per thread.
 const AHEAD: usize = 2;
