@@ -10,6 +10,7 @@
 //! A principal's own inline documents are read when the principal is checked and dropped after it is written.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -359,7 +360,6 @@ impl<'a> Account<'a> {
                 ));
             }
         };
-        let mut seen: HashMap<&'a str, (usize, u32)> = HashMap::new();
         for u in &users {
             for g in &u.group_list {
                 if !groups.contains_key(&**g) {
@@ -391,25 +391,27 @@ impl<'a> Account<'a> {
                 missing.insert(a.policy_arn.clone());
             }
         }
-        let inline = || {
-            users
-                .iter()
-                .flat_map(|u| &u.user_policy_list)
-                .chain(roles.iter().flat_map(|r| &r.role_policy_list))
-                .map(|i| i.policy_document.get())
-        };
-        for text in inline() {
-            let (_, n) = seen.entry(text).or_insert((address(text), 0));
-            *n += 1;
-        }
+        // Each inline document's text is hashed once: the first occurrence is remembered, and a later one maps
+        // both to the first.
+        let mut first_of: HashMap<&'a str, usize> = HashMap::new();
         let mut repeated = HashMap::new();
-        for text in inline() {
-            if let Some(&(first, n)) = seen.get(text)
-                && n > 1
-            {
-                repeated.insert(address(text), first);
+        let inline = users
+            .iter()
+            .flat_map(|u| &u.user_policy_list)
+            .chain(roles.iter().flat_map(|r| &r.role_policy_list))
+            .map(|i| i.policy_document.get());
+        for text in inline {
+            match first_of.entry(text) {
+                Entry::Occupied(first) => {
+                    repeated.insert(address(text), *first.get());
+                    repeated.insert(*first.get(), *first.get());
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(address(text));
+                }
             }
         }
+        drop(first_of);
 
         let mut missing: Vec<Cow<'a, str>> = missing.into_iter().collect();
         missing.sort_unstable();
