@@ -12,11 +12,17 @@ pub(crate) const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
 pub(crate) const BOLD: Style = Style::new().bold();
 pub(crate) const DIM: Style = Style::new().dimmed();
 
-/// Writes to stdout (colour stripped unless it is a terminal). A closed pipe (`| head`) is not an error.
+/// Writes to stdout through a buffer (colour stripped unless it is a terminal). A closed pipe (`| head`) is not an
+/// error.
 pub(crate) fn write_stdout(
     f: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), io::Error> {
-    let mut out = anstream::stdout().lock();
+    let stdout = io::stdout();
+    let choice = anstream::AutoStream::choice(&stdout);
+    // Stripping writes the text between styles piece by piece: without the buffer, stdout's line buffering would
+    // make a system call of about every line.
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = anstream::AutoStream::new(&mut buffered as &mut dyn Write, choice);
     let result = f(&mut out).and_then(|()| out.flush());
     match result {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
