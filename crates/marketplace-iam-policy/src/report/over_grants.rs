@@ -178,13 +178,17 @@ pub(crate) fn combine(
                 statements[n].statement.effect == Effect::Allow
                     && (yes[n * words + w] | open[n * words + w]) & bit(j) != 0
             };
-            let reported: Vec<StatementRef> = (0..identity)
-                .filter(|&n| named && granting(n) && from[n * words + w] & bit(j) != 0)
-                .map(|n| {
-                    let s = &statements[n];
-                    StatementRef::named(s.name, s.kind, s.index, s.statement)
-                })
-                .collect();
+            let reported: Vec<StatementRef> = if named {
+                (0..identity)
+                    .filter(|&n| granting(n) && from[n * words + w] & bit(j) != 0)
+                    .map(|n| {
+                        let s = &statements[n];
+                        StatementRef::named(s.name, s.kind, s.index, s.statement)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let resources = if a.resource_types.is_empty() {
                 None
             } else {
@@ -216,13 +220,13 @@ pub(crate) fn some_resources<'a>(
     statements: impl Iterator<Item = &'a Statement>,
     action: &CatalogAction,
 ) -> Option<Vec<String>> {
-    let service = action.prefix();
     let mut patterns: Vec<String> = Vec::new();
     for s in statements {
         match &s.resources {
             Some(Resources::Resource(r)) if !covers_resource(s, Scope::Star) => {
                 for p in r.iter() {
-                    if may_name_resource_of(p, service) && !patterns.iter().any(|q| q == p) {
+                    if may_name_resource_of(p, action.prefix()) && !patterns.iter().any(|q| q == p)
+                    {
                         patterns.push(p.to_owned());
                     }
                 }
