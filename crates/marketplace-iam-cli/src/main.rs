@@ -667,8 +667,16 @@ fn run_check(args: &CheckArgs) -> Result<u8, Unusable> {
                 }
                 output::write_stdout_plain(|out| gaad::write_jsonl(out, &account, &mut sessions))?;
             }
-            CheckFormat::Text => output::write_stdout(|out| {
-                gaad::write_text(out, &account, &mut sessions, &required, &classes, spec)
+            CheckFormat::Text => output::write_stdout_long(|out, palette| {
+                gaad::write_text(
+                    out,
+                    &account,
+                    &mut sessions,
+                    &required,
+                    &classes,
+                    spec,
+                    palette,
+                )
             })?,
             CheckFormat::Sarif => {
                 for w in &account.warnings {

@@ -30,6 +30,54 @@ pub(crate) fn write_stdout(
     }
 }
 
+/// The styles of a text report, or none.
+#[derive(Clone, Copy)]
+pub(crate) struct Palette {
+    pub(crate) bold: Style,
+    pub(crate) dim: Style,
+    pub(crate) green: Style,
+    pub(crate) red: Style,
+    pub(crate) yellow: Style,
+}
+
+impl Palette {
+    pub(crate) const STYLED: Palette = Palette {
+        bold: BOLD,
+        dim: DIM,
+        green: GREEN,
+        red: RED,
+        yellow: YELLOW,
+    };
+    /// No style: each writes nothing.
+    pub(crate) const PLAIN: Palette = Palette {
+        bold: Style::new(),
+        dim: Style::new(),
+        green: Style::new(),
+        red: Style::new(),
+        yellow: Style::new(),
+    };
+
+    /// A decision's style, as [`decision_style`].
+    pub(crate) fn decision(&self, decision: Decision) -> Style {
+        match decision {
+            Decision::Allow => self.green,
+            Decision::ImplicitDeny | Decision::ExplicitDeny => self.red,
+            Decision::Conditional => self.yellow,
+        }
+    }
+}
+
+/// Writes a long text report to stdout: styled where stdout shows styles (as [`write_stdout`]), otherwise written
+/// plain, with nothing to strip (stripping reads every byte of the report again, on the thread that writes).
+pub(crate) fn write_stdout_long(
+    f: impl FnOnce(&mut dyn Write, Palette) -> io::Result<()>,
+) -> Result<(), io::Error> {
+    match anstream::AutoStream::choice(&io::stdout()) {
+        anstream::ColorChoice::Never => write_stdout_plain(|out| f(out, Palette::PLAIN)),
+        _ => write_stdout(|out| f(out, Palette::STYLED)),
+    }
+}
+
 /// Writes to stdout through a buffer, unstyled: for JSON, which has no styles to strip. A closed pipe (`| head`) is
 /// not an error.
 pub(crate) fn write_stdout_plain(

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::account::{Account, Principal, Session};
 use super::parallel;
 use crate::Unusable;
-use crate::output::{self, BOLD, DIM, GREEN, RED, YELLOW};
+use crate::output::{self, Palette};
 
 /// For one user or role: the same per-action answers as `check`, the over-grants by name, and the warnings.
 #[derive(Serialize)]
@@ -414,7 +414,15 @@ pub(crate) fn write_text<'a>(
     required: &[String],
     classes: &[Class],
     spec: Option<&str>,
+    palette: Palette,
 ) -> io::Result<()> {
+    let Palette {
+        bold,
+        green,
+        red,
+        yellow,
+        ..
+    } = palette;
     let what = match spec {
         Some(spec) => format!("the {} action(s) {spec} needs", required.len()),
         None => format!("the {} action(s) asked", required.len()),
@@ -422,7 +430,7 @@ pub(crate) fn write_text<'a>(
     let names: Vec<&str> = required.iter().map(|a| output::short(a)).collect();
     writeln!(
         out,
-        "{BOLD}Who in this account may call {what}?{BOLD:#} ({})",
+        "{bold}Who in this account may call {what}?{bold:#} ({})",
         names.join(", ")
     )?;
     let (users, roles) = account.counts();
@@ -438,9 +446,9 @@ pub(crate) fn write_text<'a>(
             |session, p, out: &mut Vec<u8>| {
                 let report = PrincipalReport::new(p, account.check(session, p)?);
                 // Writing to memory cannot fail.
-                principal_line(out, &report)?;
+                principal_line(out, &report, palette)?;
                 if with_decisions {
-                    decisions(out, &report.actions)?;
+                    decisions(out, &report.actions, palette)?;
                 }
                 Ok(())
             },
@@ -449,14 +457,14 @@ pub(crate) fn write_text<'a>(
     };
     writeln!(out)?;
     if allowed == 0 {
-        writeln!(out, "{RED}allowed: none{RED:#}")?;
+        writeln!(out, "{red}allowed: none{red:#}")?;
     } else {
-        writeln!(out, "{GREEN}allowed ({allowed}):{GREEN:#}")?;
+        writeln!(out, "{green}allowed ({allowed}):{green:#}")?;
         of_class(out, Class::Allowed, false)?;
     }
     if partly > 0 {
         writeln!(out)?;
-        writeln!(out, "{YELLOW}not allowed every call ({partly}):{YELLOW:#}")?;
+        writeln!(out, "{yellow}not allowed every call ({partly}):{yellow:#}")?;
         of_class(out, Class::Partly, true)?;
     }
     let none = classes.len() - allowed - partly;
@@ -469,7 +477,7 @@ pub(crate) fn write_text<'a>(
     }
     if !account.warnings.is_empty() {
         writeln!(out)?;
-        writeln!(out, "{YELLOW}warnings:{YELLOW:#}")?;
+        writeln!(out, "{yellow}warnings:{yellow:#}")?;
         for w in &account.warnings {
             writeln!(out, "  {w}")?;
         }
@@ -478,9 +486,10 @@ pub(crate) fn write_text<'a>(
 }
 
 /// Each action's decision, and where it comes from.
-fn decisions(out: &mut impl Write, actions: &[ActionReport]) -> io::Result<()> {
+fn decisions(out: &mut impl Write, actions: &[ActionReport], palette: Palette) -> io::Result<()> {
+    let dim = palette.dim;
     for a in actions {
-        let style = output::decision_style(a.decision);
+        let style = palette.decision(a.decision);
         write!(
             out,
             "      {style}{:<18}{style:#} {}",
@@ -495,16 +504,16 @@ fn decisions(out: &mut impl Write, actions: &[ActionReport]) -> io::Result<()> {
                 .join(separator)
         };
         match a.decision {
-            Decision::ImplicitDeny => write!(out, "{DIM}  (no Allow in {}){DIM:#}", places(", "))?,
+            Decision::ImplicitDeny => write!(out, "{dim}  (no Allow in {}){dim:#}", places(", "))?,
             Decision::ExplicitDeny | Decision::Conditional => {
-                write!(out, "{DIM}  ({}){DIM:#}", places("; "))?;
+                write!(out, "{dim}  ({}){dim:#}", places("; "))?;
             }
             Decision::Allow => {}
         }
         if let Some(resources) = &a.resources {
             write!(
                 out,
-                "{DIM}  only on some resources: {}{DIM:#}",
+                "{dim}  only on some resources: {}{dim:#}",
                 resources.join(", ")
             )?;
         }
@@ -513,8 +522,13 @@ fn decisions(out: &mut impl Write, actions: &[ActionReport]) -> io::Result<()> {
     Ok(())
 }
 
-fn principal_line(out: &mut impl Write, p: &PrincipalReport<'_>) -> io::Result<()> {
-    write!(out, "  {:<5} {:<32} {DIM}{}{DIM:#}", p.kind, p.name, p.arn)?;
+fn principal_line(
+    out: &mut impl Write,
+    p: &PrincipalReport<'_>,
+    palette: Palette,
+) -> io::Result<()> {
+    let Palette { dim, yellow, .. } = palette;
+    write!(out, "  {:<5} {:<32} {dim}{}{dim:#}", p.kind, p.name, p.arn)?;
     if !p.over_grants.is_empty() {
         let write_level = p
             .over_grants
@@ -533,7 +547,7 @@ fn principal_line(out: &mut impl Write, p: &PrincipalReport<'_>) -> io::Result<(
         };
         write!(
             out,
-            "  {YELLOW}+{} other actions ({write_level} not read-only{on_some}){YELLOW:#}",
+            "  {yellow}+{} other actions ({write_level} not read-only{on_some}){yellow:#}",
             p.over_grants.len()
         )?;
     }

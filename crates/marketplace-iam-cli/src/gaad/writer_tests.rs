@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::account::{Account, Session};
 use super::report::{Class, OverGrantSummary, survey, write_json, write_jsonl, write_text};
+use crate::output::Palette;
 
 #[derive(Serialize)]
 struct ReferencePrincipal {
@@ -298,16 +299,39 @@ fn the_writers_give_what_the_reference_gives() {
                     &required,
                     &classes,
                     None,
+                    Palette::STYLED,
                 )
                 .expect("written");
                 let one_thread = {
                     let mut sessions = self::sessions(&account, &scps, 1);
                     let mut out = Vec::new();
-                    write_text(&mut out, &account, &mut sessions, &required, &classes, None)
-                        .expect("written");
+                    write_text(
+                        &mut out,
+                        &account,
+                        &mut sessions,
+                        &required,
+                        &classes,
+                        None,
+                        Palette::STYLED,
+                    )
+                    .expect("written");
                     out
                 };
                 assert_eq!(text_out, one_thread);
+                // Unstyled, it is the styled report with its styles stripped.
+                let mut plain = Vec::new();
+                write_text(
+                    &mut plain,
+                    &account,
+                    &mut sessions,
+                    &required,
+                    &classes,
+                    None,
+                    Palette::PLAIN,
+                )
+                .expect("written");
+                assert_eq!(plain, anstream::adapter::strip_bytes(&text_out).into_vec());
+                assert_ne!(plain, text_out);
                 compared += 1;
             }
         }
