@@ -308,7 +308,7 @@ impl<'a> Account<'a> {
             };
             let policy = reader.document(
                 document,
-                &format!("Policies[{i}].PolicyVersionList[{v}].Document"),
+                format_args!("Policies[{i}].PolicyVersionList[{v}].Document"),
                 PolicyKind::Identity,
             )?;
             managed.insert(p.arn.clone(), Shared::new(policy));
@@ -322,7 +322,7 @@ impl<'a> Account<'a> {
             for (j, inline) in g.group_policy_list.iter().enumerate() {
                 let policy = reader.document(
                     inline.policy_document,
-                    &format!("GroupDetailList[{i}].GroupPolicyList[{j}].PolicyDocument"),
+                    format_args!("GroupDetailList[{i}].GroupPolicyList[{j}].PolicyDocument"),
                     PolicyKind::Identity,
                 )?;
                 files.push(GroupPolicy {
@@ -510,10 +510,13 @@ impl<'a> Account<'a> {
         };
         role.assume_role_policy_document
             .map(|raw| {
-                let path = format!("RoleDetailList[{position}].AssumeRolePolicyDocument");
                 Ok(PolicyFile {
                     name: format!("trust policy of role {}", role.role_name),
-                    policy: self.reader.document(raw, &path, PolicyKind::Trust)?,
+                    policy: self.reader.document(
+                        raw,
+                        format_args!("RoleDetailList[{position}].AssumeRolePolicyDocument"),
+                        PolicyKind::Trust,
+                    )?,
                 })
             })
             .transpose()
@@ -533,13 +536,14 @@ impl<'a> Account<'a> {
         let suffix = if p.kind == "user" { "User" } else { "Role" };
         let mut identity = Vec::new();
         for (j, inline) in p.inline.iter().enumerate() {
-            let path = format!(
-                "{}[{}].{suffix}PolicyList[{j}].PolicyDocument",
-                p.list, p.position
-            );
-            let policy =
-                self.reader
-                    .document(inline.policy_document, &path, PolicyKind::Identity)?;
+            let policy = self.reader.document(
+                inline.policy_document,
+                format_args!(
+                    "{}[{}].{suffix}PolicyList[{j}].PolicyDocument",
+                    p.list, p.position
+                ),
+                PolicyKind::Identity,
+            )?;
             identity.push(file(&format!("inline {}", inline.policy_name), &policy));
         }
         for a in p.attached {
@@ -582,7 +586,7 @@ impl<'a> Account<'a> {
                 None => {
                     let policy = self.reader.document(
                         inline.policy_document,
-                        &format!(
+                        format_args!(
                             "{}[{}].{suffix}PolicyList[{j}].PolicyDocument",
                             p.list, p.position
                         ),

@@ -1,6 +1,8 @@
 //! The policy documents embedded in an export: JSON objects (what the AWS CLI prints) or URL-encoded strings (what
 //! the API returns), read with errors located in the export.
 
+use std::fmt;
+
 use marketplace_iam_policy::{Policy, PolicyError, PolicyKind};
 use serde_json::value::RawValue;
 
@@ -49,11 +51,11 @@ pub(crate) struct Reader<'a> {
 
 impl Reader<'_> {
     /// Parses one embedded policy document that plays the part `kind`; errors name the export, the position and
-    /// the JSON path in it.
+    /// the JSON path in it, `path` (written only for an error).
     pub(crate) fn document(
         &self,
         raw: &RawValue,
-        path: &str,
+        path: fmt::Arguments<'_>,
         kind: PolicyKind,
     ) -> Result<Policy, Unusable> {
         let slice = raw.get();
@@ -63,7 +65,7 @@ impl Reader<'_> {
         let at = || line_col(self.text, offset);
         let join = |e: &PolicyError| {
             if e.path.is_empty() {
-                path.to_owned()
+                path.to_string()
             } else {
                 format!("{path}.{}", e.path)
             }
