@@ -154,6 +154,7 @@ pub(crate) fn combine(
             }
         }
         let granted = masks.valid[w] & !deny & !missing;
+        over_grants.reserve(granted.count_ones() as usize);
         for b in 0..64 {
             let j = w * 64 + b;
             if granted & bit(j) == 0 {

@@ -200,8 +200,13 @@ impl<'r> Checker<'r> {
         };
 
         let members = || layers.iter().flat_map(|(_, _, members)| members.iter());
-        let mut statements = Vec::new();
-        let (mut yes, mut open) = (Vec::new(), Vec::new());
+        let count: usize = members().map(|m| m.policy.statements.len()).sum();
+        let words = over_grants::words();
+        let mut statements = Vec::with_capacity(count);
+        let (mut yes, mut open) = (
+            Vec::with_capacity(count * words),
+            Vec::with_capacity(count * words),
+        );
         let mut ranges: Vec<Range<usize>> = Vec::with_capacity(layers.len());
         for (_, _, members) in &layers {
             let start = statements.len();
