@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use foldhash::HashMap;
 use marketplace_iam_policy::{
-    ActionReport, Decision, OverGrant, PolicyKind, Report, Verdict, Warning,
+    ActionReport, Decision, OverGrant, PolicyKind, Report, StatementRef, Verdict, Warning,
 };
 use serde::Serialize;
 
@@ -496,13 +496,7 @@ fn decisions(out: &mut impl Write, actions: &[ActionReport], palette: Palette) -
             a.decision.as_str(),
             output::short(&a.action)
         )?;
-        let places = |separator: &str| {
-            a.statements
-                .iter()
-                .map(|s| s.location())
-                .collect::<Vec<_>>()
-                .join(separator)
-        };
+        let places = |separator| Places(&a.statements, separator);
         match a.decision {
             Decision::ImplicitDeny => write!(out, "{dim}  (no Allow in {}){dim:#}", places(", "))?,
             Decision::ExplicitDeny | Decision::Conditional => {
@@ -520,6 +514,21 @@ fn decisions(out: &mut impl Write, actions: &[ActionReport], palette: Palette) -
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The statements' locations, with `.1` between them.
+struct Places<'a>(&'a [StatementRef], &'static str);
+
+impl std::fmt::Display for Places<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(self.1)?;
+            }
+            write!(f, "{}", s.location())?;
+        }
+        Ok(())
+    }
 }
 
 fn principal_line(

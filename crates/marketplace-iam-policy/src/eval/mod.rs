@@ -282,19 +282,44 @@ impl StatementRef {
         }
     }
 
-    /// `role.json Statement[2] (Sid "Metering")`, or `any identity policy` for a statement to add.
-    pub fn location(&self) -> String {
-        let mut out = match &self.policy {
-            Some(p) => format!("{} {p}", self.kind),
-            None => format!("any {}", self.kind),
-        };
-        if let Some(i) = self.index {
-            out.push_str(&format!(" Statement[{i}]"));
+    /// `role.json Statement[2] (Sid "Metering")`, or `any identity policy` for a statement to add: written where
+    /// it is displayed, without a string of its own.
+    ///
+    /// ```
+    /// use marketplace_iam_policy::{Effect, PolicyKind, StatementRef};
+    ///
+    /// let s = StatementRef {
+    ///     policy: Some("role.json".into()),
+    ///     kind: PolicyKind::Identity,
+    ///     index: Some(2),
+    ///     sid: Some("Metering".into()),
+    ///     effect: Effect::Allow,
+    ///     add: None,
+    /// };
+    /// assert_eq!(s.location().to_string(), r#"identity policy role.json Statement[2] (Sid "Metering")"#);
+    /// ```
+    pub fn location(&self) -> impl fmt::Display + '_ {
+        Location(self)
+    }
+}
+
+/// [`StatementRef::location`].
+struct Location<'a>(&'a StatementRef);
+
+impl fmt::Display for Location<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        match &s.policy {
+            Some(p) => write!(f, "{} {p}", s.kind)?,
+            None => write!(f, "any {}", s.kind)?,
         }
-        if let Some(sid) = &self.sid {
-            out.push_str(&format!(" (Sid {sid:?})"));
+        if let Some(i) = s.index {
+            write!(f, " Statement[{i}]")?;
         }
-        out
+        if let Some(sid) = &s.sid {
+            write!(f, " (Sid {sid:?})")?;
+        }
+        Ok(())
     }
 }
 
