@@ -85,10 +85,15 @@ pub(crate) fn statement_bits(
     let masks = &*MASKS;
     catalog_coverage(statement, target);
     let star = covers_resource(statement, Scope::Star);
+    // Only the prefixes of actions the statement covers matter: the others' bits are cleared below whatever
+    // their resources.
     let some: Vec<bool> = masks
         .some_resource
         .iter()
-        .map(|(prefix, _)| covers_resource(statement, Scope::SomeResource(prefix)))
+        .map(|(prefix, mask)| {
+            target.iter().zip(mask).any(|(t, m)| t & m != 0)
+                && covers_resource(statement, Scope::SomeResource(prefix))
+        })
         .collect();
     for (w, word) in target.iter_mut().enumerate() {
         let mut resource = 0;
