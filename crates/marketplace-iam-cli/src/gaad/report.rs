@@ -10,7 +10,8 @@ use std::io::{self, Write};
 
 use foldhash::HashMap;
 use marketplace_iam_policy::{
-    ActionReport, Decision, OverGrant, PolicyKind, Report, StatementRef, Verdict, Warning,
+    AccessLevel, ActionReport, Decision, OverGrant, PolicyKind, Report, StatementRef, Verdict,
+    Warning,
 };
 use serde::Serialize;
 
@@ -42,6 +43,18 @@ pub(crate) struct OverGrantSummary {
     /// Granted only on these ARN patterns (see [`OverGrant::resources`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) resources: Option<Vec<String>>,
+}
+
+impl OverGrantSummary {
+    /// The summary of a borrowed over-grant.
+    fn of(g: &OverGrant) -> Self {
+        OverGrantSummary {
+            action: g.action,
+            access_level: g.access_level.as_str(),
+            decision: g.decision,
+            resources: g.resources.clone(),
+        }
+    }
 }
 
 impl From<OverGrant> for OverGrantSummary {
@@ -145,7 +158,7 @@ impl JsonPrincipal<'_> {
     fn write(
         &self,
         out: &mut Vec<u8>,
-        over_grants: &[OverGrantSummary],
+        over_grants: &[OverGrant],
         warnings: &[Warning],
         entries: &mut Entries,
     ) -> serde_json::Result<()> {
@@ -178,19 +191,15 @@ struct Entries {
 
 impl Entries {
     /// An over-grant's entry, four levels deep in the report.
-    fn entry(out: &mut Vec<u8>, over_grant: &OverGrantSummary) -> serde_json::Result<()> {
-        over_grant.serialize(&mut serde_json::Serializer::with_formatter(
+    fn entry(out: &mut Vec<u8>, over_grant: &OverGrant) -> serde_json::Result<()> {
+        OverGrantSummary::of(over_grant).serialize(&mut serde_json::Serializer::with_formatter(
             out,
             Nested::at(4),
         ))
     }
 
     /// Writes `over_grants` as serde_json writes the array three levels deep.
-    fn write(
-        &mut self,
-        out: &mut Vec<u8>,
-        over_grants: &[OverGrantSummary],
-    ) -> serde_json::Result<()> {
+    fn write(&mut self, out: &mut Vec<u8>, over_grants: &[OverGrant]) -> serde_json::Result<()> {
         if over_grants.is_empty() {
             out.extend_from_slice(b"[]");
             return Ok(());
@@ -265,12 +274,12 @@ pub(crate) fn write_json<'a, W: Write>(
             &mut states,
             |_| true,
             |(session, entries), p, out: &mut Vec<u8>| {
-                let report = PrincipalReport::new(p, account.check(session, p)?);
+                let report = account.check(session, p)?;
                 out.extend_from_slice(b",\n    ");
                 JsonPrincipal {
-                    kind: report.kind,
-                    name: report.name,
-                    arn: report.arn,
+                    kind: p.kind,
+                    name: p.name,
+                    arn: p.arn,
                     verdict: report.verdict,
                     actions: &report.actions,
                 }
@@ -444,9 +453,9 @@ pub(crate) fn write_text<'a>(
             sessions,
             |i| classes[i] == class,
             |session, p, out: &mut Vec<u8>| {
-                let report = PrincipalReport::new(p, account.check(session, p)?);
+                let report = account.check(session, p)?;
                 // Writing to memory cannot fail.
-                principal_line(out, &report, palette)?;
+                principal_line(out, p, &report.over_grants, palette)?;
                 if with_decisions {
                     decisions(out, &report.actions, palette)?;
                 }
@@ -533,22 +542,18 @@ impl std::fmt::Display for Places<'_> {
 
 fn principal_line(
     out: &mut impl Write,
-    p: &PrincipalReport<'_>,
+    p: &Principal<'_, '_>,
+    over_grants: &[OverGrant],
     palette: Palette,
 ) -> io::Result<()> {
     let Palette { dim, yellow, .. } = palette;
     write!(out, "  {:<5} {:<32} {dim}{}{dim:#}", p.kind, p.name, p.arn)?;
-    if !p.over_grants.is_empty() {
-        let write_level = p
-            .over_grants
+    if !over_grants.is_empty() {
+        let write_level = over_grants
             .iter()
-            .filter(|g| g.access_level != "Read" && g.access_level != "List")
+            .filter(|g| !matches!(g.access_level, AccessLevel::Read | AccessLevel::List))
             .count();
-        let some = p
-            .over_grants
-            .iter()
-            .filter(|g| g.resources.is_some())
-            .count();
+        let some = over_grants.iter().filter(|g| g.resources.is_some()).count();
         let on_some = if some > 0 {
             format!(", {some} on some resources only")
         } else {
@@ -557,7 +562,7 @@ fn principal_line(
         write!(
             out,
             "  {yellow}+{} other actions ({write_level} not read-only{on_some}){yellow:#}",
-            p.over_grants.len()
+            over_grants.len()
         )?;
     }
     writeln!(out)
