@@ -123,15 +123,26 @@ pub(crate) struct Named<'a> {
     pub(crate) statement: &'a Statement,
 }
 
+/// The catalog actions among `required` (in any letter case), as bits: they are never over-grants.
+pub(crate) fn required_bits(required: &[String]) -> Vec<u64> {
+    let mut bits = vec![0u64; words()];
+    for (j, a) in catalog::all().iter().enumerate() {
+        if required.iter().any(|r| r.eq_ignore_ascii_case(a.name)) {
+            bits[j / 64] |= bit(j);
+        }
+    }
+    bits
+}
+
 /// The over-grants, from every statement's bits (`yes` and `open`: [`words`] per statement, in the order of
 /// `statements`). `layers` are the ranges of `statements` that must each allow: the identity policies together
-/// (first), the boundary, each SCP.
+/// (first), the boundary, each SCP. `required` are the required actions' bits ([`required_bits`]).
 pub(crate) fn combine(
     statements: &[Named<'_>],
     yes: &[u64],
     open: &[u64],
     layers: &[Range<usize>],
-    required: &[String],
+    required: &[u64],
     name_statements: bool,
 ) -> Vec<OverGrant> {
     let all = catalog::all();
@@ -158,17 +169,13 @@ pub(crate) fn combine(
                 (identity_yes, identity_open) = (allows, opens & !allows);
             }
         }
-        let granted = masks.valid[w] & !deny & !missing;
+        let granted = masks.valid[w] & !deny & !missing & !required[w];
         over_grants.reserve(granted.count_ones() as usize);
-        for b in 0..64 {
-            let j = w * 64 + b;
-            if granted & bit(j) == 0 {
-                continue;
-            }
+        let mut left = granted;
+        while left != 0 {
+            let j = w * 64 + left.trailing_zeros() as usize;
+            left &= left - 1;
             let a = &all[j];
-            if required.iter().any(|r| r.eq_ignore_ascii_case(a.name)) {
-                continue;
-            }
             // The identity statements reported: for an allow those that allow it, for a conditional outcome the
             // open ones when the identity policies' layer is the open one.
             let (decision, from) = if any_open & bit(j) == 0 {
@@ -335,7 +342,14 @@ pub(super) fn over_grants(
         );
     }
     let named: Vec<Named<'_>> = statements.iter().map(|(s, _)| *s).collect();
-    combine(&named, &yes, &open, &layers(set), required, true)
+    combine(
+        &named,
+        &yes,
+        &open,
+        &layers(set),
+        &required_bits(required),
+        true,
+    )
 }
 
 /// The layers of a policy set as ranges of its statements in [`PolicySet::policies`] order: the identity policies

@@ -42,6 +42,8 @@ pub struct Checker<'r> {
     required: &'r [String],
     over_grant_statements: bool,
     lowered: Vec<String>,
+    /// The catalog's required actions, as over-grant bits.
+    required_bits: Vec<u64>,
     scopes: Vec<Scope<'static>>,
     context: Option<&'r Context>,
 }
@@ -94,6 +96,7 @@ impl<'r> Checker<'r> {
             required,
             over_grant_statements: true,
             lowered: required.iter().map(|a| a.to_ascii_lowercase()).collect(),
+            required_bits: over_grants::required_bits(required),
             scopes: required.iter().map(|a| scope_of(a)).collect(),
             context,
         }
@@ -230,7 +233,7 @@ impl<'r> Checker<'r> {
             &yes,
             &open,
             &ranges,
-            self.required,
+            &self.required_bits,
             self.over_grant_statements,
         );
 
