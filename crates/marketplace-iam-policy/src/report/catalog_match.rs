@@ -63,21 +63,13 @@ type Remembered = HashMap<Box<[u8]>, Box<[u64]>>;
 /// Calls `f` with the catalog actions `pattern` matches, as bits ([`add_catalog_matches`]): what
 /// [`for_each_catalog_match`] finds, remembered per thread by the pattern's text. An account's documents repeat the
 /// same patterns (`sqs:*`, `aws-marketplace:Get*`) thousands of times, and matching a wildcard against the catalog
-/// is most of what preparing a statement's over-grants and warnings costs; a pattern no catalog name can begin
-/// with is answered at once and not remembered.
+/// is most of what preparing a statement's over-grants and warnings costs.
 fn with_catalog_matches<R>(pattern: &Compiled<'_>, f: impl FnOnce(&[u64]) -> R) -> R {
     /// At most this many patterns are remembered per thread (a few hundred kilobytes); past that, the thread
     /// starts again.
     const MAX_PATTERNS: usize = 4096;
     thread_local! {
         static MATCHES: RefCell<Remembered> = RefCell::default();
-    }
-    let literal = pattern
-        .wildcard
-        .and_then(|i| pattern.text.get(..i))
-        .unwrap_or(pattern.text);
-    if !may_begin_catalog_name(literal) {
-        return f(&vec![0; catalog_words()]);
     }
     MATCHES.with_borrow_mut(|remembered| {
         if let Some(bits) = remembered.get(pattern.text) {
