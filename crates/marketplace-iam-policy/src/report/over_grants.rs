@@ -149,6 +149,15 @@ pub(crate) fn combine(
     let masks = &*MASKS;
     let words = masks.words;
     let identity = layers.first().map_or(0, |l| l.end);
+    // The identity statements that grant what they grant on every resource: an action one of them grants has no
+    // resource patterns to report (see `some_resources`).
+    let everywhere: Vec<bool> = statements[..identity]
+        .iter()
+        .map(|s| match &s.statement.resources {
+            Some(Resources::Resource(_)) => covers_resource(s.statement, Scope::Star),
+            _ => true,
+        })
+        .collect();
     let mut over_grants = Vec::new();
     for w in 0..words {
         let union = |range: Range<usize>, effect: Effect, of: &[u64]| {
@@ -169,6 +178,9 @@ pub(crate) fn combine(
                 (identity_yes, identity_open) = (allows, opens & !allows);
             }
         }
+        let on_every_resource = (0..identity)
+            .filter(|&n| everywhere[n] && statements[n].statement.effect == Effect::Allow)
+            .fold(0, |acc, n| acc | yes[n * words + w] | open[n * words + w]);
         let granted = masks.valid[w] & !deny & !missing & !required[w];
         over_grants.reserve(granted.count_ones() as usize);
         let mut left = granted;
@@ -202,7 +214,7 @@ pub(crate) fn combine(
             } else {
                 Vec::new()
             };
-            let resources = if a.resource_types.is_empty() {
+            let resources = if a.resource_types.is_empty() || on_every_resource & bit(j) != 0 {
                 None
             } else {
                 some_resources(
