@@ -41,6 +41,7 @@ use crate::eval::{
 pub struct Checker<'r> {
     required: &'r [String],
     over_grant_statements: bool,
+    warnings: bool,
     lowered: Vec<String>,
     /// The catalog's required actions, as over-grant bits.
     required_bits: Vec<u64>,
@@ -95,6 +96,7 @@ impl<'r> Checker<'r> {
         Checker {
             required,
             over_grant_statements: true,
+            warnings: true,
             lowered: required.iter().map(|a| a.to_ascii_lowercase()).collect(),
             required_bits: over_grants::required_bits(required),
             scopes: required.iter().map(|a| scope_of(a)).collect(),
@@ -106,6 +108,33 @@ impl<'r> Checker<'r> {
     /// for a summary that names only the actions (`check --gaad`): naming them is most of what an over-grant costs.
     pub fn without_over_grant_statements(mut self) -> Checker<'r> {
         self.over_grant_statements = false;
+        self
+    }
+
+    /// A checker whose reports carry no warnings (`warnings` empty), for a summary that does not show them
+    /// (`check --gaad --format text`): they are not worked out.
+    ///
+    /// ```
+    /// use marketplace_iam_policy::{Checker, Member, PolicyFile, PolicyKind};
+    ///
+    /// // `Allow` with `NotAction`: a warning, when warnings are worked out.
+    /// let file = PolicyFile::parse("role.json", r#"{"Version": "2012-10-17",
+    ///     "Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}}"#)?;
+    /// let required = vec!["aws-marketplace:MeterUsage".to_string()];
+    /// for (checker, warned) in [
+    ///     (Checker::new(&required, None), true),
+    ///     (Checker::new(&required, None).without_warnings(), false),
+    /// ] {
+    ///     let prepared = checker.prepare(&file.policy, PolicyKind::Identity);
+    ///     let member = Member { name: &file.name, policy: &file.policy, prepared: &prepared };
+    ///     let report = checker.check(&[member], None, &[]);
+    ///     assert!(report.is_allowed());
+    ///     assert_eq!(!report.warnings.is_empty(), warned);
+    /// }
+    /// # Ok::<(), marketplace_iam_policy::PolicyError>(())
+    /// ```
+    pub fn without_warnings(mut self) -> Checker<'r> {
+        self.warnings = false;
         self
     }
 
@@ -154,14 +183,16 @@ impl<'r> Checker<'r> {
                 );
             }
             let mut warnings = Vec::new();
-            policy_warnings(
-                policy,
-                member.prepared.kind,
-                self.required,
-                &self.lowered,
-                self.context,
-                &mut warnings,
-            );
+            if self.warnings {
+                policy_warnings(
+                    policy,
+                    member.prepared.kind,
+                    self.required,
+                    &self.lowered,
+                    self.context,
+                    &mut warnings,
+                );
+            }
             Rest {
                 yes,
                 open,
