@@ -533,17 +533,9 @@ impl<'a> Account<'a> {
             name: name.to_owned(),
             policy: policy.clone(),
         };
-        let suffix = if p.kind == "user" { "User" } else { "Role" };
         let mut identity = Vec::new();
         for (j, inline) in p.inline.iter().enumerate() {
-            let policy = self.reader.document(
-                inline.policy_document,
-                format_args!(
-                    "{}[{}].{suffix}PolicyList[{j}].PolicyDocument",
-                    p.list, p.position
-                ),
-                PolicyKind::Identity,
-            )?;
+            let policy = self.inline_document(p, j)?;
             identity.push(file(&format!("inline {}", inline.policy_name), &policy));
         }
         for a in p.attached {
@@ -568,6 +560,19 @@ impl<'a> Account<'a> {
         Ok(set)
     }
 
+    /// The principal's `j`th inline document, read; an error is located in the export.
+    fn inline_document(&self, p: &Principal<'_, 'a>, j: usize) -> Result<Policy, Unusable> {
+        let suffix = if p.kind == "user" { "User" } else { "Role" };
+        self.reader.document(
+            p.inline[j].policy_document,
+            format_args!(
+                "{}[{}].{suffix}PolicyList[{j}].PolicyDocument",
+                p.list, p.position
+            ),
+            PolicyKind::Identity,
+        )
+    }
+
     /// Calls `f` with the principal's policies, each prepared for the part it plays.
     fn with_members<R>(
         &self,
@@ -576,7 +581,6 @@ impl<'a> Account<'a> {
         f: impl FnOnce(&Checker<'_>, &[Member<'_>], Option<&Member<'_>>, &[Member<'_>]) -> R,
     ) -> Result<R, Unusable> {
         let checker = self.checker;
-        let suffix = if p.kind == "user" { "User" } else { "Role" };
         let mut own: Vec<(String, Arc<Shared>)> = Vec::with_capacity(p.inline.len());
         for (j, inline) in p.inline.iter().enumerate() {
             let text = inline.policy_document.get();
@@ -584,15 +588,7 @@ impl<'a> Account<'a> {
             let shared = match slot.and_then(|slot| session.inline.get(&slot)) {
                 Some(shared) => Arc::clone(shared),
                 None => {
-                    let policy = self.reader.document(
-                        inline.policy_document,
-                        format_args!(
-                            "{}[{}].{suffix}PolicyList[{j}].PolicyDocument",
-                            p.list, p.position
-                        ),
-                        PolicyKind::Identity,
-                    )?;
-                    let shared = Arc::new(Shared::new(policy));
+                    let shared = Arc::new(Shared::new(self.inline_document(p, j)?));
                     if let Some(slot) = slot {
                         session.inline.insert(slot, Arc::clone(&shared));
                     }

@@ -291,45 +291,26 @@ fn the_writers_give_what_the_reference_gives() {
                     .collect();
                 assert_eq!(String::from_utf8_lossy(&lines), want_lines);
 
-                let mut text_out = Vec::new();
-                write_text(
-                    &mut text_out,
-                    &account,
-                    &mut sessions,
-                    &required,
-                    &classes,
-                    None,
-                    Palette::STYLED,
-                )
-                .expect("written");
-                let one_thread = {
-                    let mut sessions = self::sessions(&account, &scps, 1);
+                // The text report of `account` on `threads` threads, with `palette`.
+                let text_of = |account: &Account<'_>, threads: usize, palette: Palette| {
+                    let mut sessions = self::sessions(account, &scps, threads);
                     let mut out = Vec::new();
                     write_text(
                         &mut out,
-                        &account,
+                        account,
                         &mut sessions,
                         &required,
                         &classes,
                         None,
-                        Palette::STYLED,
+                        palette,
                     )
                     .expect("written");
                     out
                 };
-                assert_eq!(text_out, one_thread);
+                let text_out = text_of(&account, threads, Palette::STYLED);
+                assert_eq!(text_out, text_of(&account, 1, Palette::STYLED));
                 // Unstyled, it is the styled report with its styles stripped.
-                let mut plain = Vec::new();
-                write_text(
-                    &mut plain,
-                    &account,
-                    &mut sessions,
-                    &required,
-                    &classes,
-                    None,
-                    Palette::PLAIN,
-                )
-                .expect("written");
+                let plain = text_of(&account, threads, Palette::PLAIN);
                 assert_eq!(plain, anstream::adapter::strip_bytes(&text_out).into_vec());
                 assert_ne!(plain, text_out);
                 // The text shows no principal's warnings: a checker that does not work them out writes the same.
@@ -338,19 +319,7 @@ fn the_writers_give_what_the_reference_gives() {
                     .without_warnings();
                 let quiet_account =
                     Account::parse("export.json", &text, &quiet).expect("a readable export");
-                let mut quiet_sessions = self::sessions(&quiet_account, &scps, threads);
-                let mut quiet_out = Vec::new();
-                write_text(
-                    &mut quiet_out,
-                    &quiet_account,
-                    &mut quiet_sessions,
-                    &required,
-                    &classes,
-                    None,
-                    Palette::STYLED,
-                )
-                .expect("written");
-                assert_eq!(quiet_out, text_out);
+                assert_eq!(text_of(&quiet_account, threads, Palette::STYLED), text_out);
                 compared += 1;
             }
         }
