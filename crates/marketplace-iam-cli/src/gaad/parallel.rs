@@ -37,14 +37,18 @@ struct Shared<T> {
     stop: bool,
 }
 
-/// Sets `stop` when a thread unwinds, so that the calling thread does not wait for its chunk.
-struct StopOnPanic<'s, T>(&'s (Mutex<Shared<T>>, Condvar));
+/// Sets `stop` when dropped: on the calling thread always (it is done, returns an error or unwinds), on a checking
+/// thread only when it unwinds; so that no thread waits for a chunk or a turn that will not come.
+struct Stopper<'s, T> {
+    shared: &'s (Mutex<Shared<T>>, Condvar),
+    always: bool,
+}
 
-impl<T> Drop for StopOnPanic<'_, T> {
+impl<T> Drop for Stopper<'_, T> {
     fn drop(&mut self) {
-        if thread::panicking() {
-            lock(&self.0.0).stop = true;
-            self.0.1.notify_all();
+        if self.always || thread::panicking() {
+            lock(&self.shared.0).stop = true;
+            self.shared.1.notify_all();
         }
     }
 }
@@ -102,7 +106,10 @@ where
         for state in states.iter_mut() {
             let (shared, chunks, chunk) = (&shared, &chunks, &chunk);
             scope.spawn(move || {
-                let _stop = StopOnPanic(shared);
+                let _stopper = Stopper {
+                    shared,
+                    always: false,
+                };
                 loop {
                     let k = {
                         let mut s = lock(&shared.0);
@@ -121,7 +128,11 @@ where
                 }
             });
         }
-        let result = (|| {
+        let _stopper = Stopper {
+            shared: &shared,
+            always: true,
+        };
+        (|| {
             for k in 0..chunks.len() {
                 let output = {
                     let mut s = lock(state_lock);
@@ -141,9 +152,6 @@ where
                 changed.notify_all();
             }
             Ok(())
-        })();
-        lock(state_lock).stop = true;
-        changed.notify_all();
-        result
+        })()
     })
 }

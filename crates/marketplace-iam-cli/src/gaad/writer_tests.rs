@@ -411,3 +411,48 @@ fn a_failing_output_stops_the_writers_with_its_error() {
         }
     }
 }
+
+/// A panic while checking a principal, or while handing a chunk on, reaches the caller on every number of threads:
+/// no thread is left waiting for a chunk or a turn that will not come.
+#[test]
+fn a_panic_in_a_thread_or_in_the_writer_reaches_the_caller() {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    use super::parallel::in_order;
+
+    let required = vec!["aws-marketplace:MeterUsage".to_owned()];
+    let checker = Checker::new(&required, None).without_over_grant_statements();
+    let text = export_refusing(3000, &[]);
+    let account = Account::parse("export.json", &text, &checker).expect("a readable export");
+    for threads in [1, 2, 3] {
+        let mut states: Vec<usize> = vec![0; threads];
+        let checking = catch_unwind(AssertUnwindSafe(|| {
+            in_order(
+                &account,
+                &mut states,
+                |_| true,
+                |_, p, _: &mut Vec<u8>| {
+                    assert_ne!(p.name, "role2000", "a principal that panics");
+                    Ok(())
+                },
+                |_| Ok::<(), crate::Unusable>(()),
+            )
+        }));
+        assert!(checking.is_err(), "{threads} threads");
+        let mut handed = 0;
+        let writing = catch_unwind(AssertUnwindSafe(|| {
+            in_order(
+                &account,
+                &mut states,
+                |_| true,
+                |_, _, _: &mut Vec<u8>| Ok(()),
+                |_| {
+                    handed += 1;
+                    assert_ne!(handed, 20, "a writer that panics");
+                    Ok::<(), crate::Unusable>(())
+                },
+            )
+        }));
+        assert!(writing.is_err(), "{threads} threads");
+    }
+}
