@@ -252,8 +252,8 @@ impl<'a> Account<'a> {
                 inner.column().max(1)
             ))
         };
-        // Tracking the path to each value slows reading down by a third: only an export that fails is read again,
-        // for the path to the error.
+        // Tracking the path to each value costs about a third of the reading time: only an export that fails is
+        // read again, for the path to the error.
         let raw: RawAccount<'a> = match serde_json::from_str(text) {
             Ok(raw) => raw,
             Err(first) => {

@@ -33,7 +33,8 @@ struct Shared<T> {
     handed: usize,
     /// Finished chunks not yet handed on, by position.
     done: BTreeMap<usize, Result<T, Unusable>>,
-    /// Set when the calling thread stops early (an error, or a thread panicked): no chunk is started after it.
+    /// Set when the calling thread is done (every chunk handed on, an error, or a panic) or a thread panicked: no
+    /// chunk is started after it.
     stop: bool,
 }
 

@@ -63,7 +63,7 @@ type Remembered = HashMap<Box<[u8]>, Box<[u64]>>;
 /// Calls `f` with the catalog actions `pattern` matches, as bits ([`add_catalog_matches`]): what
 /// [`for_each_catalog_match`] finds, remembered per thread by the pattern's text. An account's documents repeat the
 /// same patterns (`sqs:*`, `aws-marketplace:Get*`) thousands of times, and matching a wildcard against the catalog
-/// is most of what preparing a statement's over-grants and warnings costs.
+/// costs far more than looking its answer up.
 fn with_catalog_matches<R>(pattern: &Compiled<'_>, f: impl FnOnce(&[u64]) -> R) -> R {
     /// At most this many patterns are remembered per thread (a few hundred kilobytes); past that, the thread
     /// starts again.
