@@ -57,7 +57,7 @@ impl Palette {
         yellow: Style::new(),
     };
 
-    /// A decision's style, as [`decision_style`].
+    /// A decision's style in this palette (see [`decision_style`]).
     pub(crate) fn decision(&self, decision: Decision) -> Style {
         match decision {
             Decision::Allow => self.green,
@@ -109,12 +109,9 @@ pub(crate) fn note(message: &str) {
     let _ = writeln!(err, "{YELLOW}note{YELLOW:#}: {message}");
 }
 
+/// A decision's style: green for an allow, red for a deny, yellow for a conditional outcome.
 pub(crate) fn decision_style(decision: Decision) -> Style {
-    match decision {
-        Decision::Allow => GREEN,
-        Decision::ImplicitDeny | Decision::ExplicitDeny => RED,
-        Decision::Conditional => YELLOW,
-    }
+    Palette::STYLED.decision(decision)
 }
 
 /// The library's text report, with the verdict, each decision and the section headings styled.

@@ -46,24 +46,13 @@ pub(crate) struct OverGrantSummary {
 }
 
 impl OverGrantSummary {
-    /// The summary of a borrowed over-grant.
-    fn of(g: &OverGrant) -> Self {
+    /// The summary of an over-grant.
+    pub(crate) fn of(g: &OverGrant) -> Self {
         OverGrantSummary {
             action: g.action,
             access_level: g.access_level.as_str(),
             decision: g.decision,
             resources: g.resources.clone(),
-        }
-    }
-}
-
-impl From<OverGrant> for OverGrantSummary {
-    fn from(g: OverGrant) -> Self {
-        OverGrantSummary {
-            action: g.action,
-            access_level: g.access_level.as_str(),
-            decision: g.decision,
-            resources: g.resources,
         }
     }
 }
@@ -76,7 +65,11 @@ impl<'x> PrincipalReport<'x> {
             arn: p.arn,
             verdict: report.verdict,
             actions: report.actions,
-            over_grants: report.over_grants.into_iter().map(Into::into).collect(),
+            over_grants: report
+                .over_grants
+                .iter()
+                .map(OverGrantSummary::of)
+                .collect(),
             warnings: report.warnings,
         }
     }

@@ -50,11 +50,8 @@ fn reference(
                 actions: report.actions,
                 over_grants: report
                     .over_grants
-                    .into_iter()
-                    .map(|mut g| {
-                        g.statements.clear();
-                        g.into()
-                    })
+                    .iter()
+                    .map(OverGrantSummary::of)
                     .collect(),
                 warnings: report.warnings,
             }
