@@ -43,7 +43,7 @@ pub(crate) fn names_catalog_action(pattern: &Compiled<'_>) -> bool {
     with_catalog_matches(pattern, |bits| bits.iter().any(|&w| w != 0))
 }
 
-/// Sets in `bits` (bit `j` is [`catalog::all`]`[j]`, [`catalog_words`] words) the catalog actions `pattern` matches.
+/// Sets in `bits` (bit `j` is [`catalog::all`]`[j]`, [`words`] words) the catalog actions `pattern` matches.
 pub(crate) fn add_catalog_matches(pattern: &Compiled<'_>, bits: &mut [u64]) {
     with_catalog_matches(pattern, |matches| {
         for (word, m) in bits.iter_mut().zip(matches) {
@@ -53,8 +53,13 @@ pub(crate) fn add_catalog_matches(pattern: &Compiled<'_>, bits: &mut [u64]) {
 }
 
 /// How many 64-bit words a bit set over the catalog takes.
-pub(crate) fn catalog_words() -> usize {
+pub(crate) fn words() -> usize {
     catalog::all().len().div_ceil(64).max(1)
+}
+
+/// Catalog action `j`'s bit in its word of a bit set over the catalog (word `j / 64`).
+pub(crate) fn bit(j: usize) -> u64 {
+    1u64 << (j % 64)
 }
 
 /// Catalog matches by pattern text, as bits.
@@ -75,9 +80,9 @@ fn with_catalog_matches<R>(pattern: &Compiled<'_>, f: impl FnOnce(&[u64]) -> R) 
         if let Some(bits) = remembered.get(pattern.text) {
             return f(bits);
         }
-        let mut bits = vec![0u64; catalog_words()].into_boxed_slice();
+        let mut bits = vec![0u64; words()].into_boxed_slice();
         for_each_catalog_match(pattern, |j| {
-            bits[j / 64] |= 1 << (j % 64);
+            bits[j / 64] |= bit(j);
             ControlFlow::Continue(())
         });
         if remembered.len() >= MAX_PATTERNS {

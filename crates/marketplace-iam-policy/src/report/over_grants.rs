@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use marketplace_iam_model::catalog::{self, CatalogAction};
 
-use super::catalog_match::{add_catalog_matches, catalog_words};
+use super::catalog_match::{add_catalog_matches, bit, words};
 use super::types::OverGrant;
 use crate::document::{Actions, Effect, Policy, Resources, Statement};
 use crate::eval::condition::Context;
@@ -26,14 +26,13 @@ use crate::eval::{
 /// What the catalog alone decides: which bits are actions, and per IAM prefix its actions with resource types (a
 /// `Resource` grants those when it may name a resource of that prefix's service).
 struct Masks {
-    words: usize,
     valid: Vec<u64>,
     some_resource: Vec<(&'static str, Vec<u64>)>,
 }
 
 static MASKS: LazyLock<Masks> = LazyLock::new(|| {
     let all = catalog::all();
-    let words = catalog_words();
+    let words = words();
     let mut valid = vec![0u64; words];
     let mut some_resource: Vec<(&'static str, Vec<u64>)> = Vec::new();
     for (j, a) in all.iter().enumerate() {
@@ -51,20 +50,10 @@ static MASKS: LazyLock<Masks> = LazyLock::new(|| {
         }
     }
     Masks {
-        words,
         valid,
         some_resource,
     }
 });
-
-fn bit(j: usize) -> u64 {
-    1u64 << (j % 64)
-}
-
-/// How many 64-bit words a statement's bit set over the catalog takes.
-pub(crate) fn words() -> usize {
-    MASKS.words
-}
 
 /// The catalog actions `statement` (of `policy`) applies to: set in `yes` when its conditions hold, in `open` when
 /// they cannot be decided; nothing when they fail. Each slice is [`words`] long and is overwritten.
@@ -147,16 +136,12 @@ pub(crate) fn combine(
 ) -> Vec<OverGrant> {
     let all = catalog::all();
     let masks = &*MASKS;
-    let words = masks.words;
+    let words = words();
     let identity = layers.first().map_or(0, |l| l.end);
-    // The identity statements that grant what they grant on every resource: an action one of them grants has no
-    // resource patterns to report (see `some_resources`).
+    // An action one of these identity statements grants has no resource patterns to report (see `some_resources`).
     let everywhere: Vec<bool> = statements[..identity]
         .iter()
-        .map(|s| match &s.statement.resources {
-            Some(Resources::Resource(_)) => covers_resource(s.statement, Scope::Star),
-            _ => true,
-        })
+        .map(|s| on_every_resource(s.statement))
         .collect();
     let mut over_grants = Vec::new();
     for w in 0..words {
@@ -248,7 +233,7 @@ pub(crate) fn some_resources<'a>(
     let mut patterns: Vec<String> = Vec::new();
     for s in statements {
         match &s.resources {
-            Some(Resources::Resource(r)) if !covers_resource(s, Scope::Star) => {
+            Some(Resources::Resource(r)) if !on_every_resource(s) => {
                 for p in r.iter() {
                     if may_name_resource_of(p, action.prefix()) && !patterns.iter().any(|q| q == p)
                     {
@@ -265,6 +250,15 @@ pub(crate) fn some_resources<'a>(
             .is_some_and(|format| patterns.iter().any(|p| covers_every_arn_of(p, format)))
     });
     (!every_type_covered).then_some(patterns)
+}
+
+/// Whether `statement` grants what it grants on every resource: it has `NotResource` or no `Resource`, or its
+/// `Resource` covers `*`.
+fn on_every_resource(statement: &Statement) -> bool {
+    match &statement.resources {
+        Some(Resources::Resource(_)) => covers_resource(statement, Scope::Star),
+        _ => true,
+    }
 }
 
 /// A required action's decision as the report gives it: an `Allow` of an action with resource types (`scope`) that

@@ -10,6 +10,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use super::catalog_match;
 use super::over_grants::{self, Named};
 use super::types::{ActionReport, Report, Verdict, Warning};
 use super::warnings::policy_warnings;
@@ -63,7 +64,7 @@ pub struct Prepared {
 /// What a full report needs beside the decisions.
 #[derive(Debug, Clone)]
 struct Rest {
-    /// Per statement, [`over_grants::words`] words: the catalog actions it applies to, and would if its conditions
+    /// Per statement, [`catalog_match::words`] words: the catalog actions it applies to, and would if its conditions
     /// held.
     yes: Vec<u64>,
     open: Vec<u64>,
@@ -169,7 +170,7 @@ impl<'r> Checker<'r> {
     {
         member.prepared.rest.get_or_init(|| {
             let policy = member.policy;
-            let words = over_grants::words();
+            let words = catalog_match::words();
             let n = policy.statements.len();
             let (mut yes, mut open) = (vec![0u64; n * words], vec![0u64; n * words]);
             for (i, s) in policy.statements.iter().enumerate() {
@@ -235,7 +236,7 @@ impl<'r> Checker<'r> {
 
         let members = || layers.iter().flat_map(|(_, _, members)| members.iter());
         let count: usize = members().map(|m| m.policy.statements.len()).sum();
-        let words = over_grants::words();
+        let words = catalog_match::words();
         let mut statements = Vec::with_capacity(count);
         let (mut yes, mut open) = (
             Vec::with_capacity(count * words),

@@ -3,8 +3,8 @@
 use std::ops::ControlFlow;
 
 use super::catalog_match::{
-    add_catalog_matches, catalog_words, for_each_catalog_match, may_begin_catalog_name,
-    names_catalog_action,
+    add_catalog_matches, bit, for_each_catalog_match, may_begin_catalog_name, names_catalog_action,
+    words,
 };
 use super::*;
 use crate::PolicyFile;
@@ -296,21 +296,30 @@ fn catalog_matches_are_those_of_wildcard_matching() {
             ControlFlow::Continue(())
         });
         got.sort_unstable();
-        let want: Vec<usize> = (0..catalog::all().len())
-            .filter(|&j| crate::wildcard_match(p, catalog::all()[j].name, true))
-            .collect();
+        let want = wildcard_positions(p);
         assert_eq!(got, want, "{p}");
         // The remembered matches: the same, the first time and after.
         for _ in 0..2 {
-            let mut bits = vec![0u64; catalog_words()];
-            add_catalog_matches(&compiled, &mut bits);
-            let remembered: Vec<usize> = (0..catalog::all().len())
-                .filter(|&j| bits[j / 64] & (1 << (j % 64)) != 0)
-                .collect();
-            assert_eq!(remembered, want, "{p}");
+            assert_eq!(remembered_positions(&compiled), want, "{p}");
             assert_eq!(names_catalog_action(&compiled), !want.is_empty(), "{p}");
         }
     }
+}
+
+/// The positions in the catalog of the actions `pattern` matches by wildcard matching.
+fn wildcard_positions(pattern: &str) -> Vec<usize> {
+    (0..catalog::all().len())
+        .filter(|&j| crate::wildcard_match(pattern, catalog::all()[j].name, true))
+        .collect()
+}
+
+/// The positions in the catalog of the actions `add_catalog_matches` sets for `pattern`.
+fn remembered_positions(pattern: &crate::patterns::Compiled<'_>) -> Vec<usize> {
+    let mut bits = vec![0u64; words()];
+    add_catalog_matches(pattern, &mut bits);
+    (0..catalog::all().len())
+        .filter(|&j| bits[j / 64] & bit(j) != 0)
+        .collect()
 }
 
 #[test]
@@ -372,16 +381,9 @@ proptest::proptest! {
         }
         let list: crate::Patterns = [p.as_str()].into_iter().collect();
         let compiled = list.compiled().next().expect("one pattern");
-        let want: Vec<usize> = (0..catalog::all().len())
-            .filter(|&j| crate::wildcard_match(&p, catalog::all()[j].name, true))
-            .collect();
+        let want = wildcard_positions(&p);
         for _ in 0..2 {
-            let mut bits = vec![0u64; catalog_words()];
-            add_catalog_matches(&compiled, &mut bits);
-            let got: Vec<usize> = (0..catalog::all().len())
-                .filter(|&j| bits[j / 64] & (1 << (j % 64)) != 0)
-                .collect();
-            proptest::prop_assert_eq!(&got, &want, "{}", p);
+            proptest::prop_assert_eq!(&remembered_positions(&compiled), &want, "{}", p);
             proptest::prop_assert_eq!(names_catalog_action(&compiled), !want.is_empty(), "{}", p);
         }
     }
