@@ -25,8 +25,14 @@ pub(crate) fn threads() -> usize {
     thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
-/// What the threads and the calling thread share.
-struct Shared<T> {
+/// Where the threads and the calling thread meet: which chunks are taken, handed on and done, behind one lock, and
+/// the condition they wait on for a change.
+struct Handoff<T> {
+    state: Mutex<State<T>>,
+    changed: Condvar,
+}
+
+struct State<T> {
     /// The next chunk a thread may take.
     next: usize,
     /// The next chunk to hand on.
@@ -38,24 +44,38 @@ struct Shared<T> {
     stop: bool,
 }
 
+impl<T> Handoff<T> {
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits for a change, the lock released meanwhile.
+    fn wait<'g>(&self, state: MutexGuard<'g, State<T>>) -> MutexGuard<'g, State<T>> {
+        self.changed
+            .wait(state)
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Changes the state and wakes every waiting thread.
+    fn update(&self, change: impl FnOnce(&mut State<T>)) {
+        change(&mut self.lock());
+        self.changed.notify_all();
+    }
+}
+
 /// Sets `stop` when dropped: on the calling thread always (it is done, returns an error or unwinds), on a checking
 /// thread only when it unwinds; so that no thread waits for a chunk or a turn that will not come.
 struct Stopper<'s, T> {
-    shared: &'s (Mutex<Shared<T>>, Condvar),
+    handoff: &'s Handoff<T>,
     always: bool,
 }
 
 impl<T> Drop for Stopper<'_, T> {
     fn drop(&mut self) {
         if self.always || thread::panicking() {
-            lock(&self.shared.0).stop = true;
-            self.shared.1.notify_all();
+            self.handoff.update(|s| s.stop = true);
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Runs `work` on each principal whose position `wanted` accepts, appending to its chunk's output, on one thread per
@@ -93,29 +113,28 @@ where
     }
 
     let ahead = AHEAD * states.len();
-    let shared = (
-        Mutex::new(Shared {
+    let handoff = Handoff {
+        state: Mutex::new(State {
             next: 0,
             handed: 0,
             done: BTreeMap::new(),
             stop: false,
         }),
-        Condvar::new(),
-    );
-    let (state_lock, changed) = &shared;
+        changed: Condvar::new(),
+    };
     thread::scope(|scope| {
         for state in states.iter_mut() {
-            let (shared, chunks, chunk) = (&shared, &chunks, &chunk);
+            let (handoff, chunks, chunk) = (&handoff, &chunks, &chunk);
             scope.spawn(move || {
                 let _stopper = Stopper {
-                    shared,
+                    handoff,
                     always: false,
                 };
                 loop {
                     let k = {
-                        let mut s = lock(&shared.0);
+                        let mut s = handoff.lock();
                         while !s.stop && s.next < chunks.len() && s.next >= s.handed + ahead {
-                            s = shared.1.wait(s).unwrap_or_else(PoisonError::into_inner);
+                            s = handoff.wait(s);
                         }
                         if s.stop || s.next >= chunks.len() {
                             return;
@@ -124,19 +143,20 @@ where
                         s.next - 1
                     };
                     let output = chunk(state, chunks[k]);
-                    lock(&shared.0).done.insert(k, output);
-                    shared.1.notify_all();
+                    handoff.update(|s| {
+                        s.done.insert(k, output);
+                    });
                 }
             });
         }
         let _stopper = Stopper {
-            shared: &shared,
+            handoff: &handoff,
             always: true,
         };
         (|| {
             for k in 0..chunks.len() {
                 let output = {
-                    let mut s = lock(state_lock);
+                    let mut s = handoff.lock();
                     loop {
                         if let Some(output) = s.done.remove(&k) {
                             break output;
@@ -145,12 +165,11 @@ where
                             // A thread panicked: the scope passes its panic on.
                             return Ok(());
                         }
-                        s = changed.wait(s).unwrap_or_else(PoisonError::into_inner);
+                        s = handoff.wait(s);
                     }
                 };
                 sink(output?)?;
-                lock(state_lock).handed = k + 1;
-                changed.notify_all();
+                handoff.update(|s| s.handed = k + 1);
             }
             Ok(())
         })()
