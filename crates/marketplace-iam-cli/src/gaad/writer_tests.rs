@@ -342,27 +342,35 @@ fn export_refusing(roles: usize, refused: &[usize]) -> String {
     format!(r#"{{"RoleDetailList": [{}]}}"#, roles.join(", "))
 }
 
+/// Runs `test` on an export of 3,000 roles (many more chunks than the threads may run ahead of the writer), those at
+/// `refused` refused, read for a check of `aws-marketplace:MeterUsage`: the account and the required actions.
+fn with_metering_account(refused: &[usize], test: impl FnOnce(&Account<'_>, &[String])) {
+    let required = vec!["aws-marketplace:MeterUsage".to_owned()];
+    let checker = Checker::new(&required, None).without_over_grant_statements();
+    let text = export_refusing(3000, refused);
+    let account = Account::parse("export.json", &text, &checker).expect("a readable export");
+    test(&account, &required);
+}
+
 /// On several threads, with more chunks than the threads may run ahead of the writer: the error returned is the
 /// first in the export's order, whichever thread finds one first.
 #[test]
 fn the_first_error_in_the_exports_order_is_the_one_returned() {
-    let required = vec!["aws-marketplace:MeterUsage".to_owned()];
-    let checker = Checker::new(&required, None).without_over_grant_statements();
     for refused in [vec![1500, 2000], vec![2000, 1500], vec![3], vec![2999]] {
-        let text = export_refusing(3000, &refused);
-        let account = Account::parse("export.json", &text, &checker).expect("a readable export");
-        let first = refused.iter().min().expect("one refused");
-        for threads in [1, 2, 3] {
-            let mut sessions = sessions(&account, &[], threads);
-            let Err(error) = survey(&account, &mut sessions) else {
-                panic!("{refused:?}, {threads} threads: no error");
-            };
-            assert!(
-                error.0.contains(&format!("RoleDetailList[{first}]")),
-                "{refused:?}, {threads} threads: {}",
-                error.0
-            );
-        }
+        with_metering_account(&refused, |account, _| {
+            let first = refused.iter().min().expect("one refused");
+            for threads in [1, 2, 3] {
+                let mut sessions = sessions(account, &[], threads);
+                let Err(error) = survey(account, &mut sessions) else {
+                    panic!("{refused:?}, {threads} threads: no error");
+                };
+                assert!(
+                    error.0.contains(&format!("RoleDetailList[{first}]")),
+                    "{refused:?}, {threads} threads: {}",
+                    error.0
+                );
+            }
+        });
     }
 }
 
@@ -389,24 +397,22 @@ impl std::io::Write for FailingAfter {
 /// stop.
 #[test]
 fn a_failing_output_stops_the_writers_with_its_error() {
-    let required = vec!["aws-marketplace:MeterUsage".to_owned()];
-    let checker = Checker::new(&required, None).without_over_grant_statements();
-    let text = export_refusing(3000, &[]);
-    let account = Account::parse("export.json", &text, &checker).expect("a readable export");
-    for threads in [1, 3] {
-        let mut sessions = sessions(&account, &[], threads);
-        let classes = survey(&account, &mut sessions).expect("a readable export");
-        for left in [0, 100, 50_000] {
-            let mut out = FailingAfter { left };
-            let error = write_json(&mut out, &account, &mut sessions, &required, &classes)
-                .expect_err("the output fails");
-            assert_eq!(error.to_string(), "the disk is full");
-            let mut out = FailingAfter { left };
-            let error =
-                write_jsonl(&mut out, &account, &mut sessions).expect_err("the output fails");
-            assert_eq!(error.to_string(), "the disk is full");
+    with_metering_account(&[], |account, required| {
+        for threads in [1, 3] {
+            let mut sessions = sessions(account, &[], threads);
+            let classes = survey(account, &mut sessions).expect("a readable export");
+            for left in [0, 100, 50_000] {
+                let mut out = FailingAfter { left };
+                let error = write_json(&mut out, account, &mut sessions, required, &classes)
+                    .expect_err("the output fails");
+                assert_eq!(error.to_string(), "the disk is full");
+                let mut out = FailingAfter { left };
+                let error =
+                    write_jsonl(&mut out, account, &mut sessions).expect_err("the output fails");
+                assert_eq!(error.to_string(), "the disk is full");
+            }
         }
-    }
+    });
 }
 
 /// A panic while checking a principal, or while handing a chunk on, reaches the caller on every number of threads:
@@ -417,39 +423,37 @@ fn a_panic_in_a_thread_or_in_the_writer_reaches_the_caller() {
 
     use super::parallel::in_order;
 
-    let required = vec!["aws-marketplace:MeterUsage".to_owned()];
-    let checker = Checker::new(&required, None).without_over_grant_statements();
-    let text = export_refusing(3000, &[]);
-    let account = Account::parse("export.json", &text, &checker).expect("a readable export");
-    for threads in [1, 2, 3] {
-        let mut states: Vec<usize> = vec![0; threads];
-        let checking = catch_unwind(AssertUnwindSafe(|| {
-            in_order(
-                &account,
-                &mut states,
-                |_| true,
-                |_, p, _: &mut Vec<u8>| {
-                    assert_ne!(p.name, "role2000", "a principal that panics");
-                    Ok(())
-                },
-                |_| Ok::<(), crate::Unusable>(()),
-            )
-        }));
-        assert!(checking.is_err(), "{threads} threads");
-        let mut handed = 0;
-        let writing = catch_unwind(AssertUnwindSafe(|| {
-            in_order(
-                &account,
-                &mut states,
-                |_| true,
-                |_, _, _: &mut Vec<u8>| Ok(()),
-                |_| {
-                    handed += 1;
-                    assert_ne!(handed, 20, "a writer that panics");
-                    Ok::<(), crate::Unusable>(())
-                },
-            )
-        }));
-        assert!(writing.is_err(), "{threads} threads");
-    }
+    with_metering_account(&[], |account, _| {
+        for threads in [1, 2, 3] {
+            let mut states: Vec<usize> = vec![0; threads];
+            let checking = catch_unwind(AssertUnwindSafe(|| {
+                in_order(
+                    account,
+                    &mut states,
+                    |_| true,
+                    |_, p, _: &mut Vec<u8>| {
+                        assert_ne!(p.name, "role2000", "a principal that panics");
+                        Ok(())
+                    },
+                    |_| Ok::<(), crate::Unusable>(()),
+                )
+            }));
+            assert!(checking.is_err(), "{threads} threads");
+            let mut handed = 0;
+            let writing = catch_unwind(AssertUnwindSafe(|| {
+                in_order(
+                    account,
+                    &mut states,
+                    |_| true,
+                    |_, _, _: &mut Vec<u8>| Ok(()),
+                    |_| {
+                        handed += 1;
+                        assert_ne!(handed, 20, "a writer that panics");
+                        Ok::<(), crate::Unusable>(())
+                    },
+                )
+            }));
+            assert!(writing.is_err(), "{threads} threads");
+        }
+    });
 }
