@@ -4,7 +4,8 @@
 # Runs `xtask bench-checker --once` (each pass once over the same generated corpus as bench/checker.sh) under
 # valgrind's callgrind, with collection switched on only inside one pass function at a time, and prints the
 # instructions per document of each: serde_json::from_str::<Value>, PolicyFile::parse, parse + evaluate of the five
-# metering and entitlement actions. Needs valgrind (`apt-get install valgrind`).
+# metering and entitlement actions, parse + evaluate of the three SaaS actions (check's decisions), parse + a Checker's
+# report without over-grant statements or warnings, parse + check(saas). Needs valgrind (`apt-get install valgrind`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir="${CARGO_TARGET_DIR:-target}"
@@ -15,7 +16,7 @@ command -v valgrind > /dev/null || { echo "needs valgrind: apt-get install valgr
 cargo build --release --locked -p xtask
 mkdir -p "$out"
 value=""
-for pass in pass_value pass_parse pass_parse_evaluate; do
+for pass in pass_value pass_parse pass_parse_evaluate pass_parse_decide pass_parse_over_grants pass_parse_check; do
     valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.$pass" --collect-atstart=no \
         --toggle-collect="xtask::bench_checker::$pass" \
         "$target_dir/release/xtask" bench-checker --once --policies "$policies" --gaad-mb 0 --seed 1 --out "$out" \

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use marketplace_iam_policy::{PolicyFile, PolicySet, check};
+use marketplace_iam_policy::{Checker, Member, PolicyFile, PolicyKind, PolicySet, check};
 
 use crate::policy_gen::{self, Options, Rng};
 
@@ -106,12 +106,44 @@ fn pass_parse(texts: &[&String]) {
 /// Parse and evaluate the five metering and entitlement actions, for every document.
 #[inline(never)]
 fn pass_parse_evaluate(texts: &[&String]) {
+    pass_parse_evaluate_these(texts, METERING);
+}
+
+/// Parse and evaluate `actions`, for every document.
+fn pass_parse_evaluate_these<S: AsRef<str>>(texts: &[&String], actions: &[S]) {
     for t in texts {
         if let Ok(file) = PolicyFile::parse("p.json", t) {
             let set = PolicySet::new(vec![file]);
-            for a in METERING {
-                black_box(set.evaluate(a, None));
+            for a in actions {
+                black_box(set.evaluate(a.as_ref(), None));
             }
+        }
+    }
+}
+
+/// Parse and evaluate the actions `required` alone: the decisions `check` starts from, without the over-grants and
+/// warnings.
+#[inline(never)]
+fn pass_parse_decide(texts: &[&String], required: &[String]) {
+    pass_parse_evaluate_these(texts, required);
+}
+
+/// Parse and check the actions `required` with a [`Checker`] that names no over-grant statements and works out no
+/// warnings (as `check --gaad --format text` does): the decisions and the over-grants' actions, for every document.
+#[inline(never)]
+fn pass_parse_over_grants(texts: &[&String], required: &[String]) {
+    let checker = Checker::new(required, None)
+        .without_over_grant_statements()
+        .without_warnings();
+    for t in texts {
+        if let Ok(file) = PolicyFile::parse("p.json", t) {
+            let prepared = checker.prepare(&file.policy, PolicyKind::Identity);
+            let member = Member {
+                name: &file.name,
+                policy: &file.policy,
+                prepared: &prepared,
+            };
+            black_box(checker.check(&[member], None, &[]));
         }
     }
 }
@@ -165,15 +197,30 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64, once: bool) -> R
         pass_value(&all);
         pass_parse(&all);
         pass_parse_evaluate(&all);
+        pass_parse_decide(&all, &saas);
+        pass_parse_over_grants(&all, &saas);
+        pass_parse_check(&all, &saas);
         println!("{count} policies, {bytes} bytes, seed {seed}: one pass of each");
         return Ok(());
     }
-    let ([serde, parse, parse_eval, parse_check], ratios) = median_times(
+    let (
+        [
+            serde,
+            parse,
+            parse_eval,
+            parse_decide,
+            parse_over_grants,
+            parse_check,
+        ],
+        ratios,
+    ) = median_times(
         rounds,
         [
             &mut || pass_value(&all),
             &mut || pass_parse(&all),
             &mut || pass_parse_evaluate(&all),
+            &mut || pass_parse_decide(&all, &saas),
+            &mut || pass_parse_over_grants(&all, &saas),
             &mut || pass_parse_check(&all, &saas),
         ],
     );
@@ -215,9 +262,39 @@ pub fn run(out: &Path, count: usize, gaad_mb: usize, seed: u64, once: bool) -> R
         ratios[2],
     );
     row(
+        "parse + evaluate the 3 saas actions (check's decisions)",
+        parse_decide,
+        ratios[3],
+    );
+    row(
+        "parse + Checker(saas), over-grants unnamed, no warnings",
+        parse_over_grants,
+        ratios[4],
+    );
+    row(
         "parse + check(saas): 3 actions, over-grants, warnings",
         parse_check,
-        ratios[3],
+        ratios[5],
+    );
+    // What check(saas) reports per document, against the size of the document.
+    let (mut over_grants, mut statements, mut warnings) = (0, 0, 0);
+    for t in &texts {
+        if let Ok(file) = PolicyFile::parse("p.json", t) {
+            let report = check(&PolicySet::new(vec![file]), &saas, None);
+            over_grants += report.over_grants.len();
+            statements += report
+                .over_grants
+                .iter()
+                .map(|g| g.statements.len())
+                .sum::<usize>();
+            warnings += report.warnings.len();
+        }
+    }
+    println!(
+        "check(saas) reports per document: {:.1} over-grants naming {:.1} statements, {:.2} warnings",
+        over_grants as f64 / count as f64,
+        statements as f64 / count as f64,
+        warnings as f64 / count as f64,
     );
     println!(
         "time: median of the rounds; vs serde: median of the rounds' ratios to the serde pass of the same round; \
