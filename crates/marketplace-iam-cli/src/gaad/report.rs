@@ -20,20 +20,6 @@ use super::parallel;
 use crate::Unusable;
 use crate::output::{self, Palette};
 
-/// For one user or role: the same per-action answers as `check`, the over-grants by name, and the warnings.
-#[derive(Serialize)]
-pub(crate) struct PrincipalReport<'x> {
-    /// `user` or `role`.
-    #[serde(rename = "type")]
-    pub(crate) kind: &'static str,
-    pub(crate) name: &'x str,
-    pub(crate) arn: &'x str,
-    pub(crate) verdict: Verdict,
-    pub(crate) actions: Vec<ActionReport>,
-    pub(crate) over_grants: Vec<OverGrantSummary>,
-    pub(crate) warnings: Vec<Warning>,
-}
-
 /// An over-grant without the statements that grant it.
 #[derive(Serialize, PartialEq, Eq, Hash)]
 pub(crate) struct OverGrantSummary {
@@ -53,24 +39,6 @@ impl OverGrantSummary {
             access_level: g.access_level.as_str(),
             decision: g.decision,
             resources: g.resources.clone(),
-        }
-    }
-}
-
-impl<'x> PrincipalReport<'x> {
-    pub(crate) fn new(p: &Principal<'x, '_>, report: Report) -> Self {
-        PrincipalReport {
-            kind: p.kind,
-            name: p.name,
-            arn: p.arn,
-            verdict: report.verdict,
-            actions: report.actions,
-            over_grants: report
-                .over_grants
-                .iter()
-                .map(OverGrantSummary::of)
-                .collect(),
-            warnings: report.warnings,
         }
     }
 }
@@ -134,7 +102,9 @@ pub(crate) fn verdict(classes: &[Class]) -> Verdict {
     }
 }
 
-/// A principal as `--format json` writes it, up to its over-grants: [`JsonPrincipal::write`] writes the rest.
+/// A principal as the JSON and JSON Lines reports write it, up to its over-grants: [`JsonPrincipal::write`] writes
+/// the rest. For one user or role, the same per-action answers as `check`, then the over-grants by name
+/// ([`OverGrantSummary`]) and the warnings.
 #[derive(Serialize)]
 struct JsonPrincipal<'r> {
     #[serde(rename = "type")]
@@ -145,9 +115,19 @@ struct JsonPrincipal<'r> {
     actions: &'r [ActionReport],
 }
 
-impl JsonPrincipal<'_> {
-    /// What serde_json writes for a [`PrincipalReport`] two levels deep in the report (see [`Nested`]): these
-    /// fields, then `over_grants` from `entries`, then `warnings`.
+impl<'r> JsonPrincipal<'r> {
+    fn new(p: &Principal<'r, '_>, report: &'r Report) -> Self {
+        JsonPrincipal {
+            kind: p.kind,
+            name: p.name,
+            arn: p.arn,
+            verdict: report.verdict,
+            actions: &report.actions,
+        }
+    }
+
+    /// What serde_json writes for the principal's whole object in `entries`' layout (see [`Layout`]): these fields,
+    /// then `over_grants` from `entries`, then `warnings`.
     fn write(
         &self,
         out: &mut Vec<u8>,
@@ -155,57 +135,89 @@ impl JsonPrincipal<'_> {
         warnings: &[Warning],
         entries: &mut Entries,
     ) -> serde_json::Result<()> {
-        const CLOSE: &[u8] = b"\n    }";
-        self.serialize(&mut serde_json::Serializer::with_formatter(
-            &mut *out,
-            Nested::at(2),
-        ))?;
-        // The object is not empty, so serde_json closed it on a line of its own.
-        out.truncate(out.len() - CLOSE.len());
-        out.extend_from_slice(b",\n      \"over_grants\": ");
+        // The object is not empty, so serde_json closed it with `close` (on a line of its own when pretty).
+        let (close, over_grants_key, warnings_key): (&[u8], &[u8], &[u8]) = match entries.layout {
+            Layout::Pretty => (
+                b"\n    }",
+                b",\n      \"over_grants\": ",
+                b",\n      \"warnings\": ",
+            ),
+            Layout::Compact => (b"}", b",\"over_grants\":", b",\"warnings\":"),
+        };
+        entries.layout.serialize(&mut *out, self, 2)?;
+        out.truncate(out.len() - close.len());
+        out.extend_from_slice(over_grants_key);
         entries.write(out, over_grants)?;
-        out.extend_from_slice(b",\n      \"warnings\": ");
-        warnings.serialize(&mut serde_json::Serializer::with_formatter(
-            &mut *out,
-            Nested::at(3),
-        ))?;
-        out.extend_from_slice(CLOSE);
+        out.extend_from_slice(warnings_key);
+        entries.layout.serialize(&mut *out, warnings, 3)?;
+        out.extend_from_slice(close);
         Ok(())
     }
 }
 
-/// The over-grants as the JSON report writes them (pretty-printed, as the field of a principal). They are most of
-/// the report, and the same few hundred entries recur in every principal's: an entry without resource patterns
-/// depends only on its action and decision, so each is written once and copied after.
-#[derive(Default)]
+/// How a report lays out its JSON: pretty-printed as one document (`--format json`), or compact (`--format
+/// jsonl`).
+#[derive(Clone, Copy)]
+enum Layout {
+    Pretty,
+    Compact,
+}
+
+impl Layout {
+    /// Writes `value` as serde_json does in this layout, `depth` levels deep into a pretty-printed document.
+    fn serialize<T: Serialize + ?Sized>(
+        self,
+        out: &mut Vec<u8>,
+        value: &T,
+        depth: usize,
+    ) -> serde_json::Result<()> {
+        match self {
+            Layout::Pretty => value.serialize(&mut serde_json::Serializer::with_formatter(
+                out,
+                Nested::at(depth),
+            )),
+            Layout::Compact => serde_json::to_writer(out, value),
+        }
+    }
+}
+
+/// The over-grants as a report writes them, as the field of a principal. They are most of the report, and the same
+/// few hundred entries recur in every principal's: an entry without resource patterns depends only on its action
+/// and decision, so each is written once and copied after.
 struct Entries {
+    layout: Layout,
     written: HashMap<(usize, Decision), Vec<u8>>,
 }
 
 impl Entries {
-    /// An over-grant's entry, four levels deep in the report.
-    fn entry(out: &mut Vec<u8>, over_grant: &OverGrant) -> serde_json::Result<()> {
-        OverGrantSummary::of(over_grant).serialize(&mut serde_json::Serializer::with_formatter(
-            out,
-            Nested::at(4),
-        ))
+    fn new(layout: Layout) -> Self {
+        Entries {
+            layout,
+            written: HashMap::default(),
+        }
     }
 
-    /// Writes `over_grants` as serde_json writes the array three levels deep.
+    /// An over-grant's entry, four levels deep in the report.
+    fn entry(&self, out: &mut Vec<u8>, over_grant: &OverGrant) -> serde_json::Result<()> {
+        self.layout
+            .serialize(out, &OverGrantSummary::of(over_grant), 4)
+    }
+
+    /// Writes `over_grants` as serde_json writes the array in this layout, three levels deep.
     fn write(&mut self, out: &mut Vec<u8>, over_grants: &[OverGrant]) -> serde_json::Result<()> {
         if over_grants.is_empty() {
             out.extend_from_slice(b"[]");
             return Ok(());
         }
+        let (first, next, close): (&[u8], &[u8], &[u8]) = match self.layout {
+            Layout::Pretty => (b"\n        ", b",\n        ", b"\n      ]"),
+            Layout::Compact => (b"", b",", b"]"),
+        };
         out.push(b'[');
         for (i, g) in over_grants.iter().enumerate() {
-            out.extend_from_slice(if i == 0 {
-                b"\n        "
-            } else {
-                b",\n        "
-            });
+            out.extend_from_slice(if i == 0 { first } else { next });
             if g.resources.is_some() {
-                Self::entry(out, g)?;
+                self.entry(out, g)?;
                 continue;
             }
             // A catalog action's name is one `&'static str`: its address stands for it.
@@ -214,13 +226,13 @@ impl Entries {
                 Some(entry) => out.extend_from_slice(entry),
                 None => {
                     let mut entry = Vec::new();
-                    Self::entry(&mut entry, g)?;
+                    self.entry(&mut entry, g)?;
                     out.extend_from_slice(&entry);
                     self.written.insert(key, entry);
                 }
             }
         }
-        out.extend_from_slice(b"\n      ]");
+        out.extend_from_slice(close);
         Ok(())
     }
 }
@@ -260,7 +272,7 @@ pub(crate) fn write_json<'a, W: Write>(
         let mut first = true;
         let mut states: Vec<(&mut Session<'_, 'a>, Entries)> = sessions
             .iter_mut()
-            .map(|session| (session, Entries::default()))
+            .map(|session| (session, Entries::new(Layout::Pretty)))
             .collect();
         parallel::in_order(
             account,
@@ -269,15 +281,9 @@ pub(crate) fn write_json<'a, W: Write>(
             |(session, entries), p, out: &mut Vec<u8>| {
                 let report = account.check(session, p)?;
                 out.extend_from_slice(b",\n    ");
-                JsonPrincipal {
-                    kind: p.kind,
-                    name: p.name,
-                    arn: p.arn,
-                    verdict: report.verdict,
-                    actions: &report.actions,
-                }
-                .write(out, &report.over_grants, &report.warnings, entries)
-                .map_err(|e| Unusable(e.to_string()))
+                JsonPrincipal::new(p, &report)
+                    .write(out, &report.over_grants, &report.warnings, entries)
+                    .map_err(|e| Unusable(e.to_string()))
             },
             |chunk: Vec<u8>| {
                 let skip = usize::from(std::mem::take(&mut first));
@@ -393,13 +399,19 @@ pub(crate) fn write_jsonl<'a, W: Write>(
     account: &Account<'a>,
     sessions: &mut [Session<'_, 'a>],
 ) -> io::Result<()> {
+    let mut states: Vec<(&mut Session<'_, 'a>, Entries)> = sessions
+        .iter_mut()
+        .map(|session| (session, Entries::new(Layout::Compact)))
+        .collect();
     parallel::in_order(
         account,
-        sessions,
+        &mut states,
         |_| true,
-        |session, p, out: &mut Vec<u8>| {
-            let report = PrincipalReport::new(p, account.check(session, p)?);
-            serde_json::to_writer(&mut *out, &report).map_err(|e| Unusable(e.to_string()))?;
+        |(session, entries), p, out: &mut Vec<u8>| {
+            let report = account.check(session, p)?;
+            JsonPrincipal::new(p, &report)
+                .write(out, &report.over_grants, &report.warnings, entries)
+                .map_err(|e| Unusable(e.to_string()))?;
             out.push(b'\n');
             Ok(())
         },
