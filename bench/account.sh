@@ -62,7 +62,7 @@ for label, runs in by.items():
     cpu = statistics.median(r[1] for r in runs)
     rss = statistics.median(r[2] for r in runs)
     ratios = [r[0] / b[0] for r, b in zip(runs, base)]
-    print(f"{label:10} wall {wall:6.2f} s  cpu {cpu:6.2f} s  peak {rss / 1024:7.1f} MB ({rss / size_kb:.2f}x the file)"
+    print(f"{label:10} wall {wall:6.2f} s  cpu {cpu:6.2f} s  peak {rss / 1024:7.1f} MiB ({rss / size_kb:.2f}x the file)"
           f"  wall / json.load: {statistics.median(ratios):.2f} (rounds: {', '.join(f'{x:.2f}' for x in ratios)})")
 PY
 done
@@ -85,6 +85,6 @@ python3 - "$out/times.txt" <<'PY'
 import sys
 rows = {l.split()[0]: l.split()[1:] for l in open(sys.argv[1])}
 for label, (wall, cpu, rss) in rows.items():
-    print(f"{label:16} wall {float(wall):8.2f} s  cpu {float(cpu):8.2f} s  peak {int(rss) / 1024:8.1f} MB")
+    print(f"{label:16} wall {float(wall):8.2f} s  cpu {float(cpu):8.2f} s  peak {int(rss) / 1024:8.1f} MiB")
 print(f"cloudsplaining / marketplace-iam, wall: {float(rows['cloudsplaining'][0]) / max(float(rows['marketplace-iam'][0]), 0.01):.0f}x")
 PY
