@@ -154,6 +154,38 @@ fn an_arn_scoped_grant_over_grants_only_actions_with_resource_types() {
 }
 
 #[test]
+fn the_text_counts_one_action_in_the_singular() {
+    let required = ["aws-marketplace:MeterUsage".to_owned()];
+    let grant = |actions: &str| {
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": {actions}, "Resource": "*"}}}}"#
+        );
+        check(
+            &PolicySet::new(vec![file("role.json", &text)]),
+            &required,
+            None,
+        )
+        .to_string()
+    };
+    let one = grant(r#"["aws-marketplace:MeterUsage", "aws-marketplace:ViewSubscriptions"]"#);
+    assert!(
+        one.starts_with("allowed: the 1 required action is allowed\n"),
+        "{one}"
+    );
+    assert!(
+        one.contains("over-grants: 1 other action of the catalog is allowed (1 List)"),
+        "{one}"
+    );
+    let two = grant(
+        r#"["aws-marketplace:MeterUsage", "aws-marketplace:ViewSubscriptions", "aws-marketplace:Subscribe"]"#,
+    );
+    assert!(
+        two.contains("over-grants: 2 other actions of the catalog are allowed (1 List, 1 Write)"),
+        "{two}"
+    );
+}
+
+#[test]
 fn a_deny_with_not_resource_outside_the_service_removes_actions_with_resource_types() {
     // Denied on every resource but an S3 bucket: no aws-marketplace resource escapes, so StartChangeSet (which has
     // resource types) is denied everywhere. Found by the differential test against parliament.

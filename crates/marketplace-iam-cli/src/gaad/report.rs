@@ -564,10 +564,11 @@ fn principal_line(
         } else {
             String::new()
         };
+        let n = over_grants.len();
+        let actions = if n == 1 { "action" } else { "actions" };
         write!(
             out,
-            "  {yellow}+{} other actions ({write_level} not read-only{on_some}){yellow:#}",
-            over_grants.len()
+            "  {yellow}+{n} other {actions} ({write_level} not read-only{on_some}){yellow:#}"
         )?;
     }
     writeln!(out)

@@ -140,6 +140,20 @@ fn gaad_text_lists_who_is_allowed() {
         "{text}"
     );
     assert!(text.contains("role  BoundedRole"), "{text}");
+    // bob's one over-grant (MeterUsage) in the singular, DeniedRole's many in the plural.
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} is not listed: {text}"))
+    };
+    assert!(
+        line("user  bob").ends_with("+1 other action (1 not read-only)"),
+        "{text}"
+    );
+    assert!(
+        line("role  DeniedRole").contains(" other actions ("),
+        "{text}"
+    );
 }
 
 #[test]

@@ -151,6 +151,9 @@ impl fmt::Display for Report {
             .filter(|a| a.decision != Decision::Allow)
             .count();
         match self.verdict {
+            Verdict::Allowed if self.actions.len() == 1 => {
+                writeln!(f, "allowed: the 1 required action is allowed")?
+            }
             Verdict::Allowed => writeln!(
                 f,
                 "allowed: all {} required actions are allowed",
@@ -239,10 +242,12 @@ impl fmt::Display for Report {
                     counts.push(format!("{n} {level}"));
                 }
             }
+            let n = self.over_grants.len();
             writeln!(
                 f,
-                "over-grants: {} other actions of the catalog are allowed ({})",
-                self.over_grants.len(),
+                "over-grants: {n} other {} of the catalog {} allowed ({})",
+                if n == 1 { "action" } else { "actions" },
+                if n == 1 { "is" } else { "are" },
                 counts.join(", ")
             )?;
             for g in &self.over_grants {
