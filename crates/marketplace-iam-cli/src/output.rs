@@ -17,17 +17,13 @@ pub(crate) const DIM: Style = Style::new().dimmed();
 pub(crate) fn write_stdout(
     f: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), io::Error> {
-    let stdout = io::stdout();
-    let choice = anstream::AutoStream::choice(&stdout);
+    let choice = anstream::AutoStream::choice(&io::stdout());
     // Stripping writes the text between styles piece by piece: without the buffer, stdout's line buffering would
     // make a system call of about every line.
-    let mut buffered = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut out = anstream::AutoStream::new(&mut buffered as &mut dyn Write, choice);
-    let result = f(&mut out).and_then(|()| out.flush());
-    match result {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
+    write_stdout_plain(|buffered| {
+        let mut out = anstream::AutoStream::new(buffered as &mut dyn Write, choice);
+        f(&mut out).and_then(|()| out.flush())
+    })
 }
 
 /// The styles of a text report, or none.

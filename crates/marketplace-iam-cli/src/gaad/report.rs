@@ -21,14 +21,14 @@ use crate::Unusable;
 use crate::output::{self, Palette};
 
 /// An over-grant without the statements that grant it.
-#[derive(Serialize, PartialEq, Eq, Hash)]
+#[derive(Serialize)]
 pub(crate) struct OverGrantSummary {
-    pub(crate) action: &'static str,
-    pub(crate) access_level: &'static str,
-    pub(crate) decision: Decision,
+    action: &'static str,
+    access_level: &'static str,
+    decision: Decision,
     /// Granted only on these ARN patterns (see [`OverGrant::resources`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) resources: Option<Vec<String>>,
+    resources: Option<Vec<String>>,
 }
 
 impl OverGrantSummary {
@@ -197,7 +197,7 @@ impl Entries {
         }
     }
 
-    /// An over-grant's entry, four levels deep in the report.
+    /// An over-grant's entry, an element of the array [`Entries::write`] writes.
     fn entry(&self, out: &mut Vec<u8>, over_grant: &OverGrant) -> serde_json::Result<()> {
         self.layout
             .serialize(out, &OverGrantSummary::of(over_grant), 4)
